@@ -1,0 +1,35 @@
+"""The `sorachi-etl` command: a thin Typer layer over `sorachi_etl.api`.
+
+Only this package imports Typer and Rich. Each command lives in its own
+module; heavy libraries are imported inside the command functions.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from sorachi_etl.cli import i18n
+
+i18n.install()
+
+app = typer.Typer(
+    name="sorachi-etl",
+    help=(
+        "市町から回収した調査票（Excel）を点検・集約し、評価指標（KPI）一覧を作成します。\n\n"
+        "はじめての方は [bold]sorachi-etl demo[/] で一連の流れを試せます。"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+from sorachi_etl.cli import demo, init, report  # noqa: E402  (commands register on import)
+
+for module in (init, report, demo):
+    module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,257 @@
+"""Write the master workbook: data sheets, the import log, and a safe save.
+
+Every cell goes through `put()`, which stores text as text: openpyxl would
+write a string starting with "=" as a formula, so a clerk's "=HYPERLINK(…)"
+must be forced to a string cell. The save writes a temporary file in the
+master's folder, keeps a timestamped backup, and swaps the new file in with
+an atomic rename, so a crash at any point leaves the previous master intact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sorachi_etl import domain
+from sorachi_etl.eras import format_fiscal_year
+from sorachi_etl.errors import MasterError
+from sorachi_etl.master import MASTER_FIELD
+from sorachi_etl.names import KIND_LABELS, SHEET_IMPORT_LOG, SHEET_KPIS, SHEET_SETTINGS
+from sorachi_etl.rules import ColumnRule, SheetRule, master_rules
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+HEADER_FILL = "DDEBF7"
+BACKUP_DIR = "backup"
+DATE_FORMAT = "yyyy/m/d"
+DATETIME_FORMAT = "yyyy/m/d h:mm"
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None = None) -> Cell:
+    """Write one value; text stays text even when it looks like a formula."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        if cell.data_type == "f":
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    if value is None:
+        return None, None
+    if col.type == "fiscal_year":
+        return format_fiscal_year(int(value)), None
+    if col.type == "list":
+        return ",".join(str(v) for v in value) if value else None, None
+    if col.type == "datetime" and isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0), DATETIME_FORMAT
+    if col.type == "date" and isinstance(value, dt.date):
+        return value, DATE_FORMAT
+    if col.type == "number" and isinstance(value, float) and value.is_integer():
+        return int(value), "#,##0" if abs(value) >= 1000 else None
+    return value, None
+
+
+def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="8EA9DB")
+    for c in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=c)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.border = Border(bottom=thin)
+
+
+def _fresh_sheet(wb: Workbook, name: str, index: int | None = None) -> Worksheet:
+    """An empty sheet called `name` in the place of the old one, keeping its column widths."""
+    widths: dict[str, float] = {}
+    if name in wb.sheetnames:
+        old = wb[name]
+        index = wb.sheetnames.index(name)
+        widths = {k: d.width for k, d in old.column_dimensions.items() if d.width}
+        wb.remove(old)
+    ws = wb.create_sheet(name, index)
+    for key, width in widths.items():
+        ws.column_dimensions[key].width = width
+    return ws
+
+
+def _row_values(item: Any, rule: SheetRule) -> list[Any]:
+    values = dataclasses.asdict(item) if dataclasses.is_dataclass(item) else dict(item)
+    if rule.name == SHEET_KPIS:
+        values["kind"] = KIND_LABELS.get(values["kind"], values["kind"])
+    return [values.get(c.key) for c in rule.columns]
+
+
+def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksheet:
+    """Rewrite a data sheet: header row, then one row per item."""
+    from openpyxl.utils import get_column_letter
+
+    keep_widths = rule.name in wb.sheetnames
+    ws = _fresh_sheet(wb, rule.name)
+    for c, col in enumerate(rule.columns, start=1):
+        put(ws, 1, c, col.header)
+        if col.width and not (keep_widths and ws.column_dimensions[get_column_letter(c)].width):
+            ws.column_dimensions[get_column_letter(c)].width = col.width
+    _style_header(ws, 1, len(rule.columns))
+    for r, item in enumerate(items, start=2):
+        for c, (col, value) in enumerate(zip(rule.columns, _row_values(item, rule),
+                                             strict=True), start=1):
+            value, fmt = _cell_value(value, col)
+            if value is not None:
+                put(ws, r, c, value, fmt)
+    ws.freeze_panes = "A2"
+    if items:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(rule.columns))}{len(items) + 1}"
+    return ws
+
+
+def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Settings) -> Worksheet:
+    ws = _fresh_sheet(wb, rule.name)
+    put(ws, 1, 1, "項目")
+    put(ws, 1, 2, "値")
+    _style_header(ws, 1, 2)
+    values = dataclasses.asdict(settings)
+    for r, col in enumerate(rule.columns, start=2):
+        put(ws, r, 1, col.header)
+        value, fmt = _cell_value(values.get(col.key), col)
+        if value is not None:
+            put(ws, r, 2, value, fmt)
+    for i, width in enumerate(rule.width or (28, 48)):
+        ws.column_dimensions["AB"[i]].width = width
+    return ws
+
+
+def write_data_sheets(wb: Workbook, master: domain.Master) -> None:
+    """Rewrite every data sheet of the master (not the log, not the output sheets)."""
+    for name, rule in master_rules().items():
+        if rule.log:
+            continue
+        if name == SHEET_SETTINGS:
+            write_settings_sheet(wb, rule, master.settings)
+        else:
+            write_table_sheet(wb, rule, getattr(master, MASTER_FIELD[name]))
+
+
+def append_log(wb: Workbook, entries: list[domain.LogEntry]) -> None:
+    """Add lines to 取込履歴, creating it on first use; earlier lines are never touched."""
+    rule = master_rules()[SHEET_IMPORT_LOG]
+    if SHEET_IMPORT_LOG not in wb.sheetnames:
+        write_table_sheet(wb, rule, [])
+    ws = wb[SHEET_IMPORT_LOG]
+    row = ws.max_row + 1
+    for entry in entries:
+        for c, (col, value) in enumerate(zip(rule.columns, _row_values(entry, rule),
+                                             strict=True), start=1):
+            value, fmt = _cell_value(value, col)
+            if value is not None:
+                put(ws, row, c, value, fmt)
+        row += 1
+
+
+def new_workbook() -> Workbook:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Open an existing master for rewriting, keeping every sheet a user added."""
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, rich_text=True)
+    except Exception as exc:
+        raise MasterError(f"マスタ「{path.name}」を開けません（{type(exc).__name__}）。"
+                          "バックアップ（backup フォルダ）から戻してください。") from exc
+
+
+# --- saving safely ------------------------------------------------------------------
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Owner files left by Excel (~$name) or LibreOffice (.~lock.name#) while it is open."""
+    candidates = [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
+    if len(path.name) > 2:
+        candidates.append(path.with_name("~$" + path.name[2:]))  # Excel trims long names
+    return [p for p in candidates if p.exists()]
+
+
+def ensure_not_locked(path: Path) -> None:
+    locks = lock_files(path)
+    if locks:
+        raise MasterError(
+            f"マスタ「{path.name}」は Excel か LibreOffice で開かれています（{locks[0].name} があります）。"
+            "ファイルを閉じてから、もう一度実行してください。"
+        )
+
+
+def backup(path: Path, now: dt.datetime | None = None) -> Path | None:
+    """Copy the current master to backup/NAME_YYYYmmdd-HHMMSS.xlsx beside it."""
+    if not path.exists():
+        return None
+    now = now or dt.datetime.now()
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{path.stem}_{now:%Y%m%d-%H%M%S}{path.suffix}"
+    n = 1
+    while target.exists():
+        target = folder / f"{path.stem}_{now:%Y%m%d-%H%M%S}_{n}{path.suffix}"
+        n += 1
+    shutil.copy2(path, target)
+    return target
+
+
+def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path | None:
+    """Save `wb` to `path` without ever leaving a half-written master.
+
+    Returns the backup's path (None for a new file). Raises MasterError with a
+    Japanese message when the folder is read-only, the disk is full, or the
+    master is open in Excel.
+    """
+    path = Path(path)
+    ensure_not_locked(path)
+    tmp: Path | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".sorachi-", suffix=".xlsx.tmp", dir=path.parent)
+        tmp = Path(tmp_name)
+        with os.fdopen(fd, "wb") as fh:
+            wb.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        saved = backup(path) if make_backup else None
+        os.replace(tmp, path)
+        return saved
+    except PermissionError as exc:
+        raise MasterError(f"マスタ「{path.name}」を書き込めません（フォルダへの書き込み権限がありません）。"
+                          "保存先のフォルダを確認してください。マスタは変更していません。") from exc
+    except OSError as exc:
+        raise MasterError(f"マスタ「{path.name}」を保存できませんでした（{_os_reason(exc)}）。"
+                          "マスタは変更していません。") from exc
+    finally:
+        if tmp is not None and tmp.exists():
+            tmp.unlink()
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    return {errno.ENOSPC: "ディスクの空き容量が足りません", errno.EROFS: "読み取り専用です",
+            errno.EACCES: "書き込み権限がありません"}.get(exc.errno or 0, "書き込みエラー")
