@@ -7,8 +7,10 @@ render. Values are Decimals rounded half-up to each KPI's display decimals.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from sorachi_etl.domain import Kpi, Master, MeasureValue
 from sorachi_etl.eras import format_fiscal_year, format_fiscal_year_long
@@ -94,8 +96,9 @@ def _member_in(values: dict, measure: str, member: str, year: int) -> tuple[bool
     return False, 0.0
 
 
-def compute_kpi_value(master: Master, kpi: Kpi, year: int, values: dict | None = None
-                      ) -> YearValue | None:
+def compute_kpi_value(
+    master: Master, kpi: Kpi, year: int, values: dict | None = None
+) -> YearValue | None:
     """The KPI's value for `year` from the measures, or None when no reporter sent anything.
 
     Pending (集計中, with the count of reporters in) while any reporter of the
@@ -103,7 +106,9 @@ def compute_kpi_value(master: Master, kpi: Kpi, year: int, values: dict | None =
     """
     values = master.values_by_key() if values is None else values
     members = master.group_members(kpi.group)
-    measures = [kpi.measure] + ([kpi.denominator] if kpi.kind == KIND_RATIO and kpi.denominator else [])
+    measures = [kpi.measure] + (
+        [kpi.denominator] if kpi.kind == KIND_RATIO and kpi.denominator else []
+    )
     if not members:
         return None
     any_data = any((m, r, year) in values for m in measures for r in members)
@@ -129,8 +134,9 @@ def compute_kpi_value(master: Master, kpi: Kpi, year: int, values: dict | None =
         raw = totals[0]
     else:
         raw = totals[0] / to_decimal(kpi.scale or 1)
-    return YearValue(year, round_half_up(raw, decimals), STATUS_CONFIRMED, SOURCE_COMPUTED,
-                     count_in, total)
+    return YearValue(
+        year, round_half_up(raw, decimals), STATUS_CONFIRMED, SOURCE_COMPUTED, count_in, total
+    )
 
 
 def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[str]]:
@@ -192,14 +198,26 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
             current = mine.get(actual)
             rate = None
             if current is not None and current.status == STATUS_CONFIRMED:
-                target = (round_half_up(kpi.target_value, kpi.decimals or 0)
-                          if kpi.target_value is not None else None)
-                base = (round_half_up(kpi.base_value, kpi.decimals or 0)
-                        if kpi.base_value is not None else None)
-                rate = progress_rate(current.value, target, base=base, direction=kpi.direction,
-                                     rule=kpi.progress_rule)
-            rows.append(KpiRow(kpi, project, projects[project].name, project != kpi.project,
-                               mine, rate))
+                target = (
+                    round_half_up(kpi.target_value, kpi.decimals or 0)
+                    if kpi.target_value is not None
+                    else None
+                )
+                base = (
+                    round_half_up(kpi.base_value, kpi.decimals or 0)
+                    if kpi.base_value is not None
+                    else None
+                )
+                rate = progress_rate(
+                    current.value,
+                    target,
+                    base=base,
+                    direction=kpi.direction,
+                    rule=kpi.progress_rule,
+                )
+            rows.append(
+                KpiRow(kpi, project, projects[project].name, project != kpi.project, mine, rate)
+            )
     table = KpiTable(
         title=master.settings.title or "評価指標（KPI）一覧",
         report_year=actual + 1,
@@ -231,7 +249,7 @@ def format_rate(rate: Decimal | None) -> str:
 
 
 def rate_band(rate: Decimal | None) -> str | None:
-    """"good" (≥100%), "fair" (≥90%), "low", or None when there is no rate."""
+    """ "good" (≥100%), "fair" (≥90%), "low", or None when there is no rate."""
     if rate is None:
         return None
     if rate >= RATE_GOOD:
@@ -240,8 +258,11 @@ def rate_band(rate: Decimal | None) -> str | None:
 
 
 def _confirmed_series(row: KpiRow, upto: int) -> list[tuple[int, Decimal]]:
-    return [(y, v.value) for y, v in sorted(row.values.items())
-            if y <= upto and v.status == STATUS_CONFIRMED and v.value is not None]
+    return [
+        (y, v.value)
+        for y, v in sorted(row.values.items())
+        if y <= upto and v.status == STATUS_CONFIRMED and v.value is not None
+    ]
 
 
 def analysis_lines(table: KpiTable) -> list[str]:
@@ -260,15 +281,18 @@ def analysis_lines(table: KpiTable) -> list[str]:
         current = row.values.get(y)
         previous = row.values.get(y - 1)
         name = kpi.name
-        fmt = lambda v: format_value(v, d, kpi.unit)  # noqa: E731
+        fmt = functools.partial(_format_in, decimals=d, unit=kpi.unit)
         if current is None or current.status != STATUS_CONFIRMED or current.value is None:
             series = _confirmed_series(row, y)
             if kpi.base_value is not None and (not series or series[0][0] > (kpi.base_year or 0)):
                 series.insert(0, (kpi.base_year or 0, round_half_up(kpi.base_value, d)))
             trend = _trend(series)
             if current is not None and current.pending:
-                counted = (f"（{current.reporters_in}/{current.reporters_total}団体が提出済み）"
-                           if current.reporters_total else "")
+                counted = (
+                    f"（{current.reporters_in}/{current.reporters_total}団体が提出済み）"
+                    if current.reporters_total
+                    else ""
+                )
                 lines.append(f"{name}の{format_fiscal_year_long(y)}実績は集計中である{counted}。")
             if trend:
                 steps = "→".join(fmt(v) for _, v in series[-3:])
@@ -276,13 +300,17 @@ def analysis_lines(table: KpiTable) -> list[str]:
             continue
         value = current.value
         if row.rate is not None and row.rate >= RATE_GOOD and kpi.direction != "維持":
-            lines.append(f"{name}は、目標値（{fmt(round_half_up(kpi.target_value, d))}、"
-                         f"{format_fiscal_year(kpi.target_year)}）を達成している。")
+            lines.append(
+                f"{name}は、目標値（{fmt(round_half_up(kpi.target_value, d))}、"
+                f"{format_fiscal_year(kpi.target_year)}）を達成している。"
+            )
         if kpi.base_value and value and to_decimal(value) / to_decimal(kpi.base_value) >= 2:
             times = round_half_up(to_decimal(value) / to_decimal(kpi.base_value), 0)
-            lines.append(f"{name}は、基準値（{fmt(round_half_up(kpi.base_value, d))}、"
-                         f"{format_fiscal_year(kpi.base_year)}）に比べ、{times}倍程度まで"
-                         "大幅に伸びている。")
+            lines.append(
+                f"{name}は、基準値（{fmt(round_half_up(kpi.base_value, d))}、"
+                f"{format_fiscal_year(kpi.base_year)}）に比べ、{times}倍程度まで"
+                "大幅に伸びている。"
+            )
             continue
         if previous is None or previous.status != STATUS_CONFIRMED or previous.value is None:
             continue
@@ -290,30 +318,40 @@ def analysis_lines(table: KpiTable) -> list[str]:
         if diff == 0:
             same = [yy for yy, v in _confirmed_series(row, y) if v == value]
             since = format_fiscal_year(min(same)) if same else format_fiscal_year(y - 1)
-            lines.append(f"{name}は、現状維持となった（{since}から{format_fiscal_year(y)}まで"
-                         f"{fmt(value)}）。")
+            lines.append(
+                f"{name}は、現状維持となった（{since}から{format_fiscal_year(y)}まで"
+                f"{fmt(value)}）。"
+            )
         elif kpi.unit == "%":
             word = "上昇" if diff > 0 else "低下"
-            lines.append(f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}しており"
-                         f"（{fmt(previous.value)}→{fmt(value)}）、今後も推移を注視する必要がある。"
-                         if diff < 0 else
-                         f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}している"
-                         f"（{fmt(previous.value)}→{fmt(value)}）。")
+            lines.append(
+                f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}しており"
+                f"（{fmt(previous.value)}→{fmt(value)}）、今後も推移を注視する必要がある。"
+                if diff < 0
+                else f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}している"
+                f"（{fmt(previous.value)}→{fmt(value)}）。"
+            )
         else:
             pct = abs(diff) / previous.value * 100 if previous.value else None
             word = "増加" if diff > 0 else "減少"
             change = f"{format_number(pct, 1)}%" if pct is not None else ""
-            lines.append(f"{name}は、前年度に比べて{change}{word}している"
-                         f"（{fmt(previous.value)}→{fmt(value)}）。")
+            lines.append(
+                f"{name}は、前年度に比べて{change}{word}している"
+                f"（{fmt(previous.value)}→{fmt(value)}）。"
+            )
     return lines
+
+
+def _format_in(value: Decimal | float | None, *, decimals: int, unit: str) -> str:
+    return format_value(value, decimals, unit)
 
 
 def _trend(series: list[tuple[int, Decimal]]) -> str | None:
     if len(series) < 3:
         return None
     vals = [v for _, v in series[-3:]]
-    if all(b > a for a, b in zip(vals, vals[1:], strict=False)):
+    if all(b > a for a, b in pairwise(vals)):
         return "増加傾向"
-    if all(b < a for a, b in zip(vals, vals[1:], strict=False)):
+    if all(b < a for a, b in pairwise(vals)):
         return "減少傾向"
     return None

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from sorachi_etl.names import (
     DIRECTION_HIGHER,
     INITIATIVE_PAST,
-    KIND_SUM,
     RULE_RATIO,
     SOURCE_MANUAL,
     STATUS_CONFIRMED,
@@ -234,5 +233,3 @@ class Master:
 
 def empty_master(plan_start: int = 2021, plan_end: int = 2025) -> Master:
     return Master(settings=Settings(plan_start=plan_start, plan_end=plan_end))
-
-

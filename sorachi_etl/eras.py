@@ -48,7 +48,9 @@ def parse_fiscal_year(value: object) -> int:
     Raises EraError with a Japanese message for anything else ("R", "令和", "abc").
     """
     if isinstance(value, bool):
-        raise EraError(f"「{value}」は年度として読めません。R6 や 令和6年度 の形で入力してください。")
+        raise EraError(
+            f"「{value}」は年度として読めません。R6 や 令和6年度 の形で入力してください。"
+        )
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         year = int(value)
     else:
@@ -73,7 +75,7 @@ def parse_fiscal_year(value: object) -> int:
 
 def format_fiscal_year(year: int) -> str:
     """2023 -> "R5"; 2018 -> "H30"."""
-    for era, (initial, start) in _ERAS.items():
+    for _era, (initial, start) in _ERAS.items():
         if year >= start:
             return f"{initial}{year - start + 1}"
     raise EraError(f"{year}年度は表示できません。")
@@ -138,7 +140,9 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date:
         else:
             raise ValueError(text)
     except (ValueError, KeyError):
-        raise EraError(f"「{value}」は日付として読めません。2024/9/16 の形で入力してください。") from None
+        raise EraError(
+            f"「{value}」は日付として読めません。2024/9/16 の形で入力してください。"
+        ) from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise EraError(f"「{value}」は日付として範囲外です。")
     return day
@@ -168,7 +172,9 @@ def parse_date_range(value: object, *, date1904: bool = False) -> tuple[dt.date,
     except EraError:
         m = re.fullmatch(r"(?:(?P<m>\d{1,2})[/月.])?(?P<d>\d{1,2})日?", rest)
         if not m:
-            raise EraError(f"「{value}」は日付として読めません。2024/9/16 の形で入力してください。") from None
+            raise EraError(
+                f"「{value}」は日付として読めません。2024/9/16 の形で入力してください。"
+            ) from None
         try:
             end = dt.date(start.year, int(m["m"] or start.month), int(m["d"]))
         except ValueError:

@@ -111,8 +111,13 @@ def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Findi
         for col in rule.columns:
             if col.required and fold_header(col.header) not in {fold_header(p) for p in present}:
                 hint = did_you_mean(col.header, present)
-                findings.append(finding("master_missing_column", sheet=rule.name, column=col.header
-                                        + (f"（「{hint}」のことですか？）" if hint else "")))
+                findings.append(
+                    finding(
+                        "master_missing_column",
+                        sheet=rule.name,
+                        column=col.header + (f"（「{hint}」のことですか？）" if hint else ""),
+                    )
+                )
         return SheetRows(rule, [], [], {})
     header_row, columns = header
     rows, numbers = [], []
@@ -126,8 +131,16 @@ def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Findi
             value = line[c] if c is not None and c < len(line) else None
             converted, code = convert_cell(value, col.type)
             if code:
-                findings.append(finding("master_bad_value", sheet=rule.name, cell=a1(r, c),
-                                        value=value, column=col.header, hint=_HINTS.get(code, "")))
+                findings.append(
+                    finding(
+                        "master_bad_value",
+                        sheet=rule.name,
+                        cell=a1(r, c),
+                        value=value,
+                        column=col.header,
+                        hint=_HINTS.get(code, ""),
+                    )
+                )
             row[col.key] = converted
         rows.append(row)
         numbers.append(r)
@@ -152,8 +165,16 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
         value = line[1] if len(line) > 1 else None
         converted, code = convert_cell(value, col.type)
         if code:
-            findings.append(finding("master_bad_value", sheet=rule.name, cell=a1(r, 1), value=value,
-                                    column=col.header, hint=_HINTS.get(code, "")))
+            findings.append(
+                finding(
+                    "master_bad_value",
+                    sheet=rule.name,
+                    cell=a1(r, 1),
+                    value=value,
+                    column=col.header,
+                    hint=_HINTS.get(code, ""),
+                )
+            )
         row[col.key] = converted
         where[col.key] = r
     return SheetRows(rule, [row], [0], {k: 1 for k in where})
@@ -167,8 +188,10 @@ def validate_rows(sheet: SheetRows, findings: list[Finding]) -> None:
     from sorachi_etl.rules import to_pandera
 
     rule = sheet.rule
-    if not sheet.rows or rule.layout == "keyvalue" and not any(sheet.rows[0].values()):
+    if rule.layout == "keyvalue":
         _check_keyvalue_required(sheet, findings)
+        return
+    if not sheet.rows:
         return
     frame = pd.DataFrame(sheet.rows, columns=[c.key for c in rule.columns])
     for col in rule.columns:
@@ -178,10 +201,11 @@ def validate_rows(sheet: SheetRows, findings: list[Finding]) -> None:
             frame[col.key] = pd.to_numeric(frame[col.key]).astype("float64")
         elif col.type in ("text", "status"):
             frame[col.key] = frame[col.key].astype("string")
+    schema = to_pandera(rule)
     try:
-        to_pandera(rule).validate(frame, lazy=True)
+        schema.validate(frame, lazy=True)
     except pa_errors.SchemaErrors as exc:
-        findings.extend(_failures_to_findings(exc.failure_cases, sheet))
+        findings.extend(_failures_to_findings(exc.failure_cases, sheet, schema))
 
 
 def _check_keyvalue_required(sheet: SheetRows, findings: list[Finding]) -> None:
@@ -191,13 +215,15 @@ def _check_keyvalue_required(sheet: SheetRows, findings: list[Finding]) -> None:
             findings.append(finding("master_required", sheet=sheet.rule.name, column=col.header))
 
 
-def _failures_to_findings(cases: Any, sheet: SheetRows) -> list[Finding]:
+def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Finding]:
+    from sorachi_etl.rules import check_code
+
     rule = sheet.rule
     out = []
     seen = set()
     for case in cases.to_dict("records"):
         key = case.get("column")
-        check = str(case.get("check") or "")
+        check = check_code(schema, key, str(case.get("check") or ""), case.get("check_number"))
         index = case.get("index")
         if key not in {c.key for c in rule.columns}:
             # a uniqueness failure over several columns names the first one
@@ -209,23 +235,45 @@ def _failures_to_findings(cases: Any, sheet: SheetRows) -> list[Finding]:
         value = sheet.rows[int(index)].get(key) if r is not None else case.get("failure_case")
         if isinstance(value, list):
             value = ",".join(value)
-        if "not_nullable" in check or check == "required_text" or (
-            "str_length" in check and value in (None, "")
+        if (
+            "not_nullable" in check
+            or check == "required_text"
+            or ("str_length" in check and value in (None, ""))
         ):
             item = finding("master_required", sheet=rule.name, cell=cell, column=col.header)
         elif check == "not_in_choices":
-            item = finding("master_not_in_choices", sheet=rule.name, cell=cell, value=value,
-                           column=col.header, choices="「" + "」「".join(col.choices) + "」")
+            item = finding(
+                "master_not_in_choices",
+                sheet=rule.name,
+                cell=cell,
+                value=value,
+                column=col.header,
+                choices="「" + "」「".join(col.choices) + "」",
+            )
         elif check in ("negative", "out_of_range"):
             limit = " ～ ".join(str(v) for v in (col.min, col.max) if v is not None)
-            item = finding("master_out_of_range", sheet=rule.name, cell=cell, value=value,
-                           column=col.header, limit=limit)
+            item = finding(
+                "master_out_of_range",
+                sheet=rule.name,
+                cell=cell,
+                value=value,
+                column=col.header,
+                limit=limit,
+            )
         elif "unique" in check or "duplicate" in check:
             names = "・".join(rule.column(k).header for k in rule.key) or col.header
-            item = finding("master_duplicate", sheet=rule.name, cell=cell, value=value, column=names)
+            item = finding(
+                "master_duplicate", sheet=rule.name, cell=cell, value=value, column=names
+            )
         else:
-            item = finding("master_bad_value", sheet=rule.name, cell=cell, value=value,
-                           column=col.header, hint="")
+            item = finding(
+                "master_bad_value",
+                sheet=rule.name,
+                cell=cell,
+                value=value,
+                column=col.header,
+                hint="",
+            )
         if (item.cell, item.code) not in seen:
             seen.add((item.cell, item.code))
             out.append(item)
@@ -242,9 +290,11 @@ def rows_to_master(sheets: dict[str, SheetRows]) -> domain.Master:
         if rows is None:
             continue
         fields = {f.name for f in dataclasses.fields(cls)}
-        defaulted = {f.name for f in dataclasses.fields(cls)
-                     if f.default is not dataclasses.MISSING
-                     or f.default_factory is not dataclasses.MISSING}
+        defaulted = {
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        }
         items = []
         for row in rows.rows:
             values = {k: v for k, v in row.items() if k in fields}
@@ -269,9 +319,17 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
     def ref(sheet: str, index: int, key: str, value: object, target: str, hint: str = "") -> None:
         rows = sheets[sheet]
         r, c = rows.row_numbers[index], rows.columns.get(key)
-        out.append(finding("master_unknown_ref", sheet=sheet, cell=a1(r, c) if c is not None else None,
-                           value=value, column=rows.rule.column(key).header, target=target,
-                           hint=hint))
+        out.append(
+            finding(
+                "master_unknown_ref",
+                sheet=sheet,
+                cell=a1(r, c) if c is not None else None,
+                value=value,
+                column=rows.rule.column(key).header,
+                target=target,
+                hint=hint,
+            )
+        )
 
     for i, k in enumerate(master.kpis):
         for key in ("measure", "denominator"):
@@ -279,7 +337,14 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
             if mid and mid not in measures:
                 ref(SHEET_KPIS, i, key, mid, "シート「調査項目」", "調査項目IDを確認してください。")
         if k.kind == "ratio" and not k.denominator:
-            ref(SHEET_KPIS, i, "denominator", "", "シート「調査項目」", "比率の指標には分母の調査項目IDが必要です。")
+            ref(
+                SHEET_KPIS,
+                i,
+                "denominator",
+                "",
+                "シート「調査項目」",
+                "比率の指標には分母の調査項目IDが必要です。",
+            )
         if k.group not in groups:
             ref(SHEET_KPIS, i, "group", k.group, "シート「市町」のグループ")
         for p in k.projects:
@@ -309,7 +374,9 @@ def load_master(path: Path, *, check: bool = True) -> domain.Master:
     """
     path = Path(path)
     if not path.exists():
-        raise MasterError(f"マスタ「{path}」が見つかりません。パスを確認するか、sorachi-etl init で作成してください。")
+        raise MasterError(
+            f"マスタ「{path}」が見つかりません。パスを確認するか、sorachi-etl init で作成してください。"
+        )
     grids, order = read_sheets(path)
     findings: list[Finding] = []
     sheets: dict[str, SheetRows] = {}
@@ -318,8 +385,13 @@ def load_master(path: Path, *, check: bool = True) -> domain.Master:
             if rule.log:
                 continue
             hint = did_you_mean(name, order)
-            findings.append(finding("master_missing_sheet", sheet=name,
-                                    hint=f"（「{hint}」のことですか？）" if hint else ""))
+            findings.append(
+                finding(
+                    "master_missing_sheet",
+                    sheet=name,
+                    hint=f"（「{hint}」のことですか？）" if hint else "",
+                )
+            )
             continue
         sheets[name] = grid_to_rows(grids[name], rule, findings)
     if not findings and check:

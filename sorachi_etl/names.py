@@ -52,9 +52,13 @@ STATUS_NA = "該当なし"
 STATUSES = (STATUS_CONFIRMED, STATUS_PENDING, STATUS_NA)
 
 # Text typed for "still being counted".
-PENDING_MARKERS = frozenset({"集計中", "未集計", "集計予定", "未確定", "調査中", "確認中", "算出中", "pending"})
+PENDING_MARKERS = frozenset(
+    {"集計中", "未集計", "集計予定", "未確定", "調査中", "確認中", "算出中", "pending"}
+)
 # Text typed for "not applicable".
-NA_MARKERS = frozenset({"-", "−", "―", "ー", "—", "–", "‐", "－", "該当なし", "該当無し", "なし", "無し", "n/a", "na"})
+NA_MARKERS = frozenset(
+    {"-", "−", "―", "ー", "—", "–", "‐", "－", "該当なし", "該当無し", "なし", "無し", "n/a", "na"}
+)
 
 # Where a KPI value came from.
 SOURCE_MANUAL = "手入力"

@@ -25,8 +25,23 @@ from sorachi_etl.names import (
 Kind = Literal["number", "pending", "na", "blank", "invalid"]
 
 EXCEL_ERRORS = frozenset(
-    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA",
-     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
 )
 
 # Unit as the catalog writes it -> spellings clerks type after a number.
@@ -126,9 +141,7 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
     text = _APPROX.sub("", text)
     text = _APPROX_TAIL.sub("", text)
     negative = False
-    if text.startswith(_NEGATIVE_MARKS):
-        negative, text = True, text[1:]
-    elif text.startswith(("−", "‐", "–", "ー")) and len(text) > 1:
+    if text.startswith(_NEGATIVE_MARKS) or (text.startswith(("−", "‐", "–", "ー")) and len(text) > 1):
         negative, text = True, text[1:]
 
     # unit suffix
@@ -207,7 +220,7 @@ _LIST_SPLIT = re.compile(r"[,、，・/／;；\n]")
 
 
 def split_list(value: object) -> list[str]:
-    """"空知,炭鉄港" / "振興局・市町" / "3、4" -> a list of stripped items."""
+    """ "空知,炭鉄港" / "振興局・市町" / "3、4" -> a list of stripped items."""
     if value is None:
         return []
     if isinstance(value, float) and value.is_integer():

@@ -117,8 +117,9 @@ def match_headers(row: list[object], rule: SheetRule) -> dict[str, int]:
     return found
 
 
-def find_header_row(rows: list[list[object]], rule: SheetRule, *, search: int = 30
-                    ) -> tuple[int, dict[str, int]] | None:
+def find_header_row(
+    rows: list[list[object]], rule: SheetRule, *, search: int = 30
+) -> tuple[int, dict[str, int]] | None:
     """The first row (within `search` rows) holding most of the rule's headers."""
     needed = [c.key for c in rule.columns if c.required] or [rule.columns[0].key]
     best: tuple[int, dict[str, int]] | None = None
@@ -138,16 +139,25 @@ def did_you_mean(word: str, candidates: list[str]) -> str | None:
 
 # --- pandera ------------------------------------------------------------------------
 
-_DTYPES = {"int": "Int64", "number": "float64", "fiscal_year": "Int64", "text": "string",
-           "status": "string", "list": "object", "date": "object", "datetime": "object",
-           "project": "Int64"}
+_DTYPES = {
+    "int": "Int64",
+    "number": "float64",
+    "fiscal_year": "Int64",
+    "text": "string",
+    "status": "string",
+    "list": "object",
+    "date": "object",
+    "datetime": "object",
+    "project": "Int64",
+}
 
 
 def to_pandera(rule: SheetRule, *, extra_columns: bool = True) -> pa.DataFrameSchema:
     """A pandera schema for a normalised frame of `rule` (columns named by rule keys).
 
-    Each check is named by the catalogue code it stands for, so failures can be
-    mapped back to a Japanese message.
+    Each check is named by the catalogue code it stands for; pandera reports
+    built-in checks by their own names, so `check_code()` maps a failure case
+    back to that code through the column's metadata.
     """
     import pandera.pandas as pa
 
@@ -171,7 +181,21 @@ def to_pandera(rule: SheetRule, *, extra_columns: bool = True) -> pa.DataFrameSc
             required=False,
             unique=col.unique,
             coerce=False,
+            metadata={"codes": [c.name for c in checks]},
         )
     unique = list(rule.key) if len(rule.key) > 0 and rule.layout == "table" else None
-    return pa.DataFrameSchema(columns, strict=not extra_columns, unique=unique,
-                              name=rule.name)
+    return pa.DataFrameSchema(columns, strict=not extra_columns, unique=unique, name=rule.name)
+
+
+def check_code(
+    schema: pa.DataFrameSchema, column: str | None, check: str, check_number: object
+) -> str:
+    """The catalogue code of one pandera failure case (its check, by number)."""
+    if check in ("not_nullable", "field_uniqueness", "multiple_fields_uniqueness") or not column:
+        return check
+    col = schema.columns.get(column)
+    codes = (col.metadata or {}).get("codes", []) if col is not None else []
+    try:
+        return codes[int(check_number)]
+    except (TypeError, ValueError, IndexError):
+        return check

@@ -43,49 +43,92 @@ def catalog_to_master(catalog: dict, *, empty: bool = False) -> domain.Master:
     master = domain.Master(settings=settings)
     if empty:
         return master
-    master.projects = [domain.Project(p["no"], p["name"], p.get("short_name", ""),
-                                      p.get("area", ""), p.get("purpose", ""))
-                       for p in catalog["projects"]]
-    master.reporters = [domain.Reporter(r["name"], list(r["groups"]), r.get("kind", ""),
-                                        r.get("subprefecture", ""), r.get("department", ""),
-                                        r.get("email", ""))
-                        for r in catalog["reporters"]]
-    master.measures = [domain.Measure(m["id"], m["name"], m["unit"], list(m["groups"]),
-                                      m.get("decimals", 0), m.get("max"), m.get("description", ""))
-                       for m in catalog["measures"]]
+    master.projects = [
+        domain.Project(
+            p["no"], p["name"], p.get("short_name", ""), p.get("area", ""), p.get("purpose", "")
+        )
+        for p in catalog["projects"]
+    ]
+    master.reporters = [
+        domain.Reporter(
+            r["name"],
+            list(r["groups"]),
+            r.get("kind", ""),
+            r.get("subprefecture", ""),
+            r.get("department", ""),
+            r.get("email", ""),
+        )
+        for r in catalog["reporters"]
+    ]
+    master.measures = [
+        domain.Measure(
+            m["id"],
+            m["name"],
+            m["unit"],
+            list(m["groups"]),
+            m.get("decimals", 0),
+            m.get("max"),
+            m.get("description", ""),
+        )
+        for m in catalog["measures"]
+    ]
     master.kpis = [
         domain.Kpi(
-            id=k["id"], name=k["name"], kind=k["kind"], measure=k["measure"], group=k["group"],
-            unit=k["unit"], project=k["project"], denominator=k.get("denominator"),
-            scale=k.get("scale", 1), decimals=k.get("decimals", 0),
-            base_value=k.get("base_value"), base_year=_fy(k.get("base_year")),
-            target_value=k.get("target_value"), target_year=_fy(k.get("target_year")),
-            direction=k.get("direction"), progress_rule=k.get("progress_rule"),
+            id=k["id"],
+            name=k["name"],
+            kind=k["kind"],
+            measure=k["measure"],
+            group=k["group"],
+            unit=k["unit"],
+            project=k["project"],
+            denominator=k.get("denominator"),
+            scale=k.get("scale", 1),
+            decimals=k.get("decimals", 0),
+            base_value=k.get("base_value"),
+            base_year=_fy(k.get("base_year")),
+            target_value=k.get("target_value"),
+            target_year=_fy(k.get("target_year")),
+            direction=k.get("direction"),
+            progress_rule=k.get("progress_rule"),
             relisted_in=[str(p) for p in k.get("relisted_in", [])],
         )
         for k in catalog["kpis"]
     ]
     master.kpi_values = [
-        domain.KpiValue(v["kpi"], parse_fiscal_year(v["year"]), v.get("value"),
-                        v.get("status", STATUS_CONFIRMED), SOURCE_MANUAL, v.get("note", ""))
+        domain.KpiValue(
+            v["kpi"],
+            parse_fiscal_year(v["year"]),
+            v.get("value"),
+            v.get("status", STATUS_CONFIRMED),
+            SOURCE_MANUAL,
+            v.get("note", ""),
+        )
         for v in catalog["kpi_values"]
     ]
     bureau = next((r.name for r in master.reporters if r.kind == "振興局"), "")
     master.initiatives = [
         domain.Initiative(
-            reporter=i.get("reporter", bureau), year=parse_fiscal_year(i["fiscal_year"]),
-            kind=i["kind"], project=i["project"], title=i["title"],
-            implementers=list(i.get("implementers", [])), start_date=_date(i.get("start_date")),
-            end_date=_date(i.get("end_date")), dates_text=i.get("dates_text", ""),
-            venue=i.get("venue", ""), summary=i.get("summary", ""),
-            outcome_label=i.get("outcome_label", ""), outcome_value=i.get("outcome_value"),
+            reporter=i.get("reporter", bureau),
+            year=parse_fiscal_year(i["fiscal_year"]),
+            kind=i["kind"],
+            project=i["project"],
+            title=i["title"],
+            implementers=list(i.get("implementers", [])),
+            start_date=_date(i.get("start_date")),
+            end_date=_date(i.get("end_date")),
+            dates_text=i.get("dates_text", ""),
+            venue=i.get("venue", ""),
+            summary=i.get("summary", ""),
+            outcome_label=i.get("outcome_label", ""),
+            outcome_value=i.get("outcome_value"),
             outcome_unit=i.get("outcome_unit", ""),
         )
         for i in catalog["initiatives"]
     ]
-    master.businesses = [domain.Business(b["name"], b.get("summary", ""),
-                                         [str(p) for p in b.get("projects", [])])
-                         for b in catalog["businesses"]]
+    master.businesses = [
+        domain.Business(b["name"], b.get("summary", ""), [str(p) for p in b.get("projects", [])])
+        for b in catalog["businesses"]
+    ]
     return master
 
 

@@ -45,8 +45,14 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     index = 0 if SHEET_KPI_LIST not in wb.sheetnames else None
     ws = _fresh_sheet(wb, SHEET_KPI_LIST, index)
     years = table.years
-    headers = ["プロジェクト名", "評価指標（KPI）", "基準値\n（基準年）",
-               *(format_fiscal_year(y) for y in years), "目標値\n（目標年）", "進捗率"]
+    headers = [
+        "プロジェクト名",
+        "評価指標（KPI）",
+        "基準値\n（基準年）",
+        *(format_fiscal_year(y) for y in years),
+        "目標値\n（目標年）",
+        "進捗率",
+    ]
     ncols = len(headers)
     last = get_column_letter(ncols)
     thin = Side(style="thin", color="808080")
@@ -57,8 +63,10 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     put(ws, 1, 1, TITLE).font = Font(size=16, bold=True)
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    subtitle = (f"{format_fiscal_year_long(table.report_year)}　{table.title}　"
-                f"（実績年：{format_fiscal_year_long(table.actual_year)}）")
+    subtitle = (
+        f"{format_fiscal_year_long(table.report_year)}　{table.title}　"
+        f"（実績年：{format_fiscal_year_long(table.actual_year)}）"
+    )
     put(ws, 2, 1, subtitle).font = Font(size=10, color="404040")
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="right")
@@ -80,8 +88,9 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     last_row = r - 1
     # project names merged over their rows
     for project, start in first_of_project.items():
-        end = max(i for i, row in enumerate(table.rows, start=HEADER_ROW + 1)
-                  if row.project_no == project)
+        end = max(
+            i for i, row in enumerate(table.rows, start=HEADER_ROW + 1) if row.project_no == project
+        )
         if end > start:
             ws.merge_cells(start_row=start, start_column=1, end_row=end, end_column=1)
 
@@ -111,8 +120,9 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     return ws
 
 
-def _write_kpi_row(ws: Worksheet, r: int, row: KpiRow, years: list[int], box, center, right
-                   ) -> None:
+def _write_kpi_row(
+    ws: Worksheet, r: int, row: KpiRow, years: list[int], box, center, right
+) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     kpi = row.kpi
@@ -141,7 +151,9 @@ def _write_kpi_row(ws: Worksheet, r: int, row: KpiRow, years: list[int], box, ce
         c.border = box
     col = 4 + len(years)
     target_suffix = f"（{format_fiscal_year(kpi.target_year)}）" if kpi.target_year else ""
-    c = put(ws, r, col, _float(_rounded(kpi.target_value, d)), unit_format(d, kpi.unit, target_suffix))
+    c = put(
+        ws, r, col, _float(_rounded(kpi.target_value, d)), unit_format(d, kpi.unit, target_suffix)
+    )
     c.alignment, c.border = right, box
     col += 1
     if row.rate is None:

@@ -110,8 +110,9 @@ def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksh
             ws.column_dimensions[get_column_letter(c)].width = col.width
     _style_header(ws, 1, len(rule.columns))
     for r, item in enumerate(items, start=2):
-        for c, (col, value) in enumerate(zip(rule.columns, _row_values(item, rule),
-                                             strict=True), start=1):
+        for c, (col, value) in enumerate(
+            zip(rule.columns, _row_values(item, rule), strict=True), start=1
+        ):
             value, fmt = _cell_value(value, col)
             if value is not None:
                 put(ws, r, c, value, fmt)
@@ -156,8 +157,9 @@ def append_log(wb: Workbook, entries: list[domain.LogEntry]) -> None:
     ws = wb[SHEET_IMPORT_LOG]
     row = ws.max_row + 1
     for entry in entries:
-        for c, (col, value) in enumerate(zip(rule.columns, _row_values(entry, rule),
-                                             strict=True), start=1):
+        for c, (col, value) in enumerate(
+            zip(rule.columns, _row_values(entry, rule), strict=True), start=1
+        ):
             value, fmt = _cell_value(value, col)
             if value is not None:
                 put(ws, row, c, value, fmt)
@@ -179,8 +181,10 @@ def open_workbook(path: Path) -> Workbook:
     try:
         return load_workbook(path, rich_text=True)
     except Exception as exc:
-        raise MasterError(f"マスタ「{path.name}」を開けません（{type(exc).__name__}）。"
-                          "バックアップ（backup フォルダ）から戻してください。") from exc
+        raise MasterError(
+            f"マスタ「{path.name}」を開けません（{type(exc).__name__}）。"
+            "バックアップ（backup フォルダ）から戻してください。"
+        ) from exc
 
 
 # --- saving safely ------------------------------------------------------------------
@@ -240,11 +244,15 @@ def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path |
         os.replace(tmp, path)
         return saved
     except PermissionError as exc:
-        raise MasterError(f"マスタ「{path.name}」を書き込めません（フォルダへの書き込み権限がありません）。"
-                          "保存先のフォルダを確認してください。マスタは変更していません。") from exc
+        raise MasterError(
+            f"マスタ「{path.name}」を書き込めません（フォルダへの書き込み権限がありません）。"
+            "保存先のフォルダを確認してください。マスタは変更していません。"
+        ) from exc
     except OSError as exc:
-        raise MasterError(f"マスタ「{path.name}」を保存できませんでした（{_os_reason(exc)}）。"
-                          "マスタは変更していません。") from exc
+        raise MasterError(
+            f"マスタ「{path.name}」を保存できませんでした（{_os_reason(exc)}）。"
+            "マスタは変更していません。"
+        ) from exc
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
@@ -253,5 +261,8 @@ def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path |
 def _os_reason(exc: OSError) -> str:
     import errno
 
-    return {errno.ENOSPC: "ディスクの空き容量が足りません", errno.EROFS: "読み取り専用です",
-            errno.EACCES: "書き込み権限がありません"}.get(exc.errno or 0, "書き込みエラー")
+    return {
+        errno.ENOSPC: "ディスクの空き容量が足りません",
+        errno.EROFS: "読み取り専用です",
+        errno.EACCES: "書き込み権限がありません",
+    }.get(exc.errno or 0, "書き込みエラー")

@@ -29,11 +29,18 @@ MasterOption = Annotated[
 ]
 YearOption = Annotated[
     str | None,
-    typer.Option("--year", "-y", help="実績の年度（例: R6、令和6年度、2024）。", show_default=False),
+    typer.Option(
+        "--year", "-y", help="実績の年度（例: R6、令和6年度、2024）。", show_default=False
+    ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="結果をJSONで出力します（他のシステム向け）。")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="結果をJSONで出力します（他のシステム向け）。")
+]
 DebugOption = Annotated[
-    bool, typer.Option("--debug", help="問題の調査用に、エラーの詳細（トレースバック）を表示します。", hidden=True)
+    bool,
+    typer.Option(
+        "--debug", help="問題の調査用に、エラーの詳細（トレースバック）を表示します。", hidden=True
+    ),
 ]
 
 

@@ -11,7 +11,15 @@ from sorachi_etl.cli.common import DebugOption, console, run
 
 
 def demo(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="作業フォルダ（既定: 新しい sorachi-demo-日時 フォルダ）。", show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="作業フォルダ（既定: 新しい sorachi-demo-日時 フォルダ）。",
+            show_default=False,
+        ),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """サンプルデータで一連の流れを試します（最初の一歩に）。

@@ -11,10 +11,20 @@ from sorachi_etl.cli.common import DebugOption, console, run
 
 
 def init(
-    path: Annotated[Path, typer.Argument(help="作成するマスタブックのパス（例: master.xlsx）。",
-                                         show_default=False)],
-    empty: Annotated[bool, typer.Option("--empty", help="サンプルデータを入れず、空の様式だけを作ります。")] = False,
-    force: Annotated[bool, typer.Option("--force", help="同じ名前のファイルがあれば上書きします（元のファイルは backup フォルダに残します）。")] = False,
+    path: Annotated[
+        Path,
+        typer.Argument(help="作成するマスタブックのパス（例: master.xlsx）。", show_default=False),
+    ],
+    empty: Annotated[
+        bool, typer.Option("--empty", help="サンプルデータを入れず、空の様式だけを作ります。")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="同じ名前のファイルがあれば上書きします（元のファイルは backup フォルダに残します）。",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """マスタブックを作成します。
@@ -34,7 +44,9 @@ def init(
     m = result.master
     console.print(f"マスタを作成しました: [bold]{result.path}[/]")
     if empty:
-        console.print("空の様式です。シート「プロジェクト」「市町」「調査項目」「評価指標」を入力してください。")
+        console.print(
+            "空の様式です。シート「プロジェクト」「市町」「調査項目」「評価指標」を入力してください。"
+        )
     else:
         console.print(
             f"  プロジェクト {len(m.projects)}件、報告者 {len(m.reporters)}団体、"

@@ -14,12 +14,19 @@ BAND_STYLES = {"good": "bold green", "fair": "bold yellow", "low": "bold red"}
 def kpi_table(table: KpiTable) -> Table:
     from sorachi_etl.formats import headers, row_strings
 
-    t = Table(title=f"{format_fiscal_year_long(table.report_year)} 評価指標（KPI）一覧"
-                    f"（実績年: {format_fiscal_year_long(table.actual_year)}）",
-              show_lines=True, title_justify="left")
+    t = Table(
+        title=f"{format_fiscal_year_long(table.report_year)} 評価指標（KPI）一覧"
+        f"（実績年: {format_fiscal_year_long(table.actual_year)}）",
+        show_lines=True,
+        title_justify="left",
+    )
     for i, h in enumerate(headers(table)):
-        t.add_column(h, justify="left" if i < 2 else "right", overflow="fold",
-                     max_width=22 if i == 0 else (30 if i == 1 else None))
+        t.add_column(
+            h,
+            justify="left" if i < 2 else "right",
+            overflow="fold",
+            max_width=22 if i == 0 else (30 if i == 1 else None),
+        )
     previous = None
     for row in table.rows:
         cells = row_strings(table, row)

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from sorachi_etl.cli.common import DebugOption, MasterOption, YearOption, console, existing, parse_year, run
+from sorachi_etl.cli.common import (
+    DebugOption,
+    MasterOption,
+    YearOption,
+    console,
+    existing,
+    parse_year,
+    run,
+)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     md = "md"
     csv = "csv"
@@ -21,7 +29,9 @@ class Format(str, Enum):
 def report(
     master: MasterOption,
     year: YearOption = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="出力形式: table（画面表示）, md, csv, json。")] = Format.table,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="出力形式: table（画面表示）, md, csv, json。")
+    ] = Format.table,
     debug: DebugOption = False,
 ) -> None:
     """評価指標（KPI）一覧と分析を表示します。

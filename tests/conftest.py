@@ -1,0 +1,30 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+REFERENCE = SHARED / "reference"
+REALWORLD = SHARED / "realworld"
+
+
+@pytest.fixture(scope="session")
+def _sample_master_file(tmp_path_factory) -> Path:
+    from sorachi_etl.api import init_master
+
+    path = tmp_path_factory.mktemp("sample") / "master.xlsx"
+    init_master(path)
+    return path
+
+
+@pytest.fixture
+def sample_master_path(_sample_master_file, tmp_path) -> Path:
+    """A fresh copy of the master `init` writes from the bundled sample data."""
+    path = tmp_path / "master.xlsx"
+    shutil.copy(_sample_master_file, path)
+    return path
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
