@@ -21,13 +21,19 @@ class InitResult:
 
 
 def render_master(master: domain.Master, table: KpiTable, wb=None):
-    """Data sheets and output sheets of `master` into an openpyxl workbook (new if None)."""
-    from sorachi_etl.sheets import write_kpi_list
+    """Data sheets and regenerated sheets of `master` into an openpyxl workbook (new if None).
+
+    Sheets a user added to an existing workbook are kept untouched.
+    """
+    from sorachi_etl.sheets import write_charts, write_kpi_list, write_submissions
+    from sorachi_etl.status import master_to_status
     from sorachi_etl.write import new_workbook, write_data_sheets
 
     wb = wb if wb is not None else new_workbook()
     write_data_sheets(wb, master)
     write_kpi_list(wb, table)
+    write_submissions(wb, master_to_status(master))
+    write_charts(wb, table)
     return wb
 
 
@@ -38,7 +44,9 @@ def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> 
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"マスタのファイル名は .xlsx で終わる名前にしてください（指定: {path.name}）。")
+        raise UsageError(
+            f"マスタのファイル名は .xlsx で終わる名前にしてください（指定: {path.name}）。"
+        )
     if path.exists() and not overwrite:
         raise UsageError(f"「{path}」はすでにあります。上書きする場合は --force を付けてください。")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -233,3 +233,17 @@ class Master:
 
 def empty_master(plan_start: int = 2021, plan_end: int = 2025) -> Master:
     return Master(settings=Settings(plan_start=plan_start, plan_end=plan_end))
+
+
+@dataclass
+class Submission:
+    """A returned survey workbook that passed validation, normalised and ready to merge."""
+
+    file: str  # file name, as shown to users and stored in 出典ファイル
+    sha256: str
+    reporter: str
+    year: int
+    values: list[MeasureValue] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    contact: dict[str, str] = field(default_factory=dict)
+    modified: dt.datetime | None = None  # the file's time, to tell the newer of two files

@@ -143,6 +143,8 @@ class FileReport:
     reporter: str | None = None
     status: FileStatus = "ok"
     findings: list[Finding] = field(default_factory=list)
+    year: int | None = None
+    sha256: str = ""
 
     @property
     def errors(self) -> list[Finding]:

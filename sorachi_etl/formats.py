@@ -6,7 +6,7 @@ import csv
 import io
 from decimal import Decimal
 
-from sorachi_etl.aggregate import KpiRow, KpiTable, format_rate, format_value
+from sorachi_etl.aggregate import KpiRow, KpiTable, YearValue, format_rate, format_value
 from sorachi_etl.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.names import STATUS_CONFIRMED, STATUS_PENDING
 
@@ -27,10 +27,17 @@ def _cell(row: KpiRow, year: int) -> str:
     if v is None:
         return ""
     if v.status == STATUS_PENDING:
-        return STATUS_PENDING
+        return pending_text(v)
     if v.status == STATUS_CONFIRMED and v.value is not None:
         return format_value(v.value, row.kpi.decimals or 0, row.kpi.unit)
     return ""
+
+
+def pending_text(v: YearValue) -> str:
+    """集計中, with how many reporters are in when the value is computed: 集計中（18/24）."""
+    if v.reporters_total:
+        return f"{STATUS_PENDING}（{v.reporters_in}/{v.reporters_total}）"
+    return STATUS_PENDING
 
 
 def row_strings(table: KpiTable, row: KpiRow) -> list[str]:

@@ -10,12 +10,22 @@ from typing import TYPE_CHECKING
 
 from sorachi_etl.aggregate import KpiRow, KpiTable, rate_band
 from sorachi_etl.eras import format_fiscal_year, format_fiscal_year_long
-from sorachi_etl.names import DASH, SHEET_KPI_LIST, STATUS_CONFIRMED, STATUS_PENDING
+from sorachi_etl.formats import pending_text
+from sorachi_etl.names import (
+    DASH,
+    SHEET_CHARTS,
+    SHEET_KPI_LIST,
+    SHEET_SUBMISSIONS,
+    STATUS_CONFIRMED,
+    STATUS_PENDING,
+)
 from sorachi_etl.write import _fresh_sheet, put
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from sorachi_etl.status import StatusReport
 
 BAND_FILLS = {"good": "C6EFCE", "fair": "FFEB9C", "low": "FFC7CE"}
 BAND_FONTS = {"good": "006100", "fair": "9C5700", "low": "9C0006"}
@@ -36,14 +46,21 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)
 
 
+def _first_places(wb: Workbook, name: str) -> int | None:
+    """A new output sheet goes right after the other output sheets, at the front."""
+    if name in wb.sheetnames:
+        return None
+    order = (SHEET_KPI_LIST, SHEET_SUBMISSIONS, SHEET_CHARTS)
+    return sum(1 for other in order[: order.index(name)] if other in wb.sheetnames)
+
+
 def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     """(Re)write 評価指標一覧: the table of the published report, then the analysis lines."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    index = 0 if SHEET_KPI_LIST not in wb.sheetnames else None
-    ws = _fresh_sheet(wb, SHEET_KPI_LIST, index)
+    ws = _fresh_sheet(wb, SHEET_KPI_LIST, _first_places(wb, SHEET_KPI_LIST))
     years = table.years
     headers = [
         "プロジェクト名",
@@ -144,7 +161,7 @@ def _write_kpi_row(
             c = put(ws, r, col, float(value.value), unit_format(d, kpi.unit))
             c.alignment = right
         elif value is not None and value.status == STATUS_PENDING:
-            c = put(ws, r, col, STATUS_PENDING)
+            c = put(ws, r, col, pending_text(value))
             c.alignment = center
         else:
             c = ws.cell(row=r, column=col)
@@ -173,3 +190,134 @@ def _rounded(value: float | None, decimals: int):
     from sorachi_etl.progress import round_half_up
 
     return None if value is None else round_half_up(value, decimals)
+
+
+# --- 提出状況 -------------------------------------------------------------------------
+
+STATE_FILLS = {"受付済": "E2EFDA", "要修正": "FFC7CE", "未提出": "FFEB9C"}
+
+
+def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
+    """(Re)write 提出状況: one row per reporter with its state, file and pending items."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from sorachi_etl.write import DATETIME_FORMAT, _style_header
+
+    ws = _fresh_sheet(wb, SHEET_SUBMISSIONS, _first_places(wb, SHEET_SUBMISSIONS))
+    headers = ["市町名", "状態", "受信日時", "ファイル", "集計中の項目", "未入力の項目", "内容"]
+    put(ws, 1, 1, f"{format_fiscal_year_long(status.year)} 調査票の提出状況").font = Font(
+        size=14, bold=True
+    )
+    total = len(status.rows)
+    summary = (
+        f"提出済 {status.count('受付済')}／{total}　要修正 {status.count('要修正')}　"
+        f"未提出 {status.count('未提出')}"
+    )
+    if status.deadline:
+        d = status.deadline
+        summary += f"　（提出期限 {d.year}年{d.month}月{d.day}日）"
+    put(ws, 2, 1, summary)
+    for c, text in enumerate(headers, start=1):
+        put(ws, 4, c, text)
+    _style_header(ws, 4, len(headers))
+    for r, row in enumerate(status.rows, start=5):
+        put(ws, r, 1, row.reporter)
+        put(ws, r, 2, row.state).fill = PatternFill("solid", fgColor=STATE_FILLS[row.state])
+        if row.received_at:
+            put(ws, r, 3, row.received_at, DATETIME_FORMAT)
+        put(ws, r, 4, row.file or None)
+        put(ws, r, 5, "、".join(row.pending) or None)
+        put(ws, r, 6, "、".join(row.missing) or None)
+        put(ws, r, 7, row.note or None).alignment = Alignment(wrap_text=True, vertical="top")
+    for c, width in enumerate([16, 10, 17, 32, 28, 24, 60], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "B5"
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{4 + len(status.rows)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
+    return ws
+
+
+# --- 推移グラフ -------------------------------------------------------------------------
+
+
+def write_charts(wb: Workbook, table: KpiTable) -> Worksheet:
+    """(Re)write 推移グラフ: a native line chart per KPI of its values against its target.
+
+    Charts sit two to a row on the printed page; the figures they draw are in a
+    block to the right of the print area.
+    """
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = _fresh_sheet(wb, SHEET_CHARTS, _first_places(wb, SHEET_CHARTS))
+    put(ws, 1, 1, "評価指標の推移（実績値と目標値）").font = Font(size=14, bold=True)
+    put(
+        ws,
+        2,
+        1,
+        "※ 集計中・未入力の年度は線が途切れます。このシートは取り込みのたびに作り直されます。",
+    )
+    years = sorted({y for row in table.distinct_rows for y in row.values} | set(table.years))
+    data_col = 20  # column T: the figures behind the charts
+    rows_per_chart = 16
+    for i, row in enumerate(table.distinct_rows):
+        kpi = row.kpi
+        fmt = unit_format(kpi.decimals or 0, kpi.unit)
+        top = 4 + i * (len(years) + 3)
+        put(ws, top, data_col, kpi.name).font = Font(bold=True)
+        put(ws, top + 1, data_col, "年度")
+        put(ws, top + 1, data_col + 1, "実績")
+        put(ws, top + 1, data_col + 2, "目標")
+        for j, year in enumerate(years):
+            r = top + 2 + j
+            put(ws, r, data_col, format_fiscal_year(year))
+            v = row.values.get(year)
+            if v is not None and v.status == STATUS_CONFIRMED and v.value is not None:
+                put(ws, r, data_col + 1, float(v.value), fmt)
+            if kpi.target_value is not None:
+                put(ws, r, data_col + 2, float(kpi.target_value), fmt)
+        chart = LineChart()
+        chart.title = kpi.name
+        chart.y_axis.title = kpi.unit
+        chart.y_axis.numFmt = fmt
+        chart.y_axis.majorGridlines = chart.y_axis.majorGridlines
+        chart.height, chart.width = 7.5, 12.5
+        data = Reference(
+            ws,
+            min_col=data_col + 1,
+            max_col=data_col + 2,
+            min_row=top + 1,
+            max_row=top + 1 + len(years),
+        )
+        cats = Reference(ws, min_col=data_col, min_row=top + 2, max_row=top + 1 + len(years))
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        chart.y_axis.delete = False
+        chart.x_axis.delete = False
+        chart.legend.position = "b"
+        if len(chart.series) > 1:
+            chart.series[1].graphicalProperties.line.dashStyle = "dash"
+        for series in chart.series:
+            series.marker.symbol = "circle"
+            series.smooth = False
+        anchor_row = 4 + (i // 2) * rows_per_chart
+        anchor_col = 1 if i % 2 == 0 else 9
+        ws.add_chart(chart, f"{get_column_letter(anchor_col)}{anchor_row}")
+    last_row = 4 + ((len(table.distinct_rows) + 1) // 2) * rows_per_chart
+    for c in range(1, 17):
+        ws.column_dimensions[get_column_letter(c)].width = 9.5
+    ws.column_dimensions[get_column_letter(data_col)].width = 30
+    ws.print_area = f"A1:P{last_row}"
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws

@@ -1,0 +1,107 @@
+"""Who has sent their survey, who has not, and which values are still pending: as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sorachi_etl.domain import Master
+from sorachi_etl.eras import format_fiscal_year_long
+from sorachi_etl.names import (
+    STATUS_PENDING,
+    SUBMISSION_INVALID,
+    SUBMISSION_MISSING,
+    SUBMISSION_OK,
+)
+
+INVALID_RESULTS = {"要修正", "読取不可"}
+
+
+@dataclass
+class ReporterStatus:
+    reporter: str
+    state: str  # 受付済 / 要修正 / 未提出
+    file: str = ""
+    received_at: dt.datetime | None = None
+    pending: list[str] = field(default_factory=list)  # measure names still 集計中
+    missing: list[str] = field(default_factory=list)  # measure names with no row at all
+    note: str = ""
+    contact: str = ""
+
+
+@dataclass
+class StatusReport:
+    year: int
+    deadline: dt.date | None
+    rows: list[ReporterStatus]
+
+    def count(self, state: str) -> int:
+        return sum(1 for r in self.rows if r.state == state)
+
+    @property
+    def to_chase(self) -> list[ReporterStatus]:
+        """Reporters to write to: not sent, to be fixed, or with pending values."""
+        return [r for r in self.rows if r.state != SUBMISSION_OK or r.pending]
+
+
+def survey_year(master: Master) -> int:
+    """The year being collected: the latest with measure values, else the one after the KPI list's."""
+    if master.measure_values:
+        return max(v.year for v in master.measure_values)
+    from sorachi_etl.aggregate import kpi_values, latest_year
+
+    latest = latest_year(kpi_values(master)[0])
+    return (latest + 1) if latest is not None else master.settings.plan_start
+
+
+def master_to_status(master: Master, year: int | None = None) -> StatusReport:
+    year = survey_year(master) if year is None else year
+    values = [v for v in master.measure_values if v.year == year]
+    rows = []
+    for reporter in master.survey_reporters:
+        measures = master.measures_for(reporter.name)
+        mine = {v.measure: v for v in values if v.reporter == reporter.name}
+        last_ok = max((v.received_at for v in mine.values() if v.received_at), default=None)
+        log = [e for e in master.log if e.reporter == reporter.name and e.year in (year, None)]
+        last_bad = max(
+            (e for e in log if e.result in INVALID_RESULTS), key=lambda e: e.time, default=None
+        )
+        row = ReporterStatus(reporter.name, SUBMISSION_MISSING, contact=reporter.email)
+        if mine:
+            row.state = SUBMISSION_OK
+            newest = max(mine.values(), key=lambda v: v.received_at or dt.datetime.min)
+            row.file, row.received_at = newest.source_file, last_ok
+            row.pending = [
+                m.name for m in measures if m.id in mine and mine[m.id].status == STATUS_PENDING
+            ]
+            row.missing = [m.name for m in measures if m.id not in mine]
+        if last_bad is not None and (last_ok is None or last_bad.time > last_ok):
+            row.state = SUBMISSION_INVALID
+            row.file, row.received_at, row.note = last_bad.file, last_bad.time, last_bad.note
+        rows.append(row)
+    return StatusReport(year, master.settings.survey_deadline, rows)
+
+
+def reminder_text(status: StatusReport, master: Master) -> str:
+    """A ready-to-send list of whom to chase and for what, in plain Japanese."""
+    s = master.settings
+    year = format_fiscal_year_long(status.year)
+    d = status.deadline
+    deadline = f"{d.year}年{d.month}月{d.day}日" if d else "（期限未設定）"
+    lines = [f"【{year} 調査票のご提出について（確認のお願い）】", ""]
+    for r in status.to_chase:
+        if r.state == SUBMISSION_MISSING:
+            what = f"調査票が未提出です。提出期限（{deadline}）までにご提出をお願いします。"
+        elif r.state == SUBMISSION_INVALID:
+            what = "ご提出の調査票に修正が必要な箇所があります。確認事項をお送りしますので、修正のうえ再提出をお願いします。"
+        else:
+            what = "次の項目が「集計中」です。確定しましたらご連絡ください: " + "、".join(r.pending)
+        lines.append(f"・{r.reporter}　{what}")
+    if len(lines) == 2:
+        lines.append("・すべての報告者から提出済みで、集計中の項目もありません。")
+    contact = "　".join(
+        x for x in (s.contact_department, s.contact_person, s.contact_phone, s.contact_mail) if x
+    )
+    if contact:
+        lines += ["", f"問い合わせ先: {contact}"]
+    return "\n".join(lines)
