@@ -5,12 +5,19 @@ The CLI calls these and renders what they return; tests call them directly.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sorachi_etl import domain
 from sorachi_etl.aggregate import KpiTable, master_to_kpi_table
 from sorachi_etl.errors import UsageError
+
+if TYPE_CHECKING:
+    from sorachi_etl.merge import MergeResult
+    from sorachi_etl.status import StatusReport
+    from sorachi_etl.validate import Validation
 
 
 @dataclass
@@ -63,3 +70,110 @@ def kpi_report(master_path: Path, *, year: int | None = None) -> KpiTable:
     from sorachi_etl.master import load_master
 
     return master_to_kpi_table(load_master(Path(master_path), check=False), year=year)
+
+
+@dataclass
+class MergeOutcome:
+    """What `merge_paths` did: the check of every file, the merge, and where it wrote."""
+
+    validation: Validation
+    result: MergeResult
+    written: bool
+    backup: Path | None = None
+
+
+def validate_paths_with_master(
+    paths: list[Path],
+    master_path: Path | None = None,
+    *,
+    year: int | None = None,
+    password: str | None = None,
+) -> Validation:
+    """Check returned workbooks (against the master, when given) without touching anything."""
+    from sorachi_etl.master import load_master
+    from sorachi_etl.validate import validate_paths
+
+    master = load_master(Path(master_path), check=False) if master_path else None
+    return validate_paths(paths, master=master, year=year, password=password)
+
+
+def merge_paths(
+    paths: list[Path],
+    master_path: Path,
+    *,
+    dry_run: bool = False,
+    year: int | None = None,
+    password: str | None = None,
+    now: dt.datetime | None = None,
+) -> MergeOutcome:
+    """Validate, merge every valid workbook, regenerate the output sheets and save safely.
+
+    An invalid or unreadable workbook is skipped whole. With `dry_run` nothing
+    is written. Raises MasterError (exit 2) for a missing, locked or broken master.
+    """
+    from sorachi_etl.master import load_master
+    from sorachi_etl.merge import merge_submissions
+    from sorachi_etl.validate import validate_paths
+    from sorachi_etl.write import append_log, ensure_not_locked, open_workbook, save_atomic
+
+    master_path = Path(master_path)
+    master = load_master(master_path)
+    if not dry_run:
+        ensure_not_locked(master_path)
+    validation = validate_paths(paths, master=master, year=year, password=password)
+    result = merge_submissions(
+        master,
+        validation.submissions,
+        validation.report.files,
+        now=now,
+        superseded=validation.superseded,
+    )
+    if dry_run:
+        return MergeOutcome(validation, result, written=False)
+    wb = open_workbook(master_path)
+    render_master(result.master, result.table, wb)
+    append_log(wb, result.log)
+    saved = save_atomic(wb, master_path)
+    return MergeOutcome(validation, result, written=True, backup=saved)
+
+
+def status_of(master_path: Path, *, year: int | None = None) -> tuple[domain.Master, StatusReport]:
+    """Who has sent, who has not, and what is pending, from the master alone (fast)."""
+    from sorachi_etl.master import load_master
+    from sorachi_etl.status import master_to_status
+
+    master = load_master(Path(master_path), check=False)
+    return master, master_to_status(master, year)
+
+
+def annotate_reports(validation: Validation, out_dir: Path) -> list[Path]:
+    """Annotated copies of every faulty (but readable) workbook, for mailing back."""
+    from sorachi_etl.annotate import annotate_workbook
+
+    written = []
+    for fr in validation.report.files:
+        if fr.status != "invalid":
+            continue
+        source = validation.paths.get(fr.file)
+        if source is None:
+            continue
+        try:
+            written.append(annotate_workbook(source, fr, Path(out_dir)))
+        except Exception:  # a file openpyxl cannot open is still reported; just no copy
+            continue
+    return written
+
+
+def make_templates(
+    master_path: Path, year: int, out_dir: Path, reporters: list[str] | None = None
+) -> list:
+    """Write one survey workbook (調査票) per reporter for `year` into `out_dir`.
+
+    Returns a `template.TemplateResult` per file. Raises MasterError for a
+    missing or broken master, UsageError for an unknown reporter.
+    """
+    from sorachi_etl.master import load_master
+    from sorachi_etl.template import master_to_templates
+
+    master = load_master(Path(master_path))
+    return master_to_templates(master, year, Path(out_dir), reporters=reporters)

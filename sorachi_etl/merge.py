@@ -78,6 +78,7 @@ def merge_submissions(
     *,
     now: dt.datetime | None = None,
     year: int | None = None,
+    superseded: list[str] | None = None,
 ) -> MergeResult:
     """Upsert `submissions` into a copy of `master`; `reports` (skipped files) go to the log."""
     from sorachi_etl.eras import format_fiscal_year
@@ -146,6 +147,18 @@ def merge_submissions(
 
     for report in reports or []:
         if report.status == "ok":
+            if report.file in (superseded or []):
+                result.log.append(
+                    LogEntry(
+                        time=now,
+                        file=report.file,
+                        sha256=report.sha256,
+                        reporter=report.reporter or "",
+                        year=report.year,
+                        result=RESULT_SUPERSEDED,
+                        note="同じ報告者の新しい調査票があるため取り込みませんでした。",
+                    )
+                )
             continue
         first = report.errors[0].message if report.errors else ""
         result.log.append(

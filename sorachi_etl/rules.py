@@ -139,15 +139,16 @@ def did_you_mean(word: str, candidates: list[str]) -> str | None:
 
 # --- pandera ------------------------------------------------------------------------
 
+# Dates and lists are checked by the normaliser; pandera leaves their dtype alone.
 _DTYPES = {
     "int": "Int64",
     "number": "float64",
     "fiscal_year": "Int64",
     "text": "string",
     "status": "string",
-    "list": "object",
-    "date": "object",
-    "datetime": "object",
+    "list": None,
+    "date": None,
+    "datetime": None,
     "project": "Int64",
 }
 
@@ -175,7 +176,7 @@ def to_pandera(rule: SheetRule, *, extra_columns: bool = True) -> pa.DataFrameSc
         if col.required and col.type in ("text", "status"):
             checks.append(pa.Check.str_length(min_value=1, name="required_text"))
         columns[col.key] = pa.Column(
-            _DTYPES.get(col.type, "object"),
+            _DTYPES.get(col.type),
             checks=checks,
             nullable=not col.required,
             required=False,

@@ -25,9 +25,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-from sorachi_etl.cli import demo, init, report  # noqa: E402  (commands register on import)
+from sorachi_etl.cli import (  # noqa: E402  (each module registers its command)
+    demo,
+    init,
+    merge,
+    report,
+    status,
+    template,
+    validate,
+)
 
-for module in (init, report, demo):
+for module in (init, template, validate, merge, status, report, demo):
     module.register(app)
 
 

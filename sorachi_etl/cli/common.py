@@ -95,3 +95,11 @@ def run(fn: Callable[[], T], debug: bool = False) -> T:
 
 def is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+PasswordOption = Annotated[
+    str | None,
+    typer.Option(
+        "--password", help="パスワード付きの調査票を開くためのパスワード。", show_default=False
+    ),
+]

@@ -48,3 +48,110 @@ def analysis(table: KpiTable) -> Text:
     for line in table.analysis:
         text.append(f"・{line}\n")
     return text
+
+
+STATUS_LABELS = {
+    "ok": ("問題なし", "green"),
+    "invalid": ("要修正", "red"),
+    "unreadable": ("読み取れません", "red"),
+}
+
+
+def file_reports(report) -> list:
+    """A Rich block per file: its status, then errors, then warnings."""
+    from rich.panel import Panel
+
+    blocks = []
+    for fr in report.files:
+        label, color = STATUS_LABELS[fr.status]
+        title = f"[bold]{fr.file}[/]  [{color}]{label}[/]"
+        if fr.reporter:
+            title += f"  （{fr.reporter}）"
+        if not fr.findings:
+            blocks.append(Text.from_markup(f"[{color}]✔[/] {title}"))
+            continue
+        t = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+        t.add_column("区分", no_wrap=True)
+        t.add_column("場所", no_wrap=True)
+        t.add_column("内容", overflow="fold")
+        for f in sorted(fr.findings, key=lambda f: f.severity != "error"):
+            kind = (
+                Text("エラー", style="bold red")
+                if f.severity == "error"
+                else Text("注意", style="yellow")
+            )
+            where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+            t.add_row(kind, where, f.message)
+        blocks.append(Panel(t, title=title, title_align="left", border_style=color))
+    return blocks
+
+
+def report_summary(report) -> Text:
+    counts = {s: sum(1 for f in report.files if f.status == s) for s in STATUS_LABELS}
+    errors = sum(len(f.errors) for f in report.files)
+    warnings = sum(len(f.warnings) for f in report.files)
+    text = Text()
+    text.append(f"{len(report.files)}ファイルを点検: ", style="bold")
+    text.append(f"問題なし {counts['ok']}", style="green")
+    text.append("、")
+    text.append(f"要修正 {counts['invalid']}", style="red" if counts["invalid"] else "")
+    text.append("、")
+    text.append(f"読み取れない {counts['unreadable']}", style="red" if counts["unreadable"] else "")
+    text.append(f"（エラー {errors}件、注意 {warnings}件）")
+    return text
+
+
+def status_table(status) -> Table:
+    from sorachi_etl.eras import format_fiscal_year_long
+
+    styles = {"受付済": "green", "要修正": "bold red", "未提出": "yellow"}
+    t = Table(
+        title=f"{format_fiscal_year_long(status.year)} 調査票の提出状況", title_justify="left"
+    )
+    t.add_column("市町名", no_wrap=True)
+    t.add_column("状態", no_wrap=True)
+    t.add_column("受信日時", no_wrap=True)
+    t.add_column("ファイル", overflow="fold")
+    t.add_column("集計中の項目", overflow="fold")
+    for r in status.rows:
+        t.add_row(
+            r.reporter,
+            Text(r.state, style=styles.get(r.state, "")),
+            f"{r.received_at:%Y/%m/%d %H:%M}" if r.received_at else "",
+            r.file,
+            "、".join(r.pending),
+        )
+    return t
+
+
+def kpi_changes(changes) -> Table | Text:
+    if not changes:
+        return Text("評価指標の値・進捗率に変化はありません。")
+    t = Table(title="評価指標の変化", title_justify="left")
+    t.add_column("評価指標（年度）", overflow="fold")
+    t.add_column("前", justify="right")
+    t.add_column("後", justify="right")
+    t.add_column("進捗率", justify="right")
+    for c in changes:
+        rate = c.new_rate if c.old_rate == c.new_rate else f"{c.old_rate} → {c.new_rate}"
+        t.add_row(c.label, c.old, Text(c.new, style="bold"), rate)
+    return t
+
+
+def cell_changes(changes, most: int = 200) -> Table:
+    t = Table(title="マスタに加える変更（--dry-run: まだ書き込んでいません）", title_justify="left")
+    for name in ("シート", "行", "列", "前", "後"):
+        t.add_column(name, overflow="fold")
+    for c in changes[:most]:
+        t.add_row(c.sheet, c.key, c.column, _shown(c.old), _shown(c.new))
+    if len(changes) > most:
+        t.caption = f"ほか {len(changes) - most} 件"
+    return t
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+    return str(value)

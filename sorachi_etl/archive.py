@@ -1,0 +1,478 @@
+"""What a returned file is, and whether its ZIP container is safe to hand to a parser.
+
+Everything here works on the file's bytes, never on its extension, and runs
+before python-calamine or any XML parser sees the file:
+
+- `sniff_bytes` / `sniff_kind` tell an .xlsx from an encrypted workbook, a
+  legacy .xls, an .ods, a macro-enabled or binary workbook, a CSV, a PDF or an
+  image renamed to .xlsx.
+- `Package` checks the ZIP: number of members, member names (`..`, leading
+  `/`, drive letters, NUL bytes), duplicate names, and the real uncompressed
+  size of every member, inflated here with a hard cap instead of trusting the
+  sizes the central directory declares (they can be forged). Every member is
+  also searched for a DTD (`<!DOCTYPE`): OOXML parts never carry one, and a DTD
+  is how entity-expansion and external-entity attacks start.
+- `Package.workbook_parts` maps sheet names to their parts through
+  workbook.xml and its relationships (Strict OOXML, backslash part names,
+  relative or absolute targets), parsed with defusedxml.
+
+Every refusal is an `UnreadableWorkbook` with a catalogue code.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from sorachi_etl.errors import UnreadableWorkbook
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Ceilings for one returned workbook; survey workbooks are 20-60 KB, so these are generous."""
+
+    max_file_bytes: int = 20 * MB  # the file on disk
+    max_total_bytes: int = 50 * MB  # all ZIP members, uncompressed
+    max_member_bytes: int = 20 * MB  # one ZIP member, uncompressed
+    max_ratio: float = 200.0  # uncompressed / compressed, for members above ratio_floor_bytes
+    ratio_floor_bytes: int = 1 * MB
+    max_members: int = 1_000
+    max_rows: int = 100_000  # a cell below this row is refused before calamine reads the sheet
+    max_cols: int = 1_000
+    max_cells: int = 2_000_000  # rows x columns of the grid from A1, as calamine allocates it
+    max_text_chars: int = 32_767  # Excel's own limit for one cell
+    max_shared_strings: int = 1_000_000  # declared uniqueCount; calamine reserves memory for it
+
+
+DEFAULT_LIMITS = Limits()
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Words for `not_excel`'s {kind}, as a clerk would name the file.
+KIND_LABELS = {
+    "csv": "CSVファイル",
+    "text": "テキストファイル",
+    "html": "HTMLファイル",
+    "xml2003": "Excel 2003 XML形式のファイル",
+    "pdf": "PDFファイル",
+    "png": "PNG画像",
+    "jpeg": "JPEG画像",
+    "gif": "GIF画像",
+    "image": "画像ファイル",
+    "zip": "ZIP圧縮ファイル",
+    "archive": "圧縮ファイル",
+    "docx": "Word文書",
+    "doc": "Word文書",
+    "pptx": "PowerPointファイル",
+    "ppt": "PowerPointファイル",
+    "odf": "OpenDocument文書",
+    "rtf": "リッチテキスト文書",
+    "unknown": "形式が分からないファイル",
+}
+
+
+def corrupt(detail: str) -> UnreadableWorkbook:
+    return UnreadableWorkbook("corrupt", detail=detail)
+
+
+def unsafe(detail: str) -> UnreadableWorkbook:
+    return UnreadableWorkbook("unsafe_archive", detail=detail)
+
+
+def too_large(detail: str) -> UnreadableWorkbook:
+    return UnreadableWorkbook("too_large", detail=detail)
+
+
+def megabytes(n: int) -> str:
+    return f"{n / MB:,.1f} MB"
+
+
+def shown(name: str) -> str:
+    """A member name fit to quote in a message: printable and short."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- what the bytes are ------------------------------------------------------------
+
+
+def sniff_kind(path: Path) -> str:
+    """The kind of file at `path`, from its bytes: "xlsx", "xlsm", "xlsb", "xls", "ods",
+    "encrypted", "csv", "text", "html", "pdf", "png", "jpeg", "zip", "docx", "empty",
+    "broken" (a ZIP or OLE container that cannot be opened), "unknown", ...
+
+    Raises OSError when the file cannot be read.
+    """
+    return sniff_bytes(Path(path).read_bytes())
+
+
+def sniff_bytes(data: bytes) -> str:
+    """`sniff_kind` for bytes already in memory."""
+    if not data:
+        return "empty"
+    if data.startswith(OLE_MAGIC):
+        return _ole_kind(data)
+    if data.startswith(b"PK"):
+        try:
+            return Package(data).kind()
+        except UnreadableWorkbook:
+            return "broken"
+    return _plain_kind(data)
+
+
+def _ole_kind(data: bytes) -> str:
+    """Encrypted OOXML and legacy .xls share the OLE/CFB container; its streams tell them apart."""
+    import olefile  # installed with msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True)}
+    except Exception:  # olefile raises many kinds of error on a damaged container
+        return "broken"
+    if {"encryptioninfo", "encryptedpackage"} <= streams:
+        return "encrypted"
+    if streams & {"workbook", "book"}:
+        return "xls"
+    if "worddocument" in streams:
+        return "doc"
+    if "powerpoint document" in streams:
+        return "ppt"
+    return "broken"
+
+
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "image"),
+    (b"MM\x00*", "image"),
+)
+_ARCHIVE_MAGIC = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x1f\x8b", b"BZh")
+
+
+def _plain_kind(data: bytes) -> str:
+    head = data[:4096]
+    for magic, kind in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return kind
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(_ARCHIVE_MAGIC):
+        return "archive"
+    if (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:8] == b"ftyp":
+        return "image"
+    # BIFF2-4 worksheets (Excel 2.x-4.0) are bare records, not in an OLE container.
+    if len(head) >= 4 and head[0] == 0x09 and head[1] in (0x00, 0x02, 0x04) and head[3] == 0:
+        return "xls"
+    text = _decode_text(head)
+    if text is None:
+        return "unknown"
+    lower = text.lstrip().lower()
+    if lower.startswith("{\\rtf"):
+        return "rtf"
+    if lower.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in lower:
+        return "xml2003"
+    if lower.startswith(("<!doctype html", "<html", "<table")) or "<html" in lower[:512]:
+        return "html"
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if lines and sum(("," in line or "\t" in line) for line in lines) * 2 >= len(lines):
+        return "csv"
+    return "text"
+
+
+def _decode_text(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace")
+    if b"\x00" in head:
+        return None
+    # The head may cut a multi-byte character in two; allow a few broken bytes at its end.
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return head[:-4].decode(encoding) if len(head) > 8 else head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+# --- the ZIP container ------------------------------------------------------------------
+
+_CONTENT_TYPE = re.compile(rb"ContentType\s*=\s*[\"']([^\"']+)[\"']")
+_DOCTYPE = re.compile(rb"<!(?i:doctype)|<\x00!\x00[Dd]\x00|\x00<\x00!\x00[Dd]")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+# Parts kept in memory after the check; media and binaries are only measured.
+_KEEP = (".xml", ".rels")
+
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+class Package:
+    """A ZIP container opened from bytes, read only through size-capped inflation.
+
+    Construct, then `kind()`; for an .xlsx, `check_directory()` and
+    `check_members()` before anything parses a part. Member names are looked up
+    with backslashes turned into slashes and case folded, as OPC part names are
+    case-insensitive.
+    """
+
+    def __init__(self, data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.data = data
+        self.limits = limits
+        self._check_entry_count()
+        try:
+            self.infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except Exception as exc:  # zipfile raises BadZipFile, ValueError, struct.error, ...
+            raise corrupt("ZIPの目次が見つからず、ファイルが途中で切れている可能性があります") from exc
+        self.by_name = {_norm(i.filename).lower(): i for i in self.infos if not i.is_dir()}
+        self._parts: dict[str, bytes] = {}
+        self.sheet_data_parts: set[str] = set()  # keys of members holding <sheetData>, after check_members
+
+    def _check_entry_count(self) -> None:
+        # Refuse a huge central directory before zipfile spends time parsing it.
+        end = self.data.rfind(b"PK\x05\x06", max(0, len(self.data) - 65_557))
+        if end >= 0 and len(self.data) >= end + 12:
+            count = struct.unpack_from("<H", self.data, end + 10)[0]
+            if count != 0xFFFF and count > self.limits.max_members:
+                raise too_large(f"ZIPの部品数 {count:,}、上限 {self.limits.max_members:,}")
+
+    @staticmethod
+    def key(name: str) -> str:
+        """The lookup key of a part name: slashes, case folded."""
+        return _norm(name).lower()
+
+    def info(self, name: str) -> zipfile.ZipInfo | None:
+        return self.by_name.get(_norm(name).lower())
+
+    # --- what kind of package ---------------------------------------------------------
+
+    def kind(self) -> str:
+        """"xlsx", "xlsm", "xlsb", "ods", "odf", "docx", "pptx" or "zip" (nothing Office)."""
+        mimetype = self.info("mimetype")
+        if mimetype is not None:
+            text = self.read_info(mimetype, cap=1024).strip()
+            if text.startswith(ODS_MIMETYPE):
+                return "ods"
+            if text.startswith(b"application/vnd.oasis.opendocument"):
+                return "odf"
+        types_part = self.info("[Content_Types].xml")
+        types: set[bytes] = set()
+        if types_part is not None:
+            types = {t.lower() for t in _CONTENT_TYPE.findall(self.read_info(types_part))}
+        # Judge by the main part's type: a Word file may embed a workbook, so any
+        # spreadsheetml type alone proves nothing.
+        mains = {t for t in types if t.endswith((b".main+xml", b".main"))}
+        if any(b"wordprocessingml" in t or b"ms-word" in t for t in mains):
+            return "docx"
+        if any(b"presentationml" in t or b"ms-powerpoint" in t for t in mains):
+            return "pptx"
+        if any(b"sheet.binary" in t for t in mains):
+            return "xlsb"
+        has_vba = any(key.rsplit("/", 1)[-1] == "vbaproject.bin" for key in self.by_name)
+        if has_vba or any(b"macroenabled" in t or b"vbaproject" in t for t in types):
+            return "xlsm"
+        if any(b"spreadsheetml" in t for t in mains):
+            return "xlsx"
+        # A workbook without a usable [Content_Types].xml: let the later checks decide.
+        if any(key.endswith("workbook.xml") for key in self.by_name):
+            return "xlsx"
+        return "zip"
+
+    # --- safety -----------------------------------------------------------------------
+
+    def check_directory(self) -> None:
+        """Refuse unsafe member names and duplicate members that differ."""
+        seen: dict[str, zipfile.ZipInfo] = {}
+        for info in self.infos:
+            raw = info.orig_filename
+            name = _norm(raw)
+            if "\x00" in raw or name.startswith("/") or _DRIVE.match(name) or ".." in name.split("/"):
+                raise unsafe(f"ZIPの部品名「{shown(raw)}」が不正です")
+            if info.is_dir():
+                continue
+            key = name.lower()
+            first = seen.setdefault(key, info)
+            # Readers silently take one of the two; harmless only when both are the same bytes.
+            if first is not info and (first.CRC, first.file_size) != (info.CRC, info.file_size):
+                raise unsafe(f"同じ名前の部品「{shown(name)}」が2つあり、中身が違います")
+
+    def check_members(self) -> None:
+        """Inflate every member with hard caps; refuse bombs, forged sizes and DTDs."""
+        limits = self.limits
+        declared = sum(i.file_size for i in self.infos)
+        if declared > limits.max_total_bytes:
+            raise too_large(f"展開後 {megabytes(declared)}、上限 {megabytes(limits.max_total_bytes)}")
+        used = 0
+        for info in self.infos:
+            if info.is_dir():
+                continue
+            remaining = limits.max_total_bytes - used
+            body = self.read_info(info, cap=min(limits.max_member_bytes, remaining))
+            used += len(body)
+            if len(body) > limits.ratio_floor_bytes and len(body) > limits.max_ratio * max(
+                info.compress_size, 1
+            ):
+                raise unsafe(f"部品「{shown(info.filename)}」の圧縮率が異常に高く、ZIP爆弾の疑いがあります")
+            # The scans here and in sheetxml read ASCII-compatible bytes; Excel always
+            # writes UTF-8, and a UTF-16 part would slip past them.
+            if body[:2] in _UTF16_STARTS:
+                raise corrupt(f"部品「{shown(info.filename)}」がUTF-16で書かれていて読み取れません")
+            # "!" first: a one-byte search is a memchr, far faster than any pattern.
+            if b"!" in body and _DOCTYPE.search(body):
+                raise unsafe(f"部品「{shown(info.filename)}」に実体宣言（DTD）が含まれています")
+            key = self.key(info.filename)
+            if b"sheetData" in body:
+                self.sheet_data_parts.add(key)
+            if not key.endswith(_KEEP) and key not in self.sheet_data_parts:
+                self._parts.pop(key, None)
+
+    def read_info(self, info: zipfile.ZipInfo, cap: int | None = None) -> bytes:
+        """The member's bytes, inflated here with at most `cap` bytes of output."""
+        key = _norm(info.filename).lower()
+        if key in self._parts and self.by_name.get(key) is info:
+            return self._parts[key]
+        cap = self.limits.max_member_bytes if cap is None else cap
+        body = _inflate(self.data, info, cap)
+        if self.by_name.get(key) is info:
+            self._parts[key] = body
+        return body
+
+    def read(self, name: str) -> bytes | None:
+        info = self.info(name)
+        return None if info is None else self.read_info(info)
+
+    # --- the workbook's parts -----------------------------------------------------------
+
+    def workbook_parts(self) -> WorkbookParts:
+        """Sheet names, states and parts, date1904 and Strict, from workbook.xml and its rels."""
+        from defusedxml import ElementTree as SafeET
+
+        root_rels = self._rels("_rels/.rels", "")
+        main = next((t for t, typ, _ in root_rels if typ.endswith("/officedocument")), None)
+        if main is None or self.info(main) is None:
+            main = "xl/workbook.xml"
+        xml = self.read(main)
+        if xml is None:
+            raise corrupt("ブックの本体（workbook.xml）が見つかりません")
+        try:
+            root = SafeET.fromstring(xml)
+        except Exception as exc:  # ParseError, DTDForbidden, EntitiesForbidden, ...
+            raise corrupt("ブックの構成情報（workbook.xml）が壊れています") from exc
+        base = posixpath.dirname(main)
+        rels_name = posixpath.join(base, "_rels", posixpath.basename(main) + ".rels")
+        rels = self._rels(rels_name, base)
+        by_id = {rid: target for target, _typ, rid in rels}
+        parts = WorkbookParts(main=main, strict=root.tag.startswith("{http://purl.oclc.org/"))
+        parts.shared_strings = next((t for t, typ, _ in rels if typ.endswith("/sharedstrings")), None)
+        for el in root.iter():
+            tag = _local(el.tag)
+            if tag == "workbookPr":
+                parts.date1904 = el.get("date1904", "").strip().lower() in ("1", "true")
+            elif tag == "sheet":
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                state = el.get("state", "visible").lower()
+                parts.sheets.append(SheetPart(el.get("name", ""), state, by_id.get(rid)))
+        return parts
+
+    def _rels(self, name: str, base: str) -> list[tuple[str, str, str | None]]:
+        """(target part, lower-case type, id) of each internal relationship in `name`."""
+        from defusedxml import ElementTree as SafeET
+
+        xml = self.read(name)
+        if xml is None:
+            return []
+        try:
+            root = SafeET.fromstring(xml)
+        except Exception as exc:
+            raise corrupt(f"部品の関係情報（{shown(name)}）が壊れています") from exc
+        out = []
+        for el in root:
+            if _local(el.tag) != "Relationship" or el.get("TargetMode", "") == "External":
+                continue
+            target = self._resolve(base, el.get("Target", ""))
+            if target is not None:
+                out.append((target, el.get("Type", "").lower(), el.get("Id")))
+        return out
+
+    def _resolve(self, base: str, target: str) -> str | None:
+        target = target.replace("\\", "/")
+        path = target[1:] if target.startswith("/") else posixpath.join(base, target)
+        path = posixpath.normpath(path)
+        if path.startswith("../") or path in (".", ".."):
+            return None
+        if self.info(path) is None and self.info(unquote(path)) is not None:
+            path = unquote(path)
+        return path
+
+
+@dataclass
+class SheetPart:
+    name: str
+    state: str  # as written in workbook.xml, lower case: "visible", "hidden", "veryhidden"
+    part: str | None  # the sheet's part name, None when its relationship is missing
+
+
+@dataclass
+class WorkbookParts:
+    main: str
+    strict: bool = False
+    date1904: bool = False
+    shared_strings: str | None = None
+    sheets: list[SheetPart] = field(default_factory=list)
+
+
+def _norm(name: str) -> str:
+    return name.replace("\\", "/")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """Inflate one member from its local header, producing at most its declared size + 1 byte.
+
+    The declared size (already checked against `cap`) bounds the work: a member
+    that inflates to more than it declares is a forged, bomb-like member, refused
+    as soon as the extra byte appears. (zipfile would stop at the declared size
+    and report a CRC error, which cannot tell a bomb from a damaged member.)
+    """
+    name = shown(info.filename)
+    if info.file_size > cap:
+        raise too_large(f"部品「{name}」が展開後 {megabytes(info.file_size)}")
+    offset = info.header_offset
+    if data[offset : offset + 4] != b"PK\x03\x04" or len(data) < offset + 30:
+        raise corrupt(f"部品「{name}」の位置が壊れています")
+    if info.flag_bits & 0x1:
+        raise corrupt(f"部品「{name}」がZIPのパスワードで暗号化されています")
+    name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
+    start = offset + 30 + name_len + extra_len
+    raw = memoryview(data)[start : start + info.compress_size]
+    if len(raw) < info.compress_size:
+        raise corrupt(f"部品「{name}」のデータが途中で切れています")
+    if info.compress_type == zipfile.ZIP_STORED:
+        body = bytes(raw)
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            body = inflater.decompress(raw, info.file_size + 1)
+        except zlib.error as exc:
+            raise corrupt(f"部品「{name}」の圧縮データが壊れています") from exc
+        if len(body) <= info.file_size and not inflater.eof:
+            raise corrupt(f"部品「{name}」の圧縮データが途中で切れています")
+    else:
+        raise corrupt(f"部品「{name}」が対応していない方式で圧縮されています")
+    if len(body) > info.file_size:
+        raise unsafe(f"部品「{name}」が目次に書かれた大きさより大きく展開されます")
+    if len(body) != info.file_size or zlib.crc32(body) != info.CRC:
+        raise corrupt(f"部品「{name}」のデータが壊れています")
+    return body

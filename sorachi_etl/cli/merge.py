@@ -1,0 +1,126 @@
+"""sorachi-etl merge: validate, then merge every valid workbook into the master."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sorachi_etl.cli.common import (
+    DebugOption,
+    JsonOption,
+    MasterOption,
+    PasswordOption,
+    YearOption,
+    console,
+    existing,
+    parse_year,
+    run,
+)
+
+
+def merge(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="取り込む調査票ファイル、またはそれが入ったフォルダ。", show_default=False
+        ),
+    ],
+    master: MasterOption,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="書き込まずに、マスタに加える変更だけを表示します。")
+    ] = False,
+    year: YearOption = None,
+    password: PasswordOption = None,
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """調査票を点検し、問題のないものをマスタに取り込みます。
+
+    問題のある調査票は丸ごと取り込みません（一部だけ取り込むことはありません）。
+    取り込み後、評価指標を集計し直し、「評価指標一覧」「提出状況」「推移グラフ」を
+    作り直します。書き込む前のマスタは backup フォルダに残ります。
+
+    [bold]例[/]
+
+      sorachi-etl merge 回収 --master master.xlsx
+
+      sorachi-etl merge 回収 --master master.xlsx --dry-run
+    """
+    from sorachi_etl.api import merge_paths
+
+    def go():
+        for p in paths:
+            existing(p)
+        existing(master, "マスタ")
+        return merge_paths(paths, master, dry_run=dry_run, year=parse_year(year), password=password)
+
+    outcome = run(go, debug)
+    report, result = outcome.validation.report, outcome.result
+    if as_json:
+        data = report.to_dict()
+        data["merged"] = result.merged_files
+        data["written"] = outcome.written
+        data["changes"] = [
+            {
+                "sheet": c.sheet,
+                "key": c.key,
+                "column": c.column,
+                "old": _plain(c.old),
+                "new": _plain(c.new),
+            }
+            for c in result.changes
+        ]
+        data["kpi_changes"] = [c.__dict__ for c in result.kpi_changes]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        raise typer.Exit(0 if report.valid else 1)
+
+    from sorachi_etl.cli import render
+    from sorachi_etl.status import master_to_status
+
+    for block in render.file_reports(report):
+        if hasattr(block, "title"):  # only files with findings
+            console.print(block)
+    console.print(render.report_summary(report))
+    skipped = [f.file for f in report.files if f.status != "ok"]
+    console.print(
+        f"取り込み: {len(result.merged_files)}ファイル　取り込まなかった: {len(skipped)}ファイル"
+    )
+    for name in skipped:
+        console.print(f"  ・{name}（直して送り直してもらってください）")
+    if dry_run:
+        if result.changes:
+            console.print(render.cell_changes(result.changes))
+        else:
+            console.print("マスタに加える変更はありません。")
+    console.print(render.kpi_changes(result.kpi_changes))
+    status = master_to_status(result.master)
+    missing = [r.reporter for r in status.rows if r.state == "未提出"]
+    if missing:
+        console.print(f"未提出（{len(missing)}）: " + "、".join(missing))
+    if outcome.written:
+        changed = (
+            "変更を書き込みました"
+            if result.changes
+            else "変更はありませんでした（取込履歴だけ追記）"
+        )
+        console.print(f"マスタ「{master}」: {changed}。")
+        if outcome.backup:
+            console.print(f"書き込む前のマスタ: {outcome.backup}")
+    else:
+        console.print("[bold]--dry-run のため、マスタには書き込んでいません。[/]")
+    raise typer.Exit(0 if report.valid else 1)
+
+
+def _plain(value):
+    import datetime as dt
+
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def register(app: typer.Typer) -> None:
+    app.command(no_args_is_help=True)(merge)

@@ -1,0 +1,83 @@
+"""sorachi-etl status: who has sent, who has not, what is pending; a reminder list to send."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from sorachi_etl.cli.common import (
+    DebugOption,
+    JsonOption,
+    MasterOption,
+    YearOption,
+    console,
+    existing,
+    parse_year,
+    run,
+)
+
+
+def status(
+    master: MasterOption,
+    year: YearOption = None,
+    reminder: Annotated[
+        bool,
+        typer.Option(
+            "--reminder", "-r", help="督促用の文面だけを表示します（メールに貼り付けられます）。"
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """調査票の提出状況（提出済み・要修正・未提出・集計中の項目）を表示します。
+
+    表の下に、未提出や要修正の報告者への督促用の文面を表示します。
+
+    [bold]例[/]
+
+      sorachi-etl status --master master.xlsx
+
+      sorachi-etl status --master master.xlsx --reminder > 督促.txt
+    """
+    from sorachi_etl.api import status_of
+    from sorachi_etl.status import reminder_text
+
+    master_data, report = run(
+        lambda: status_of(existing(master, "マスタ"), year=parse_year(year)), debug
+    )
+    text = reminder_text(report, master_data)
+    if as_json:
+        rows = [
+            {
+                "reporter": r.reporter,
+                "state": r.state,
+                "file": r.file,
+                "received_at": r.received_at.isoformat() if r.received_at else None,
+                "pending": r.pending,
+                "missing": r.missing,
+            }
+            for r in report.rows
+        ]
+        typer.echo(
+            json.dumps(
+                {"year": report.year, "rows": rows, "reminder": text}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    if reminder:
+        typer.echo(text)
+        return
+    from sorachi_etl.cli import render
+
+    console.print(render.status_table(report))
+    console.print(
+        f"提出済 {report.count('受付済')}／{len(report.rows)}　要修正 {report.count('要修正')}　未提出 {report.count('未提出')}"
+    )
+    console.print()
+    console.print(text, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command(no_args_is_help=True)(status)

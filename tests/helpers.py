@@ -1,0 +1,53 @@
+"""Helpers shared by tests: a workbook as text, for comparing generated files by meaning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def workbook_dump(path: Path) -> str:
+    """A text dump of a workbook: per sheet its state, protection, print setup, merges,
+    tables, data validations, and every cell with a value, a number format or an
+    unlocked flag. Two workbooks with the same dump look and behave the same to a
+    user; bytes (zip timestamps, XML order) do not matter.
+    """
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    out: list[str] = []
+    sec = wb.security
+    out.append(f"workbook lockStructure={bool(sec and sec.lockStructure)} "
+               f"created={wb.properties.created} modified={wb.properties.modified}")
+    for name, defined in sorted(wb.defined_names.items()):
+        out.append(f"name {name}={defined.attr_text}")
+    for ws in wb.worksheets:
+        p = ws.protection
+        out.append(f"== {ws.title} state={ws.sheet_state}")
+        out.append(f"protection sheet={p.sheet} password={bool(p.password)} "
+                   f"formatColumns={p.formatColumns} formatRows={p.formatRows}")
+        ps = ws.page_setup
+        out.append(f"print paper={ps.paperSize} orientation={ps.orientation} "
+                   f"fitToWidth={ps.fitToWidth} fitToHeight={ps.fitToHeight} "
+                   f"titles={ws.print_title_rows}")
+        for merged in sorted(str(m) for m in ws.merged_cells.ranges):
+            out.append(f"merge {merged}")
+        for table in sorted(ws.tables.values(), key=lambda t: t.displayName):
+            out.append(f"table {table.displayName} {table.ref} "
+                       f"{[c.name for c in table.tableColumns]}")
+        for dv in ws.data_validations.dataValidation:
+            out.append(f"validation {dv.sqref} type={dv.type} op={dv.operator} "
+                       f"f1={dv.formula1} f2={dv.formula2} blank={dv.allow_blank} "
+                       f"prompt={dv.promptTitle}|{dv.prompt} error={dv.errorStyle}|"
+                       f"{dv.errorTitle}|{dv.error}")
+        for row in ws.iter_rows():
+            for cell in row:
+                parts = []
+                if cell.value is not None:
+                    parts.append(repr(cell.value))
+                if cell.number_format != "General":
+                    parts.append(f"fmt={cell.number_format}")
+                if cell.protection.locked is False:
+                    parts.append("unlocked")
+                if parts:
+                    out.append(f"{cell.coordinate} " + " ".join(parts))
+    return "\n".join(out) + "\n"
