@@ -177,3 +177,58 @@ def make_templates(
 
     master = load_master(Path(master_path))
     return master_to_templates(master, year, Path(out_dir), reporters=reporters)
+
+
+@dataclass
+class DemoResult:
+    """Everything `run_demo` made, for the CLI to tell the user about."""
+
+    folder: Path
+    master_path: Path
+    templates: list
+    returns: Path
+    validation: Validation
+    annotated: list[Path]
+    outcome: MergeOutcome
+    status: StatusReport
+
+
+DEMO_YEAR = 2024
+
+
+def run_demo(folder: Path) -> DemoResult:
+    """The main job end to end on the bundled samples, in a fresh folder.
+
+    init a master from the sample data, write the R6 survey workbooks, copy the
+    bundled returns, validate them (annotating the faulty ones), merge, and
+    compute the submission status.
+    """
+    import shutil
+
+    from sorachi_etl.resources import samples_dir
+    from sorachi_etl.status import master_to_status
+
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise UsageError(
+            f"フォルダ「{folder}」は空ではありません。新しいフォルダを指定してください。"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    master_path = folder / "master.xlsx"
+    init_master(master_path)
+    templates = make_templates(master_path, DEMO_YEAR, folder / "調査票")
+    returns = folder / "回収"
+    shutil.copytree(samples_dir() / "returns", returns)
+    validation = validate_paths_with_master([returns], master_path)
+    annotated = annotate_reports(validation, folder / "返送用")
+    outcome = merge_paths([returns], master_path)
+    return DemoResult(
+        folder,
+        master_path,
+        templates,
+        returns,
+        validation,
+        annotated,
+        outcome,
+        master_to_status(outcome.result.master),
+    )

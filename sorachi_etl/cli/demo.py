@@ -24,7 +24,9 @@ def demo(
 ) -> None:
     """サンプルデータで一連の流れを試します（最初の一歩に）。
 
-    新しいフォルダにマスタを作り、評価指標（KPI）一覧を表示します。
+    新しいフォルダに、マスタの作成 → 調査票の作成 → 回収した調査票（サンプル27件）の
+    点検 → マスタへの取り込み → 提出状況と評価指標一覧の表示、までを行います。
+    サンプルの数値は説明用の架空の値です。
 
     [bold]例[/]
 
@@ -34,14 +36,64 @@ def demo(
     """
     import datetime as dt
 
-    from sorachi_etl.api import init_master
+    from sorachi_etl.api import run_demo
     from sorachi_etl.cli import render
 
     folder = out or Path(f"sorachi-demo-{dt.datetime.now():%Y%m%d-%H%M%S}")
-    result = run(lambda: init_master(folder / "master.xlsx", overwrite=True), debug)
-    console.print(f"マスタを作成しました: [bold]{result.path}[/]")
-    console.print(render.kpi_table(result.table))
-    console.print(render.analysis(result.table))
+    with console.status("サンプルデータで処理しています…"):
+        result = run(lambda: run_demo(folder), debug)
+    report = result.validation.report
+    merge = result.outcome.result
+
+    console.rule("[bold]1. マスタと調査票を作成")
+    console.print(f"マスタ: {result.master_path}（令和6年度推進管理報告書のデータ入り）")
+    console.print(f"調査票: {result.folder / '調査票'}（報告者ごとに {len(result.templates)}件）")
+
+    console.rule("[bold]2. 回収した調査票を点検（sorachi-etl validate）")
+    console.print(
+        f"サンプルの回収ファイル {len(report.files)}件（1団体は未提出の想定）を点検しました。"
+    )
+    for block in render.file_reports(report):
+        if hasattr(block, "title") and "要修正" in str(block.title):
+            console.print(block)
+    console.print(render.report_summary(report))
+    for path in result.annotated:
+        console.print(f"返送用のコピー（問題のセルを赤く塗りコメント付き）: {path}")
+
+    console.rule("[bold]3. マスタに取り込み（sorachi-etl merge）")
+    skipped = [f.file for f in report.files if f.status != "ok"]
+    console.print(
+        f"取り込み {len(merge.merged_files)}件、取り込まなかった {len(skipped)}件（要修正のため）"
+    )
+    console.print(render.kpi_changes(merge.kpi_changes))
+    if result.outcome.backup:
+        console.print(f"取り込み前のマスタは {result.outcome.backup} に残しています。")
+
+    console.rule("[bold]4. 提出状況（sorachi-etl status）")
+    status = result.status
+    console.print(
+        f"提出済 {status.count('受付済')}／{len(status.rows)}　要修正 {status.count('要修正')}　"
+        f"未提出 {status.count('未提出')}"
+    )
+    for r in status.to_chase:
+        detail = "、".join(r.pending) if r.state == "受付済" else r.state
+        console.print(f"  ・{r.reporter}: {detail}")
+
+    console.rule("[bold]5. 評価指標一覧（sorachi-etl report）")
+    console.print(render.kpi_table(merge.table))
+    console.print(render.analysis(merge.table))
+
+    console.rule("[bold]作成したファイル")
+    console.print(f"作業フォルダ: [bold]{result.folder.resolve()}[/]")
+    console.print(
+        "  master.xlsx … マスタ（「評価指標一覧」「提出状況」「推移グラフ」シートを確認してください）"
+    )
+    console.print(
+        "  調査票/ … 報告者に送る調査票　回収/ … 返ってきた調査票（サンプル）　返送用/ … 修正依頼用のコピー"
+    )
+    console.print(
+        "次は、同じフォルダで [bold]sorachi-etl status --master master.xlsx[/] などを試してください。"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -11,35 +11,62 @@ from sorachi_etl.eras import format_fiscal_year_long
 BAND_STYLES = {"good": "bold green", "fair": "bold yellow", "low": "bold red"}
 
 
-def kpi_table(table: KpiTable) -> Table:
-    from sorachi_etl.formats import headers, row_strings
+PROJECT_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
+
+def _mark(no: int) -> str:
+    return PROJECT_MARKS[no - 1] if 1 <= no <= len(PROJECT_MARKS) else f"({no})"
+
+
+def kpi_table(table: KpiTable) -> Table:
+    """The KPI list for a terminal: projects as ①…, years with no value at all left out."""
+    from sorachi_etl.eras import format_fiscal_year
+    from sorachi_etl.formats import row_strings
+
+    shown = [
+        y for y in table.years if y == table.actual_year or any(y in r.values for r in table.rows)
+    ]
     t = Table(
         title=f"{format_fiscal_year_long(table.report_year)} 評価指標（KPI）一覧"
         f"（実績年: {format_fiscal_year_long(table.actual_year)}）",
-        show_lines=True,
+        caption="\n".join(
+            f"{_mark(no)} {name}"
+            for no, name in dict.fromkeys((r.project_no, r.project_name) for r in table.rows)
+        ),
+        caption_justify="left",
         title_justify="left",
+        show_lines=False,
     )
-    for i, h in enumerate(headers(table)):
-        t.add_column(
-            h,
-            justify="left" if i < 2 else "right",
-            overflow="fold",
-            max_width=22 if i == 0 else (30 if i == 1 else None),
-        )
+    t.add_column("評価指標（KPI）", overflow="fold", min_width=14)
+    t.add_column("基準値", justify="right", overflow="fold")
+    for y in shown:
+        t.add_column(format_fiscal_year(y), justify="right", overflow="fold")
+    t.add_column("目標値", justify="right", overflow="fold")
+    t.add_column("進捗率", justify="right", min_width=6)
     previous = None
     for row in table.rows:
         cells = row_strings(table, row)
-        if row.project_no == previous:
-            cells[0] = ""
+        by_year = dict(zip(table.years, cells[3:-2], strict=True))
+        if previous is not None and row.project_no != previous:
+            t.add_section()
+        label = (
+            f"{_mark(row.project_no)}{row.label}"
+            if row.project_no != previous
+            else f"　{row.label}"
+        )
         previous = row.project_no
         band = rate_band(row.rate)
-        rendered = [Text(c) for c in cells]
-        rendered[-1] = Text(cells[-1], style=BAND_STYLES.get(band, "dim"))
-        for i, c in enumerate(cells[3:-1], start=3):
-            if c == "集計中":
-                rendered[i] = Text(c, style="yellow")
-        t.add_row(*rendered)
+        year_cells = [
+            Text(by_year[y], style="yellow" if by_year[y].startswith("集計中") else "")
+            for y in shown
+        ]
+        t.add_row(
+            Text(label),
+            cells[2].replace("（", "\n（"),
+            *year_cells,
+            cells[-2].replace("（", "\n（"),
+            Text(cells[-1], style=BAND_STYLES.get(band, "dim")),
+        )
     return t
 
 

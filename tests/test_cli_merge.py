@@ -1,0 +1,98 @@
+"""The merge, status and demo commands as a user meets them."""
+
+import json
+import shutil
+
+from typer.testing import CliRunner
+
+from sorachi_etl.cli import app
+from sorachi_etl.resources import samples_dir
+
+runner = CliRunner()
+
+
+def sample_returns(tmp_path):
+    folder = tmp_path / "回収"
+    shutil.copytree(samples_dir() / "returns", folder)
+    return folder
+
+
+def test_merge_prints_what_changed_and_who_is_missing(sample_master_path, tmp_path):
+    returns = sample_returns(tmp_path)
+    result = runner.invoke(app, ["merge", str(returns), "--master", str(sample_master_path)])
+    # two sample returns have errors: they are skipped and the exit code says so
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert "取り込み: 25ファイル" in out
+    assert "R6_芦別市_調査票.xlsx" in out and "R6_沼田町_調査票.xlsx" in out
+    assert "評価指標の変化" in out
+    assert "未提出（1）" in out and "歌志内市" in out
+    assert "変更を書き込みました" in out
+    assert "Traceback" not in out
+
+
+def test_merge_json(sample_master_path, tmp_path):
+    returns = sample_returns(tmp_path)
+    result = runner.invoke(app, ["merge", str(returns), "-m", str(sample_master_path), "--json"])
+    data = json.loads(result.output)
+    assert {f["status"] for f in data["files"]} == {"ok", "invalid"}
+    assert len(data["merged"]) == 25
+    assert data["written"] is True
+    assert any(c["sheet"] == "調査実績" for c in data["changes"])
+
+
+def test_merge_dry_run_lists_cell_changes(sample_master_path, tmp_path):
+    returns = sample_returns(tmp_path)
+    before = sample_master_path.read_bytes()
+    result = runner.invoke(app, ["merge", str(returns), "-m", str(sample_master_path), "--dry-run"])
+    assert "マスタに加える変更" in result.output
+    assert "--dry-run のため" in result.output
+    assert sample_master_path.read_bytes() == before
+
+
+def test_merge_refuses_a_locked_master_with_exit_2(sample_master_path, tmp_path):
+    returns = sample_returns(tmp_path)
+    (sample_master_path.parent / "~$master.xlsx").write_text("x")
+    result = runner.invoke(app, ["merge", str(returns), "-m", str(sample_master_path)])
+    assert result.exit_code == 2
+    assert "閉じてから" in result.output
+
+
+def test_merge_with_a_missing_path_is_exit_2(sample_master_path, tmp_path):
+    result = runner.invoke(app, ["merge", str(tmp_path / "nothing"), "-m", str(sample_master_path)])
+    assert result.exit_code == 2
+    assert "見つかりません" in result.output
+
+
+def test_status_after_merge(sample_master_path, tmp_path):
+    runner.invoke(app, ["merge", str(sample_returns(tmp_path)), "-m", str(sample_master_path)])
+    result = runner.invoke(app, ["status", "-m", str(sample_master_path)])
+    assert result.exit_code == 0
+    out = result.output
+    assert "提出済 25／28" in out
+    assert "要修正 2" in out and "未提出 1" in out
+    reminder = runner.invoke(app, ["status", "-m", str(sample_master_path), "--reminder"]).output
+    assert "歌志内市　調査票が未提出です" in reminder
+    assert "芦別市　ご提出の調査票に修正が必要" in reminder
+    assert (
+        "滝川市　次の項目が「集計中」です。確定しましたらご連絡ください: 認定こども園数" in reminder
+    )
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    folder = tmp_path / "デモ"
+    result = runner.invoke(app, ["demo", "--out", str(folder)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for step in ("マスタと調査票を作成", "点検", "取り込み", "提出状況", "評価指標一覧"):
+        assert step in out
+    assert (folder / "master.xlsx").exists()
+    assert len(list((folder / "調査票").glob("*.xlsx"))) == 28
+    assert len(list((folder / "返送用").glob("*_要修正.xlsx"))) == 2
+
+
+def test_demo_refuses_a_folder_in_use(tmp_path):
+    (tmp_path / "x.txt").write_text("keep me")
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (tmp_path / "x.txt").read_text() == "keep me"

@@ -1,0 +1,295 @@
+"""Merging returned workbooks into the master, end to end, and its safety."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from sorachi_etl import api
+from sorachi_etl.errors import MasterError
+from sorachi_etl.fill import fill_survey
+from sorachi_etl.master import load_master
+from sorachi_etl.names import MASTER_DATA_SHEETS
+from sorachi_etl.sample import sample_master
+from sorachi_etl.status import master_to_status
+from sorachi_etl.template import master_to_templates
+from tests.conftest import soffice
+
+R6 = 2024
+MISSING = "上砂川町"
+
+
+def figures(reporter: str, measure: str) -> int:
+    """Known figures, different for every reporter and measure (deterministic)."""
+    digest = hashlib.sha256(f"{reporter}/{measure}".encode()).digest()
+    n = int.from_bytes(digest[:4], "big")
+    return {
+        "M01": 50_000 + n % 2_000_000,
+        "M02": n % 90,
+        "M03": n % 4,
+        "M04": 500 + n % 15_000,
+        "M05": 21_000 + n % 5_000,
+        "M06": 400 + n % 100,
+        "M07": 200 + n % 150,
+    }[measure]
+
+
+# how a clerk might type some of them
+def typed(reporter: str, measure: str) -> object:
+    value = figures(reporter, measure)
+    style = int(hashlib.sha256(reporter.encode()).hexdigest(), 16) % 4
+    if style == 1:
+        return (f"{value:,}", "確定")
+    if style == 2:
+        return (str(value).translate(str.maketrans("0123456789", "０１２３４５６７８９")), "確定")
+    if style == 3 and measure == "M01":
+        return (f"{value:,}人", None)  # a unit typed after the number, status left blank
+    return (value, "確定")
+
+
+@pytest.fixture(scope="module")
+def returns(tmp_path_factory) -> Path:
+    """Filled returns for every reporter but one."""
+    folder = tmp_path_factory.mktemp("returns")
+    blank = tmp_path_factory.mktemp("blank")
+    for result in master_to_templates(sample_master(), R6, blank):
+        if result.reporter == MISSING:
+            continue
+        fill_survey(
+            result.path,
+            folder / result.path.name,
+            values={m: typed(result.reporter, m) for m in result.measures},
+        )
+    return folder
+
+
+def half_up(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def kpi_sheet_rows(path: Path) -> dict[str, list[object]]:
+    ws = load_workbook(path)["評価指標一覧"]
+    header = [c.value for c in ws[3]]
+    rows = {}
+    for r in range(4, ws.max_row + 1):
+        name = ws.cell(r, 2).value
+        if not name:
+            break
+        rows[name] = [ws.cell(r, c).value for c in range(1, len(header) + 1)]
+    return {"__header__": header, **rows}
+
+
+def data_sheets(path: Path) -> dict[str, list[tuple]]:
+    wb = load_workbook(path)
+    return {name: list(wb[name].iter_rows(values_only=True)) for name in MASTER_DATA_SHEETS}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_merge_computes_the_kpis_from_the_returns(sample_master_path, returns):
+    outcome = api.merge_paths([returns], sample_master_path)
+    assert outcome.written
+    assert len(outcome.result.merged_files) == 27
+    master = sample_master()
+    rows = kpi_sheet_rows(sample_master_path)
+    r6_col = rows["__header__"].index("R6")
+    rate_col = len(rows["__header__"]) - 1
+
+    def total(measure: str, group: str) -> Decimal:
+        return sum(Decimal(figures(r, measure)) for r in master.group_members(group))
+
+    # every 炭鉄港 member reported: a confirmed sum, in 千人, half-up to 0 decimals
+    k01 = half_up(total("M01", "炭鉄港") / 1000, 0)
+    assert rows["炭鉄港推進協議会構成市町の観光入込客数"][r6_col] == pytest.approx(float(k01))
+    assert rows["炭鉄港推進協議会構成市町の観光入込客数"][rate_col] == pytest.approx(
+        float(half_up(k01 / Decimal(7468) * 100, 1))
+    )
+    # the bureau's ratio, in % with one decimal
+    bureau = "空知総合振興局"
+    k03 = half_up(Decimal(figures(bureau, "M07")) / Decimal(figures(bureau, "M06")) * 100, 1)
+    assert rows["新規高卒者管内企業就職率"][r6_col] == pytest.approx(float(k03))
+    assert rows["新規高卒者管内企業就職率"][rate_col] == pytest.approx(
+        float(half_up(k03 / Decimal("63.9") * 100, 1))
+    )
+    assert rows["新規高卒者管内企業就職率（再掲）"][r6_col] == pytest.approx(float(k03))
+    k04 = Decimal(figures(bureau, "M05"))
+    assert rows["「そらち・デ・ビュー」公式SNSのフォロワー数"][r6_col] == pytest.approx(float(k04))
+    # a 空知 reporter is missing: 集計中 with the count, and no rate
+    for name in (
+        "空知の耕作面積の維持",
+        "管内への観光入込客数",
+        "移住相談件数",
+        "認定こども園設置数",
+    ):
+        assert rows[name][r6_col] == "集計中（23/24）"
+        assert rows[name][rate_col] == "—"
+
+
+def test_missing_reporter_completes_the_kpis(sample_master_path, returns, tmp_path):
+    api.merge_paths([returns], sample_master_path)
+    late = tmp_path / "late"
+    result = master_to_templates(sample_master(), R6, tmp_path / "blank", reporters=[MISSING])[0]
+    fill_survey(
+        result.path,
+        late / result.path.name if late.mkdir() is None else None,
+        values={m: typed(MISSING, m) for m in result.measures},
+    )
+    api.merge_paths([late], sample_master_path)
+    rows = kpi_sheet_rows(sample_master_path)
+    r6_col = rows["__header__"].index("R6")
+    master = sample_master()
+    area = sum(Decimal(figures(r, "M04")) for r in master.group_members("空知"))
+    assert rows["空知の耕作面積の維持"][r6_col] == pytest.approx(float(half_up(area, 0)))
+    visitors = sum(Decimal(figures(r, "M01")) for r in master.group_members("空知")) / 10000
+    assert rows["管内への観光入込客数"][r6_col] == pytest.approx(float(half_up(visitors, 1)))
+
+
+def test_merging_the_same_files_again_changes_no_data_sheet(sample_master_path, returns):
+    api.merge_paths([returns], sample_master_path)
+    first = data_sheets(sample_master_path)
+    again = api.merge_paths([returns], sample_master_path)
+    assert again.result.changes == []
+    assert data_sheets(sample_master_path) == first
+    log = list(load_workbook(sample_master_path)["取込履歴"].iter_rows(values_only=True))
+    assert [row[6] for row in log[1:]].count("変更なし") == 27  # the log only grows
+
+
+def test_dry_run_writes_nothing(sample_master_path, returns):
+    before = sha(sample_master_path)
+    outcome = api.merge_paths([returns], sample_master_path, dry_run=True)
+    assert not outcome.written
+    assert outcome.result.changes  # it says what it would change
+    assert sha(sample_master_path) == before
+    assert not (sample_master_path.parent / "backup").exists()
+
+
+def test_a_later_workbook_replaces_the_earlier_and_is_logged(sample_master_path, returns, tmp_path):
+    api.merge_paths([returns], sample_master_path)
+    fixed = tmp_path / "fixed"
+    fixed.mkdir()
+    name = "R6_岩見沢市_調査票.xlsx"
+    fill_survey(returns / name, fixed / name, values={"M02": (999, "確定")})
+    outcome = api.merge_paths([fixed], sample_master_path)
+    assert [c.new for c in outcome.result.changes if c.column == "実績値"] == [999]
+    master = load_master(sample_master_path)
+    value = next(v for v in master.measure_values if v.key == ("M02", "岩見沢市", R6))
+    assert value.value == 999
+
+
+def test_invalid_workbook_is_skipped_whole(sample_master_path, returns, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    name = "R6_夕張市_調査票.xlsx"
+    fill_survey(returns / name, folder / name, values={"M01": ("12,3OO", "確定")})
+    outcome = api.merge_paths([folder], sample_master_path)
+    assert outcome.result.merged_files == []
+    master = load_master(sample_master_path)
+    assert not [v for v in master.measure_values if v.reporter == "夕張市"]
+    states = {r.reporter: r.state for r in master_to_status(master).rows}
+    assert states["夕張市"] == "要修正"
+
+
+def test_sheets_a_user_added_are_kept(sample_master_path, returns):
+    wb = load_workbook(sample_master_path)
+    ws = wb.create_sheet("メモ")
+    ws["A1"] = "担当者の覚え書き"
+    ws["B2"] = 42
+    wb.save(sample_master_path)
+    api.merge_paths([returns], sample_master_path)
+    wb = load_workbook(sample_master_path)
+    assert wb["メモ"]["A1"].value == "担当者の覚え書き"
+    assert wb["メモ"]["B2"].value == 42
+
+
+@pytest.mark.parametrize("lock", ["~$master.xlsx", ".~lock.master.xlsx#"])
+def test_a_master_open_in_excel_is_refused(sample_master_path, returns, lock):
+    (sample_master_path.parent / lock).write_text("owner")
+    before = sha(sample_master_path)
+    with pytest.raises(MasterError) as err:
+        api.merge_paths([returns], sample_master_path)
+    assert err.value.exit_code == 2
+    assert "開かれています" in str(err.value)
+    assert sha(sample_master_path) == before
+
+
+def test_backup_is_kept_before_writing(sample_master_path, returns):
+    before = sample_master_path.read_bytes()
+    outcome = api.merge_paths([returns], sample_master_path)
+    assert outcome.backup is not None and outcome.backup.read_bytes() == before
+
+
+def test_a_merge_killed_part_way_leaves_the_old_or_the_new_master(
+    sample_master_path, returns, tmp_path
+):
+    """Kill the merge process at different moments; the master is always whole."""
+    import datetime as dt
+
+    def stable(path):  # the time of the merge differs from run to run
+        return {
+            name: [tuple(None if isinstance(v, dt.datetime) else v for v in row) for row in rows]
+            for name, rows in data_sheets(path).items()
+        }
+
+    old = stable(sample_master_path)
+    reference = tmp_path / "ref" / "reference.xlsx"
+    reference.parent.mkdir()
+    shutil.copy(sample_master_path, reference)
+    api.merge_paths([returns], reference)
+    new = stable(reference)
+    code = (
+        "import sys; from pathlib import Path; from sorachi_etl import api; "
+        "api.merge_paths([Path(sys.argv[1])], Path(sys.argv[2]))"
+    )
+    outcomes = set()
+    for delay in (0.2, 0.6, 1.0, 1.4, 1.8, 2.4):
+        proc = subprocess.Popen([sys.executable, "-c", code, str(returns), str(sample_master_path)])
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = stable(sample_master_path)  # it opens: never half-written
+        assert now in (old, new)
+        outcomes.add("new" if now == new else "old")
+        if now == new:
+            break
+    # no temporary file is left where staff would see it as a second master
+    assert not [
+        p
+        for p in sample_master_path.parent.iterdir()
+        if p.suffix == ".xlsx" and p.name != "master.xlsx"
+    ]
+
+
+def test_merged_master_opens_in_libreoffice(sample_master_path, returns, tmp_path):
+    exe = soffice()
+    if not exe:
+        pytest.skip("LibreOffice is not installed")
+    api.merge_paths([returns], sample_master_path)
+    result = subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(sample_master_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert (tmp_path / "master.pdf").exists(), result.stderr
+    charts = load_workbook(sample_master_path)["推移グラフ"]._charts
+    assert len(charts) == 7
