@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sorachi_etl import domain
 from sorachi_etl.aggregate import KpiTable, master_to_kpi_table
-from sorachi_etl.errors import UsageError
+from sorachi_etl.errors import MasterError, UsageError
 
 if TYPE_CHECKING:
     from sorachi_etl.merge import MergeResult
@@ -113,6 +113,7 @@ def merge_paths(
     """
     from sorachi_etl.master import load_master
     from sorachi_etl.merge import merge_submissions
+    from sorachi_etl.preserve import content_at_risk, refusal_message
     from sorachi_etl.validate import validate_paths
     from sorachi_etl.write import append_log, ensure_not_locked, open_workbook, save_atomic
 
@@ -120,6 +121,9 @@ def merge_paths(
     master = load_master(master_path)
     if not dry_run:
         ensure_not_locked(master_path)
+        at_risk = content_at_risk(master_path)
+        if at_risk:
+            raise MasterError(refusal_message(master_path, at_risk))
     validation = validate_paths(paths, master=master, year=year, password=password)
     result = merge_submissions(
         master,
