@@ -1,11 +1,9 @@
-"""What a returned file is, and whether its ZIP container is safe to hand to a parser.
+"""Whether a returned file's ZIP container is safe to hand to a parser.
 
-Everything here works on the file's bytes, never on its extension, and runs
-before python-calamine or any XML parser sees the file:
+Everything here runs before python-calamine or any XML parser sees the file:
 
-- `sniff_bytes` / `sniff_kind` tell an .xlsx from an encrypted workbook, a
-  legacy .xls, an .ods, a macro-enabled or binary workbook, a CSV, a PDF or an
-  image renamed to .xlsx.
+- `Package.kind` tells an .xlsx from an .xlsm, .xlsb, .ods or Word file by the
+  package's content types (sniff.py does the same for files that are no ZIP).
 - `Package` checks the ZIP: number of members, member names (`..`, leading
   `/`, drive letters, NUL bytes), duplicate names, and the real uncompressed
   size of every member, inflated here with a hard cap instead of trusting the
@@ -14,7 +12,7 @@ before python-calamine or any XML parser sees the file:
   is how entity-expansion and external-entity attacks start.
 - `Package.workbook_parts` maps sheet names to their parts through
   workbook.xml and its relationships (Strict OOXML, backslash part names,
-  relative or absolute targets), parsed with defusedxml.
+  relative or absolute targets), parsed with expat, DTDs refused.
 
 Every refusal is an `UnreadableWorkbook` with a catalogue code.
 """
@@ -28,7 +26,6 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import unquote
 
 from sorachi_etl.errors import UnreadableWorkbook
@@ -55,30 +52,6 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-# Words for `not_excel`'s {kind}, as a clerk would name the file.
-KIND_LABELS = {
-    "csv": "CSVファイル",
-    "text": "テキストファイル",
-    "html": "HTMLファイル",
-    "xml2003": "Excel 2003 XML形式のファイル",
-    "pdf": "PDFファイル",
-    "png": "PNG画像",
-    "jpeg": "JPEG画像",
-    "gif": "GIF画像",
-    "image": "画像ファイル",
-    "zip": "ZIP圧縮ファイル",
-    "archive": "圧縮ファイル",
-    "docx": "Word文書",
-    "doc": "Word文書",
-    "pptx": "PowerPointファイル",
-    "ppt": "PowerPointファイル",
-    "odf": "OpenDocument文書",
-    "rtf": "リッチテキスト文書",
-    "unknown": "形式が分からないファイル",
-}
-
 
 def corrupt(detail: str) -> UnreadableWorkbook:
     return UnreadableWorkbook("corrupt", detail=detail)
@@ -101,110 +74,6 @@ def shown(name: str) -> str:
     text = "".join(ch if ch.isprintable() else "?" for ch in name)
     return text if len(text) <= 60 else text[:57] + "..."
 
-
-# --- what the bytes are ------------------------------------------------------------
-
-
-def sniff_kind(path: Path) -> str:
-    """The kind of file at `path`, from its bytes: "xlsx", "xlsm", "xlsb", "xls", "ods",
-    "encrypted", "csv", "text", "html", "pdf", "png", "jpeg", "zip", "docx", "empty",
-    "broken" (a ZIP or OLE container that cannot be opened), "unknown", ...
-
-    Raises OSError when the file cannot be read.
-    """
-    return sniff_bytes(Path(path).read_bytes())
-
-
-def sniff_bytes(data: bytes) -> str:
-    """`sniff_kind` for bytes already in memory."""
-    if not data:
-        return "empty"
-    if data.startswith(OLE_MAGIC):
-        return _ole_kind(data)
-    if data.startswith(b"PK"):
-        try:
-            return Package(data).kind()
-        except UnreadableWorkbook:
-            return "broken"
-    return _plain_kind(data)
-
-
-def _ole_kind(data: bytes) -> str:
-    """Encrypted OOXML and legacy .xls share the OLE/CFB container; its streams tell them apart."""
-    import olefile  # installed with msoffcrypto-tool
-
-    try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True)}
-    except Exception:  # olefile raises many kinds of error on a damaged container
-        return "broken"
-    if {"encryptioninfo", "encryptedpackage"} <= streams:
-        return "encrypted"
-    if streams & {"workbook", "book"}:
-        return "xls"
-    if "worddocument" in streams:
-        return "doc"
-    if "powerpoint document" in streams:
-        return "ppt"
-    return "broken"
-
-
-_IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-    (b"II*\x00", "image"),
-    (b"MM\x00*", "image"),
-)
-_ARCHIVE_MAGIC = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x1f\x8b", b"BZh")
-
-
-def _plain_kind(data: bytes) -> str:
-    head = data[:4096]
-    for magic, kind in _IMAGE_MAGIC:
-        if head.startswith(magic):
-            return kind
-    if b"%PDF-" in data[:1024]:
-        return "pdf"
-    if head.startswith(_ARCHIVE_MAGIC):
-        return "archive"
-    if (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:8] == b"ftyp":
-        return "image"
-    # BIFF2-4 worksheets (Excel 2.x-4.0) are bare records, not in an OLE container.
-    if len(head) >= 4 and head[0] == 0x09 and head[1] in (0x00, 0x02, 0x04) and head[3] == 0:
-        return "xls"
-    text = _decode_text(head)
-    if text is None:
-        return "unknown"
-    lower = text.lstrip().lower()
-    if lower.startswith("{\\rtf"):
-        return "rtf"
-    if lower.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in lower:
-        return "xml2003"
-    if lower.startswith(("<!doctype html", "<html", "<table")) or "<html" in lower[:512]:
-        return "html"
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
-    if lines and sum(("," in line or "\t" in line) for line in lines) * 2 >= len(lines):
-        return "csv"
-    return "text"
-
-
-def _decode_text(head: bytes) -> str | None:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.decode("utf-16", errors="replace")
-    if b"\x00" in head:
-        return None
-    # The head may cut a multi-byte character in two; allow a few broken bytes at its end.
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return head[:-4].decode(encoding) if len(head) > 8 else head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-# --- the ZIP container ------------------------------------------------------------------
 
 _CONTENT_TYPE = re.compile(rb"ContentType\s*=\s*[\"']([^\"']+)[\"']")
 _DOCTYPE = re.compile(rb"<!(?i:doctype)|<\x00!\x00[Dd]\x00|\x00<\x00!\x00[Dd]")
@@ -232,10 +101,13 @@ class Package:
         try:
             self.infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
         except Exception as exc:  # zipfile raises BadZipFile, ValueError, struct.error, ...
-            raise corrupt("ZIPの目次が見つからず、ファイルが途中で切れている可能性があります") from exc
+            raise corrupt(
+                "ZIPの目次が見つからず、ファイルが途中で切れている可能性があります"
+            ) from exc
         self.by_name = {_norm(i.filename).lower(): i for i in self.infos if not i.is_dir()}
         self._parts: dict[str, bytes] = {}
-        self.sheet_data_parts: set[str] = set()  # keys of members holding <sheetData>, after check_members
+        # Keys of the members holding <sheetData>, known after check_members.
+        self.sheet_data_parts: set[str] = set()
 
     def _check_entry_count(self) -> None:
         # Refuse a huge central directory before zipfile spends time parsing it.
@@ -256,7 +128,7 @@ class Package:
     # --- what kind of package ---------------------------------------------------------
 
     def kind(self) -> str:
-        """"xlsx", "xlsm", "xlsb", "ods", "odf", "docx", "pptx" or "zip" (nothing Office)."""
+        """ "xlsx", "xlsm", "xlsb", "ods", "odf", "docx", "pptx" or "zip" (nothing Office)."""
         mimetype = self.info("mimetype")
         if mimetype is not None:
             text = self.read_info(mimetype, cap=1024).strip()
@@ -295,7 +167,12 @@ class Package:
         for info in self.infos:
             raw = info.orig_filename
             name = _norm(raw)
-            if "\x00" in raw or name.startswith("/") or _DRIVE.match(name) or ".." in name.split("/"):
+            if (
+                "\x00" in raw
+                or name.startswith("/")
+                or _DRIVE.match(name)
+                or ".." in name.split("/")
+            ):
                 raise unsafe(f"ZIPの部品名「{shown(raw)}」が不正です")
             if info.is_dir():
                 continue
@@ -310,7 +187,9 @@ class Package:
         limits = self.limits
         declared = sum(i.file_size for i in self.infos)
         if declared > limits.max_total_bytes:
-            raise too_large(f"展開後 {megabytes(declared)}、上限 {megabytes(limits.max_total_bytes)}")
+            raise too_large(
+                f"展開後 {megabytes(declared)}、上限 {megabytes(limits.max_total_bytes)}"
+            )
         used = 0
         for info in self.infos:
             if info.is_dir():
@@ -321,7 +200,9 @@ class Package:
             if len(body) > limits.ratio_floor_bytes and len(body) > limits.max_ratio * max(
                 info.compress_size, 1
             ):
-                raise unsafe(f"部品「{shown(info.filename)}」の圧縮率が異常に高く、ZIP爆弾の疑いがあります")
+                raise unsafe(
+                    f"部品「{shown(info.filename)}」の圧縮率が異常に高く、ZIP爆弾の疑いがあります"
+                )
             # The scans here and in sheetxml read ASCII-compatible bytes; Excel always
             # writes UTF-8, and a UTF-16 part would slip past them.
             if body[:2] in _UTF16_STARTS:
@@ -354,8 +235,6 @@ class Package:
 
     def workbook_parts(self) -> WorkbookParts:
         """Sheet names, states and parts, date1904 and Strict, from workbook.xml and its rels."""
-        from defusedxml import ElementTree as SafeET
-
         root_rels = self._rels("_rels/.rels", "")
         main = next((t for t, typ, _ in root_rels if typ.endswith("/officedocument")), None)
         if main is None or self.info(main) is None:
@@ -363,44 +242,39 @@ class Package:
         xml = self.read(main)
         if xml is None:
             raise corrupt("ブックの本体（workbook.xml）が見つかりません")
-        try:
-            root = SafeET.fromstring(xml)
-        except Exception as exc:  # ParseError, DTDForbidden, EntitiesForbidden, ...
-            raise corrupt("ブックの構成情報（workbook.xml）が壊れています") from exc
+        elements = _elements(xml, "ブックの構成情報（workbook.xml）")
         base = posixpath.dirname(main)
         rels_name = posixpath.join(base, "_rels", posixpath.basename(main) + ".rels")
         rels = self._rels(rels_name, base)
         by_id = {rid: target for target, _typ, rid in rels}
-        parts = WorkbookParts(main=main, strict=root.tag.startswith("{http://purl.oclc.org/"))
-        parts.shared_strings = next((t for t, typ, _ in rels if typ.endswith("/sharedstrings")), None)
-        for el in root.iter():
-            tag = _local(el.tag)
-            if tag == "workbookPr":
-                parts.date1904 = el.get("date1904", "").strip().lower() in ("1", "true")
-            elif tag == "sheet":
-                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-                state = el.get("state", "visible").lower()
-                parts.sheets.append(SheetPart(el.get("name", ""), state, by_id.get(rid)))
+        parts = WorkbookParts(main=main, strict=bool(elements) and elements[0][0] in _STRICT_ROOTS)
+        parts.shared_strings = next(
+            (t for t, typ, _ in rels if typ.endswith("/sharedstrings")), None
+        )
+        for tag, attrs in elements:
+            namespace, _, name = tag.rpartition("}")
+            if namespace not in _MAIN_NAMESPACES:
+                continue  # e.g. x15:workbookPr in an extension, which says nothing of dates
+            if name == "workbookPr":
+                parts.date1904 = attrs.get("date1904", "").strip().lower() in ("1", "true")
+            elif name == "sheet":
+                rid = next((v for k, v in attrs.items() if k.endswith("}id")), None)
+                state = attrs.get("state", "visible").lower()
+                parts.sheets.append(SheetPart(attrs.get("name", ""), state, by_id.get(rid)))
         return parts
 
     def _rels(self, name: str, base: str) -> list[tuple[str, str, str | None]]:
         """(target part, lower-case type, id) of each internal relationship in `name`."""
-        from defusedxml import ElementTree as SafeET
-
         xml = self.read(name)
         if xml is None:
             return []
-        try:
-            root = SafeET.fromstring(xml)
-        except Exception as exc:
-            raise corrupt(f"部品の関係情報（{shown(name)}）が壊れています") from exc
         out = []
-        for el in root:
-            if _local(el.tag) != "Relationship" or el.get("TargetMode", "") == "External":
+        for tag, attrs in _elements(xml, f"部品の関係情報（{shown(name)}）"):
+            if not tag.endswith("}Relationship") or attrs.get("TargetMode") == "External":
                 continue
-            target = self._resolve(base, el.get("Target", ""))
+            target = self._resolve(base, attrs.get("Target", ""))
             if target is not None:
-                out.append((target, el.get("Type", "").lower(), el.get("Id")))
+                out.append((target, attrs.get("Type", "").lower(), attrs.get("Id")))
         return out
 
     def _resolve(self, base: str, target: str) -> str | None:
@@ -434,8 +308,36 @@ def _norm(name: str) -> str:
     return name.replace("\\", "/")
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+_MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", _STRICT_MAIN, "")
+_STRICT_ROOTS = (_STRICT_MAIN + "}workbook",)
+
+
+def _elements(xml: bytes, what: str) -> list[tuple[str, dict[str, str]]]:
+    """("namespace}name", attributes) of each element of a small part, in document order.
+
+    expat, with any DTD or entity declaration refused (check_members has already
+    refused every part holding one; this is the second lock), and without
+    building a tree: the rels and workbook.xml of every file are parsed here.
+    """
+    from xml.parsers import expat
+
+    found: list[tuple[str, dict[str, str]]] = []
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = lambda name, attrs: found.append((name, attrs))
+
+    def refuse(*_: object) -> None:
+        raise unsafe(f"{what}に実体宣言（DTD）が含まれています")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    try:
+        parser.Parse(xml, True)
+    except (expat.ExpatError, LookupError, ValueError) as exc:  # LookupError: unknown encoding
+        raise corrupt(f"{what}が壊れています") from exc
+    # Unprefixed names come without a namespace; give every name a "}" to match on.
+    return [(n if "}" in n else "}" + n, a) for n, a in found]
 
 
 def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:

@@ -59,6 +59,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "{where}は状態が「確定」なのに実績値が空欄です。数値を入力するか、状態を「集計中」にしてください。",
     ),
+    "status_conflict": (
+        ERROR,
+        "{where}は「{value}」と入力されていますが、状態が「確定」になっています。確定した数値を入力するか、状態を「{typed}」にしてください。",
+    ),
     "value_missing": (
         ERROR,
         "{item}（{where}）の実績値が空欄です。数値を入力するか、集計中なら状態を「集計中」にしてください。",
@@ -79,7 +83,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # --- rows of 調査実績 ---------------------------------------------------------
     "missing_measure": (
         ERROR,
-        "調査項目「{item}」の行がありません。送付した調査票の行を消さずに記入してください。",
+        "シート「{sheet}」に調査項目「{item}」の行がありません。送付した調査票の行を消さずに記入してください。",
     ),
     "unknown_measure": (
         ERROR,
@@ -91,6 +95,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     # --- 取組 -----------------------------------------------------------------------
     "required_text": (ERROR, "{where}の{column}が空欄です。入力してください。"),
+    "info_missing": (
+        WARNING,
+        "{where}の{column}が空欄です。問い合わせ先として、次回からは入力してください。",
+    ),
+    "duplicate_initiative": (
+        ERROR,
+        "{where}の取組名「{value}」が重複しています（{first}と同じ取組名）。1行にまとめるか、取組名を区別してください。",
+    ),
     "bad_date": (
         ERROR,
         "{where}「{value}」は日付として読めません。2024/9/16 の形で入力してください。",
@@ -99,7 +111,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "{where}の日付「{value}」は{year}（{start}～{end}）の範囲外です。年度を確認してください。",
     ),
-    "date_order": (ERROR, "{where}の終了日が開始日より前になっています。日付を確認してください。"),
+    "date_order": (
+        ERROR,
+        "{where}の終了日「{value}」が開始日「{start}」より前になっています。日付を確認してください。",
+    ),
+    "date_range_conflict": (
+        ERROR,
+        "{where}「{value}」は期間ですが、終了日（{end}）と合いません。開始日には最初の日だけを、終了日には最後の日を入力してください。",
+    ),
     "unknown_project": (
         ERROR,
         "{where}のプロジェクト「{value}」が見つかりません。一覧から選んでください。",
@@ -123,9 +142,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "reporter_mismatch": (
         ERROR,
-        "報告者が一致しません（{detail}）。この調査票は誰のものか確認してください。",
+        "報告者が一致しません（{detail}）。その市町あてに送付した調査票に記入し、ファイル名や市町名を変えずに送ってください。",
     ),
-    "year_mismatch": (ERROR, "年度が一致しません（{detail}）。{year}の調査票を使ってください。"),
+    "year_mismatch": (
+        ERROR,
+        "年度が一致しません（{detail}）。{year}の調査票に記入し、ファイル名を変えずに送ってください。",
+    ),
     "unknown_reporter": (ERROR, "報告者「{value}」はマスタの市町一覧にありません。{hint}"),
     "old_template": (
         WARNING,
@@ -133,7 +155,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "duplicate_submission": (
         WARNING,
-        "{reporter}の調査票が複数あります。新しい方（{newer}）を使い、{older}は取り込みません。",
+        "{reporter}の調査票が複数あります。新しい方（{newer}）を使い、{older}は取り込みません。違う場合は不要なファイルをフォルダから外してください。",
     ),
     "hidden_content": (
         WARNING,
@@ -236,6 +258,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "sorachi-etl の調査票ではありません（{detail}）。送付した調査票に記入して送ってもらってください。",
     ),
     "unreadable": (ERROR, "ファイルを読み取れません（{detail}）。もう一度送ってもらってください。"),
+    # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)
+    "invalid_value": (
+        ERROR,
+        "{where}「{value}」は{column}として使えない値です。記入要領を確認して入力し直してください。",
+    ),
 }
 
 
@@ -374,3 +401,11 @@ class UnreadableWorkbook(SorachiError):
         self.code = code
         self.values = values
         super().__init__(message(code, **values))
+
+    def __reduce__(self):
+        # rebuilt from its code and values when sent back from a worker process
+        return (_unreadable, (self.code, self.values))
+
+
+def _unreadable(code: str, values: dict[str, object]) -> UnreadableWorkbook:
+    return UnreadableWorkbook(code, **values)

@@ -2,9 +2,9 @@
 
 The order is what keeps a hostile file harmless:
 
-1. the file's kind is told from its bytes (archive.sniff_bytes); anything but an
-   .xlsx is refused with its own code (encrypted OOXML is decrypted in memory
-   when a password is given);
+1. the file's kind is told from its bytes (sniff.sniff_bytes, and
+   archive.Package.kind for a ZIP); anything but an .xlsx is refused with its
+   own code (encrypted OOXML is decrypted in memory when a password is given);
 2. the ZIP container is checked (archive.Package): member count and names,
    duplicates, real inflated sizes under hard caps, compression ratio, CRC,
    and no DTD in any member;
@@ -16,14 +16,17 @@ The order is what keeps a hostile file harmless:
 
 openpyxl is never used here: it is slow on full-grid dimensions and silently
 reads 0 sheets from Strict OOXML and fails on backslash part names. XML is never
-parsed with entity expansion: workbook.xml and relationship parts go through
-defusedxml, sheets through the scanner, and `defusedxml.defuse_stdlib()` is not
-needed. For the writers that do use openpyxl, see `harden_openpyxl`.
+parsed with entity expansion: any part holding a DTD is refused before parsing,
+workbook.xml and relationship parts then go through expat with DTD and entity
+declarations refused (archive._elements), sheets through the byte scanner, and
+`defusedxml.defuse_stdlib()` is not needed. For the writers that do use
+openpyxl, see `harden_openpyxl`.
 
 Dates: calamine converts date-formatted numbers itself and applies the 1904
 date system (checked with calamine/tests/date_1904.xlsx, where serial 42735 is
-read as 2021-01-01, not 2016-12-31); `WorkbookData.date1904` only records it.
-Numbers come back as float (1 -> 1.0), durations as timedelta.
+read as 2021-01-01, not 2016-12-31, and sheetjs 1904/1904.xlsx); so
+`WorkbookData.date1904` only records it. A midnight value comes back as a
+date, others as datetime; numbers as float (1 -> 1.0); durations as timedelta.
 """
 
 from __future__ import annotations
@@ -36,19 +39,19 @@ from pathlib import Path
 
 from sorachi_etl.archive import (
     DEFAULT_LIMITS,
-    KIND_LABELS,
     Limits,
     Package,
+    SheetPart,
+    WorkbookParts,
     corrupt,
     megabytes,
     shown,
-    sniff_bytes,
-    sniff_kind,
     too_large,
 )
 from sorachi_etl.errors import SorachiError, UnreadableWorkbook
 from sorachi_etl.normalize import clean_text
 from sorachi_etl.sheetxml import SheetFacts, a1, check_shared_strings, col_letter, scan_sheet
+from sorachi_etl.sniff import KIND_LABELS, sniff_bytes, sniff_kind
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -142,19 +145,16 @@ def read_workbook(
         raise UnreadableWorkbook("unreadable", detail=_failure(exc)) from exc
 
 
-def _read(path: Path, password: str | None, wanted: Iterable[str] | None, limits: Limits) -> WorkbookData:
+def _read(
+    path: Path, password: str | None, wanted: Iterable[str] | None, limits: Limits
+) -> WorkbookData:
     data = _read_bytes(path, limits)
-    book = WorkbookData(path=path, sheets={}, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    book = WorkbookData(
+        path=path, sheets={}, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
+    )
     if not data.startswith(b"PK"):
-        kind = sniff_bytes(data)
-        if kind != "encrypted":
-            raise _refusal(kind)
-        if password is None:
-            raise UnreadableWorkbook("encrypted")
         data = _decrypt(data, password)
         book.decrypted = True
-        if not data.startswith(b"PK"):
-            raise _refusal(sniff_bytes(data))
     package = Package(data, limits)
     kind = package.kind()
     if kind != "xlsx":
@@ -168,9 +168,28 @@ def _read(path: Path, password: str | None, wanted: Iterable[str] | None, limits
         raise UnreadableWorkbook("no_sheets")
     if len(set(book.sheet_names)) != len(book.sheet_names):
         raise corrupt("同じ名前のシートが2つあります")
+    if isinstance(wanted, str):
+        wanted = [wanted]
     wanted_set = None if wanted is None else set(wanted)
     chosen = [s for s in parts.sheets if wanted_set is None or s.name in wanted_set]
-    facts: dict[str, SheetFacts] = {}
+    facts = _scan(package, parts, chosen, limits)
+    values = _calamine_values(data, [s.name for s in chosen])
+    # A cell's text is never longer than the XML it is written in: only big parts need the check.
+    sources = [parts.shared_strings, *(s.part for s in chosen)]
+    long_text = any(len(package.read(p) or b"") > limits.max_text_chars for p in sources if p)
+    for sheet in chosen:
+        data_sheet = _sheet(sheet.name, sheet.state, values[sheet.name], facts[sheet.name])
+        if long_text:
+            _check_text(data_sheet, limits)
+        book.sheets[sheet.name] = data_sheet
+    return book
+
+
+def _scan(
+    package: Package, parts: WorkbookParts, chosen: list[SheetPart], limits: Limits
+) -> dict[str, SheetFacts]:
+    """Scan the chosen sheets, and check every other part calamine might read."""
+    facts = {}
     for sheet in chosen:
         xml = package.read(sheet.part) if sheet.part else None
         if xml is None:
@@ -182,24 +201,19 @@ def _read(path: Path, password: str | None, wanted: Iterable[str] | None, limits
     names = {package.key(s.part): s.name for s in parts.sheets if s.part}
     for key in package.sheet_data_parts - scanned:
         scan_sheet(package.read(key) or b"", names.get(key, key), limits)
-    strings = [package.read(n) for n in {parts.shared_strings, "xl/sharedStrings.xml"} if n]
-    for xml in strings:
-        check_shared_strings(xml, limits)
-    # A cell's text is never longer than the XML it is written in: only big parts need the check.
-    biggest = max([len(x or b"") for x in strings] + [len(package.read(s.part) or b"") for s in chosen])
-    values = _calamine_values(data, [s.name for s in chosen])
-    for sheet in chosen:
-        book.sheets[sheet.name] = _sheet(sheet.name, sheet.state, values[sheet.name], facts[sheet.name])
-        if biggest > limits.max_text_chars:
-            _check_text(book.sheets[sheet.name], limits)
-    return book
+    for name in {parts.shared_strings, "xl/sharedStrings.xml"}:
+        if name:
+            check_shared_strings(package.read(name), limits)
+    return facts
 
 
 def _read_bytes(path: Path, limits: Limits) -> bytes:
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise too_large(f"ファイルサイズ {megabytes(size)}、上限 {megabytes(limits.max_file_bytes)}")
+            raise too_large(
+                f"ファイルサイズ {megabytes(size)}、上限 {megabytes(limits.max_file_bytes)}"
+            )
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise UnreadableWorkbook("unreadable", detail="ファイルが見つかりません") from exc
@@ -214,7 +228,13 @@ def _read_bytes(path: Path, limits: Limits) -> bytes:
     return data
 
 
-def _decrypt(data: bytes, password: str) -> bytes:
+def _decrypt(data: bytes, password: str | None) -> bytes:
+    """The ZIP inside an encrypted OOXML file; refuses every other file that is not a ZIP."""
+    kind = sniff_bytes(data)
+    if kind != "encrypted":
+        raise _refusal(kind)
+    if password is None:
+        raise UnreadableWorkbook("encrypted")
     import msoffcrypto
     from msoffcrypto.exceptions import InvalidKeyError
 
@@ -227,7 +247,10 @@ def _decrypt(data: bytes, password: str) -> bytes:
         raise UnreadableWorkbook("wrong_password") from exc
     except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
         raise corrupt("パスワード付きファイルを復号できません") from exc
-    return out.getvalue()
+    plain = out.getvalue()
+    if not plain.startswith(b"PK"):
+        raise _refusal(sniff_bytes(plain))
+    return plain
 
 
 _REFUSALS = {
@@ -323,6 +346,8 @@ def harden_openpyxl() -> None:
     of this package) and OPENPYXL_DEFUSEDXML is not "False", deciding once, at
     import (openpyxl.xml.DEFUSEDXML). This sets the variable when openpyxl is
     not imported yet and raises SorachiError if defusedxml is still not in use.
+    (With lxml installed, openpyxl's fromstring is lxml's with entity resolution
+    off; iterparse, which reads the sheets, stays defusedxml's.)
     """
     import os
     import sys

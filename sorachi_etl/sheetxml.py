@@ -38,7 +38,9 @@ _ATTRS = rb"((?:" + _ONE_ATTR + rb")*+)\s*(/?)>"  # (attributes, "/" when empty)
 _SHEET_DATA = re.compile(rb"<" + _NS + rb"sheetData(?=[\s/>])[^>]*?(/?)>")
 _SHEET_DATA_END = re.compile(rb"</" + _NS + rb"sheetData\s*>")
 _TEXT = re.compile(rb"[^<]*")
-_T_ERROR = re.compile(rb"\st\s*=\s*[\"']e[\"']")
+# t="e", found from its value (a pattern that starts with "=" runs fast), then its name.
+_E_VALUE = re.compile(rb"=\s*[\"']e[\"']")
+_T_BEFORE = re.compile(rb"\st\s*$")
 
 
 class _Patterns:
@@ -53,19 +55,25 @@ class _Patterns:
             return rb"<" + ns + name
 
         self.token = re.compile(tag(rb"(row|c|f|v)") + _ATTRS + rb"|</" + ns + rb"row\s*>")
-        self.c_open = re.compile(tag(rb"c[\s/>]"))
-        # A cell start tag with a plain r written first, as nearly every writer does ...
-        # (No row 0 and no leading zero: those are left to the tokenizer.)
+        # Every cell start tag: (letters, digits) of a plain r written first, as nearly
+        # every writer does, else ("", ""). No row 0 and no leading zero: those are
+        # left to the tokenizer.
         ref = rb"r\s*=\s*[\"']([A-Za-z]{1,3})([1-9][0-9]{0,6})[\"']"
-        self.c_ref_first = re.compile(tag(rb"c\s+") + ref)
-        # ... or anywhere among its attributes.
+        self.c_ref_first = re.compile(tag(rb"c(?:\s+") + ref + rb"|(?=[\s/>]))")
+        # A cell start tag with a plain r anywhere among its attributes.
         self.c_ref = re.compile(tag(rb"c") + _OTHER_ATTRS % b"r" + rb"\s+" + ref)
+        self.c_open = re.compile(tag(rb"c[\s/>]"))
         self.f_open = re.compile(tag(rb"f[\s/>]"))
         self.row_open = re.compile(tag(rb"row(?=[\s/>])([^>]*)>"))
         # What follows a cell's start tag: an optional <f> then an optional <v>;
         # groups (f attributes, f text, v attributes, v text), None where absent.
         self.body = re.compile(
-            rb"\s*(?:" + tag(rb"f((?:") + _ONE_ATTR + rb")*+)\s*(?:/>|>([^<]*)</" + ns + rb"f\s*>))?"
+            rb"\s*(?:"
+            + tag(rb"f((?:")
+            + _ONE_ATTR
+            + rb")*+)\s*(?:/>|>([^<]*)</"
+            + ns
+            + rb"f\s*>))?"
             rb"\s*(?:" + tag(rb"v((?:") + _ONE_ATTR + rb")*+)\s*(?:/>|>([^<]*)))?"
         )
 
@@ -76,7 +84,9 @@ _PREFIXED = re.compile(rb":[cfrv]")
 _COL = re.compile(rb"<" + _NS + rb"col(?=[\s/>])([^>]*)>")
 _MERGE = re.compile(rb"<" + _NS + rb"mergeCell(?=[\s/>])([^>]*)>")
 _MERGE_PLAIN = re.compile(
-    rb"<" + _NS + rb"mergeCell\s+ref\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})[\"']"
+    rb"<"
+    + _NS
+    + rb"mergeCell\s+ref\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})[\"']"
 )
 _SST = re.compile(rb"<" + _NS + rb"sst(?=[\s/>])([^>]*)>")
 _CELL_REF = re.compile(rb"([A-Za-z]+)([0-9]+)")
@@ -86,9 +96,7 @@ _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 def _attr_re(name: bytes) -> re.Pattern[bytes]:
     # Unprefixed attributes only: calamine compares attribute names exactly.
-    return re.compile(
-        _OTHER_ATTRS % name + rb"\s+" + name + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
-    )
+    return re.compile(_OTHER_ATTRS % name + rb"\s+" + name + rb"\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
 _R, _T, _HIDDEN, _SI, _REF, _MIN, _MAX, _UNIQUE = (
@@ -210,12 +218,12 @@ class _Scan:
         if not self._plain_cells(xml, start, end):
             self._tokens(xml, start, end)
             return
-        # Cheap substring tests first: the regexes try every '<' or blank of a big part.
-        f_hits, e_hits = [], []
-        if xml.find(b"<f", start, end) >= 0 or xml.find(b":f", start, end) >= 0:
-            f_hits = [m.start() for m in self.p.f_open.finditer(xml, start, end)]
-        if xml.find(b"'e'", start, end) >= 0 or xml.find(b'"e"', start, end) >= 0:
-            e_hits = [m.start() for m in _T_ERROR.finditer(xml, start, end)]
+        f_hits = [m.start() for m in self.p.f_open.finditer(xml, start, end)]
+        e_hits = [
+            m.start()
+            for m in _E_VALUE.finditer(xml, start, end)
+            if _T_BEFORE.search(xml, max(start, m.start() - 16), m.start())
+        ]
         if (f_hits or e_hits) and not self._special_cells(xml, start, f_hits, e_hits):
             self._tokens(xml, start, end)
 
@@ -270,9 +278,9 @@ class _Scan:
     def _plain_cells(self, xml: bytes, start: int, end: int) -> bool:
         """Extent and hidden rows of a sheet whose every cell has a plain `r`; False if not so."""
         p = self.p
-        n_cells = len(p.c_open.findall(xml, start, end))
         refs = p.c_ref_first.findall(xml, start, end)
-        if len(refs) != n_cells:
+        if (b"", b"") in refs:
+            n_cells = len(refs)
             refs = p.c_ref.findall(xml, start, end)
             if len(refs) != n_cells:
                 return False
@@ -286,7 +294,7 @@ class _Scan:
                     if int(r) <= self.limits.max_rows:
                         hidden.add(int(r) - 1)
         if refs:
-            letters, digits = zip(*refs)
+            letters, digits = zip(*refs, strict=True)
             last_row = max(map(int, digits)) - 1
             last_col = max(map(_col_index, set(letters)))
             # Empty cells (<c r="X9" s="1"/>) count here; the tokenizer, which leaves

@@ -71,7 +71,9 @@ def xlsx_parts(
         )
         parts[f"xl/worksheets/sheet{i}.xml"] = xml
     if shared_strings is not None:
-        rels.append(f'<Relationship Id="rIdS" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>')
+        rels.append(
+            f'<Relationship Id="rIdS" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+        )
         parts["xl/sharedStrings.xml"] = shared_strings
     return {
         "[Content_Types].xml": content_types(main_type),
@@ -172,6 +174,12 @@ ONE_CELL = '<row r="1"><c r="A1"><v>1</v></c></row>'
 
 def hostile_files() -> dict[str, tuple[bytes, str]]:
     """{file name: (bytes, expected code or "ok")}."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns about the duplicate name
+        return _hostile_files()
+
+
+def _hostile_files() -> dict[str, tuple[bytes, str]]:
     parts = xlsx_parts()
     files: dict[str, tuple[bytes, str]] = {
         # --- zip container ------------------------------------------------------------
@@ -185,7 +193,10 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
             zip_bytes(
                 [
                     *parts.items(),
-                    ("xl/worksheets/sheet1.xml", sheet_xml('<row r="1"><c r="A1"><v>2</v></c></row>')),
+                    (
+                        "xl/worksheets/sheet1.xml",
+                        sheet_xml('<row r="1"><c r="A1"><v>2</v></c></row>'),
+                    ),
                 ]
             ),
             "unsafe_archive",
@@ -214,6 +225,15 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
                 xlsx_parts(
                     shared_strings=f'<sst xmlns="{MAIN}" count="1" uniqueCount="4000000000">'
                     "<si><t>a</t></si></sst>"
+                )
+            ),
+            "too_large",
+        ),
+        "shared_strings_prefixed_unique_count_4e9.xlsx": (
+            zip_bytes(
+                xlsx_parts(
+                    shared_strings=f'<x:sst xmlns:x="{MAIN}" uniqueCount = "4000000000">'
+                    "<x:si><x:t>a</x:t></x:si></x:sst>"
                 )
             ),
             "too_large",
@@ -253,10 +273,13 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
             xlsx_bytes(ONE_CELL + '<row r="1048576"><c r="XFD1048576" s="1"/></row>'),
             "ok",
         ),
-        "no_r_1001_columns.xlsx": (xlsx_bytes("<row>" + "<c><v>1</v></c>" * 1001 + "</row>"), "sheet_too_big"),
+        "no_r_1001_columns.xlsx": (
+            xlsx_bytes("<row>" + "<c><v>1</v></c>" * 1001 + "</row>"),
+            "sheet_too_big",
+        ),
         "no_r_row_4e9.xlsx": (xlsx_bytes('<row r="4000000000"><c><v>1</v></c></row>'), "corrupt"),
         "r_hidden_in_other_attribute.xlsx": (
-            xlsx_bytes("<row r=\"1\"><c x=\" r='A1'\" r=\"XFD1048576\"><v>1</v></c></row>"),
+            xlsx_bytes('<row r="1"><c x=" r=\'A1\'" r="XFD1048576"><v>1</v></c></row>'),
             "sheet_too_big",
         ),
         "gt_inside_attribute.xlsx": (
@@ -276,14 +299,19 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
         ),
         "cell_at_row_zero.xlsx": (xlsx_bytes('<row r="1"><c r="A0"><v>1</v></c></row>'), "corrupt"),
         "long_text_40000_chars.xlsx": (
-            xlsx_bytes(f'<row r="1"><c r="A1" t="inlineStr"><is><t>{"あ" * 40_000}</t></is></c></row>'),
+            xlsx_bytes(
+                f'<row r="1"><c r="A1" t="inlineStr"><is><t>{"あ" * 40_000}</t></is></c></row>'
+            ),
             "too_large",
         ),
         # --- not an .xlsx at all ----------------------------------------------------------
         "empty.xlsx": (b"", "empty_file"),
         "csv_renamed.xlsx": ("市町,観光入込客数\n岩見沢市,123\n".encode("cp932"), "not_excel"),
         "text_renamed.xlsx": ("調査票は来週送ります。".encode(), "not_excel"),
-        "html_renamed.xlsx": (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "not_excel"),
+        "html_renamed.xlsx": (
+            b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+            "not_excel",
+        ),
         "png_renamed.xlsx": (b"\x89PNG\r\n\x1a\n" + bytes(64), "not_excel"),
         "pdf_renamed.xlsx": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "not_excel"),
         "zip_without_workbook.xlsx": (zip_bytes({"readme.txt": "hello"}), "not_excel"),
@@ -303,12 +331,17 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
         ),
         "xlsm_vba_project_in_xlsx.xlsx": (_with_member("xl/vbaProject.bin", "\x00"), "xlsm"),
         "xlsb_content_type.xlsx": (
-            zip_bytes(xlsx_parts(main_type="application/vnd.ms-excel.sheet.binary.macroEnabled.main")),
+            zip_bytes(
+                xlsx_parts(main_type="application/vnd.ms-excel.sheet.binary.macroEnabled.main")
+            ),
             "xlsb",
         ),
         "ods_mimetype.xlsx": (
             zip_bytes(
-                [("mimetype", "application/vnd.oasis.opendocument.spreadsheet"), ("content.xml", "<x/>")]
+                [
+                    ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+                    ("content.xml", "<x/>"),
+                ]
             ),
             "ods",
         ),
@@ -322,10 +355,7 @@ def write_all(folder: Path) -> dict[str, str]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     expected = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # zipfile warns about the duplicate name
-        files = hostile_files()
-    for name, (data, code) in files.items():
+    for name, (data, code) in hostile_files().items():
         (folder / name).write_bytes(data)
         expected[name] = code
     return expected
