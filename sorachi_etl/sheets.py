@@ -230,7 +230,9 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
         put(ws, r, 5, "、".join(row.pending) or None)
         put(ws, r, 6, "、".join(row.missing) or None)
         put(ws, r, 7, row.note or None).alignment = Alignment(wrap_text=True, vertical="top")
-    for c, width in enumerate([16, 10, 17, 32, 28, 24, 60], start=1):
+        if row.note:  # LibreOffice keeps the default height for wrapped text written by openpyxl
+            ws.row_dimensions[r].height = 15 * (1 + len(row.note) // 34)
+    for c, width in enumerate([14, 9, 19, 30, 24, 20, 70], start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "B5"
     ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{4 + len(status.rows)}"
