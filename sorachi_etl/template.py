@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING, Any
 from sorachi_etl import domain
 from sorachi_etl.cells import col_letter
 from sorachi_etl.eras import (
-    MAX_YEAR,
-    MIN_YEAR,
     fiscal_year_bounds,
     format_date_ja,
     format_fiscal_year,
@@ -43,18 +41,17 @@ from sorachi_etl.names import (
 )
 from sorachi_etl.resources import base_template
 from sorachi_etl.rules import (
-    ColumnRule,
     SheetRule,
     did_you_mean,
     find_header_row,
     fold_header,
     survey_rules,
 )
+from sorachi_etl.validation_rules import column_validation
 from sorachi_etl.write import put
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
 _PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
@@ -79,9 +76,13 @@ def survey_file_name(year: int, reporter: str) -> str:
     return f"{format_fiscal_year(year)}_{reporter}_調査票.xlsx"
 
 
-def master_to_templates(master: domain.Master, year: int, out_dir: Path,
-                        reporters: list[str] | None = None, base: Path | None = None
-                        ) -> list[TemplateResult]:
+def master_to_templates(
+    master: domain.Master,
+    year: int,
+    out_dir: Path,
+    reporters: list[str] | None = None,
+    base: Path | None = None,
+) -> list[TemplateResult]:
     """Write one survey workbook per reporter into `out_dir` (created if missing).
 
     `reporters` names a subset (default: every reporter with a measure); an
@@ -95,8 +96,9 @@ def master_to_templates(master: domain.Master, year: int, out_dir: Path,
         wb, previous = master_to_workbook(master, year, name, base)
         path = out_dir / survey_file_name(year, name)
         save_workbook(wb, path)
-        results.append(TemplateResult(name, path, [m.id for m in master.measures_for(name)],
-                                      previous))
+        results.append(
+            TemplateResult(name, path, [m.id for m in master.measures_for(name)], previous)
+        )
     return results
 
 
@@ -104,19 +106,29 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
     if not reporters:
         chosen = [r.name for r in master.survey_reporters]
         if not chosen:
-            raise UsageError("調査票を作る報告者がありません。マスタのシート「市町」と「調査項目」の"
-                             "グループを確認してください。")
+            raise UsageError(
+                "調査票を作る報告者がありません。マスタのシート「市町」と「調査項目」の"
+                "グループを確認してください。"
+            )
         return chosen
     known = [r.name for r in master.reporters]
     for name in reporters:
         if name not in known:
             hint = did_you_mean(name, known)
-            raise UsageError(message("unknown_reporter", value=name,
-                                     hint=f"「{hint}」のことですか？" if hint else
-                                     "マスタのシート「市町」の名前で指定してください。"))
+            raise UsageError(
+                message(
+                    "unknown_reporter",
+                    value=name,
+                    hint=f"「{hint}」のことですか？"
+                    if hint
+                    else "マスタのシート「市町」の名前で指定してください。",
+                )
+            )
         if not master.measures_for(name):
-            raise UsageError(f"報告者「{name}」には調査項目がありません。マスタのシート「調査項目」の"
-                             "グループを確認してください。")
+            raise UsageError(
+                f"報告者「{name}」には調査項目がありません。マスタのシート「調査項目」の"
+                "グループを確認してください。"
+            )
     return list(dict.fromkeys(reporters))
 
 
@@ -130,12 +142,15 @@ def save_workbook(wb: Workbook, path: Path) -> None:
         with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).save()
     except PermissionError as exc:
-        raise SorachiError(f"「{path.name}」を書き込めません。Excelで開いている場合は閉じてから、"
-                           "もう一度実行してください。") from exc
+        raise SorachiError(
+            f"「{path.name}」を書き込めません。Excelで開いている場合は閉じてから、"
+            "もう一度実行してください。"
+        ) from exc
 
 
-def master_to_workbook(master: domain.Master, year: int, reporter: str,
-                       base: Path | None = None) -> tuple[Workbook, int]:
+def master_to_workbook(
+    master: domain.Master, year: int, reporter: str, base: Path | None = None
+) -> tuple[Workbook, int]:
     """One reporter's survey workbook (openpyxl, not saved) and how many 前年度実績 it shows."""
     from openpyxl import load_workbook
     from openpyxl.workbook.protection import WorkbookProtection
@@ -145,24 +160,42 @@ def master_to_workbook(master: domain.Master, year: int, reporter: str,
     rules = survey_rules()
     for name in (SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META):
         if name not in wb.sheetnames:
-            raise UsageError(f"基本様式「{base.name}」にシート「{name}」がありません。"
-                             "templates/make_base_template.py で作り直してください。")
+            raise UsageError(
+                f"基本様式「{base.name}」にシート「{name}」がありません。"
+                "templates/make_base_template.py で作り直してください。"
+            )
     measures = master.measures_for(reporter)
 
     fill_placeholders(wb, placeholders(master, year, reporter))
-    expand_blocks(wb[SURVEY_GUIDE], {
-        "調査項目の説明": [(f"{m.name}（{m.unit}）", m.description or "—") for m in measures],
-        "各欄の説明": [(f"{sheet}：{col.header}", col.prompt[1])
-                       for sheet in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES)
-                       for col in rules[sheet].columns if col.prompt],
-    })
+    expand_blocks(
+        wb[SURVEY_GUIDE],
+        {
+            "調査項目の説明": [(f"{m.name}（{m.unit}）", m.description or "—") for m in measures],
+            "各欄の説明": [
+                (f"{sheet}：{col.header}", col.prompt[1])
+                for sheet in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES)
+                for col in rules[sheet].columns
+                if col.prompt
+            ],
+        },
+    )
     fit_rows(wb[SURVEY_GUIDE])
 
-    project_ref = write_meta(wb[SURVEY_META], rules[SURVEY_META], year, reporter, measures,
-                             [p.name for p in master.projects])
+    project_ref = write_meta(
+        wb[SURVEY_META],
+        rules[SURVEY_META],
+        year,
+        reporter,
+        measures,
+        [p.name for p in master.projects],
+    )
     context = {"year": year, "project_ref": project_ref}
-    fill_keyvalue(wb[SURVEY_INFO], rules[SURVEY_INFO],
-                  {"reporter": reporter, "year": format_fiscal_year_long(year)}, context)
+    fill_keyvalue(
+        wb[SURVEY_INFO],
+        rules[SURVEY_INFO],
+        {"reporter": reporter, "year": format_fiscal_year_long(year)},
+        context,
+    )
 
     values = master.values_by_key()
     rows, formats, previous = [], [], 0
@@ -171,9 +204,14 @@ def master_to_workbook(master: domain.Master, year: int, reporter: str,
         previous += before is not None
         rows.append({"measure": m.id, "measure_name": m.name, "unit": m.unit, "previous": before})
         formats.append(_number_format(m.decimals))
-    fill_table(wb[SURVEY_VALUES], rules[SURVEY_VALUES], rows, context,
-               formats={"previous": formats, "value": formats},
-               limits={"value": [m.max for m in measures]})
+    fill_table(
+        wb[SURVEY_VALUES],
+        rules[SURVEY_VALUES],
+        rows,
+        context,
+        formats={"previous": formats, "value": formats},
+        limits={"value": [m.max for m in measures]},
+    )
     blank = [{}] * max(rules[SURVEY_INITIATIVES].blank_rows, 1)
     fill_table(wb[SURVEY_INITIATIVES], rules[SURVEY_INITIATIVES], blank, context)
 
@@ -192,8 +230,13 @@ def master_to_workbook(master: domain.Master, year: int, reporter: str,
 # --- values -------------------------------------------------------------------------
 
 
-def previous_value(master: domain.Master, values: dict[tuple[str, str, int], domain.MeasureValue],
-                   measure: domain.Measure, reporter: str, year: int) -> float | str | None:
+def previous_value(
+    master: domain.Master,
+    values: dict[tuple[str, str, int], domain.MeasureValue],
+    measure: domain.Measure,
+    reporter: str,
+    year: int,
+) -> float | str | None:
     """The reporter's value for the year before: a number, 集計中/該当なし, or None.
 
     From 調査実績; for a measure only this reporter reports and a KPI of kind
@@ -203,8 +246,11 @@ def previous_value(master: domain.Master, values: dict[tuple[str, str, int], dom
     if v is not None:
         return v.value if v.status == STATUS_CONFIRMED else v.status
     for kpi in master.kpis:
-        if (kpi.kind == KIND_VALUE and kpi.measure == measure.id
-                and master.group_members(kpi.group) == [reporter]):
+        if (
+            kpi.kind == KIND_VALUE
+            and kpi.measure == measure.id
+            and master.group_members(kpi.group) == [reporter]
+        ):
             for kv in master.kpi_values:
                 if kv.kpi == kpi.id and kv.year == year - 1:
                     if kv.status == STATUS_CONFIRMED and kv.value is not None:
@@ -223,7 +269,9 @@ def placeholders(master: domain.Master, year: int, reporter: str) -> dict[str, s
     start, end = fiscal_year_bounds(year)
     deadline = "別途お知らせします"
     if s.survey_deadline:
-        deadline = f"{format_date_ja(s.survey_deadline)}（{_WEEKDAYS[s.survey_deadline.weekday()]}）"
+        deadline = (
+            f"{format_date_ja(s.survey_deadline)}（{_WEEKDAYS[s.survey_deadline.weekday()]}）"
+        )
     return {
         "年度": format_fiscal_year_long(year),
         "年度略称": format_fiscal_year(year),
@@ -257,8 +305,15 @@ def expand_blocks(ws: Worksheet, blocks: dict[str, list[tuple[str, str]]]) -> No
     marker's cell; later rows move down.
     """
     for name, lines in blocks.items():
-        marker = next((c for row in ws.iter_rows() for c in row
-                       if isinstance(c.value, str) and c.value.strip() == f"{{{name}}}"), None)
+        marker = next(
+            (
+                c
+                for row in ws.iter_rows()
+                for c in row
+                if isinstance(c.value, str) and c.value.strip() == f"{{{name}}}"
+            ),
+            None,
+        )
         if marker is None:
             continue
         r, c = marker.row, marker.column
@@ -281,9 +336,12 @@ def fit_rows(ws: Worksheet) -> None:
     heights: dict[int, float] = {}
     for row in ws.iter_rows():
         for cell in row:
-            if (isinstance(cell.value, str) and cell.alignment.wrap_text
-                    and not ws.row_dimensions[cell.row].height
-                    and cell.coordinate not in ws.merged_cells):
+            if (
+                isinstance(cell.value, str)
+                and cell.alignment.wrap_text
+                and not ws.row_dimensions[cell.row].height
+                and cell.coordinate not in ws.merged_cells
+            ):
                 width = ws.column_dimensions[col_letter(cell.column - 1)].width or 8.43
                 height = _text_height(cell.value, width, cell.font.sz or 11)
                 heights[cell.row] = max(heights.get(cell.row, 0), height)
@@ -317,11 +375,21 @@ def _text_height(text: str, width: float, size: float = 10.5) -> float:
 # --- sheets -------------------------------------------------------------------------
 
 
-def write_meta(ws: Worksheet, rule: SheetRule, year: int, reporter: str,
-               measures: list[domain.Measure], projects: list[str]) -> str:
+def write_meta(
+    ws: Worksheet,
+    rule: SheetRule,
+    year: int,
+    reporter: str,
+    measures: list[domain.Measure],
+    projects: list[str],
+) -> str:
     """Fill _meta (key | value) and the project list; returns the list's range reference."""
-    values = {"template_version": TEMPLATE_VERSION, "year": format_fiscal_year(year),
-              "reporter": reporter, "measures": ",".join(m.id for m in measures)}
+    values = {
+        "template_version": TEMPLATE_VERSION,
+        "year": format_fiscal_year(year),
+        "reporter": reporter,
+        "measures": ",".join(m.id for m in measures),
+    }
     cells = _label_cells(ws, rule)
     next_row = ws.max_row + 1
     for col in rule.columns:
@@ -331,8 +399,9 @@ def write_meta(ws: Worksheet, rule: SheetRule, year: int, reporter: str,
             next_row += 1
         r, c = cells[col.key]
         put(ws, r, c, values[col.key])
-    head = next((cell for row in ws.iter_rows() for cell in row if cell.value == META_PROJECTS),
-                None)
+    head = next(
+        (cell for row in ws.iter_rows() for cell in row if cell.value == META_PROJECTS), None
+    )
     r0, c = (head.row, head.column) if head else (1, 4)
     if head is None:
         put(ws, 1, 4, META_PROJECTS)
@@ -358,16 +427,19 @@ def _label_cells(ws: Worksheet, rule: SheetRule) -> dict[str, tuple[int, int]]:
     return found
 
 
-def fill_keyvalue(ws: Worksheet, rule: SheetRule, values: dict[str, Any],
-                  context: dict[str, Any]) -> None:
+def fill_keyvalue(
+    ws: Worksheet, rule: SheetRule, values: dict[str, Any], context: dict[str, Any]
+) -> None:
     """A label | value form: fill, lock and validate the value cells by the rule."""
     from openpyxl.styles import Protection
 
     cells = _label_cells(ws, rule)
     missing = [c.header for c in rule.columns if c.key not in cells]
     if missing:
-        raise UsageError(f"基本様式のシート「{rule.name}」に項目「{'」「'.join(missing)}」がありません。"
-                         "templates/make_base_template.py で作り直してください。")
+        raise UsageError(
+            f"基本様式のシート「{rule.name}」に項目「{'」「'.join(missing)}」がありません。"
+            "templates/make_base_template.py で作り直してください。"
+        )
     for col in rule.columns:
         r, c = cells[col.key]
         cell = put(ws, r, c, values.get(col.key))
@@ -382,9 +454,14 @@ def fill_keyvalue(ws: Worksheet, rule: SheetRule, values: dict[str, Any],
         _select(ws, f"{col_letter(first[1] - 1)}{first[0]}")
 
 
-def fill_table(ws: Worksheet, rule: SheetRule, rows: list[dict[str, Any]], context: dict[str, Any],
-               formats: dict[str, list[str]] | None = None,
-               limits: dict[str, list[float | None]] | None = None) -> None:
+def fill_table(
+    ws: Worksheet,
+    rule: SheetRule,
+    rows: list[dict[str, Any]],
+    context: dict[str, Any],
+    formats: dict[str, list[str]] | None = None,
+    limits: dict[str, list[float | None]] | None = None,
+) -> None:
     """Write rows under the header of the sheet's Excel table, styled like its first data row.
 
     The header is found by its texts; the table is resized to the rows written;
@@ -399,8 +476,10 @@ def fill_table(ws: Worksheet, rule: SheetRule, rows: list[dict[str, Any]], conte
     columns = found[1] if found else {}
     missing = [c.header for c in rule.columns if c.key not in columns]
     if found is None or missing:
-        raise UsageError(f"基本様式のシート「{rule.name}」に列「{'」「'.join(missing)}」の見出しがありません。"
-                         "templates/make_base_template.py で作り直してください。")
+        raise UsageError(
+            f"基本様式のシート「{rule.name}」に列「{'」「'.join(missing)}」の見出しがありません。"
+            "templates/make_base_template.py で作り直してください。"
+        )
     header = found[0] + 1  # 1-based
     table = _table_at(ws, rule, header, columns)
     min_col, _, max_col, old_last = range_boundaries(table.ref)
@@ -442,8 +521,9 @@ def fill_table(ws: Worksheet, rule: SheetRule, rows: list[dict[str, Any]], conte
             validation = column_validation(col, context, maximum)
             if validation is not None:
                 for start, end in _runs(rows_):
-                    validation.add(f"{letter}{start}" if start == end else
-                                   f"{letter}{start}:{letter}{end}")
+                    validation.add(
+                        f"{letter}{start}" if start == end else f"{letter}{start}:{letter}{end}"
+                    )
                 ws.add_data_validation(validation)
     ws.print_title_rows = f"1:{header}"
     first_input = min((c0 for k, c0 in columns.items() if rule.column(k).input), default=0)
@@ -474,8 +554,10 @@ def _table_at(ws: Worksheet, rule: SheetRule, header: int, columns: dict[str, in
         if table.displayName == rule.table:
             del ws.tables[table.name]  # it no longer sits on the header: rebuild it
     lo, hi = min(columns.values()), max(columns.values())
-    table = Table(displayName=rule.table or f"{rule.name}表",
-                  ref=f"{col_letter(lo)}{header}:{col_letter(hi)}{header + 1}")
+    table = Table(
+        displayName=rule.table or f"{rule.name}表",
+        ref=f"{col_letter(lo)}{header}:{col_letter(hi)}{header + 1}",
+    )
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(table)
     return table
@@ -492,76 +574,3 @@ def protect(ws: Worksheet) -> None:
 
     # A fresh object also drops any password set on the base template.
     ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
-
-
-# --- data validation from the column rules -------------------------------------------
-
-
-def _serial(day: dt.date) -> int:
-    return (day - _EXCEL_EPOCH).days
-
-
-def _slash(day: dt.date) -> str:
-    return f"{day.year}/{day.month}/{day.day}"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def column_validation(col: ColumnRule, context: dict[str, Any],
-                      maximum: float | None = None) -> DataValidation | None:
-    """Excel data validation for one input column, from its rule in schemas/survey.toml.
-
-    `context` carries the fiscal year ("year") and the range of project names
-    ("project_ref"). Returns None for a column that needs neither a check nor a prompt.
-    """
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    header = col.header
-    kw: dict[str, Any] = {}
-    if col.type == "number":
-        low = col.min if col.min is not None else None
-        high = maximum if maximum is not None else col.max
-        kw = {"type": "decimal", "imeMode": "off"}
-        if low is not None and high is not None:
-            kw |= {"operator": "between", "formula1": _number(low), "formula2": _number(high)}
-            error = f"{header}は{low:,.0f}以上{high:,.0f}以下の数値を半角で入力してください（単位は不要）。"
-        elif low is not None:
-            kw |= {"operator": "greaterThanOrEqual", "formula1": _number(low)}
-            error = f"{header}は{low:,.0f}以上の数値を半角で入力してください（単位は不要）。"
-        else:
-            error = f"{header}は数値を半角で入力してください（単位は不要）。"
-    elif col.choices:
-        kw = {"type": "list", "formula1": '"' + ",".join(col.choices) + '"'}
-        error = f"{header}は一覧から選んでください（{'・'.join(col.choices)}）。"
-    elif col.type == "project":
-        kw = {"type": "list", "formula1": context["project_ref"]}
-        error = f"{header}は一覧から選んでください。"
-    elif col.type == "date":
-        if col.in_fiscal_year:
-            start, end = fiscal_year_bounds(context["year"])
-            span = f"{format_fiscal_year_long(context['year'])}（{_slash(start)}～{_slash(end)}）"
-            error = f"{header}は{span}の日付を 2024/9/16 の形で入力してください。"
-        else:
-            start, end = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
-            error = f"{header}は日付を 2024/9/16 の形で入力してください。"
-        kw = {"type": "date", "operator": "between", "formula1": str(_serial(start)),
-              "formula2": str(_serial(end)), "imeMode": "off"}
-    elif col.max_length is not None:
-        kw = {"type": "textLength", "operator": "lessThanOrEqual", "formula1": str(col.max_length)}
-        error = f"{header}は{col.max_length}文字以内で入力してください。"
-    elif col.prompt:
-        error = ""
-    else:
-        return None
-    validation = DataValidation(allow_blank=True, showInputMessage=bool(col.prompt),
-                                showErrorMessage=bool(error), **kw)
-    if error:
-        validation.errorStyle = "stop"
-        validation.errorTitle = "入力できない値です"
-        validation.error = error
-    if col.prompt:
-        validation.promptTitle = col.prompt[0][:32]  # Excel's limit
-        validation.prompt = col.prompt[1][:255]
-    return validation
