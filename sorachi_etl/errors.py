@@ -24,12 +24,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # --- values typed into 調査実績 -------------------------------------------------
     "not_a_number": (
         ERROR,
-        "{where}「{value}」は数値として読めません。半角数字で入力してください（例: 12345）。",
+        "{where}「{value}」は数値として読めません。半角数字で入力してください（例:12345）。",
     ),
     "negative": (ERROR, "{where}「{value}」はマイナスの値です。0以上の数値を入力してください。"),
     "out_of_range": (
         ERROR,
-        "{where}「{value}」は{item}の値として大きすぎます（上限 {limit}）。桁や単位を確認してください。",
+        "{where}「{value}」は{item}の値として大きすぎます（上限{limit}）。桁や単位を確認してください。",
     ),
     "not_integer": (
         ERROR,
@@ -105,7 +105,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "bad_date": (
         ERROR,
-        "{where}「{value}」は日付として読めません。2024/9/16 の形で入力してください。",
+        "{where}「{value}」は日付として読めません。「2024/9/16」の形で入力してください。",
     ),
     "date_outside_year": (
         ERROR,
@@ -125,7 +125,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "text_too_long": (
         ERROR,
-        "{where}の文字数が多すぎます（{length}文字、上限 {limit}文字）。短くしてください。",
+        "{where}の文字数が多すぎます（{length}文字、上限{limit}文字）。短くしてください。",
     ),
     "control_chars": (
         WARNING,
@@ -151,7 +151,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "unknown_reporter": (ERROR, "報告者「{value}」はマスタの市町一覧にありません。{hint}"),
     "old_template": (
         WARNING,
-        "古い様式（版 {value}）の調査票です。現在の版は {current} です。次回からは新しい調査票を使ってください。",
+        "古い様式（版{value}）の調査票です。現在の版は{current}です。次回からは新しい調査票を使ってください。",
     ),
     "duplicate_submission": (
         WARNING,
@@ -255,7 +255,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "not_survey": (
         ERROR,
-        "sorachi-etl の調査票ではありません（{detail}）。送付した調査票に記入して送ってもらってください。",
+        "送付した調査票ではありません（{detail}）。送付した調査票に記入して送ってもらってください。",
     ),
     "unreadable": (ERROR, "ファイルを読み取れません（{detail}）。もう一度送ってもらってください。"),
     # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)

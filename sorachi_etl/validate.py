@@ -3,12 +3,13 @@
 Stages, in order, for a set of files:
 1. read each file (sorachi_etl.read; in parallel for many files) and locate its
    sheets and tables by header text (sorachi_etl.survey);
-2. normalise every input cell (sorachi_etl.normalize), keeping the raw text;
-3. validate all files' rows of one kind together, in one pandera call per kind,
-   with the schema built from schemas/survey.toml, and map failures back to
-   file, sheet and A1 cell;
-4. run the checks that span rows and files (missing or duplicate measures,
-   reporter or year mismatch, two workbooks from one reporter, large changes);
+2. tell whose and which year's survey it is (_meta, 基本情報 and the file name
+   must agree), then normalise every input cell (sorachi_etl.survey_rows),
+   keeping the raw text and the A1 reference;
+3. validate all files' rows of one sheet kind together, in one pandera call
+   per kind, with the schema built from schemas/survey.toml
+   (sorachi_etl.survey_frames);
+4. run the checks that span files: two workbooks from one reporter;
 5. turn every file without errors into a `Submission` ready to merge.
 
 Nothing here writes anything.
@@ -16,42 +17,55 @@ Nothing here writes anything.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sorachi_etl.cells import a1
 from sorachi_etl.domain import Initiative, Master, MeasureValue, Submission
 from sorachi_etl.eras import (
     EraError,
-    fiscal_year_bounds,
     format_fiscal_year,
-    parse_date,
+    format_fiscal_year_long,
     parse_fiscal_year,
 )
 from sorachi_etl.errors import ERROR, FileReport, Finding, Report, UnreadableWorkbook, finding
 from sorachi_etl.names import (
     INITIATIVE_PAST,
-    STATUS_CONFIRMED,
-    STATUS_NA,
-    STATUS_PENDING,
     SURVEY_INFO,
     SURVEY_INITIATIVES,
+    SURVEY_META,
     SURVEY_VALUES,
     TEMPLATE_VERSION,
 )
-from sorachi_etl.normalize import clean_text, parse_number, parse_status, raw_text, split_list
-from sorachi_etl.rules import survey_rules
+from sorachi_etl.normalize import raw_text, split_list
+from sorachi_etl.survey_rows import (
+    FileContext,
+    InfoRow,
+    InitiativeRow,
+    ValueRow,
+    survey_to_info_row,
+    survey_to_initiative_rows,
+    survey_to_value_rows,
+)
+
+if TYPE_CHECKING:
+    from sorachi_etl.read import WorkbookData
+    from sorachi_etl.survey import Survey
 
 # Files in a folder that are never returned surveys.
 _SKIP_PREFIXES = ("~$", ".~lock.", ".")
-_FILE_NAME = re.compile(r"^(?P<year>[^_]+)_(?P<reporter>[^_]+)_調査票")
+_SURVEY_WORD = "調査票"
 # Reading in parallel pays off only past this many files (process start-up costs ~0.1 s).
 PARALLEL_FROM = 150
+# How the places that name a reporter and a year are called in messages.
+_FROM_META = "調査票の記録"
+_FROM_INFO = "基本情報"
+_FROM_NAME = "ファイル名"
 
 
 @dataclass
@@ -62,20 +76,6 @@ class Validation:
     submissions: list[Submission] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # older duplicates, not merged
     paths: dict[str, Path] = field(default_factory=dict)  # file name -> path
-
-
-@dataclass
-class _Row:
-    """One normalised row of 調査実績, with where its cells are."""
-
-    file_index: int
-    measure: str
-    value: float | None
-    status: str | None
-    note: str
-    row0: int
-    cols: dict[str, int]
-    raw_value: str
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -114,30 +114,57 @@ def _read(args: tuple[Path, str | None]) -> Any:
         return exc
 
 
-def read_all(
+def iter_read(
     files: list[Path], password: str | None = None, workers: int | None = None
-) -> list[Any]:
-    """Read every file, in parallel across cores when there are many."""
+) -> Iterator[Any]:
+    """Read every file, yielding each result in file order as soon as it is there.
+
+    With many files the reading runs in worker processes, in small batches, so
+    that the caller checks the first files while the workers read the rest.
+    """
     jobs = [(f, password) for f in files]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(files) >= PARALLEL_FROM:
         from concurrent.futures import ProcessPoolExecutor
 
-        chunk = max(1, len(files) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_read, jobs, chunksize=chunk))
-    return [_read(job) for job in jobs]
+        # Small batches keep the checking in step with the reading; 32 files are
+        # ~40 ms of work, so the cost of passing a batch between processes is small.
+        chunk = max(1, min(32, len(files) // (workers * 4)))
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            yield from pool.map(_read, jobs, chunksize=chunk)
+        finally:  # on an error in the caller, do not wait for files nobody will look at
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    for job in jobs:
+        yield _read(job)
 
 
-def _name_parts(path: Path) -> tuple[str | None, int | None]:
-    m = _FILE_NAME.match(path.stem)
-    if not m:
+def read_all(
+    files: list[Path], password: str | None = None, workers: int | None = None
+) -> list[Any]:
+    """Read every file, in parallel across cores when there are many."""
+    return list(iter_read(files, password, workers))
+
+
+def name_parts(path: Path) -> tuple[str | None, int | None]:
+    """Reporter and fiscal year from a file name: R6_岩見沢市_調査票(1).xlsx -> (岩見沢市, 2024).
+
+    The two parts before 調査票 are taken in either order; (None, None) when
+    the name does not follow the pattern, so a name nobody kept is not held
+    against the file.
+    """
+    parts = path.stem.split("_")
+    at = next((i for i, p in enumerate(parts) if p.startswith(_SURVEY_WORD)), None)
+    if at is None or at < 2:
         return None, None
-    try:
-        year = parse_fiscal_year(m["year"])
-    except EraError:
-        year = None
-    return m["reporter"], year
+    first, second = parts[at - 2].strip(), parts[at - 1].strip()
+    for year_text, reporter in ((first, second), (second, first)):
+        try:
+            return reporter or None, parse_fiscal_year(year_text)
+        except EraError:
+            continue
+    return None, None
 
 
 def validate_paths(
@@ -148,11 +175,16 @@ def validate_paths(
     password: str | None = None,
     workers: int | None = None,
 ) -> Validation:
-    """Check every returned workbook under `paths`; see the module docstring for the stages."""
+    """Check every returned workbook under `paths`; see the module docstring for the stages.
+
+    `master` (optional) says which reporters, measures, limits and last year's
+    values to check against; `year` is the fiscal year the files must be for.
+    Never raises for a file: what cannot be read is a file with status
+    "unreadable" and a finding saying why.
+    """
     files = collect_files(paths)
-    read = read_all(files, password, workers)
     checker = _Checker(master, year)
-    for path, wb in zip(files, read, strict=True):
+    for path, wb in zip(files, iter_read(files, password, workers), strict=True):
         checker.add(path, wb)
     return checker.finish()
 
@@ -163,31 +195,31 @@ class _Checker:
     def __init__(self, master: Master | None, year: int | None) -> None:
         self.master = master
         self.year = year
+        # made once: a set per file would make checking N files O(N²) with N reporters
+        self.known = {r.name for r in master.reporters} if master else set()
         self.reports: list[FileReport] = []
         self.paths: dict[str, Path] = {}
-        self.surveys: list[Any] = []  # per file: parsed survey or None
-        self.identity: list[tuple[str | None, int | None]] = []
-        self.rows: list[_Row] = []
-        self.initiatives: list[list[Initiative]] = []
+        self.contexts: list[FileContext] = []
         self.modified: list[dt.datetime | None] = []
         self.contacts: list[dict[str, str]] = []
+        self.value_rows: list[ValueRow] = []
+        self.initiative_rows: list[InitiativeRow] = []
+        self.info_rows: list[InfoRow] = []
 
     # --- per file ---------------------------------------------------------------
 
-    def add(self, path: Path, wb: Any) -> None:
+    def add(self, path: Path, wb: WorkbookData | UnreadableWorkbook) -> None:
         index = len(self.reports)
-        name_reporter, name_year = _name_parts(path)
+        name_reporter, name_year = name_parts(path)
         report = FileReport(file=path.name, reporter=name_reporter, year=name_year)
         self.reports.append(report)
         self.paths[path.name] = path
+        self.contexts.append(FileContext(index, path.name, master=self.master))
+        self.contacts.append({})
         try:
             self.modified.append(dt.datetime.fromtimestamp(path.stat().st_mtime))
         except OSError:
             self.modified.append(None)
-        self.initiatives.append([])
-        self.contacts.append({})
-        self.surveys.append(None)
-        self.identity.append((None, None))
         if isinstance(wb, UnreadableWorkbook):
             report.status = "unreadable"
             report.findings.append(
@@ -207,668 +239,182 @@ class _Checker:
         if not survey.is_survey:
             report.status = "unreadable"
             report.findings.append(
-                finding("not_survey", file=path.name, detail=survey.not_survey_reason())
+                finding(
+                    "not_survey",
+                    file=path.name,
+                    reporter=name_reporter,
+                    detail=_not_survey_detail(survey, wb),
+                )
             )
             return
-        self.surveys[index] = survey
-        add = report.findings.append
-        for f in survey.structure_findings(path.name):
-            add(f)
+        add = report.findings.extend
+        add(survey.structure_findings(path.name))
         reporter, year = self._identity(path, survey, report)
-        self.identity[index] = (reporter, year)
         report.reporter = reporter or report.reporter
         report.year = year if year is not None else report.year
+        ctx = FileContext(index, path.name, reporter, year, self.master, bool(wb.date1904))
+        self.contexts[index] = ctx
         if wb.date1904:
-            add(finding("date1904", file=path.name))
+            add([ctx.finding("date1904")])
         for sheet_name in (SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_INFO):
             sheet = wb.sheets.get(sheet_name)
             if sheet is not None and sheet.state != "visible":
-                add(finding("hidden_content", file=path.name, sheet=sheet_name))
+                add([ctx.finding("hidden_content", sheet=sheet_name)])
         self.contacts[index] = {k: raw_text(v.value) for k, v in survey.info.items()}
-        self._values(index, survey, wb)
-        self._initiatives(index, survey, wb)
+
+        rows, found = survey_to_value_rows(ctx, survey, wb.sheets.get(SURVEY_VALUES))
+        self.value_rows += rows
+        add(found)
+        rows, found = survey_to_initiative_rows(ctx, survey, wb.sheets.get(SURVEY_INITIATIVES))
+        self.initiative_rows += rows
+        add(found)
+        if SURVEY_INFO in wb.sheets:
+            info, found = survey_to_info_row(ctx, survey, wb.sheets.get(SURVEY_INFO))
+            self.info_rows.append(info)
+            add(found)
 
     def _identity(
-        self, path: Path, survey: Any, report: FileReport
+        self, path: Path, survey: Survey, report: FileReport
     ) -> tuple[str | None, int | None]:
         """Reporter and year, from _meta, 基本情報 and the file name, which must agree."""
         add = report.findings.append
-        sources_r = {
-            "_meta": raw_text(survey.meta.get("reporter")).strip() or None,
-            "基本情報": raw_text(survey.info["reporter"].value).strip()
-            if "reporter" in survey.info
-            else None,
-            "ファイル名": _name_parts(path)[0],
+        info_reporter = survey.info.get("reporter")
+        info_year = survey.info.get("year")
+        name_reporter, name_year = name_parts(path)
+        reporters = {
+            _FROM_META: raw_text(survey.meta.get("reporter")).strip() or None,
+            _FROM_INFO: raw_text(info_reporter.value).strip() if info_reporter else None,
+            _FROM_NAME: name_reporter,
         }
-        sources_y: dict[str, int | None] = {}
-        for where, raw in (
-            ("_meta", survey.meta.get("year")),
-            ("基本情報", survey.info["year"].value if "year" in survey.info else None),
-            ("ファイル名", _name_parts(path)[1]),
-        ):
-            if raw in (None, ""):
-                sources_y[where] = None
-                continue
-            try:
-                sources_y[where] = parse_fiscal_year(raw)
-            except EraError:
-                sources_y[where] = None
-        reporters = {k: v for k, v in sources_r.items() if v}
-        years = {k: v for k, v in sources_y.items() if v is not None}
-        reporter = (
-            reporters.get("_meta") or reporters.get("基本情報") or reporters.get("ファイル名")
-        )
-        year = years.get("_meta") or years.get("基本情報") or years.get("ファイル名")
+        years = {
+            _FROM_META: _fiscal_year(survey.meta.get("year")),
+            _FROM_INFO: _fiscal_year(info_year.value) if info_year else None,
+            _FROM_NAME: name_year,
+        }
+        reporters = {k: v for k, v in reporters.items() if v}
+        years = {k: v for k, v in years.items() if v is not None}
+        reporter = next(iter(reporters.values()), None)
+        year = next(iter(years.values()), None)
+        known = self.known
+        common = {"file": path.name, "reporter": reporter}
         if len(set(reporters.values())) > 1:
-            detail = "、".join(f"{k}: {v}" for k, v in reporters.items())
-            add(finding("reporter_mismatch", file=path.name, detail=detail))
+            detail = "、".join(f"{k}：{v}" for k, v in reporters.items())
+            cell = info_reporter.cell if info_reporter else None
+            add(finding("reporter_mismatch", sheet=SURVEY_INFO, cell=cell, detail=detail, **common))
+        wanted = self.year or year
         if len(set(years.values())) > 1:
-            detail = "、".join(f"{k}: {format_fiscal_year(v)}" for k, v in years.items())
+            detail = "、".join(f"{k}：{format_fiscal_year(v)}" for k, v in years.items())
+            cell = info_year.cell if info_year else None
             add(
                 finding(
                     "year_mismatch",
-                    file=path.name,
+                    sheet=SURVEY_INFO,
+                    cell=cell,
                     detail=detail,
-                    year=format_fiscal_year(self.year or year),
+                    year=format_fiscal_year_long(wanted),
+                    **common,
                 )
             )
-        if self.year is not None and year is not None and year != self.year:
+        elif self.year is not None and year is not None and year != self.year:
+            detail = f"調査票：{format_fiscal_year(year)}、指定：{format_fiscal_year(self.year)}"
             add(
                 finding(
                     "year_mismatch",
-                    file=path.name,
-                    detail=f"調査票: {format_fiscal_year(year)}、指定: {format_fiscal_year(self.year)}",
-                    year=format_fiscal_year(self.year),
+                    detail=detail,
+                    year=format_fiscal_year_long(self.year),
+                    **common,
                 )
             )
-        if self.master is not None and reporter and self.master.reporter(reporter) is None:
+        if self.master is not None and reporter and reporter not in known:
             from sorachi_etl.rules import did_you_mean
 
-            hint = did_you_mean(reporter, [r.name for r in self.master.reporters])
+            hint = did_you_mean(reporter, sorted(known))
             add(
                 finding(
                     "unknown_reporter",
-                    file=path.name,
+                    sheet=SURVEY_INFO if info_reporter else None,
+                    cell=info_reporter.cell if info_reporter else None,
                     value=reporter,
                     hint=f"「{hint}」のことですか？" if hint else "市町名を確認してください。",
+                    **common,
                 )
             )
         version = raw_text(survey.meta.get("template_version")).strip()
         if (
-            version
-            and version.isdigit()
+            version.isdigit()
             and TEMPLATE_VERSION.isdigit()
             and int(version) < int(TEMPLATE_VERSION)
         ):
-            add(finding("old_template", file=path.name, value=version, current=TEMPLATE_VERSION))
+            add(finding("old_template", value=version, current=TEMPLATE_VERSION, **common))
         return reporter, year
-
-    def _values(self, index: int, survey: Any, wb: Any) -> None:
-        report = self.reports[index]
-        reporter, _ = self.identity[index]
-        add = report.findings.append
-        sheet = wb.sheets.get(SURVEY_VALUES)
-        master = self.master
-        expected = {m.id: m for m in master.measures_for(reporter)} if master and reporter else {}
-        known = {m.id: m for m in master.measures} if master else {}
-        seen: dict[str, str] = {}
-        for raw in survey.value_rows:
-            measure_cell = raw.get("measure")
-            value_cell = raw.get("value")
-            status_cell = raw.get("status")
-            note_cell = raw.get("note")
-            mid = raw_text(measure_cell.value).strip() if measure_cell else ""
-            row0 = next(c.row0 for c in raw.values() if c is not None)
-            cols = {k: c.col0 for k, c in raw.items() if c is not None}
-            where_value = a1(row0, cols.get("value", 0))
-            if not mid:
-                if value_cell is not None and raw_text(value_cell.value).strip():
-                    add(
-                        finding(
-                            "empty_row", file=report.file, sheet=SURVEY_VALUES, cell=where_value
-                        )
-                    )
-                continue
-            measure = known.get(mid)
-            if master is not None and (measure is None or (expected and mid not in expected)):
-                name = raw_text(raw["measure_name"].value) if raw.get("measure_name") else mid
-                add(
-                    finding(
-                        "unknown_measure",
-                        file=report.file,
-                        sheet=SURVEY_VALUES,
-                        cell=a1(row0, cols.get("measure", 0)),
-                        value=name or mid,
-                    )
-                )
-                continue
-            item = (
-                measure.name
-                if measure
-                else (raw_text(raw["measure_name"].value) if raw.get("measure_name") else mid)
-            )
-            if mid in seen:
-                add(
-                    finding(
-                        "duplicate_measure",
-                        file=report.file,
-                        sheet=SURVEY_VALUES,
-                        cell=a1(row0, cols.get("measure", 0)),
-                        item=item,
-                        first=seen[mid],
-                    )
-                )
-                continue
-            seen[mid] = a1(row0, cols.get("measure", 0))
-            unit = (
-                measure.unit
-                if measure
-                else (raw_text(raw["unit"].value) if raw.get("unit") else None)
-            )
-            value, status, note = self._value_cell(
-                report, sheet, item, unit, value_cell, status_cell, note_cell, row0, cols, measure
-            )
-            if value is False:  # an error was reported for this row
-                continue
-            self.rows.append(
-                _Row(
-                    index,
-                    mid,
-                    value,
-                    status,
-                    note,
-                    row0,
-                    cols,
-                    raw_text(value_cell.value) if value_cell else "",
-                )
-            )
-        for mid, measure in expected.items():
-            if mid not in seen:
-                add(
-                    finding(
-                        "missing_measure", file=report.file, sheet=SURVEY_VALUES, item=measure.name
-                    )
-                )
-
-    def _value_cell(
-        self, report, sheet, item, unit, value_cell, status_cell, note_cell, row0, cols, measure
-    ) -> tuple[Any, str | None, str]:
-        """Normalise one row's 実績値 / 状態 / 備考; returns (False, …) after an error."""
-        add = report.findings.append
-        vc = cols.get("value", 0)
-        where = a1(row0, vc)
-        pos = (row0, vc)
-        raw_value = value_cell.value if value_cell else None
-        if sheet is not None and pos in sheet.no_cached_value:
-            add(
-                finding(
-                    "formula_no_value", file=report.file, sheet=SURVEY_VALUES, cell=where, item=item
-                )
-            )
-            return False, None, ""
-        cell = parse_number(raw_value, unit)
-        status_raw = status_cell.value if status_cell else None
-        try:
-            status = parse_status(status_raw)
-        except ValueError:
-            add(
-                finding(
-                    "unknown_status",
-                    file=report.file,
-                    sheet=SURVEY_VALUES,
-                    cell=a1(row0, cols.get("status", vc + 1)),
-                    item=item,
-                    value=raw_text(status_raw),
-                )
-            )
-            return False, None, ""
-        note, had_control = clean_text(note_cell.value if note_cell else None)
-        if had_control:
-            add(
-                finding(
-                    "control_chars",
-                    file=report.file,
-                    sheet=SURVEY_VALUES,
-                    cell=a1(row0, cols.get("note", vc + 2)),
-                    item=item,
-                )
-            )
-        if cell.kind == "invalid":
-            add(
-                finding(
-                    cell.code or "not_a_number",
-                    file=report.file,
-                    sheet=SURVEY_VALUES,
-                    cell=where,
-                    item=item,
-                    value=cell.raw,
-                    unit=unit or "",
-                )
-            )
-            return False, None, note
-        if (
-            sheet is not None
-            and pos in sheet.formulas
-            and cell.kind == "number"
-            and cell.number == 0
-        ):
-            add(
-                finding(
-                    "faked_formula_value",
-                    file=report.file,
-                    sheet=SURVEY_VALUES,
-                    cell=where,
-                    item=item,
-                    value=cell.raw,
-                )
-            )
-        status_where = a1(row0, cols.get("status", vc + 1))
-        if cell.kind == "pending":
-            if status == STATUS_CONFIRMED:
-                add(
-                    finding(
-                        "status_without_value",
-                        file=report.file,
-                        sheet=SURVEY_VALUES,
-                        cell=where,
-                        item=item,
-                    )
-                )
-                return False, None, note
-            return None, STATUS_PENDING, note
-        if cell.kind == "na":
-            if status == STATUS_CONFIRMED:
-                add(
-                    finding(
-                        "status_without_value",
-                        file=report.file,
-                        sheet=SURVEY_VALUES,
-                        cell=where,
-                        item=item,
-                    )
-                )
-                return False, None, note
-            return None, status or STATUS_NA, note
-        if cell.kind == "blank":
-            if status is None:
-                add(
-                    finding(
-                        "value_missing",
-                        file=report.file,
-                        sheet=SURVEY_VALUES,
-                        cell=where,
-                        item=item,
-                    )
-                )
-                return False, None, note
-            if status == STATUS_CONFIRMED:
-                add(
-                    finding(
-                        "status_without_value",
-                        file=report.file,
-                        sheet=SURVEY_VALUES,
-                        cell=where,
-                        item=item,
-                    )
-                )
-                return False, None, note
-            return None, status, note
-        # a number
-        if status in (STATUS_PENDING, STATUS_NA):
-            add(
-                finding(
-                    "pending_with_value",
-                    file=report.file,
-                    sheet=SURVEY_VALUES,
-                    cell=where,
-                    item=item,
-                    value=cell.raw,
-                    status=status,
-                )
-            )
-            return False, None, note
-        if status is None:
-            add(
-                finding(
-                    "status_missing",
-                    file=report.file,
-                    sheet=SURVEY_VALUES,
-                    cell=status_where,
-                    item=item,
-                )
-            )
-        if (
-            measure is not None
-            and (measure.decimals or 0) == 0
-            and not float(cell.number).is_integer()
-        ):
-            add(
-                finding(
-                    "not_integer",
-                    file=report.file,
-                    sheet=SURVEY_VALUES,
-                    cell=where,
-                    item=item,
-                    value=cell.raw,
-                )
-            )
-            return False, None, note
-        return cell.number, STATUS_CONFIRMED, note
-
-    def _initiatives(self, index: int, survey: Any, wb: Any) -> None:
-        report = self.reports[index]
-        reporter, year = self.identity[index]
-        add = report.findings.append
-        rules = survey_rules()[SURVEY_INITIATIVES]
-        projects = {}
-        if self.master is not None:
-            for p in self.master.projects:
-                projects[p.name] = p.no
-                projects[str(p.no)] = p.no
-                if p.short_name:
-                    projects[p.short_name] = p.no
-        for raw in survey.initiative_rows:
-            cells = {k: c for k, c in raw.items() if c is not None}
-            texts = {k: clean_text(c.value)[0] for k, c in cells.items()}
-            if not any(texts.values()):
-                continue
-            row0 = next(iter(cells.values())).row0
-            bad = False
-            for col in rules.columns:
-                c = cells.get(col.key)
-                where = a1(row0, c.col0) if c else None
-                if col.required and not texts.get(col.key):
-                    add(
-                        finding(
-                            "required_text",
-                            file=report.file,
-                            sheet=SURVEY_INITIATIVES,
-                            cell=where,
-                            column=col.header,
-                        )
-                    )
-                    bad = True
-                if col.max_length and len(texts.get(col.key, "")) > col.max_length:
-                    add(
-                        finding(
-                            "text_too_long",
-                            file=report.file,
-                            sheet=SURVEY_INITIATIVES,
-                            cell=where,
-                            length=len(texts[col.key]),
-                            limit=col.max_length,
-                        )
-                    )
-                    bad = True
-            project_text = texts.get("project", "")
-            project = projects.get(project_text) if projects else None
-            if project is None and project_text:
-                m = re.match(r"^[①-⑨]|^(\d+)", project_text)
-                if m:
-                    project = int(m.group(1)) if m.group(1) else "①②③④⑤⑥⑦⑧⑨".index(m.group(0)) + 1
-                if self.master is not None and project not in {p.no for p in self.master.projects}:
-                    c = cells.get("project")
-                    add(
-                        finding(
-                            "unknown_project",
-                            file=report.file,
-                            sheet=SURVEY_INITIATIVES,
-                            cell=a1(row0, c.col0) if c else None,
-                            value=project_text,
-                        )
-                    )
-                    bad = True
-            dates = {}
-            for key in ("start_date", "end_date"):
-                c = cells.get(key)
-                if c is None or c.value in (None, ""):
-                    dates[key] = None
-                    continue
-                try:
-                    dates[key] = parse_date(c.value, date1904=wb.date1904)
-                except EraError:
-                    add(
-                        finding(
-                            "bad_date",
-                            file=report.file,
-                            sheet=SURVEY_INITIATIVES,
-                            cell=a1(row0, c.col0),
-                            value=raw_text(c.value),
-                        )
-                    )
-                    bad = True
-                    continue
-                if year is not None:
-                    first, last = fiscal_year_bounds(year)
-                    if not first <= dates[key] <= last:
-                        add(
-                            finding(
-                                "date_outside_year",
-                                file=report.file,
-                                sheet=SURVEY_INITIATIVES,
-                                cell=a1(row0, c.col0),
-                                value=f"{dates[key]:%Y/%m/%d}",
-                                year=format_fiscal_year(year),
-                                start=f"{first:%Y/%m/%d}",
-                                end=f"{last:%Y/%m/%d}",
-                            )
-                        )
-                        bad = True
-            if (
-                dates.get("start_date")
-                and dates.get("end_date")
-                and dates["end_date"] < dates["start_date"]
-            ):
-                c = cells.get("end_date")
-                add(
-                    finding(
-                        "date_order",
-                        file=report.file,
-                        sheet=SURVEY_INITIATIVES,
-                        cell=a1(row0, c.col0) if c else None,
-                    )
-                )
-                bad = True
-            outcome = (
-                parse_number(cells["outcome_value"].value) if "outcome_value" in cells else None
-            )
-            if outcome is not None and outcome.kind == "invalid":
-                c = cells["outcome_value"]
-                add(
-                    finding(
-                        outcome.code or "not_a_number",
-                        file=report.file,
-                        sheet=SURVEY_INITIATIVES,
-                        cell=a1(row0, c.col0),
-                        value=outcome.raw,
-                        item="成果値",
-                    )
-                )
-                bad = True
-            if bad or reporter is None or year is None:
-                continue
-            unit = ""
-            if outcome is not None and outcome.kind == "number":
-                m = re.search(
-                    r"[^\d,.\s万千億約]+$", raw_text(cells["outcome_value"].value).strip()
-                )
-                unit = m.group(0) if m else ""
-            # a survey reports what was done in its year: past results (実績)
-            self.initiatives[index].append(
-                Initiative(
-                    reporter=reporter,
-                    year=year,
-                    kind=INITIATIVE_PAST,
-                    project=int(project or 0),
-                    title=texts.get("title", ""),
-                    implementers=split_list(texts.get("implementers")),
-                    start_date=dates.get("start_date"),
-                    end_date=dates.get("end_date"),
-                    dates_text=texts.get("dates_text", ""),
-                    venue=texts.get("venue", ""),
-                    summary=texts.get("summary", ""),
-                    outcome_label=texts.get("outcome_label", ""),
-                    outcome_value=outcome.number
-                    if outcome is not None and outcome.kind == "number"
-                    else None,
-                    outcome_unit=unit,
-                )
-            )
 
     # --- across files ----------------------------------------------------------------
 
     def finish(self) -> Validation:
-        self._validate_frame()
-        self._large_changes()
+        from sorachi_etl.survey_frames import (
+            info_rows_to_findings,
+            initiative_rows_to_findings,
+            value_rows_to_findings,
+        )
+
+        for index, found in (
+            value_rows_to_findings(self.value_rows, self.contexts, self.master)
+            + initiative_rows_to_findings(self.initiative_rows, self.contexts)
+            + info_rows_to_findings(self.info_rows, self.contexts)
+        ):
+            self.reports[index].findings.append(found)
         superseded = self._duplicates()
-        submissions = []
-        for index, report in enumerate(self.reports):
-            if report.status == "unreadable":
-                continue
-            if report.errors:
-                report.status = "invalid"
-                continue
-            if report.file in superseded:
-                continue
-            reporter, year = self.identity[index]
-            if reporter is None or year is None:
-                continue
-            values = [
-                MeasureValue(
-                    r.measure, reporter, year, r.value, r.status or STATUS_CONFIRMED, r.note
-                )
-                for r in self.rows
-                if r.file_index == index
-            ]
-            submissions.append(
-                Submission(
-                    file=report.file,
-                    sha256=report.sha256,
-                    reporter=reporter,
-                    year=year,
-                    values=values,
-                    initiatives=self.initiatives[index],
-                    contact=self.contacts[index],
-                    modified=self.modified[index],
-                )
-            )
         for report in self.reports:
-            report.findings.sort(
-                key=lambda f: (f.severity != ERROR, f.sheet or "", _cell_order(f.cell))
-            )
+            if report.status != "unreadable" and report.errors:
+                report.status = "invalid"
+            report.findings = _ordered(report)
+        # rows grouped by file once: a scan of all rows per file would be O(N²)
+        values: dict[int, list[ValueRow]] = {}
+        for r in self.value_rows:
+            values.setdefault(r.file, []).append(r)
+        initiatives: dict[int, list[InitiativeRow]] = {}
+        for r in self.initiative_rows:
+            initiatives.setdefault(r.file, []).append(r)
+        submissions = [
+            self._submission(index, values.get(index, []), initiatives.get(index, []))
+            for index, report in enumerate(self.reports)
+            if report.status == "ok"
+            and report.file not in superseded
+            and self.contexts[index].reporter is not None
+            and self.contexts[index].year is not None
+        ]
         return Validation(Report(self.reports), submissions, sorted(superseded), self.paths)
 
-    def _validate_frame(self) -> None:
-        """All files' 調査実績 rows in one frame, validated in one pandera call."""
-        if not self.rows:
-            return
-        import pandas as pd
-        import pandera.errors as pa_errors
-        import pandera.pandas as pa
-
-        from sorachi_etl.rules import check_code, to_pandera
-
-        rule = survey_rules()[SURVEY_VALUES]
-        limits = {m.id: m.max for m in self.master.measures} if self.master else {}
-        frame = pd.DataFrame(
-            {
-                "measure": pd.array([r.measure for r in self.rows], dtype="string"),
-                "value": pd.array([r.value for r in self.rows], dtype="float64"),
-                "status": pd.array([r.status for r in self.rows], dtype="string"),
-                "note": pd.array([r.note for r in self.rows], dtype="string"),
-                "limit": pd.array([limits.get(r.measure) for r in self.rows], dtype="float64"),
-            }
+    def _submission(
+        self, index: int, values: list[ValueRow], initiatives: list[InitiativeRow]
+    ) -> Submission:
+        ctx = self.contexts[index]
+        report = self.reports[index]
+        assert ctx.reporter is not None and ctx.year is not None
+        return Submission(
+            file=report.file,
+            sha256=report.sha256,
+            reporter=ctx.reporter,
+            year=ctx.year,
+            values=[
+                MeasureValue(r.measure, ctx.reporter, ctx.year, r.value, r.status, r.note)
+                for r in values
+            ],
+            initiatives=[_initiative(r, ctx.reporter, ctx.year) for r in initiatives],
+            contact=self.contacts[index],
+            modified=self.modified[index],
         )
-        schema = to_pandera(rule)
-        schema.unique = None  # duplicates within a file are found above, with both places named
-        schema = schema.add_columns({"limit": pa.Column("float64", nullable=True)})
-        schema.checks = [
-            pa.Check(
-                lambda df: df["limit"].isna() | df["value"].isna() | (df["value"] <= df["limit"]),
-                name="out_of_range",
-                element_wise=False,
-            )
-        ]
-        try:
-            schema.validate(frame, lazy=True)
-        except pa_errors.SchemaErrors as exc:
-            seen = set()
-            for case in exc.failure_cases.to_dict("records"):
-                index = case.get("index")
-                if index is None or index != index:
-                    continue
-                column = case.get("column")
-                check = str(case.get("check") or "")
-                if check == "out_of_range" and case.get("schema_context") == "DataFrameSchema":
-                    code, column = "out_of_range", "value"  # the frame-wide limit check
-                else:
-                    code = check_code(schema, column, check, case.get("check_number"))
-                if (index, column, code) not in seen:
-                    seen.add((index, column, code))
-                    row = self.rows[int(index)]
-                    self._frame_finding(row, column if column in row.cols else "value", code)
-
-    def _frame_finding(self, row: _Row, column: str, code: str) -> None:
-        report = self.reports[row.file_index]
-        measure = self.master.measure(row.measure) if self.master else None
-        item = measure.name if measure else row.measure
-        limit = f"{measure.max:,.0f}{measure.unit}" if measure and measure.max is not None else ""
-        if code == "text_too_long":
-            column = "note"
-        report.findings.append(
-            finding(
-                code if code in ("negative", "out_of_range", "text_too_long") else "not_a_number",
-                file=report.file,
-                sheet=SURVEY_VALUES,
-                cell=a1(row.row0, row.cols.get(column, 0)),
-                item=item,
-                value=row.raw_value if column == "value" else row.note,
-                limit=limit,
-                length=len(row.note),
-            )
-        )
-
-    def _large_changes(self) -> None:
-        """A value far from the reporter's previous year (threshold in the master's 設定)."""
-        if self.master is None or self.master.settings.change_warning_percent in (None, 0):
-            return
-        threshold = float(self.master.settings.change_warning_percent)
-        previous = {(v.measure, v.reporter, v.year): v for v in self.master.measure_values}
-        for row in self.rows:
-            reporter, year = self.identity[row.file_index]
-            if row.value is None or reporter is None or year is None:
-                continue
-            old = previous.get((row.measure, reporter, year - 1))
-            if old is None or old.value in (None, 0) or old.status != STATUS_CONFIRMED:
-                continue
-            change = (row.value - old.value) / old.value * 100
-            if abs(change) >= threshold:
-                report = self.reports[row.file_index]
-                measure = self.master.measure(row.measure)
-                report.findings.append(
-                    finding(
-                        "large_change",
-                        file=report.file,
-                        sheet=SURVEY_VALUES,
-                        cell=a1(row.row0, row.cols.get("value", 0)),
-                        item=measure.name if measure else row.measure,
-                        value=row.raw_value,
-                        previous=f"{old.value:,.0f}",
-                        change=f"{change:+.0f}%",
-                    )
-                )
 
     def _duplicates(self) -> set[str]:
-        """Two workbooks from one reporter and year: the newer wins, the older is a warning."""
+        """Two workbooks from one reporter and year: the newer wins, the older is a warning.
+
+        The newer wins even when it has errors: it is what the reporter last
+        meant to send, so the older is not merged in its place.
+        """
         groups: dict[tuple[str, int], list[int]] = {}
-        for i, (reporter, year) in enumerate(self.identity):
-            if (
-                reporter
-                and year is not None
-                and self.reports[i].status != "unreadable"
-                and not self.reports[i].errors
-            ):
-                groups.setdefault((reporter, year), []).append(i)
+        for i, ctx in enumerate(self.contexts):
+            if ctx.reporter and ctx.year is not None and self.reports[i].status != "unreadable":
+                groups.setdefault((ctx.reporter, ctx.year), []).append(i)
         superseded: set[str] = set()
         for (reporter, _), indexes in groups.items():
             if len(indexes) < 2:
@@ -892,8 +438,76 @@ class _Checker:
         return superseded
 
 
-def _cell_order(cell: str | None) -> tuple[int, str]:
+def _fiscal_year(value: object) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return parse_fiscal_year(value)
+    except EraError:
+        return None
+
+
+def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:
+    v = row.values
+    # a survey reports what was done in its year: past results (実績)
+    return Initiative(
+        reporter=reporter,
+        year=year,
+        kind=INITIATIVE_PAST,
+        project=int(v.get("project") or 0),
+        title=v.get("title") or "",
+        implementers=split_list(v.get("implementers")),
+        start_date=v.get("start_date"),
+        end_date=v.get("end_date"),
+        dates_text=v.get("dates_text") or "",
+        venue=v.get("venue") or "",
+        summary=v.get("summary") or "",
+        outcome_label=v.get("outcome_label") or "",
+        outcome_value=v.get("outcome_value"),
+        outcome_unit=row.outcome_unit,
+    )
+
+
+def _not_survey_detail(survey: Survey, wb: WorkbookData) -> str:
+    """Why a workbook is not one of our surveys, naming the sheets it does have."""
+    names = [_shown(n) for n in (wb.sheet_names or list(wb.sheets))]
+    listed = "・".join(f"「{n}」" for n in names[:5])
+    if len(names) > 5:
+        listed += f"ほか{len(names) - 5}枚"
+    reason = survey.not_survey_reason()
+    return f"{reason}。このファイルのシート: {listed}" if listed else reason
+
+
+def _shown(name: str) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in name)
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _ordered(report: FileReport) -> list[Finding]:
+    """Errors before warnings, then by sheet and cell (row first); the reporter filled in."""
+    found = [
+        f if f.reporter or not report.reporter else dataclasses.replace(f, reporter=report.reporter)
+        for f in report.findings
+    ]
+    sheets = (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META)
+    return sorted(
+        found,
+        key=lambda f: (
+            f.severity != ERROR,
+            f.sheet is not None,
+            sheets.index(f.sheet) if f.sheet in sheets else len(sheets),
+            _cell_order(f.cell),
+        ),
+    )
+
+
+def _cell_order(cell: str | None) -> tuple[int, int]:
     if not cell:
-        return (0, "")
-    m = re.match(r"([A-Z]+)(\d+)", cell)
-    return (int(m.group(2)), m.group(1)) if m else (0, cell)
+        return (0, 0)
+    m = re.match(r"([A-Z]+)(\d+)$", cell)
+    if not m:
+        return (0, 0)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return (int(m.group(2)), col)

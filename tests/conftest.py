@@ -28,3 +28,11 @@ def sample_master_path(_sample_master_file, tmp_path) -> Path:
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="session")
+def survey_templates(tmp_path_factory):
+    """Blank survey workbooks from the sample master, each written once (tests/surveys.py)."""
+    from tests.surveys import Templates
+
+    return Templates(tmp_path_factory.mktemp("templates"))

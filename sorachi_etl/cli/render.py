@@ -84,22 +84,34 @@ STATUS_LABELS = {
 }
 
 
+def _file_title(fr, color: str, label: str) -> Text:
+    # Built as Text, never as markup: a file name like "R6_調査票[1].xlsx" is not a style tag.
+    title = Text()
+    title.append(fr.file, style="bold")
+    title.append("  ")
+    title.append(label, style=color)
+    if fr.reporter and fr.reporter not in fr.file:
+        title.append(f"  （{fr.reporter}）")
+    return title
+
+
 def file_reports(report) -> list:
-    """A Rich block per file: its status, then errors, then warnings."""
+    """A Rich block per file: a line for a file without findings, else a panel of its findings
+    (errors first) with where each is and what to do."""
     from rich.panel import Panel
 
     blocks = []
     for fr in report.files:
         label, color = STATUS_LABELS[fr.status]
-        title = f"[bold]{fr.file}[/]  [{color}]{label}[/]"
-        if fr.reporter:
-            title += f"  （{fr.reporter}）"
+        title = _file_title(fr, color, label)
         if not fr.findings:
-            blocks.append(Text.from_markup(f"[{color}]✔[/] {title}"))
+            blocks.append(Text("✔ ", style=color) + title)
             continue
-        t = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+        placed = any(f.sheet for f in fr.findings)
+        t = Table(show_header=placed, header_style="bold", box=None, pad_edge=False)
         t.add_column("区分", no_wrap=True)
-        t.add_column("場所", no_wrap=True)
+        if placed:
+            t.add_column("場所", no_wrap=True)
         t.add_column("内容", overflow="fold")
         for f in sorted(fr.findings, key=lambda f: f.severity != "error"):
             kind = (
@@ -108,12 +120,25 @@ def file_reports(report) -> list:
                 else Text("注意", style="yellow")
             )
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
-            t.add_row(kind, where, f.message)
+            message = Text(_without_place(f.message, where))
+            if placed:
+                t.add_row(kind, Text(where), message)
+            else:
+                t.add_row(kind, message)
         blocks.append(Panel(t, title=title, title_align="left", border_style=color))
     return blocks
 
 
+def _without_place(message: str, where: str) -> str:
+    """The message without its leading "調査実績!E5の": the place has its own column."""
+    if not where or "!" not in where or not message.startswith(where):
+        return message
+    rest = message[len(where) :]
+    return rest[1:] if rest[:1] in ("の", "は") else rest
+
+
 def report_summary(report) -> Text:
+    """One line: how many files are fine, need fixing or cannot be read, and how many findings."""
     counts = {s: sum(1 for f in report.files if f.status == s) for s in STATUS_LABELS}
     errors = sum(len(f.errors) for f in report.files)
     warnings = sum(len(f.warnings) for f in report.files)

@@ -14,10 +14,12 @@ from sorachi_etl.cli.common import (
     PasswordOption,
     YearOption,
     console,
+    err_console,
     existing,
     parse_year,
     run,
 )
+from sorachi_etl.errors import UsageError
 
 
 def validate(
@@ -66,15 +68,21 @@ def validate(
     from sorachi_etl.api import validate_paths_with_master
 
     def go():
+        fiscal_year = parse_year(year)
         for p in paths:
             existing(p)
         if master is not None:
             existing(master, "マスタ")
-        return validate_paths_with_master(paths, master, year=parse_year(year), password=password)
+        from sorachi_etl.validate import collect_files
+
+        if not collect_files(paths):
+            shown = "、".join(str(p) for p in paths)
+            raise UsageError(f"「{shown}」に点検するファイルがありません。パスを確認してください。")
+        return validate_paths_with_master(paths, master, year=fiscal_year, password=password)
 
     validation = run(go, debug)
     report = validation.report
-    annotated = []
+    annotated: list[Path] = []
     if annotate is not None:
         from sorachi_etl.api import annotate_reports
 
@@ -87,9 +95,27 @@ def validate(
         for block in render.file_reports(report):
             console.print(block)
         console.print(render.report_summary(report))
-        for path in annotated:
-            console.print(f"返送用のコピーを作りました: {path}")
+    if annotate is not None:
+        _tell_annotated(report, annotated, annotate, as_json)
     raise typer.Exit(0 if report.valid else 1)
+
+
+def _tell_annotated(report, annotated: list[Path], folder: Path, as_json: bool) -> None:
+    """Which copies were written, and which faulty files got none (to stderr with --json)."""
+    from sorachi_etl.annotate import annotated_name
+
+    out = err_console if as_json else console
+    written = {p.name for p in annotated}
+    for path in annotated:
+        out.print(f"返送用のコピーを作りました: {path}", markup=False)
+    for fr in report.files:
+        if fr.status == "invalid" and annotated_name(Path(fr.file)) not in written:
+            out.print(
+                f"{fr.file} は返送用のコピーを作れませんでした。確認事項を別途伝えてください。",
+                markup=False,
+            )
+    if not annotated and not any(f.status == "invalid" for f in report.files):
+        out.print(f"要修正の調査票がないため、{folder} には何も作っていません。", markup=False)
 
 
 def register(app: typer.Typer) -> None:
