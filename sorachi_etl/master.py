@@ -89,7 +89,7 @@ def read_sheets(path: Path) -> tuple[dict[str, list[list[object]]], list[str]]:
         return grids, list(wb.sheet_names)
     except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
         raise MasterError(
-            f"マスタ「{path.name}」を開けません（{type(exc).__name__}）。"
+            f"マスタ「{path.name}」を開けません（Excelブックとして読めません）。"
             "Excelで開けるか確認し、開けない場合はバックアップ（backup フォルダ）から戻してください。"
         ) from exc
     except BaseException as exc:  # pyo3 PanicException derives from BaseException

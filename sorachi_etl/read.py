@@ -336,7 +336,7 @@ def _failure(exc: BaseException) -> str:
         return "ファイルの構造が深すぎます"
     if isinstance(exc, OSError):
         return "ファイルを読み込めません"
-    return f"予期しないエラー（{type(exc).__name__}）"
+    return "ファイルの中身が想定外の形をしています"
 
 
 def harden_openpyxl() -> None:

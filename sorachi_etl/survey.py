@@ -224,10 +224,10 @@ def table_rows(grid: list[list[object]], rule: SheetRule, missing: list[Missing]
 
 def _missing_columns(rule: SheetRule, columns: dict[str, int], texts: list[str],
                      missing: list[Missing]) -> None:
-    taken = {texts_i for texts_i in texts
-             if any(fold_header(texts_i) == fold_header(h) for c in rule.columns
-                    for h in (c.header, *c.aliases))}
-    spare = [t for t in texts if t not in taken]
+    if all(col.key in columns for col in rule.columns):
+        return  # the usual case: nothing to hint at
+    labels = {fold_header(h) for c in rule.columns for h in (c.header, *c.aliases)}
+    spare = [t for t in texts if fold_header(t) not in labels]
     for col in rule.columns:
         if col.key not in columns:
             missing.append(Missing(rule.name, col.header, _near(col.header, spare), col.required))

@@ -81,7 +81,7 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
         if debug:
             raise
         err_console.print(
-            f"[bold red]エラー:[/] 予期しない問題が起きました（{type(exc).__name__}）。"
+            "[bold red]エラー:[/] 予期しない問題が起きました。"
             "マスタは変更していません。--debug を付けて実行すると詳細が表示されます。",
             markup=True,
         )
