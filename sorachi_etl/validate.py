@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sorachi_etl.cells import a1
 from sorachi_etl.domain import Initiative, Master, MeasureValue, Submission
 from sorachi_etl.eras import (
     EraError,
@@ -260,6 +261,7 @@ class _Checker:
             sheet = wb.sheets.get(sheet_name)
             if sheet is not None and sheet.state != "visible":
                 add([ctx.finding("hidden_content", sheet=sheet_name)])
+        add(_table_layout_findings(ctx, survey, wb))
         self.contacts[index] = {k: raw_text(v.value) for k, v in survey.info.items()}
 
         rows, found = survey_to_value_rows(ctx, survey, wb.sheets.get(SURVEY_VALUES))
@@ -436,6 +438,27 @@ class _Checker:
                         )
                     )
         return superseded
+
+
+def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> list[Finding]:
+    """Rows hidden, or cells merged, inside an input table: what the sender sees is not what is read."""
+    out: list[Finding] = []
+    for name, rows in ((SURVEY_VALUES, survey.value_rows), (SURVEY_INITIATIVES, survey.initiative_rows)):
+        sheet = wb.sheets.get(name)
+        columns = survey.columns.get(name)
+        header = survey.header_rows.get(name)
+        if sheet is None or not columns or header is None:
+            continue
+        lo, hi = min(columns.values()), max(columns.values())
+        data_rows = sorted({cell.row0 for row in rows for cell in row.values()})
+        last = data_rows[-1] if data_rows else header
+        for r in data_rows:
+            if r in sheet.hidden_rows:
+                out.append(ctx.finding("hidden_content", sheet=name, cell=a1(r, lo)))
+        for top, left, bottom, right in sheet.merged:
+            if top <= last and bottom > header and left <= hi and right >= lo:
+                out.append(ctx.finding("merged_input", sheet=name, cell=a1(max(top, header + 1), max(left, lo))))
+    return out
 
 
 def _fiscal_year(value: object) -> int | None:

@@ -28,7 +28,8 @@ FORBIDDEN = ("Traceback", "Error(", "Exception", "KeyError", "BadZipFile", "pand
 
 def _make_hostile():
     spec = importlib.util.spec_from_file_location(
-        "make_hostile", REPO / "tests" / "data" / "hostile" / "make_hostile.py")
+        "make_hostile", REPO / "tests" / "data" / "hostile" / "make_hostile.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -77,7 +78,9 @@ def test_merge_of_corpus_and_samples_merges_only_the_valid(corpus, sample_master
     valid = {f.file for f in outcome.validation.report.files if f.status == "ok"}
     assert merged == valid
     assert merged == {p.name for p in (samples_dir() / "returns").iterdir()} - {
-        "R6_芦別市_調査票.xlsx", "R6_沼田町_調査票.xlsx"}
+        "R6_芦別市_調査票.xlsx",
+        "R6_沼田町_調査票.xlsx",
+    }
 
 
 def _rewrite(path: Path, part: str, old: bytes, new: bytes) -> None:
@@ -171,9 +174,19 @@ def test_workbook_from_another_years_template(blanks, tmp_path, sample_master_pa
 def test_1904_date_system_is_read_without_shifting_dates(blanks, tmp_path, sample_master_path):
     import datetime as dt
 
-    path = _filled(blanks, tmp_path, initiatives=[{
-        "project": "空知と多様な形で関わりを持つ人材創出プロジェクト", "title": "移住相談会",
-        "implementers": "市", "start_date": dt.date(2024, 9, 16), "summary": "相談会を開催"}])
+    path = _filled(
+        blanks,
+        tmp_path,
+        initiatives=[
+            {
+                "project": "空知と多様な形で関わりを持つ人材創出プロジェクト",
+                "title": "移住相談会",
+                "implementers": "市",
+                "start_date": dt.date(2024, 9, 16),
+                "summary": "相談会を開催",
+            }
+        ],
+    )
     wb = load_workbook(path)
     wb.epoch = __import__("openpyxl").utils.datetime.CALENDAR_MAC_1904
     wb.save(path)
@@ -200,3 +213,23 @@ def test_hostile_input_never_changes_the_master(corpus, sample_master_path):
     outcome = api.merge_paths([folder], sample_master_path, dry_run=True)
     assert outcome.result.merged_files == []
     assert hashlib.sha256(sample_master_path.read_bytes()).hexdigest() == before
+
+
+def test_hidden_rows_in_the_input_table_are_flagged(blanks, tmp_path, sample_master_path):
+    path = _filled(blanks, tmp_path)
+    wb = load_workbook(path)
+    wb["調査実績"].row_dimensions[6].hidden = True
+    wb.save(path)
+    report = api.validate_paths_with_master([path], sample_master_path).report.files[0]
+    hidden = [f for f in report.findings if f.code == "hidden_content"]
+    assert [(f.sheet, f.cell) for f in hidden] == [("調査実績", "A6")]
+
+
+def test_merged_cells_across_the_input_area_are_refused(blanks, tmp_path, sample_master_path):
+    path = _filled(blanks, tmp_path)
+    wb = load_workbook(path)
+    wb["調査実績"].merge_cells("E6:E7")
+    wb.save(path)
+    codes = _codes(path, sample_master_path)
+    assert codes["merged_input"] == "error"
+    assert codes["__status__"] == "invalid"
