@@ -39,6 +39,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "{where}「{value}」の単位が{item}の単位（{unit}）と違います。{unit}で数値だけを入力してください。",
     ),
+    "approximate_value": (
+        ERROR,
+        "「{value}」はおおよその値です。確定した数値を半角数字で入力してください（まだ確定していない場合は、実績値を空欄にして状態を「集計中」にしてください）。",
+    ),
+    "other_year": (
+        WARNING,
+        "この調査票は{year}の調査票です（いま集めているのは{current}）。{year}の値として取り込みます。年度を確認してください。",
+    ),
     "excel_error": (
         ERROR,
         "{where}はExcelのエラー値「{value}」になっています。計算式をやめ、数値を直接入力してください。",
@@ -321,7 +329,7 @@ def finding(
         value=text if text is not None else "",
         item=item or "",
         sheet=sheet or "",
-        **extra,
+        **({"reporter": reporter or ""} | extra),
     )
     return Finding(
         code=code,

@@ -75,6 +75,7 @@ class CellValue:
     number: float | None = None
     raw: str = ""
     code: str | None = None  # a catalogue code when kind == "invalid"
+    approximate: bool = False  # typed with 約, 程度, 以上…: a number, but not an exact one
 
     @property
     def ok(self) -> bool:
@@ -138,8 +139,9 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
     if text.startswith(_FORMULA_START):
         return CellValue("invalid", raw=raw, code="formula_text")
 
-    text = _APPROX.sub("", text)
-    text = _APPROX_TAIL.sub("", text)
+    stripped = _APPROX_TAIL.sub("", _APPROX.sub("", text))
+    approximate = stripped != text
+    text = stripped
     negative = False
     if text.startswith(_NEGATIVE_MARKS) or (text.startswith(("−", "‐", "–", "ー")) and len(text) > 1):
         negative, text = True, text[1:]
@@ -168,7 +170,7 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
     number = float(text.replace(",", "")) * multiplier
     if negative:
         number = -number
-    return CellValue("number", number, raw)
+    return CellValue("number", number, raw, approximate=approximate)
 
 
 def _is_scaled_unit(suffix: str, unit: str) -> bool:

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from sorachi_etl.cells import a1
 from sorachi_etl.errors import Finding, finding
-from sorachi_etl.names import SURVEY_INFO, SURVEY_INITIATIVES, SURVEY_META, SURVEY_VALUES
+from sorachi_etl.names import (
+    SURVEY_GUIDE,
+    SURVEY_INFO,
+    SURVEY_INITIATIVES,
+    SURVEY_META,
+    SURVEY_VALUES,
+)
 from sorachi_etl.rules import (
     SheetRule,
     did_you_mean,
@@ -86,6 +92,7 @@ class Survey:
     missing: list[Missing] = field(default_factory=list)
     sheet_states: dict[str, str] = field(default_factory=dict)
     date1904: bool = False
+    other_sheets: list[str] = field(default_factory=list)  # sheets that are not the survey's
 
     @property
     def missing_sheets(self) -> list[Missing]:
@@ -111,6 +118,9 @@ class Survey:
         rules = survey_rules()
         for m in self.missing:
             hint = f"「{m.hint}」のことですか？" if m.hint else ""
+            if m.column is None and not m.hint and self.other_sheets:
+                shown = "」「".join(self.other_sheets[:5])
+                hint = f"（このブックにあるほかのシート:「{shown}」。名前を変えていないか確認してください。）"
             if m.column is None:
                 out.append(finding("missing_sheet", file=file, sheet=m.sheet, hint=hint))
                 continue
@@ -118,8 +128,9 @@ class Survey:
                 continue  # identity checks compare _meta with 基本情報 and the file name
             col = next(c for c in rules[m.sheet].columns if c.header == m.column)
             if col.required or col.input:
-                out.append(finding("missing_column", file=file, sheet=m.sheet, column=m.column,
-                                   hint=hint))
+                out.append(
+                    finding("missing_column", file=file, sheet=m.sheet, column=m.column, hint=hint)
+                )
         return out
 
 
@@ -133,6 +144,11 @@ def workbook_to_survey(wb: WorkbookData) -> Survey:
     rules = survey_rules()
     survey = Survey(date1904=bool(getattr(wb, "date1904", False)))
     present = list(wb.sheets)
+    survey.other_sheets = [
+        n
+        for n in present
+        if n not in (SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META)
+    ]
     for name in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META):
         sheet = wb.sheets.get(name)
         if sheet is None:
@@ -164,8 +180,9 @@ def _near(word: str, candidates: list[str]) -> str | None:
     return did_you_mean(word, [c for c in candidates if c != word])
 
 
-def keyvalue_cells(grid: list[list[object]], rule: SheetRule, missing: list[Missing]
-                   ) -> dict[str, RawCell]:
+def keyvalue_cells(
+    grid: list[list[object]], rule: SheetRule, missing: list[Missing]
+) -> dict[str, RawCell]:
     """Label | value rows: rule key -> the cell right of its label (first label wins)."""
     labels: dict[str, str] = {}
     for col in rule.columns:
@@ -188,8 +205,9 @@ def keyvalue_cells(grid: list[list[object]], rule: SheetRule, missing: list[Miss
     return found
 
 
-def table_rows(grid: list[list[object]], rule: SheetRule, missing: list[Missing]
-               ) -> tuple[int, dict[str, int], list[dict[str, RawCell]]] | None:
+def table_rows(
+    grid: list[list[object]], rule: SheetRule, missing: list[Missing]
+) -> tuple[int, dict[str, int], list[dict[str, RawCell]]] | None:
     """The header row, the columns found and the data rows of a table sheet.
 
     Data rows run from under the header down; fully blank rows are skipped, and
@@ -199,8 +217,11 @@ def table_rows(grid: list[list[object]], rule: SheetRule, missing: list[Missing]
     """
     found = find_header_row(grid, rule, search=HEADER_SEARCH)
     if found is None:
-        best = max(range(min(len(grid), HEADER_SEARCH)),
-                   key=lambda r: len(match_headers(grid[r], rule)), default=None)
+        best = max(
+            range(min(len(grid), HEADER_SEARCH)),
+            key=lambda r: len(match_headers(grid[r], rule)),
+            default=None,
+        )
         columns = match_headers(grid[best], rule) if best is not None else {}
         texts = [str(v) for v in (grid[best] if best is not None else []) if not is_blank(v)]
         _missing_columns(rule, columns, texts, missing)
@@ -217,13 +238,15 @@ def table_rows(grid: list[list[object]], rule: SheetRule, missing: list[Missing]
             if any(not is_blank(v) for v in line):
                 break
             continue
-        rows.append({key: RawCell(line[c] if c < len(line) else None, r, c)
-                     for key, c in columns.items()})
+        rows.append(
+            {key: RawCell(line[c] if c < len(line) else None, r, c) for key, c in columns.items()}
+        )
     return header, columns, rows
 
 
-def _missing_columns(rule: SheetRule, columns: dict[str, int], texts: list[str],
-                     missing: list[Missing]) -> None:
+def _missing_columns(
+    rule: SheetRule, columns: dict[str, int], texts: list[str], missing: list[Missing]
+) -> None:
     if all(col.key in columns for col in rule.columns):
         return  # the usual case: nothing to hint at
     labels = {fold_header(h) for c in rule.columns for h in (c.header, *c.aliases)}

@@ -27,7 +27,7 @@ from sorachi_etl.names import (
     SURVEY_INITIATIVES,
     SURVEY_VALUES,
 )
-from sorachi_etl.normalize import clean_text, parse_number, parse_status, raw_text
+from sorachi_etl.normalize import clean_text, parse_number, parse_status, raw_text, split_list
 from sorachi_etl.rules import survey_rules
 
 if TYPE_CHECKING:
@@ -185,9 +185,16 @@ def survey_to_value_rows(
         row = _value_row(ctx, sheet, cells, mid, item, unit or None, findings)
         if row is not None:
             rows.append(row)
+    if sheet is None or SURVEY_VALUES not in survey.columns:
+        return rows, findings  # the missing sheet or table is reported once, not row by row
     for mid, measure in expected.items():
         if mid not in seen:
             add(ctx.finding("missing_measure", sheet=SURVEY_VALUES, item=measure.name, value=mid))
+    if master is None:
+        # without a master, the measure ids the template wrote into _meta say what is expected
+        for mid in split_list(survey.meta.get("measures")):
+            if mid not in seen:
+                add(ctx.finding("missing_measure", sheet=SURVEY_VALUES, item=mid, value=mid))
     return rows, findings
 
 
@@ -230,6 +237,9 @@ def _value_row(
     if cell.kind == "invalid":
         code = "excel_error" if problem == "excel_error" else (cell.code or "not_a_number")
         add(ctx.finding(code, cell=where, value=cell.raw, unit=unit or "", **here))
+        return None
+    if cell.approximate:
+        add(ctx.finding("approximate_value", cell=where, value=cell.raw, **here))
         return None
     if not ok:
         return None

@@ -196,6 +196,10 @@ class _Checker:
     def __init__(self, master: Master | None, year: int | None) -> None:
         self.master = master
         self.year = year
+        # the latest year figures were merged for, to notice a form of an earlier year
+        self.current_year = (
+            max((v.year for v in master.measure_values), default=None) if master else None
+        )
         # made once: a set per file would make checking N files O(N²) with N reporters
         self.known = {r.name for r in master.reporters} if master else set()
         self.reports: list[FileReport] = []
@@ -348,6 +352,20 @@ class _Checker:
             and int(version) < int(TEMPLATE_VERSION)
         ):
             add(finding("old_template", value=version, current=TEMPLATE_VERSION, **common))
+        if (
+            self.year is None
+            and year is not None
+            and self.current_year is not None
+            and year < self.current_year
+        ):
+            add(
+                finding(
+                    "other_year",
+                    year=format_fiscal_year(year),
+                    current=format_fiscal_year(self.current_year),
+                    **common,
+                )
+            )
         return reporter, year
 
     # --- across files ----------------------------------------------------------------
@@ -443,7 +461,10 @@ class _Checker:
 def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> list[Finding]:
     """Rows hidden, or cells merged, inside an input table: what the sender sees is not what is read."""
     out: list[Finding] = []
-    for name, rows in ((SURVEY_VALUES, survey.value_rows), (SURVEY_INITIATIVES, survey.initiative_rows)):
+    for name, rows in (
+        (SURVEY_VALUES, survey.value_rows),
+        (SURVEY_INITIATIVES, survey.initiative_rows),
+    ):
         sheet = wb.sheets.get(name)
         columns = survey.columns.get(name)
         header = survey.header_rows.get(name)
@@ -457,7 +478,11 @@ def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -
                 out.append(ctx.finding("hidden_content", sheet=name, cell=a1(r, lo)))
         for top, left, bottom, right in sheet.merged:
             if top <= last and bottom > header and left <= hi and right >= lo:
-                out.append(ctx.finding("merged_input", sheet=name, cell=a1(max(top, header + 1), max(left, lo))))
+                out.append(
+                    ctx.finding(
+                        "merged_input", sheet=name, cell=a1(max(top, header + 1), max(left, lo))
+                    )
+                )
     return out
 
 

@@ -233,3 +233,18 @@ def test_merged_cells_across_the_input_area_are_refused(blanks, tmp_path, sample
     codes = _codes(path, sample_master_path)
     assert codes["merged_input"] == "error"
     assert codes["__status__"] == "invalid"
+
+
+def test_a_form_of_an_earlier_year_is_taken_with_a_warning(tmp_path, sample_master_path):
+    """An R5 form sent in the R6 season: R5 figures still being confirmed, say."""
+    old = master_to_templates(sample_master(), 2023, tmp_path / "r5", reporters=["岩見沢市"])[0]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    fill_survey(old.path, folder / old.path.name, values={m: (10, "確定") for m in old.measures})
+    api.merge_paths([samples_dir() / "returns"], sample_master_path)  # R6 figures are in
+    validation = api.validate_paths_with_master([folder], sample_master_path)
+    report = validation.report.files[0]
+    warning = next(f for f in report.findings if f.code == "other_year")
+    assert "R5" in warning.message and "R6" in warning.message
+    assert report.status == "ok"
+    assert validation.submissions[0].year == 2023
