@@ -63,7 +63,9 @@ def page_setup(ws: Worksheet, landscape: bool, title_rows: str | None) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.8  # room for the page-number footer
+    ws.page_margins.footer = 0.3
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
