@@ -1,6 +1,8 @@
 """The command line as a whole: help in Japanese with examples, fast start-up, README coverage."""
 
 import json
+import os
+import re
 import subprocess
 import sys
 
@@ -104,3 +106,230 @@ def test_bad_year_is_exit_2(sample_master_path):
     result = runner.invoke(app, ["report", "-m", str(sample_master_path), "--year", "令和"])
     assert result.exit_code == 2
     assert "--year" in result.output
+
+
+# --- Typer's own words, in Japanese ------------------------------------------------------
+
+ENGLISH = re.compile(
+    r"Usage|Try '|for help|Missing|No such|Invalid value|Did you mean|Possible options|"
+    r"is not one of|unexpected extra|Show this message|Aborted|Error"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "japanese"),
+    [
+        (["template", "-m", "master.xlsx"], "オプション --year / -y（年度）を指定してください。"),
+        (["validate", "-m", "master.xlsx"], "引数「フォルダ/ファイル」を指定してください。"),
+        (["bogus"], "「bogus」というコマンドはありません。"),
+        (["repot"], "「repot」というコマンドはありません。「report」のことですか？"),
+        (["report", "--foo"], "オプション --foo はありません。"),
+        (["report", "--fromat", "csv"], "「--format」または「--master」のことですか？"),
+        (
+            ["report", "-m", "master.xlsx", "--format", "xlsx"],
+            "オプション --format / -f に「xlsx」は指定できません。"
+            "指定できる値: table、md、csv、json。",
+        ),
+        (["report", "-m"], "オプション -m の後に値を指定してください。"),
+        (["report", "-m", "master.xlsx", "余分"], "余分な指定があります: 余分。"),
+    ],
+)
+def test_usage_errors_are_japanese_and_exit_2(args, japanese):
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert japanese in result.output
+    assert not ENGLISH.search(result.output), result.output
+
+
+def test_usage_error_says_how_to_get_help():
+    result = runner.invoke(app, ["bogus"], env={"COLUMNS": "200"})
+    assert "使い方: sorachi-etl [オプション] コマンド [引数]..." in result.output
+    assert "使い方は sorachi-etl -h で確認できます。" in result.output
+
+
+@pytest.mark.parametrize("command", [None, *command_names()])
+def test_help_has_no_english_and_no_type_names(command):
+    result = runner.invoke(app, [command, "-h"] if command else ["-h"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "このヘルプを表示して終了します。" in result.output
+    assert not ENGLISH.search(result.output), result.output
+    for english in ("<bool>", "<str>", "<path>", "list[", "{paths}", "[OPTIONS]", "COMMAND"):
+        assert english not in result.output
+
+
+@pytest.mark.parametrize("command", command_names())
+def test_help_in_80_columns_wraps_japanese_instead_of_cutting_it(command):
+    result = runner.invoke(app, [command, "-h"], env={"COLUMNS": "80"})
+    assert "…" not in result.output
+
+
+def test_help_names_what_to_give():
+    out = runner.invoke(app, ["validate", "-h"], env={"COLUMNS": "200"}).output
+    assert "使い方: sorachi-etl validate [オプション] フォルダ/ファイル..." in out
+    assert re.search(r"--master\s+-m\s+ファイル", out)
+    assert re.search(r"--year\s+-y\s+年度", out)
+    assert re.search(r"--annotate\s+-a\s+フォルダ", out)
+
+
+def test_abort_is_japanese(sample_master_path, monkeypatch):
+    import typer
+
+    import sorachi_etl.api
+
+    def abort(*args, **kwargs):
+        raise typer.Abort()
+
+    monkeypatch.setattr(sorachi_etl.api, "kpi_report", abort)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 1
+    assert "中断しました。" in result.output
+    assert not ENGLISH.search(result.output)
+
+
+# --- output that an encoding cannot hold ---------------------------------------------------
+
+
+def run_cp932(*args: str, cwd) -> subprocess.CompletedProcess:
+    """The console script as Japanese Windows runs it with stdout redirected to a file."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp932", "COLUMNS": "100"}
+    code = "from sorachi_etl.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, env=env, cwd=cwd, timeout=300
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "expected"),
+    [
+        (["report", "-m", "{master}", "--format", "csv"], 0, "―"),  # — written as its look-alike
+        (["report", "-m", "{master}", "--format", "md"], 0, "99.9%"),
+        (["report", "-m", "{master}", "--format", "table"], 0, "進捗率"),
+        (["validate", str(REPO / "samples" / "returns")], 1, "○ R6_三笠市_調査票.xlsx"),
+        (["demo", "--out", "{tmp}/デモ"], 0, "評価指標一覧"),
+        (["bogus"], 2, "というコマンドはありません"),
+    ],
+)
+def test_a_cp932_stdout_never_crashes(sample_master_path, tmp_path, args, exit_code, expected):
+    args = [a.format(master=sample_master_path, tmp=tmp_path) for a in args]
+    done = run_cp932(*args, cwd=tmp_path)
+    stdout = done.stdout.decode("cp932")
+    stderr = done.stderr.decode("cp932")
+    assert "Traceback" not in stderr, stderr
+    assert done.returncode == exit_code, stderr
+    assert expected in stdout + stderr
+
+
+# --- report --output ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "encoding"),
+    [
+        ("評価指標一覧.csv", [], "utf-8-sig"),
+        ("一覧.txt", ["--format", "csv"], "utf-8-sig"),
+        ("一覧.md", [], "utf-8"),
+        ("一覧.json", ["-f", "json"], "utf-8"),
+    ],
+)
+def test_report_output_writes_a_file(sample_master_path, tmp_path, name, args, encoding):
+    out = tmp_path / name
+    master = ["report", "-m", str(sample_master_path)]
+    result = runner.invoke(app, [*master, "--output", str(out), *args])
+    assert result.exit_code == 0, result.output
+    assert "評価指標一覧を書き出しました" in result.output
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
+    fmt = "csv" if encoding == "utf-8-sig" else out.suffix[1:]
+    stdout = runner.invoke(app, [*master, "--format", fmt]).stdout
+    assert data.decode(encoding) == stdout.replace("\n", "\r\n" if fmt == "csv" else "\n")
+
+
+def test_report_output_csv_opens_in_excel(sample_master_path, tmp_path):
+    out = tmp_path / "一覧.csv"
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path), "-o", str(out)])
+    assert f"評価指標一覧を書き出しました: {out}（Excel でそのまま開けます）" in result.output
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("プロジェクト名,評価指標（KPI）")
+    assert out.read_bytes().count(b"\r\n") == len(rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "words"),
+    [
+        ("一覧.xlsx", [], "拡張子から形式が分かりません"),
+        ("一覧.csv", ["--format", "table"], "ファイルには書き出せません"),
+        ("ないフォルダ/一覧.csv", [], "がありません"),
+    ],
+)
+def test_report_output_bad_usage_is_exit_2(sample_master_path, tmp_path, name, args, words):
+    out = tmp_path / name
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path), "-o", str(out), *args])
+    assert result.exit_code == 2
+    assert words in result.output
+    assert not out.exists()
+
+
+# --- JSON the same way everywhere --------------------------------------------------------------
+
+
+def years_in(data, key=""):
+    """Every value under a key that names a year, anywhere in the document."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from years_in(v, k)
+    elif isinstance(data, list):
+        for v in data:
+            yield from years_in(v, key)
+    elif "year" in key:
+        yield data
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "-m", "{master}", "--json"],
+        ["report", "-m", "{master}", "--format", "json"],
+        ["validate", str(REPO / "samples" / "returns"), "--json"],
+        ["merge", str(REPO / "samples" / "returns"), "-m", "{master}", "--json", "--dry-run"],
+    ],
+)
+def test_json_is_unescaped_japanese_with_years_as_r6(sample_master_path, args):
+    result = runner.invoke(app, [a.format(master=sample_master_path) for a in args])
+    assert "\\u" not in result.stdout
+    assert re.search(r"[ぁ-んァ-ン一-龥]", result.stdout)
+    data = json.loads(result.stdout)
+    for year in years_in(data):
+        assert year is None or re.fullmatch(r"R\d+", year), year
+
+
+def test_status_json_year(sample_master_path):
+    result = runner.invoke(app, ["status", "-m", str(sample_master_path), "--json"])
+    assert json.loads(result.stdout)["year"] == "R6"
+
+
+# --- the KPI table in a narrow terminal ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("columns", "left_out"), [(60, True), (80, True), (100, False)])
+def test_report_table_keeps_the_progress_rate_in_a_narrow_terminal(
+    sample_master_path, columns, left_out
+):
+    from rich.cells import cell_len
+
+    result = runner.invoke(
+        app, ["report", "-m", str(sample_master_path)], env={"COLUMNS": str(columns)}
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "進捗率" in out
+    for rate in ("99.9%", "81.4%", "138.8%", "90.9%"):
+        assert rate in out
+    assert max(cell_len(line) for line in out.splitlines()) <= columns
+    assert ("列を省いています" in out) == left_out
+
+
+def test_report_table_shows_every_column_when_there_is_room(sample_master_path):
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)], env={"COLUMNS": "200"})
+    for column in ("基準値", "R3", "R4", "R5", "目標値", "進捗率"):
+        assert column in result.output
+    assert "列を省いています" not in result.output

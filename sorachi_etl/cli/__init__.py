@@ -21,6 +21,8 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
     add_completion=False,
+    options_metavar=i18n.OPTIONS_METAVAR,
+    subcommand_metavar=i18n.SUBCOMMAND_METAVAR,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
@@ -40,4 +42,8 @@ for module in (init, template, validate, merge, status, report, demo):
 
 
 def main() -> None:
+    """The console script: make the output streams safe, then run the app."""
+    from sorachi_etl.cli.common import make_output_safe
+
+    make_output_safe()
     app()

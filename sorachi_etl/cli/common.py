@@ -7,11 +7,12 @@ a traceback only with --debug.
 
 from __future__ import annotations
 
+import codecs
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,14 +24,30 @@ err_console = Console(stderr=True, highlight=False)
 
 T = TypeVar("T")
 
+# What the help shows in place of a type name such as <path> or <list[Path]>.
+FILE = "ファイル"
+FOLDER = "フォルダ"
+PATHS = "フォルダ/ファイル"
+YEAR = "年度"
+
 MasterOption = Annotated[
     Path,
-    typer.Option("--master", "-m", help="マスタブック（master.xlsx）のパス。", show_default=False),
+    typer.Option(
+        "--master",
+        "-m",
+        metavar=FILE,
+        help="マスタブック（master.xlsx）のパス。",
+        show_default=False,
+    ),
 ]
 YearOption = Annotated[
     str | None,
     typer.Option(
-        "--year", "-y", help="実績の年度（例: R6、令和6年度、2024）。", show_default=False
+        "--year",
+        "-y",
+        metavar=YEAR,
+        help="実績の年度（例: R6、令和6年度、2024）。",
+        show_default=False,
     ),
 ]
 JsonOption = Annotated[
@@ -42,6 +59,20 @@ DebugOption = Annotated[
         "--debug", help="問題の調査用に、エラーの詳細（トレースバック）を表示します。", hidden=True
     ),
 ]
+PasswordOption = Annotated[
+    str | None,
+    typer.Option(
+        "--password",
+        metavar="パスワード",
+        help="パスワード付きの調査票を開くためのパスワード。",
+        show_default=False,
+    ),
+]
+
+
+def paths_argument(help: str) -> Any:
+    """The survey files or folders a command reads (one or more)."""
+    return typer.Argument(metavar=PATHS, help=help, show_default=False)
 
 
 def parse_year(text: str | None) -> int | None:
@@ -77,7 +108,7 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
-    except Exception as exc:
+    except Exception:
         if debug:
             raise
         err_console.print(
@@ -97,9 +128,78 @@ def is_tty() -> bool:
     return sys.stdout.isatty()
 
 
-PasswordOption = Annotated[
-    str | None,
-    typer.Option(
-        "--password", help="パスワード付きの調査票を開くためのパスワード。", show_default=False
-    ),
-]
+def json_text(data: object) -> str:
+    """JSON the same way for every command: Japanese as it is, dates as ISO text."""
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def print_json(data: object) -> None:
+    """One JSON document on stdout (see `json_text`)."""
+    typer.echo(json_text(data))
+
+
+def _json_default(value: object) -> object:
+    import datetime as dt
+
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+# Characters our messages and data use that cp932 (Japanese Windows, when output is
+# redirected to a file) lacks, and the look-alike it has. Anything else becomes "?".
+LOOKALIKES = {
+    "\u2014": "\u2015",  # — em dash (no value) → ― horizontal bar
+    "\u2013": "-",  # – en dash
+    "\u2212": "\uff0d",  # − minus sign → －
+    "\u301c": "\uff5e",  # 〜 wave dash → ～
+    "\u2016": "\u2225",  # ‖ → ∥
+    "\u00a2": "\uffe0",  # ¢ → ￠
+    "\u00a3": "\uffe1",  # £ → ￡
+    "\u00ac": "\uffe2",  # ¬ → ￢
+    "\u00a0": " ",  # no-break space
+    "\u00b2": "2",  # m² → m2
+    "\u00b3": "3",
+    "\u00b5": "\u03bc",  # µ micro sign → μ
+    "\u2265": "\u2267",  # ≥ → ≧
+    "\u2264": "\u2266",  # ≤ → ≦
+    "\u2713": "\u25cb",  # ✓ → ○
+    "\u2714": "\u25cb",  # ✔ → ○
+    "\u2717": "\u00d7",  # ✗ → ×
+    "\u2718": "\u00d7",  # ✘ → ×
+}
+_ERRORS = "sorachi-lookalike"
+
+
+def _lookalike(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start : exc.end]:
+        alt = LOOKALIKES.get(ch, "?")
+        try:
+            alt.encode(exc.encoding)
+        except UnicodeError:
+            alt = "?"
+        out.append(alt)
+    return "".join(out), exc.end
+
+
+def make_output_safe() -> None:
+    """Never crash on a character the output encoding cannot hold.
+
+    On Japanese Windows, output redirected to a file is cp932, which has no "—" or
+    "✔": such a character is written as a look-alike (or "?") instead of stopping the
+    command with a UnicodeEncodeError. UTF-8 streams are left as they are.
+    """
+    codecs.register_error(_ERRORS, _lookalike)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            utf8 = codecs.lookup(encoding).name.startswith("utf")
+        except LookupError:
+            utf8 = False
+        if not utf8 and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=_ERRORS)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sorachi_etl.cli.common import DebugOption, console, run
+from sorachi_etl.cli.common import FOLDER, DebugOption, console, run
 
 
 def demo(
@@ -16,6 +16,7 @@ def demo(
         typer.Option(
             "--out",
             "-o",
+            metavar=FOLDER,
             help="作業フォルダ（既定: 新しい sorachi-demo-日時 フォルダ）。",
             show_default=False,
         ),
@@ -80,7 +81,7 @@ def demo(
         console.print(f"  ・{r.reporter}: {detail}")
 
     console.rule("[bold]5. 評価指標一覧（sorachi-etl report）")
-    console.print(render.kpi_table(merge.table))
+    console.print(render.kpi_table(merge.table, width=console.width))
     console.print(render.analysis(merge.table))
 
     console.rule("[bold]作成したファイル")

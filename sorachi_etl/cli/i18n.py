@@ -1,15 +1,29 @@
 """Japanese for the parts of Typer's help and errors that are not ours.
 
-Typer (and the click it vendors) print a few fixed English words: panel titles,
-"Usage:", the --help option's help. Clerks read these, so they are replaced
-here, once, when the CLI starts.
+Typer (and the click it vendors, typer._click) print fixed English words: panel
+titles, "Usage:", the --help option's help, type names such as <bool>, the
+usage errors ("Missing option", "No such command", …) and "Try '… -h' for
+help.". Clerks read these, so they are replaced here, once, when the CLI starts:
+module constants are set, a few small methods are wrapped, and the usage error
+is reworded from the exception's own fields just before Typer prints it.
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+HELP_OPTION_HELP = "このヘルプを表示して終了します。"
+OPTIONS_METAVAR = "[オプション]"
+SUBCOMMAND_METAVAR = "コマンド [引数]..."
+
 
 def install() -> None:
+    """Put the Japanese in place; safe to call more than once."""
+    import typer.core as typer_core
     import typer.rich_utils as ru
+    from rich.text import Text
+    from typer._click import core as click_core
     from typer._click import formatting
 
     ru.ARGUMENTS_PANEL_TITLE = "引数"
@@ -20,13 +34,165 @@ def install() -> None:
     ru.DEFAULT_STRING = "[既定: {}]"
     ru.ENVVAR_STRING = "[環境変数: {}]"
     ru.DEPRECATED_STRING = "(廃止予定) "
+    ru.RICH_HELP = "使い方は [blue]{command_path} {help_option}[/] で確認できます。"
+    ru.ABORTED_TEXT = "中断しました。"
 
-    original = formatting.HelpFormatter.write_usage
-    if getattr(original, "_sorachi", False):
+    if getattr(formatting.HelpFormatter.write_usage, "_sorachi", False):
         return
 
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        original(self, prog, args, "使い方: " if prefix is None else prefix)
+    def patch(owner: Any, name: str, make: Any) -> None:
+        wrapped = make(getattr(owner, name))
+        wrapped._sorachi = True
+        setattr(owner, name, wrapped)
 
-    write_usage._sorachi = True  # type: ignore[attr-defined]
-    formatting.HelpFormatter.write_usage = write_usage
+    def write_usage(original):
+        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            original(self, prog, args, "使い方: " if prefix is None else prefix)
+
+        return write_usage
+
+    def get_help_option(original):
+        def get_help_option(self, ctx):
+            option = original(self, ctx)
+            if option is not None:
+                option.help = HELP_OPTION_HELP
+            return option
+
+        return get_help_option
+
+    def option_type(original):
+        # A flag takes no value: "<bool>" beside --json only puzzles a reader.
+        def display_type_rich(self, ctx):
+            return None if self.is_flag else original(self, ctx)
+
+        return display_type_rich
+
+    def argument_type(original):
+        # An argument with a metavar ("フォルダ/ファイル") already says what to give.
+        def display_type_rich(self, ctx):
+            return None if self.metavar is not None else original(self, ctx)
+
+        return display_type_rich
+
+    def usage_name(original):
+        # "{paths}..." reads as if the braces were to be typed: show the name bare.
+        def _usage_display_name(self):
+            name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+            return name + ("..." if self.nargs != 1 else "")
+
+        return _usage_display_name
+
+    def rich_text(original):
+        # Japanese has no spaces to wrap at: fold long help lines instead of cutting them "…".
+        def _make_rich_text(*, text: str, style: str = "", markup_mode: Any):
+            made = original(text=text, style=style, markup_mode=markup_mode)
+            if isinstance(made, Text):
+                made.overflow = "fold"
+            return made
+
+        return _make_rich_text
+
+    def format_error(original):
+        def rich_format_error(self) -> None:
+            japanese = usage_error_message(self)
+            self.format_message = lambda: japanese  # what the original prints
+            original(self)
+
+        return rich_format_error
+
+    patch(formatting.HelpFormatter, "write_usage", write_usage)
+    patch(click_core.Command, "get_help_option", get_help_option)
+    patch(typer_core.TyperOption, "display_type_rich", option_type)
+    patch(typer_core.TyperArgument, "display_type_rich", argument_type)
+    patch(typer_core.TyperArgument, "_usage_display_name", usage_name)
+    patch(ru, "_make_rich_text", rich_text)
+    patch(ru, "rich_format_error", format_error)
+
+
+# --- usage errors ------------------------------------------------------------------------
+
+# Messages click builds as plain text, without fields to build Japanese from.
+_PATTERNS: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(r"No such command '(?P<name>.*?)'\.(?: Did you mean (?P<hint>.*)\?)?", re.S),
+        lambda m: f"「{m['name']}」というコマンドはありません。" + _did_you_mean(m["hint"]),
+    ),
+    (
+        re.compile(r"Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\)", re.S),
+        lambda m: f'余分な指定があります: {m["args"]}。空白を含むパスは "…" で囲んでください。',
+    ),
+    (re.compile(r"Missing command\."), lambda m: "コマンドを指定してください。"),
+    (
+        re.compile(r"Option '(?P<opt>.*?)' requires (?:an argument|\d+ arguments)\."),
+        lambda m: f"オプション {m['opt']} の後に値を指定してください。",
+    ),
+    (
+        re.compile(r"Option '(?P<opt>.*?)' does not take a value\."),
+        lambda m: f"オプション {m['opt']} には値を付けられません。",
+    ),
+]
+
+
+def usage_error_message(exc: Exception) -> str:
+    """The Japanese for a usage error click raised (falling back to its own words)."""
+    from typer._click import exceptions as ex
+
+    if isinstance(exc, ex.MissingParameter) and exc.param is not None:
+        return _missing(exc.param, exc.ctx)
+    if isinstance(exc, ex.NoSuchOption):
+        return f"オプション {exc.option_name} はありません。" + _did_you_mean(
+            exc.possibilities or []
+        )
+    if isinstance(exc, ex.BadParameter) and exc.param is not None:
+        return _bad_value(exc.param, exc.message, exc.ctx)
+    message = getattr(exc, "message", str(exc))
+    for pattern, japanese in _PATTERNS:
+        m = pattern.fullmatch(message.strip())
+        if m:
+            return japanese(m)
+    return exc.format_message() if hasattr(exc, "format_message") else message
+
+
+def _did_you_mean(hint: str | list[str] | None) -> str:
+    names = re.findall(r"'([^']*)'", hint) if isinstance(hint, str) else list(hint or [])
+    if not names:
+        return ""
+    return "または".join(f"「{n}」" for n in sorted(names)) + "のことですか？"
+
+
+def _param_name(param: Any) -> str:
+    """How a message names the parameter, ready for a particle: "オプション --year / -y "."""
+    if param.param_type_name == "option":
+        return "オプション " + " / ".join(param.opts) + " "
+    return f"引数「{param.display_name_raw}」"
+
+
+def _choices(param: Any, ctx: Any) -> list[str]:
+    from typer._param_types import normalize_choice_value
+
+    desc = getattr(param, "type_descriptor", None)
+    if desc is None or not desc.is_choice:
+        return []
+    return [normalize_choice_value(c, desc.case_sensitive, ctx) for c in desc.choices or ()]
+
+
+def _missing(param: Any, ctx: Any) -> str:
+    text = f"{_param_name(param)}を指定してください。"
+    if param.param_type_name == "option" and param.metavar:
+        text = f"{_param_name(param).rstrip()}（{param.metavar}）を指定してください。"
+    choices = _choices(param, ctx)
+    if choices:
+        text += f"指定できる値: {'、'.join(choices)}。"
+    return text
+
+
+def _bad_value(param: Any, message: str, ctx: Any) -> str:
+    choices = _choices(param, ctx)
+    m = re.search(r"(?P<value>'.*'|\".*\") is not one of ", message, re.S)
+    if choices and m:
+        value = m["value"][1:-1]
+        return (
+            f"{_param_name(param)}に「{value}」は指定できません。"
+            f"指定できる値: {'、'.join(choices)}。"
+        )
+    return f"{_param_name(param)}の値が正しくありません（{message}）。"

@@ -7,13 +7,15 @@ from typing import Annotated
 
 import typer
 
-from sorachi_etl.cli.common import DebugOption, console, run
+from sorachi_etl.cli.common import FILE, DebugOption, console, run
 
 
 def init(
     path: Annotated[
         Path,
-        typer.Argument(help="作成するマスタブックのパス（例: master.xlsx）。", show_default=False),
+        typer.Argument(
+            metavar=FILE, help="作成するマスタブックのパス（例: master.xlsx）。", show_default=False
+        ),
     ],
     empty: Annotated[
         bool, typer.Option("--empty", help="サンプルデータを入れず、空の様式だけを作ります。")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,8 @@ from sorachi_etl.cli.common import (
     console,
     existing,
     parse_year,
+    paths_argument,
+    print_json,
     run,
 )
 
@@ -24,9 +25,7 @@ from sorachi_etl.cli.common import (
 def merge(
     paths: Annotated[
         list[Path],
-        typer.Argument(
-            help="取り込む調査票ファイル、またはそれが入ったフォルダ。", show_default=False
-        ),
+        paths_argument("取り込む調査票ファイル、またはそれが入ったフォルダ（いくつでも）。"),
     ],
     master: MasterOption,
     dry_run: Annotated[
@@ -68,13 +67,13 @@ def merge(
                 "sheet": c.sheet,
                 "key": c.key,
                 "column": c.column,
-                "old": _plain(c.old),
-                "new": _plain(c.new),
+                "old": c.old,
+                "new": c.new,
             }
             for c in result.changes
         ]
         data["kpi_changes"] = [c.__dict__ for c in result.kpi_changes]
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         raise typer.Exit(0 if report.valid else 1)
 
     from sorachi_etl.cli import render
@@ -112,14 +111,6 @@ def merge(
     else:
         console.print("[bold]--dry-run のため、マスタには書き込んでいません。[/]")
     raise typer.Exit(0 if report.valid else 1)
-
-
-def _plain(value):
-    import datetime as dt
-
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
 
 
 def register(app: typer.Typer) -> None:

@@ -18,31 +18,62 @@ def _mark(no: int) -> str:
     return PROJECT_MARKS[no - 1] if 1 <= no <= len(PROJECT_MARKS) else f"({no})"
 
 
-def kpi_table(table: KpiTable) -> Table:
-    """The KPI list for a terminal: projects as ①…, years with no value at all left out."""
-    from sorachi_etl.eras import format_fiscal_year
-    from sorachi_etl.formats import row_strings
+def kpi_table(table: KpiTable, width: int | None = None) -> Table:
+    """The KPI list for a terminal: projects as ①…, years with no value at all left out.
 
+    Given the console's `width`, the columns that do not fit are left out, the least
+    needed first (基準値, then the years other than the actual year from the oldest,
+    then 目標値), so that 進捗率 is never cut off; the caption says which.
+    """
     shown = [
         y for y in table.years if y == table.actual_year or any(y in r.values for r in table.rows)
     ]
+    spare: list[int | str] = [
+        "基準値",
+        *(y for y in shown if y < table.actual_year),
+        *(y for y in shown if y > table.actual_year),
+        "目標値",
+    ]
+    left_out: list[int | str] = []
+    t = _kpi_table(table, shown, left_out)
+    while width is not None and spare and _too_wide(t, width):
+        left_out.append(spare.pop(0))
+        t = _kpi_table(table, shown, left_out)
+    return t
+
+
+def _kpi_table(table: KpiTable, shown: list[int], left_out: list[int | str]) -> Table:
+    from sorachi_etl.eras import format_fiscal_year
+    from sorachi_etl.formats import row_strings
+
+    years = [y for y in shown if y not in left_out]
+    caption = [
+        f"{_mark(no)} {name}"
+        for no, name in dict.fromkeys((r.project_no, r.project_name) for r in table.rows)
+    ]
+    if left_out:
+        names = "".join(
+            f"「{format_fiscal_year(c) if isinstance(c, int) else c}」" for c in left_out
+        )
+        caption.append(
+            f"※画面の幅に合わせて{names}の列を省いています（画面を広げると表示します）。"
+        )
     t = Table(
         title=f"{format_fiscal_year_long(table.report_year)} 評価指標（KPI）一覧"
         f"（実績年: {format_fiscal_year_long(table.actual_year)}）",
-        caption="\n".join(
-            f"{_mark(no)} {name}"
-            for no, name in dict.fromkeys((r.project_no, r.project_name) for r in table.rows)
-        ),
+        caption="\n".join(caption),
         caption_justify="left",
         title_justify="left",
         show_lines=False,
     )
     t.add_column("評価指標（KPI）", overflow="fold", min_width=14)
-    t.add_column("基準値", justify="right", overflow="fold")
-    for y in shown:
+    if "基準値" not in left_out:
+        t.add_column("基準値", justify="right", overflow="fold")
+    for y in years:
         t.add_column(format_fiscal_year(y), justify="right", overflow="fold")
-    t.add_column("目標値", justify="right", overflow="fold")
-    t.add_column("進捗率", justify="right", min_width=6)
+    if "目標値" not in left_out:
+        t.add_column("目標値", justify="right", overflow="fold")
+    t.add_column("進捗率", justify="right", min_width=6, no_wrap=True)
     previous = None
     for row in table.rows:
         cells = row_strings(table, row)
@@ -56,18 +87,32 @@ def kpi_table(table: KpiTable) -> Table:
         )
         previous = row.project_no
         band = rate_band(row.rate)
+        base = [] if "基準値" in left_out else [cells[2].replace("（", "\n（")]
+        target = [] if "目標値" in left_out else [cells[-2].replace("（", "\n（")]
         year_cells = [
             Text(by_year[y], style="yellow" if by_year[y].startswith("集計中") else "")
-            for y in shown
+            for y in years
         ]
         t.add_row(
             Text(label),
-            cells[2].replace("（", "\n（"),
+            *base,
             *year_cells,
-            cells[-2].replace("（", "\n（"),
+            *target,
             Text(cells[-1], style=BAND_STYLES.get(band, "dim")),
         )
     return t
+
+
+def _too_wide(renderable: Table, width: int) -> bool:
+    """Whether Rich would have to crop `renderable` at `width` columns."""
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    probe = Console(width=width, file=io.StringIO(), color_system=None, legacy_windows=False)
+    probe.print(renderable, crop=False)
+    return any(cell_len(line) > width for line in probe.file.getvalue().splitlines())
 
 
 def analysis(table: KpiTable) -> Text:
@@ -105,7 +150,7 @@ def file_reports(report) -> list:
         label, color = STATUS_LABELS[fr.status]
         title = _file_title(fr, color, label)
         if not fr.findings:
-            blocks.append(Text("✔ ", style=color) + title)
+            blocks.append(Text("○ ", style=color) + title)
             continue
         placed = any(f.sheet for f in fr.findings)
         t = Table(show_header=placed, header_style="bold", box=None, pad_edge=False)

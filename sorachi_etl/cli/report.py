@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sorachi_etl.cli.common import (
+    FILE,
     DebugOption,
     MasterOption,
     YearOption,
     console,
     existing,
+    json_text,
     parse_year,
     run,
 )
+from sorachi_etl.errors import UsageError
 
 
 class Format(StrEnum):
@@ -26,12 +29,36 @@ class Format(StrEnum):
     json = "json"
 
 
+# The format an --output file gets from its extension when --format is not given.
+BY_SUFFIX = {".csv": Format.csv, ".md": Format.md, ".json": Format.json}
+# CSV with a BOM: Japanese Excel then reads it as UTF-8 instead of Shift_JIS (no mojibake).
+ENCODINGS = {Format.csv: "utf-8-sig", Format.md: "utf-8", Format.json: "utf-8"}
+
+
 def report(
     master: MasterOption,
     year: YearOption = None,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="出力形式: table（画面表示）, md, csv, json。")
-    ] = Format.table,
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="形式",
+            help="出力形式: table（画面表示・既定）、md、csv、json。",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar=FILE,
+            help="一覧を画面でなくこのファイルに書き出します。形式は --format、"
+            "なければ拡張子（.csv .md .json）で決まります。CSV は Excel でそのまま開けます。",
+            show_default=False,
+        ),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """評価指標（KPI）一覧と分析を表示します。
@@ -42,28 +69,72 @@ def report(
 
       sorachi-etl report --master master.xlsx
 
-      sorachi-etl report --master master.xlsx --year R5 --format csv > 一覧.csv
+      sorachi-etl report --master master.xlsx --output 評価指標一覧.csv
+
+      sorachi-etl report --master master.xlsx --year R5 --format md
     """
     from sorachi_etl import formats
     from sorachi_etl.api import kpi_report
 
     def go():
-        return kpi_report(existing(master, "マスタ"), year=parse_year(year))
+        chosen = _format(format, output)
+        return chosen, kpi_report(existing(master, "マスタ"), year=parse_year(year))
 
-    table = run(go, debug)
-    if format is Format.md:
-        typer.echo(formats.to_markdown(table), nl=False)
-    elif format is Format.csv:
-        typer.echo(formats.to_csv(table), nl=False)
-    elif format is Format.json:
-        typer.echo(json.dumps(formats.to_data(table), ensure_ascii=False, indent=2))
-    else:
+    chosen, table = run(go, debug)
+    if chosen is Format.table:
         from sorachi_etl.cli import render
 
-        console.print(render.kpi_table(table))
+        console.print(render.kpi_table(table, width=console.width))
         console.print(render.analysis(table))
         for warning in table.warnings:
             console.print(f"[yellow]注意:[/] {warning}")
+        return
+    if chosen is Format.json:
+        text = json_text(formats.to_data(table)) + "\n"
+    else:
+        text = formats.to_markdown(table) if chosen is Format.md else formats.to_csv(table)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    run(lambda: _write(output, text, chosen), debug)
+    excel = "（Excel でそのまま開けます）" if chosen is Format.csv else ""
+    console.print(f"評価指標一覧を書き出しました: {output}{excel}", markup=False, soft_wrap=True)
+
+
+def _format(format: Format | None, output: Path | None) -> Format:
+    """--format, else the --output file's extension, else the terminal table."""
+    if output is None:
+        return format or Format.table
+    if format is None:
+        format = BY_SUFFIX.get(output.suffix.lower())
+        if format is None:
+            raise UsageError(
+                f"「{output.name}」の拡張子から形式が分かりません。"
+                "--format csv、md、json のどれかを付けるか、拡張子を .csv などにしてください。"
+            )
+    if format is Format.table:
+        raise UsageError(
+            "--format table は画面表示用のため、ファイルには書き出せません。"
+            "--format csv、md、json のどれかを指定してください。"
+        )
+    return format
+
+
+def _write(path: Path, text: str, format: Format) -> None:
+    try:
+        # newline="": the text already has the line ends it needs (CRLF in CSV, for Excel).
+        path.write_text(text, encoding=ENCODINGS[format], newline="")
+    except FileNotFoundError:
+        raise UsageError(
+            f"フォルダ「{path.parent}」がありません。先にフォルダを作るか、パスを確認してください。"
+        ) from None
+    except PermissionError:
+        raise UsageError(
+            f"「{path}」に書き込めません。Excel などで開いている場合は閉じてから、"
+            "もう一度実行してください。"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"「{path}」に書き込めません（{exc.strerror}）。") from None
 
 
 def register(app: typer.Typer) -> None:

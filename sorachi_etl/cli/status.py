@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from sorachi_etl.cli.common import (
     console,
     existing,
     parse_year,
+    print_json,
     run,
 )
 
@@ -42,6 +42,7 @@ def status(
       sorachi-etl status --master master.xlsx --reminder > 督促.txt
     """
     from sorachi_etl.api import status_of
+    from sorachi_etl.eras import format_fiscal_year
     from sorachi_etl.status import reminder_text
 
     master_data, report = run(
@@ -60,11 +61,7 @@ def status(
             }
             for r in report.rows
         ]
-        typer.echo(
-            json.dumps(
-                {"year": report.year, "rows": rows, "reminder": text}, ensure_ascii=False, indent=2
-            )
-        )
+        print_json({"year": format_fiscal_year(report.year), "rows": rows, "reminder": text})
         return
     if reminder:
         typer.echo(text)

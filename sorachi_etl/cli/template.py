@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from sorachi_etl.cli.common import DebugOption, MasterOption, console, existing, parse_year, run
+from sorachi_etl.cli.common import (
+    FOLDER,
+    YEAR,
+    DebugOption,
+    MasterOption,
+    console,
+    existing,
+    parse_year,
+    run,
+)
 
 # How many file names the summary lists before it only counts.
 SHOWN = 5
@@ -20,7 +29,7 @@ def template(
         typer.Option(
             "--year",
             "-y",
-            metavar="年度",
+            metavar=YEAR,
             show_default=False,
             help="調査票の年度（例: R6、令和6年度、2024）。",
         ),
@@ -30,7 +39,7 @@ def template(
         typer.Option(
             "--out",
             "-o",
-            metavar="フォルダ",
+            metavar=FOLDER,
             show_default=False,
             help="書き出すフォルダ（既定: R6_調査票 のような年度のフォルダ）。",
         ),

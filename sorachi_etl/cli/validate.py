@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sorachi_etl.cli.common import (
+    FILE,
+    FOLDER,
     DebugOption,
     JsonOption,
     PasswordOption,
@@ -17,6 +18,8 @@ from sorachi_etl.cli.common import (
     err_console,
     existing,
     parse_year,
+    paths_argument,
+    print_json,
     run,
 )
 from sorachi_etl.errors import UsageError
@@ -25,15 +28,14 @@ from sorachi_etl.errors import UsageError
 def validate(
     paths: Annotated[
         list[Path],
-        typer.Argument(
-            help="点検する調査票ファイル、またはそれが入ったフォルダ。", show_default=False
-        ),
+        paths_argument("点検する調査票ファイル、またはそれが入ったフォルダ（いくつでも）。"),
     ],
     master: Annotated[
         Path | None,
         typer.Option(
             "--master",
             "-m",
+            metavar=FILE,
             help="マスタブック。指定すると前年度との比較や報告者の確認も行います。",
             show_default=False,
         ),
@@ -44,6 +46,7 @@ def validate(
         typer.Option(
             "--annotate",
             "-a",
+            metavar=FOLDER,
             help="このフォルダに、問題のセルを赤く塗ってコメントを付けた返送用のコピーを作ります。",
             show_default=False,
         ),
@@ -88,7 +91,7 @@ def validate(
 
         annotated = run(lambda: annotate_reports(validation, annotate), debug)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        print_json(report.to_dict())
     else:
         from sorachi_etl.cli import render
 
