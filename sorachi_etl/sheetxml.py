@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from sorachi_etl.archive import Limits, corrupt, shown, too_large
+from sorachi_etl.cells import a1, col_letter  # noqa: F401  (re-exported for read.py)
 from sorachi_etl.errors import UnreadableWorkbook
 
 _NS = rb"(?:[^\s<>/=\"']*:)?"  # any namespace prefix, as calamine matches local names
@@ -114,21 +115,6 @@ class SheetFacts:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     last_row: int = -1  # 0-based row and column of the furthest cell that may hold a value
     last_col: int = -1
-
-
-def col_letter(c0: int) -> str:
-    """Column letters of a 0-based column index: 0 -> "A", 26 -> "AA"."""
-    letters = ""
-    n = c0 + 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def a1(r0: int, c0: int) -> str:
-    """A1 reference of a 0-based cell: a1(6, 4) == "E7"."""
-    return f"{col_letter(c0)}{r0 + 1}"
 
 
 def _col_index(letters: bytes) -> int:

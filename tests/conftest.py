@@ -30,6 +30,38 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def libreoffice_convert(path: Path, out_dir: Path, to: str = "pdf") -> Path:
+    """Convert a workbook with LibreOffice (as a clerk's Excel stand-in); skips the test
+    where LibreOffice is absent, fails it where LibreOffice cannot open the file."""
+    import subprocess
+    import uuid
+
+    exe = soffice()
+    if exe is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / f".lo_profile_{uuid.uuid4().hex}"
+    result = subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out_dir),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    shutil.rmtree(profile, ignore_errors=True)
+    converted = out_dir / f"{path.stem}.{to}"
+    assert converted.exists(), result.stderr
+    return converted
+
+
 @pytest.fixture(scope="session")
 def survey_templates(tmp_path_factory):
     """Blank survey workbooks from the sample master, each written once (tests/surveys.py)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from sorachi_etl.fill import fill_survey
 from sorachi_etl.names import SURVEY_FINDINGS, SURVEY_INITIATIVES, SURVEY_VALUES
 from sorachi_etl.sample import sample_master
 from sorachi_etl.validate import validate_paths
-from tests.conftest import REALWORLD, soffice
+from tests.conftest import REALWORLD, libreoffice_convert
 from tests.surveys import CONTACT, INITIATIVE, returned, to_x14_list_validation
 
 MASTER = sample_master()
@@ -231,30 +230,9 @@ def test_annotating_a_returned_copy_again_clears_the_last_rounds_marks(tmp_path,
 
 
 def test_libreoffice_opens_the_annotated_copy(tmp_path, survey_templates):
-    office = soffice()
-    if office is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     copy, _ = annotate(faulty(tmp_path, survey_templates), tmp_path / "out")
-    out = tmp_path / "pdf"
-    profile = tmp_path / f"lo_profile_{uuid.uuid4().hex}"
-    subprocess.run(
-        [
-            office,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(copy),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    shutil.rmtree(profile, ignore_errors=True)
-    pdf = out / copy.with_suffix(".pdf").name
-    assert pdf.exists() and pdf.stat().st_size > 5_000
+    pdf = libreoffice_convert(copy, tmp_path / "pdf")
+    assert pdf.stat().st_size > 5_000
     if shutil.which("pdftotext"):
         text = subprocess.run(
             ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True

@@ -2,12 +2,11 @@
 
 import json
 import re
-import subprocess
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import REFERENCE, soffice
+from tests.conftest import REFERENCE, libreoffice_convert
 
 HEADER_ROW = 3
 
@@ -108,24 +107,5 @@ def test_print_setup(sample_master_path):
 
 
 def test_libreoffice_renders_the_master(sample_master_path, tmp_path):
-    exe = soffice()
-    if not exe:
-        pytest.skip("LibreOffice is not installed")
-    result = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(sample_master_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "master.pdf"
-    assert pdf.exists(), result.stderr
+    pdf = libreoffice_convert(sample_master_path, tmp_path)
     assert pdf.stat().st_size > 10_000

@@ -22,7 +22,7 @@ from sorachi_etl.names import MASTER_DATA_SHEETS
 from sorachi_etl.sample import sample_master
 from sorachi_etl.status import master_to_status
 from sorachi_etl.template import master_to_templates
-from tests.conftest import soffice
+from tests.conftest import libreoffice_convert
 
 R6 = 2024
 MISSING = "上砂川町"
@@ -271,25 +271,7 @@ def test_a_merge_killed_part_way_leaves_the_old_or_the_new_master(
 
 
 def test_merged_master_opens_in_libreoffice(sample_master_path, returns, tmp_path):
-    exe = soffice()
-    if not exe:
-        pytest.skip("LibreOffice is not installed")
     api.merge_paths([returns], sample_master_path)
-    result = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(sample_master_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert (tmp_path / "master.pdf").exists(), result.stderr
+    libreoffice_convert(sample_master_path, tmp_path / "pdf")
     charts = load_workbook(sample_master_path)["推移グラフ"]._charts
     assert len(charts) == 7

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
@@ -29,7 +26,7 @@ from sorachi_etl.rules import find_header_row, survey_rules
 from sorachi_etl.sample import sample_master
 from sorachi_etl.survey import workbook_to_survey
 from sorachi_etl.template import master_to_templates, survey_file_name
-from tests.conftest import soffice
+from tests.conftest import libreoffice_convert
 from tests.helpers import workbook_dump
 
 R5, R6 = 2023, 2024
@@ -48,7 +45,7 @@ def table(ws, sheet: str) -> tuple[int, dict[str, int], list[list[object]]]:
     """Header row (1-based), rule key -> 1-based column, and the rows under the header."""
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
     header0, columns = find_header_row(grid, RULES[sheet])
-    return header0 + 1, {k: c + 1 for k, c in columns.items()}, grid[header0 + 1:]
+    return header0 + 1, {k: c + 1 for k, c in columns.items()}, grid[header0 + 1 :]
 
 
 def info_cells(ws) -> dict[str, object]:
@@ -84,11 +81,19 @@ def test_each_workbook_holds_the_reporters_measures(r6):
     counts = {}
     for name, path in r6.items():
         wb = load_workbook(path)
-        assert wb.sheetnames == [SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES,
-                                 SURVEY_META]
+        assert wb.sheetnames == [
+            SURVEY_GUIDE,
+            SURVEY_INFO,
+            SURVEY_VALUES,
+            SURVEY_INITIATIVES,
+            SURVEY_META,
+        ]
         _, cols, rows = table(wb[SURVEY_VALUES], SURVEY_VALUES)
-        got = [(r[cols["measure"] - 1], r[cols["measure_name"] - 1], r[cols["unit"] - 1])
-               for r in rows if r[0] is not None]
+        got = [
+            (r[cols["measure"] - 1], r[cols["measure_name"] - 1], r[cols["unit"] - 1])
+            for r in rows
+            if r[0] is not None
+        ]
         want = [(m.id, m.name, m.unit) for m in master.measures_for(name)]
         assert got == want
         counts[len(want)] = counts.get(len(want), 0) + 1
@@ -129,14 +134,19 @@ def master_with_r5_values() -> domain.Master:
 
 
 def test_previous_year_values_sit_beside_the_inputs(tmp_path):
-    results = master_to_templates(master_with_r5_values(), R6, tmp_path,
-                                  reporters=["岩見沢市", "小樽市", "美唄市", "空知総合振興局"])
+    results = master_to_templates(
+        master_with_r5_values(),
+        R6,
+        tmp_path,
+        reporters=["岩見沢市", "小樽市", "美唄市", "空知総合振興局"],
+    )
     previous = {}
     for result in results:
         ws = load_workbook(result.path)[SURVEY_VALUES]
         _, cols, rows = table(ws, SURVEY_VALUES)
-        previous[result.reporter] = {r[cols["measure"] - 1]: r[cols["previous"] - 1]
-                                     for r in rows if r[0] is not None}
+        previous[result.reporter] = {
+            r[cols["measure"] - 1]: r[cols["previous"] - 1] for r in rows if r[0] is not None
+        }
         assert result.previous == sum(v is not None for v in previous[result.reporter].values())
     assert previous["岩見沢市"] == {"M01": 1234567, "M02": "集計中", "M03": 4, "M04": None}
     assert previous["小樽市"] == {"M01": 7000000}
@@ -168,7 +178,10 @@ def test_only_input_cells_are_unlocked(r6, reporter):
         for key, c in cols.items():
             for r in range(header + 1, header + 1 + len(rows)):
                 assert ws.cell(r, c).protection.locked is not RULES[sheet].column(key).input, (
-                    sheet, key, r)
+                    sheet,
+                    key,
+                    r,
+                )
             assert ws.cell(header, c).protection.locked
     info = info_cells(wb[SURVEY_INFO])
     for col in RULES[SURVEY_INFO].columns:
@@ -226,8 +239,10 @@ def test_initiative_validations(r6):
     start = dvs[ws.cell(first, cols["start_date"]).coordinate]
     assert start.type == "date" and start.operator == "between"
     serial = dt.date(1899, 12, 30)
-    assert (serial + dt.timedelta(int(start.formula1)), serial + dt.timedelta(int(start.formula2))
-            ) == (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
+    assert (
+        serial + dt.timedelta(int(start.formula1)),
+        serial + dt.timedelta(int(start.formula2)),
+    ) == (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
     assert dvs[ws.cell(last, cols["end_date"]).coordinate].formula2 == start.formula2
     project = dvs[ws.cell(last, cols["project"]).coordinate]
     assert project.type == "list"
@@ -267,8 +282,12 @@ def test_meta_sheet(r6):
         ws = load_workbook(path)[SURVEY_META]
         assert ws.sheet_state == "hidden"
         meta = {k: c.value for k, c in info_cells(ws).items()}
-        assert meta == {"template_version": TEMPLATE_VERSION, "year": "R6", "reporter": name,
-                        "measures": ",".join(m.id for m in master.measures_for(name))}
+        assert meta == {
+            "template_version": TEMPLATE_VERSION,
+            "year": "R6",
+            "reporter": name,
+            "measures": ",".join(m.id for m in master.measures_for(name)),
+        }
     assert meta["measures"] == "M05,M06,M07"  # the bureau comes last
 
 
@@ -277,8 +296,19 @@ def test_guide_says_how_to_fill_in_and_return(r6):
     ws = load_workbook(r6["岩見沢市"])[SURVEY_GUIDE]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     s = master.settings
-    for needed in ("令和7年5月30日（金）", s.contact_department, s.contact_phone, s.contact_mail,
-                   "集計中", "該当なし", ".xlsx", "シート名", "岩見沢市", "令和6年度", "令和5年度"):
+    for needed in (
+        "令和7年5月30日（金）",
+        s.contact_department,
+        s.contact_phone,
+        s.contact_mail,
+        "集計中",
+        "該当なし",
+        ".xlsx",
+        "シート名",
+        "岩見沢市",
+        "令和6年度",
+        "令和5年度",
+    ):
         assert needed in text, needed
     for sheet in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES):
         for col in RULES[sheet].columns:
@@ -304,20 +334,27 @@ def test_print_setup_on_visible_sheets(r6):
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     master = sample_master()
-    master.settings.contact_person = "=HYPERLINK(\"http://x\")"
+    master.settings.contact_person = '=HYPERLINK("http://x")'
     master.projects[0].name = "=1+1"
     (result,) = master_to_templates(master, R6, tmp_path, reporters=["岩見沢市"])
     wb = load_workbook(result.path)
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str) and "=" in c.value[:2]]
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "=" in c.value[:2]
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
 def test_regenerating_gives_the_same_workbooks(_sample_master_file, tmp_path):
-    one = api.make_templates(_sample_master_file, R6, tmp_path / "one", reporters=["岩見沢市",
-                                                                                 "空知総合振興局"])
-    two = api.make_templates(_sample_master_file, R6, tmp_path / "two", reporters=["岩見沢市",
-                                                                                 "空知総合振興局"])
+    one = api.make_templates(
+        _sample_master_file, R6, tmp_path / "one", reporters=["岩見沢市", "空知総合振興局"]
+    )
+    two = api.make_templates(
+        _sample_master_file, R6, tmp_path / "two", reporters=["岩見沢市", "空知総合振興局"]
+    )
     for a, b in zip(one, two, strict=True):
         dump = workbook_dump(a.path)
         assert dump == workbook_dump(b.path)
@@ -345,8 +382,13 @@ def test_reporter_without_measures_is_refused(tmp_path):
 
 def test_base_template_is_a_plain_editable_workbook():
     wb = load_workbook(base_template())
-    assert wb.sheetnames == [SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES,
-                             SURVEY_META]
+    assert wb.sheetnames == [
+        SURVEY_GUIDE,
+        SURVEY_INFO,
+        SURVEY_VALUES,
+        SURVEY_INITIATIVES,
+        SURVEY_META,
+    ]
     assert not any(ws.protection.sheet for ws in wb.worksheets)  # staff edit it freely
     for sheet in (SURVEY_VALUES, SURVEY_INITIATIVES):
         (tbl,) = wb[sheet].tables.values()
@@ -412,11 +454,18 @@ def fill(path: Path, out: Path) -> Path:
     ws.cell(header + 4, cols["status"]).value = "該当なし"
     ws = wb[SURVEY_INITIATIVES]
     header, cols, _ = table(ws, SURVEY_INITIATIVES)
-    row = {"project": sample_master().projects[0].name, "title": "炭鉄港めしフェスタの開催",
-           "implementers": "振興局・市", "start_date": dt.date(2024, 9, 16),
-           "end_date": dt.date(2024, 9, 17), "dates_text": "令和6年9月16日～17日",
-           "venue": "岩見沢駅東市民広場公園", "summary": "炭鉄港めしブースを開設",
-           "outcome_label": "出店数", "outcome_value": 5}
+    row = {
+        "project": sample_master().projects[0].name,
+        "title": "炭鉄港めしフェスタの開催",
+        "implementers": "振興局・市",
+        "start_date": dt.date(2024, 9, 16),
+        "end_date": dt.date(2024, 9, 17),
+        "dates_text": "令和6年9月16日～17日",
+        "venue": "岩見沢駅東市民広場公園",
+        "summary": "炭鉄港めしブースを開設",
+        "outcome_label": "出店数",
+        "outcome_value": 5,
+    }
     for key, value in row.items():
         ws.cell(header + 3, cols[key]).value = value  # the third row: blank rows above are skipped
     wb.save(out)
@@ -443,14 +492,22 @@ def test_filled_workbook_reads_back(r6, tmp_path):
     got = read_back(fill(r6["岩見沢市"], tmp_path / "filled.xlsx"))
     assert got["missing"] == []
     assert got["states"][SURVEY_META] == "hidden"
-    assert got["meta"] == {"template_version": TEMPLATE_VERSION, "year": "R6",
-                           "reporter": "岩見沢市", "measures": "M01,M02,M03,M04"}
+    assert got["meta"] == {
+        "template_version": TEMPLATE_VERSION,
+        "year": "R6",
+        "reporter": "岩見沢市",
+        "measures": "M01,M02,M03,M04",
+    }
     assert got["info"]["reporter"] == "岩見沢市"
     assert got["info"]["department"] == "企画財政部 企画室"
     assert _day(got["info"]["filled_on"]) == dt.date(2025, 5, 20)
     values = {r["measure"]: (r["value"], r["status"], r["note"]) for r in got["values"]}
-    assert values == {"M01": (1234567, "確定", ""), "M02": ("", "集計中", "7月に確定予定"),
-                      "M03": (3, "", ""), "M04": ("", "該当なし", "")}
+    assert values == {
+        "M01": (1234567, "確定", ""),
+        "M02": ("", "集計中", "7月に確定予定"),
+        "M03": (3, "", ""),
+        "M04": ("", "該当なし", ""),
+    }
     (initiative,) = got["initiatives"]
     assert initiative["title"] == "炭鉄港めしフェスタの開催"
     assert _day(initiative["start_date"]) == dt.date(2024, 9, 16)
@@ -489,7 +546,9 @@ def test_missing_sheet_and_renamed_column_are_listed_with_hints(r6, tmp_path):
     survey = workbook_to_survey(read_workbook(tmp_path / "broken.xlsx"))
     assert [(m.sheet, m.hint) for m in survey.missing_sheets] == [(SURVEY_INITIATIVES, "取り組み")]
     assert [(m.sheet, m.column, m.hint) for m in survey.missing_columns] == [
-        (SURVEY_VALUES, "実績値", "実績"), (SURVEY_VALUES, "備考", None)]
+        (SURVEY_VALUES, "実績値", "実績"),
+        (SURVEY_VALUES, "備考", None),
+    ]
     assert len(survey.value_rows) == 4  # the rows are still read, by the headers that are there
 
 
@@ -505,19 +564,8 @@ def test_rows_stop_at_a_note_under_the_table(r6, tmp_path):
 
 
 def test_libreoffice_round_trip_reads_the_same(r6, tmp_path):
-    office = soffice()
-    if office is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
     filled = fill(r6["岩見沢市"], tmp_path / "filled.xlsx")
-    out = tmp_path / "lo"
-    out.mkdir()
-    profile = tmp_path / f"lo_profile_{uuid.uuid4().hex}"
-    subprocess.run([office, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "xlsx", "--outdir", str(out), str(filled)],
-                   check=True, capture_output=True, timeout=180)
-    shutil.rmtree(profile, ignore_errors=True)
-    converted = out / filled.name
-    assert converted.exists()
+    converted = libreoffice_convert(filled, tmp_path / "lo", to="xlsx")
 
     def normal(data):
         for key in ("info",):
@@ -543,8 +591,10 @@ def test_structure_findings_name_what_to_fix(r6, tmp_path):
     survey = workbook_to_survey(read_workbook(tmp_path / "broken.xlsx"))
     assert survey.is_survey
     findings = survey.structure_findings(file="broken.xlsx")
-    assert [(f.code, f.sheet) for f in findings] == [("missing_column", SURVEY_VALUES),
-                                                    ("missing_sheet", SURVEY_INITIATIVES)]
+    assert [(f.code, f.sheet) for f in findings] == [
+        ("missing_column", SURVEY_VALUES),
+        ("missing_sheet", SURVEY_INITIATIVES),
+    ]
     assert "「状態」" in findings[0].message and "「状況」のことですか" in findings[0].message
     assert "「取り組み」のことですか" in findings[1].message
 
