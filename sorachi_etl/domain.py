@@ -191,18 +191,20 @@ class Master:
     log: list[LogEntry] = field(default_factory=list)
 
     # --- look-ups -------------------------------------------------------------------
+    # Called per file and per row, so they go through an index (O(1)) instead of
+    # scanning the list: with 1,741 reporters a scan per file is O(N²).
 
     def project(self, no: int) -> Project | None:
-        return next((p for p in self.projects if p.no == no), None)
+        return _first(self, "projects", "no", no)
 
     def reporter(self, name: str) -> Reporter | None:
-        return next((r for r in self.reporters if r.name == name), None)
+        return _first(self, "reporters", "name", name)
 
     def measure(self, measure_id: str) -> Measure | None:
-        return next((m for m in self.measures if m.id == measure_id), None)
+        return _first(self, "measures", "id", measure_id)
 
     def kpi(self, kpi_id: str) -> Kpi | None:
-        return next((k for k in self.kpis if k.id == kpi_id), None)
+        return _first(self, "kpis", "id", kpi_id)
 
     def group_members(self, group: str) -> list[str]:
         """Reporter names in a group, in sheet order."""
@@ -213,10 +215,12 @@ class Master:
         rep = self.reporter(reporter)
         if rep is None:
             return []
-        return [m for m in self.measures if set(m.groups) & set(rep.groups)]
+        groups = set(rep.groups)
+        return [m for m in self.measures if not groups.isdisjoint(m.groups)]
 
     def reporters_for(self, measure: Measure) -> list[str]:
-        return [r.name for r in self.reporters if set(measure.groups) & set(r.groups)]
+        groups = set(measure.groups)
+        return [r.name for r in self.reporters if not groups.isdisjoint(r.groups)]
 
     @property
     def survey_reporters(self) -> list[Reporter]:
@@ -229,6 +233,35 @@ class Master:
     def years_with_values(self) -> list[int]:
         years = {v.year for v in self.kpi_values} | {v.year for v in self.measure_values}
         return sorted(years)
+
+
+def _first(master: Master, list_name: str, attr: str, key: object) -> object | None:
+    """The first item of the master's list whose `attr` equals `key` (None if none).
+
+    Looks up an index kept in the master's __dict__ (not a dataclass field: no
+    effect on ==, repr or asdict) instead of scanning the list. The index is
+    rebuilt when the list is replaced or changes length; a hit is checked
+    against the item itself, so an item edited in place is never returned
+    under its old key, and a miss is confirmed by a scan.
+    """
+    items = getattr(master, list_name)
+    cache = master.__dict__.setdefault("_index", {})
+    entry = cache.get(list_name)
+    if entry is None or entry[0] is not items or entry[1] != len(items):
+        index: dict[object, int] = {}
+        for i, item in enumerate(items):
+            index.setdefault(getattr(item, attr), i)
+        entry = cache[list_name] = (items, len(items), index)
+    try:
+        i = entry[2].get(key)
+    except TypeError:  # an unhashable key: only the scan can answer
+        i = None
+    if i is not None and getattr(items[i], attr) == key:
+        return items[i]
+    found = next((x for x in items if getattr(x, attr) == key), None)
+    if found is not None:  # the index is stale: an item was edited in place
+        del cache[list_name]
+    return found
 
 
 def empty_master(plan_start: int = 2021, plan_end: int = 2025) -> Master:

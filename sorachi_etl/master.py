@@ -121,6 +121,9 @@ def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Findi
         return SheetRows(rule, [], [], {})
     header_row, columns = header
     rows, numbers = [], []
+    # A master of 1,741 reporters repeats the same names, years and statuses
+    # thousands of times: each distinct cell is converted once.
+    memo: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
         if all(v in (None, "") for v in line):
@@ -129,7 +132,15 @@ def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Findi
         for col in rule.columns:
             c = columns.get(col.key)
             value = line[c] if c is not None and c < len(line) else None
-            converted, code = convert_cell(value, col.type)
+            key = (col.type, type(value), value)
+            try:
+                converted, code = memo[key]
+            except KeyError:
+                converted, code = memo[key] = convert_cell(value, col.type)
+            except TypeError:  # an unhashable value
+                converted, code = convert_cell(value, col.type)
+            if isinstance(converted, list):
+                converted = list(converted)  # every row its own list
             if code:
                 findings.append(
                     finding(

@@ -88,15 +88,16 @@ def merge_submissions(
     before = master_to_kpi_table(master, year=year)
     result = MergeResult(master=new, table=before, before=before)
     values = {v.key: v for v in new.measure_values}
+    # The source file of each value, by (reporter, year), kept in step with `values`:
+    # looking a submission's earlier files up this way keeps the merge O(N), not O(N²).
+    sources: dict[tuple[str, int], dict[tuple[str, str, int], str]] = {}
+    for v in values.values():
+        sources.setdefault((v.reporter, v.year), {})[v.key] = v.source_file
     initiatives = {i.key: i for i in new.initiatives}
 
     for sub in submissions:
         changed_rows = 0
-        previous_files = {
-            v.source_file
-            for v in values.values()
-            if v.reporter == sub.reporter and v.year == sub.year
-        } - {"", sub.file}
+        previous_files = set(sources.get((sub.reporter, sub.year), {}).values()) - {"", sub.file}
         for mv in sub.values:
             key_text = f"{mv.measure} / {mv.reporter} / {format_fiscal_year(mv.year)}"
             old = values.get(mv.key)
@@ -112,6 +113,7 @@ def merge_submissions(
             values[mv.key] = MeasureValue(
                 mv.measure, mv.reporter, mv.year, mv.value, mv.status, mv.note, sub.file, now
             )
+            sources.setdefault((mv.reporter, mv.year), {})[mv.key] = sub.file
             changed_rows += 1
         for ini in sub.initiatives:
             old_i = initiatives.get(ini.key)

@@ -221,15 +221,18 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
     for c, text in enumerate(headers, start=1):
         put(ws, 4, c, text)
     _style_header(ws, 4, len(headers))
+    # one style object of each kind, not one per row: openpyxl hashes each one it is given
+    fills = {state: PatternFill("solid", fgColor=color) for state, color in STATE_FILLS.items()}
+    wrap_top = Alignment(wrap_text=True, vertical="top")
     for r, row in enumerate(status.rows, start=5):
         put(ws, r, 1, row.reporter)
-        put(ws, r, 2, row.state).fill = PatternFill("solid", fgColor=STATE_FILLS[row.state])
+        put(ws, r, 2, row.state).fill = fills[row.state]
         if row.received_at:
             put(ws, r, 3, row.received_at, DATETIME_FORMAT)
         put(ws, r, 4, row.file or None)
         put(ws, r, 5, "、".join(row.pending) or None)
         put(ws, r, 6, "、".join(row.missing) or None)
-        put(ws, r, 7, row.note or None).alignment = Alignment(wrap_text=True, vertical="top")
+        put(ws, r, 7, row.note or None).alignment = wrap_top
         if row.note:  # LibreOffice keeps the default height for wrapped text written by openpyxl
             ws.row_dimensions[r].height = 15 * (1 + len(row.note) // 34)
     for c, width in enumerate([14, 9, 19, 30, 24, 20, 70], start=1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sorachi_etl.domain import Master
+from sorachi_etl.domain import LogEntry, Master, MeasureValue
 from sorachi_etl.eras import format_fiscal_year_long
 from sorachi_etl.names import (
     STATUS_PENDING,
@@ -56,13 +56,21 @@ def survey_year(master: Master) -> int:
 
 def master_to_status(master: Master, year: int | None = None) -> StatusReport:
     year = survey_year(master) if year is None else year
-    values = [v for v in master.measure_values if v.year == year]
+    # Grouped once by reporter (in sheet order), not scanned per reporter: O(N), not O(N²).
+    values: dict[str, dict[str, MeasureValue]] = {}
+    for v in master.measure_values:
+        if v.year == year:
+            values.setdefault(v.reporter, {})[v.measure] = v
+    logs: dict[str, list[LogEntry]] = {}
+    for e in master.log:
+        if e.year in (year, None):
+            logs.setdefault(e.reporter, []).append(e)
     rows = []
     for reporter in master.survey_reporters:
         measures = master.measures_for(reporter.name)
-        mine = {v.measure: v for v in values if v.reporter == reporter.name}
+        mine = values.get(reporter.name, {})
         last_ok = max((v.received_at for v in mine.values() if v.received_at), default=None)
-        log = [e for e in master.log if e.reporter == reporter.name and e.year in (year, None)]
+        log = logs.get(reporter.name, [])
         last_bad = max(
             (e for e in log if e.result in INVALID_RESULTS), key=lambda e: e.time, default=None
         )
