@@ -49,7 +49,7 @@ def fill_survey(
                 continue
             typed = values[mid]
             value, status, note = (
-                (tuple(typed) + (None, None))[:3]
+                ((*tuple(typed), None, None))[:3]
                 if isinstance(typed, tuple)
                 else (typed, None, None)
             )

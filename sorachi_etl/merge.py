@@ -148,19 +148,21 @@ def merge_submissions(
         result.merged_files.append(sub.file)
 
     for report in reports or []:
-        if report.status == "ok":
-            if report.file in (superseded or []):
-                result.log.append(
-                    LogEntry(
-                        time=now,
-                        file=report.file,
-                        sha256=report.sha256,
-                        reporter=report.reporter or "",
-                        year=report.year,
-                        result=RESULT_SUPERSEDED,
-                        note="同じ報告者の新しい調査票があるため取り込みませんでした。",
-                    )
+        if report.file in (superseded or []):
+            # an older copy beside a newer one, faulty or not: not this reporter's answer
+            result.log.append(
+                LogEntry(
+                    time=now,
+                    file=report.file,
+                    sha256=report.sha256,
+                    reporter=report.reporter or "",
+                    year=report.year,
+                    result=RESULT_SUPERSEDED,
+                    note="同じ報告者の新しい調査票があるため取り込みませんでした。",
                 )
+            )
+            continue
+        if report.status == "ok":
             continue
         first = report.errors[0].message if report.errors else ""
         result.log.append(
@@ -225,8 +227,11 @@ def kpi_changes(before: KpiTable, after: KpiTable) -> list[KpiChange]:
                     f"{row.kpi.name}（{_year(years, i)}）",
                     old_cells[i] or "（なし）",
                     new_cells[i] or "（なし）",
-                    old_cells[-1],
-                    new_cells[-1],
+                    # rates of different actual years are not a before and after
+                    old_cells[-1] if before.actual_year == after.actual_year else "",
+                    f"{new_cells[-1]}（{_year(years, 3 + years.index(after.actual_year))}）"
+                    if after.actual_year in years
+                    else new_cells[-1],
                 )
             )
     return out

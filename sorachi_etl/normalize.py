@@ -143,7 +143,9 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
     approximate = stripped != text
     text = stripped
     negative = False
-    if text.startswith(_NEGATIVE_MARKS) or (text.startswith(("−", "‐", "–", "ー")) and len(text) > 1):
+    if text.startswith(_NEGATIVE_MARKS) or (
+        text.startswith(("−", "‐", "–", "ー")) and len(text) > 1
+    ):
         negative, text = True, text[1:]
 
     # unit suffix

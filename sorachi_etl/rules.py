@@ -97,20 +97,39 @@ def survey_rules() -> dict[str, SheetRule]:
 # --- matching headers typed by people --------------------------------------------
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def fold_header(text: object) -> str:
     """Compare headers ignoring width, spaces, brackets' width and line breaks."""
-    s = unicodedata.normalize("NFKC", str(text or ""))
-    return "".join(s.split()).replace("（", "(").replace("）", ")")
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    folded = _FOLDED.get(text)
+    if folded is None:  # every workbook repeats the same few labels: fold each once
+        s = unicodedata.normalize("NFKC", text)
+        folded = "".join(s.split()).replace("（", "(").replace("）", ")")
+        if len(_FOLDED) < 100_000:
+            _FOLDED[text] = folded
+    return folded
 
 
-def match_headers(row: list[object], rule: SheetRule) -> dict[str, int]:
-    """Map rule keys to column indexes for a header row (by header text or alias)."""
+@cache
+def _wanted(rule: SheetRule) -> dict[str, str]:
+    """Folded header and alias labels of a rule -> the column key."""
     wanted: dict[str, str] = {}
     for col in rule.columns:
         for label in (col.header, *col.aliases):
             wanted.setdefault(fold_header(label), col.key)
+    return wanted
+
+
+def match_headers(row: list[object], rule: SheetRule) -> dict[str, int]:
+    """Map rule keys to column indexes for a header row (by header text or alias)."""
+    wanted = _wanted(rule)
     found: dict[str, int] = {}
     for index, cell in enumerate(row):
+        if cell is None or cell == "":
+            continue
         key = wanted.get(fold_header(cell))
         if key and key not in found:
             found[key] = index

@@ -205,7 +205,7 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
     from sorachi_etl.write import DATETIME_FORMAT, _style_header
 
     ws = _fresh_sheet(wb, SHEET_SUBMISSIONS, _first_places(wb, SHEET_SUBMISSIONS))
-    headers = ["市町名", "状態", "受信日時", "ファイル", "集計中の項目", "未入力の項目", "内容"]
+    headers = ["市町名", "状態", "取込日時", "ファイル", "集計中の項目", "未入力の項目", "内容"]
     put(ws, 1, 1, f"{format_fiscal_year_long(status.year)} 調査票の提出状況").font = Font(
         size=14, bold=True
     )

@@ -15,6 +15,8 @@ from sorachi_etl.names import (
 )
 
 INVALID_RESULTS = {"要修正", "読取不可"}
+OK_RESULTS = {"取込", "変更なし"}
+IGNORED_RESULTS = {"不採用（新しい調査票あり）"}
 
 
 @dataclass
@@ -27,6 +29,7 @@ class ReporterStatus:
     missing: list[str] = field(default_factory=list)  # measure names with no row at all
     note: str = ""
     contact: str = ""
+    unreadable: bool = False
 
 
 @dataclass
@@ -69,43 +72,63 @@ def master_to_status(master: Master, year: int | None = None) -> StatusReport:
     for reporter in master.survey_reporters:
         measures = master.measures_for(reporter.name)
         mine = values.get(reporter.name, {})
-        last_ok = max((v.received_at for v in mine.values() if v.received_at), default=None)
-        log = logs.get(reporter.name, [])
-        last_bad = max(
-            (e for e in log if e.result in INVALID_RESULTS), key=lambda e: e.time, default=None
-        )
         row = ReporterStatus(reporter.name, SUBMISSION_MISSING, contact=reporter.email)
         if mine:
             row.state = SUBMISSION_OK
             newest = max(mine.values(), key=lambda v: v.received_at or dt.datetime.min)
-            row.file, row.received_at = newest.source_file, last_ok
+            row.file = newest.source_file
+            row.received_at = max(
+                (v.received_at for v in mine.values() if v.received_at), default=None
+            )
             row.pending = [
                 m.name for m in measures if m.id in mine and mine[m.id].status == STATUS_PENDING
             ]
             row.missing = [m.name for m in measures if m.id not in mine]
-        if last_bad is not None and (last_ok is None or last_bad.time > last_ok):
-            row.state = SUBMISSION_INVALID
-            row.file, row.received_at, row.note = last_bad.file, last_bad.time, last_bad.note
+        # The log decides: what happened in the reporter's latest run counts. A run that
+        # took one of the reporter's files is fine even if an old faulty copy lay beside it.
+        log = [e for e in logs.get(reporter.name, []) if e.result not in IGNORED_RESULTS]
+        if log:
+            latest = max(e.time for e in log)
+            last_run = [e for e in log if e.time == latest]
+            bad = [e for e in last_run if e.result in INVALID_RESULTS]
+            if bad and not any(e.result in OK_RESULTS for e in last_run):
+                row.state = SUBMISSION_INVALID
+                row.file, row.received_at, row.note = bad[-1].file, bad[-1].time, bad[-1].note
+                row.unreadable = bad[-1].result == "読取不可"
         rows.append(row)
     return StatusReport(year, master.settings.survey_deadline, rows)
 
 
-def reminder_text(status: StatusReport, master: Master) -> str:
+def reminder_text(status: StatusReport, master: Master, today: dt.date | None = None) -> str:
     """A ready-to-send list of whom to chase and for what, in plain Japanese."""
     s = master.settings
     year = format_fiscal_year_long(status.year)
     d = status.deadline
     deadline = f"{d.year}年{d.month}月{d.day}日" if d else "（期限未設定）"
     lines = [f"【{year} 調査票のご提出について（確認のお願い）】", ""]
+    today = today or dt.date.today()
+    overdue = d is not None and today > d
+    if not status.rows:
+        lines.append(
+            "・報告者が登録されていません。マスタのシート「市町」と「調査項目」を確認してください。"
+        )
     for r in status.to_chase:
         if r.state == SUBMISSION_MISSING:
-            what = f"調査票が未提出です。提出期限（{deadline}）までにご提出をお願いします。"
+            if overdue:
+                what = f"調査票が未提出です。提出期限（{deadline}）を過ぎていますので、至急ご提出をお願いします。"
+            else:
+                what = f"調査票が未提出です。提出期限（{deadline}）までにご提出をお願いします。"
+        elif r.state == SUBMISSION_INVALID and r.unreadable:
+            what = (
+                "ご提出のファイルを読み取れませんでした。お送りした調査票（.xlsx）に記入し、"
+                "パスワードを付けずに送り直してください。"
+            )
         elif r.state == SUBMISSION_INVALID:
             what = "ご提出の調査票に修正が必要な箇所があります。確認事項をお送りしますので、修正のうえ再提出をお願いします。"
         else:
             what = "次の項目が「集計中」です。確定しましたらご連絡ください: " + "、".join(r.pending)
         lines.append(f"・{r.reporter}　{what}")
-    if len(lines) == 2:
+    if status.rows and len(lines) == 2:
         lines.append("・すべての報告者から提出済みで、集計中の項目もありません。")
     contact = "　".join(
         x for x in (s.contact_department, s.contact_person, s.contact_phone, s.contact_mail) if x

@@ -259,6 +259,9 @@ def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path |
                 wb.save(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file readable by its owner only; give it the master's own
+        # permissions (or the usual ones for a new file) so colleagues can still open it
+        os.chmod(tmp, _file_mode(path))
         saved = backup(path) if make_backup else None
         os.replace(tmp, path)
         return saved
@@ -275,6 +278,16 @@ def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path |
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
+
+
+def _file_mode(path: Path) -> int:
+    """The permission bits a rewritten master keeps: its own, or 0o666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _os_reason(exc: OSError) -> str:

@@ -92,22 +92,54 @@ GUIDE: list[tuple[str, str, str]] = [
     ("item", "対象年度", "{年度}（{対象期間}）"),
     ("strong", "提出期限", "{提出期限}"),
     ("heading", "", "2. 記入のしかた"),
-    ("item", "入力するセル", "黄色のセルに入力してください。灰色のセルはあらかじめ入力済みのため変更できません。"),
-    ("item", "基本情報", "担当部署・担当者名・電話番号・メールアドレス・記入日を入力してください。"),
-    ("item", "調査実績", "各調査項目の{年度}の実績値を半角数字で入力し（単位は不要）、状態を一覧から選んでください。"
-                        "前年度実績は{前年度}の値です（参考）。"),
-    ("item", "集計中のとき", "実績値は空欄のままにして、状態を「集計中」にしてください。0 は入力しないでください。"
-                          "確定したら、実績値を入力し状態を「確定」にして、あらためて提出してください。"),
+    (
+        "item",
+        "入力するセル",
+        "黄色のセルに入力してください。灰色のセルはあらかじめ入力済みのため変更できません。",
+    ),
+    (
+        "item",
+        "基本情報",
+        "担当部署・担当者名・電話番号・メールアドレス・記入日を入力してください。",
+    ),
+    (
+        "item",
+        "調査実績",
+        "各調査項目の{年度}の実績値を半角数字で入力し（単位は不要）、状態を一覧から選んでください。"
+        "前年度実績は{前年度}の値です（参考）。",
+    ),
+    (
+        "item",
+        "集計中のとき",
+        "実績値は空欄のままにして、状態を「集計中」にしてください。0 は入力しないでください。"
+        "確定したら、実績値を入力し状態を「確定」にして、あらためて提出してください。",
+    ),
     ("item", "該当しないとき", "実績値は空欄のままにして、状態を「該当なし」にしてください。"),
     ("item", "大きく増減したとき", "備考に理由（算出方法の変更など）を記入してください。"),
-    ("item", "取組", "{年度}に実施した主な取組（成果）を1行に1件入力してください。"
-                    "日付は 2024/9/16 の形で入力します。"),
-    ("item", "行が足りないとき", "「校閲」タブの「シート保護の解除」（パスワードはありません）を押してから、"
-                               "表の最終行のすぐ下に入力すると表が広がります。"),
+    (
+        "item",
+        "取組",
+        "{年度}に実施した主な取組（成果）を1行に1件入力してください。"
+        "日付は 2024/9/16 の形で入力します。",
+    ),
+    (
+        "item",
+        "行が足りないとき",
+        "「校閲」タブの「シート保護の解除」（パスワードはありません）を押してから、"
+        "表の最終行のすぐ下に入力すると表が広がります。",
+    ),
     ("heading", "", "3. 提出のしかた"),
-    ("item", "ファイル", "このExcelブック（.xlsx）のまま、ファイル名を変えずにメールで提出してください。"
-                        "PDF・印刷物・.xls形式では受け付けできません。"),
-    ("item", "変えないもの", "シート名・列の見出し・調査項目の行は変更・削除しないでください（読み取れなくなります）。"),
+    (
+        "item",
+        "ファイル",
+        "このExcelブック（.xlsx）のまま、ファイル名を変えずにメールで提出してください。"
+        "PDF・印刷物・.xls形式では受け付けできません。",
+    ),
+    (
+        "item",
+        "変えないもの",
+        "シート名・列の見出し・調査項目の行は変更・削除しないでください（読み取れなくなります）。",
+    ),
     ("heading", "", "4. 問い合わせ先"),
     ("item", "担当", "{担当部署}　{担当者}"),
     ("item", "電話", "{電話番号}"),
@@ -177,8 +209,12 @@ def make_info(wb: Workbook, rule: SheetRule) -> None:
         if col.type == "date":
             value.number_format = DATE_FORMAT
         ws.row_dimensions[r].height = 24
-    note = put(ws, header + len(rule.columns) + 2, 1,
-               "※ 黄色のセルに入力してください。記入のしかたはシート「記入要領」をご覧ください。")
+    note = put(
+        ws,
+        header + len(rule.columns) + 2,
+        1,
+        "※ 黄色のセルに入力してください。記入のしかたはシート「記入要領」をご覧ください。",
+    )
     note.font = font(10, color="404040")
     page_setup(ws, landscape=False, title_rows=None)
 
@@ -186,8 +222,9 @@ def make_info(wb: Workbook, rule: SheetRule) -> None:
 # --- 調査実績・取組 (Excel tables) ----------------------------------------------------
 
 
-def make_table_sheet(wb: Workbook, rule: SheetRule, heading: str, subtitle: str,
-                     row_height: float) -> None:
+def make_table_sheet(
+    wb: Workbook, rule: SheetRule, heading: str, subtitle: str, row_height: float
+) -> None:
     ws = wb.create_sheet(rule.name)
     ncols = len(rule.columns)
     last = get_column_letter(ncols)
@@ -219,8 +256,9 @@ def make_table_sheet(wb: Workbook, rule: SheetRule, heading: str, subtitle: str,
     ws.row_dimensions[model].height = row_height
     table = Table(displayName=rule.table, ref=f"A{header}:{last}{model}")
     # No filter buttons: this is a form, not a list to sort.
-    table.tableColumns = [TableColumn(id=i, name=col.header)
-                          for i, col in enumerate(rule.columns, start=1)]
+    table.tableColumns = [
+        TableColumn(id=i, name=col.header) for i, col in enumerate(rule.columns, start=1)
+    ]
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(table)
     ws.freeze_panes = f"A{header + 1}"
@@ -247,13 +285,17 @@ def main() -> Path:
     make_guide(wb)
     make_info(wb, rules[names.SURVEY_INFO])
     make_table_sheet(
-        wb, rules[names.SURVEY_VALUES], "{年度}　調査実績（{市町名}）",
+        wb,
+        rules[names.SURVEY_VALUES],
+        "{年度}　調査実績（{市町名}）",
         "黄色のセルに{年度}の実績値（半角数字・単位不要）と状態を入力してください。"
         "集計中の項目は実績値を空欄にして状態を「集計中」に、該当しない項目は「該当なし」にしてください。",
         row_height=26,
     )
     make_table_sheet(
-        wb, rules[names.SURVEY_INITIATIVES], "{年度}　主な取組（{市町名}）",
+        wb,
+        rules[names.SURVEY_INITIATIVES],
+        "{年度}　主な取組（{市町名}）",
         "{年度}に実施した主な取組（成果）を1行に1件入力してください。"
         "日付は 2024/9/16 の形で入力します。行が足りない場合はシート「記入要領」をご覧ください。",
         row_height=36,

@@ -16,29 +16,38 @@ def workbook_dump(path: Path) -> str:
     wb = load_workbook(path)
     out: list[str] = []
     sec = wb.security
-    out.append(f"workbook lockStructure={bool(sec and sec.lockStructure)} "
-               f"created={wb.properties.created} modified={wb.properties.modified}")
+    out.append(
+        f"workbook lockStructure={bool(sec and sec.lockStructure)} "
+        f"created={wb.properties.created} modified={wb.properties.modified}"
+    )
     for name, defined in sorted(wb.defined_names.items()):
         out.append(f"name {name}={defined.attr_text}")
     for ws in wb.worksheets:
         p = ws.protection
         out.append(f"== {ws.title} state={ws.sheet_state}")
-        out.append(f"protection sheet={p.sheet} password={bool(p.password)} "
-                   f"formatColumns={p.formatColumns} formatRows={p.formatRows}")
+        out.append(
+            f"protection sheet={p.sheet} password={bool(p.password)} "
+            f"formatColumns={p.formatColumns} formatRows={p.formatRows}"
+        )
         ps = ws.page_setup
-        out.append(f"print paper={ps.paperSize} orientation={ps.orientation} "
-                   f"fitToWidth={ps.fitToWidth} fitToHeight={ps.fitToHeight} "
-                   f"titles={ws.print_title_rows}")
+        out.append(
+            f"print paper={ps.paperSize} orientation={ps.orientation} "
+            f"fitToWidth={ps.fitToWidth} fitToHeight={ps.fitToHeight} "
+            f"titles={ws.print_title_rows}"
+        )
         for merged in sorted(str(m) for m in ws.merged_cells.ranges):
             out.append(f"merge {merged}")
         for table in sorted(ws.tables.values(), key=lambda t: t.displayName):
-            out.append(f"table {table.displayName} {table.ref} "
-                       f"{[c.name for c in table.tableColumns]}")
+            out.append(
+                f"table {table.displayName} {table.ref} {[c.name for c in table.tableColumns]}"
+            )
         for dv in ws.data_validations.dataValidation:
-            out.append(f"validation {dv.sqref} type={dv.type} op={dv.operator} "
-                       f"f1={dv.formula1} f2={dv.formula2} blank={dv.allow_blank} "
-                       f"prompt={dv.promptTitle}|{dv.prompt} error={dv.errorStyle}|"
-                       f"{dv.errorTitle}|{dv.error}")
+            out.append(
+                f"validation {dv.sqref} type={dv.type} op={dv.operator} "
+                f"f1={dv.formula1} f2={dv.formula2} blank={dv.allow_blank} "
+                f"prompt={dv.promptTitle}|{dv.prompt} error={dv.errorStyle}|"
+                f"{dv.errorTitle}|{dv.error}"
+            )
         for row in ws.iter_rows():
             for cell in row:
                 parts = []

@@ -21,8 +21,9 @@ def test_help_has_an_example():
 
 def test_writes_every_reporters_workbook(sample_master_path, tmp_path):
     out = tmp_path / "送付用"
-    result = runner.invoke(app, ["template", "-m", str(sample_master_path), "-y", "R6",
-                                 "-o", str(out)])
+    result = runner.invoke(
+        app, ["template", "-m", str(sample_master_path), "-y", "R6", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "28件" in result.output
     assert str(out) in result.output.replace("\n", "")
@@ -32,26 +33,55 @@ def test_writes_every_reporters_workbook(sample_master_path, tmp_path):
 
 
 def test_same_files_as_the_library(sample_master_path, tmp_path):
-    runner.invoke(app, ["template", "-m", str(sample_master_path), "--year", "令和6年度",
-                        "--out", str(tmp_path / "cli"), "--reporter", "安平町"])
+    runner.invoke(
+        app,
+        [
+            "template",
+            "-m",
+            str(sample_master_path),
+            "--year",
+            "令和6年度",
+            "--out",
+            str(tmp_path / "cli"),
+            "--reporter",
+            "安平町",
+        ],
+    )
     (lib,) = api.make_templates(sample_master_path, 2024, tmp_path / "lib", reporters=["安平町"])
     assert workbook_dump(tmp_path / "cli" / lib.path.name) == workbook_dump(lib.path)
 
 
 def test_default_folder_is_named_for_the_year(sample_master_path, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["template", "-m", str(sample_master_path), "-y", "2024",
-                                 "-r", "岩見沢市", "-r", "空知総合振興局"])
+    result = runner.invoke(
+        app,
+        [
+            "template",
+            "-m",
+            str(sample_master_path),
+            "-y",
+            "2024",
+            "-r",
+            "岩見沢市",
+            "-r",
+            "空知総合振興局",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "R6_調査票").iterdir()) == [
-        "R6_岩見沢市_調査票.xlsx", "R6_空知総合振興局_調査票.xlsx"]
+        "R6_岩見沢市_調査票.xlsx",
+        "R6_空知総合振興局_調査票.xlsx",
+    ]
     assert "前年度実績 1件" in result.output
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["-y", "R6", "-r", "岩見沢"], "「岩見沢市」のことですか"),
-    (["-y", "R"], "--year"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-y", "R6", "-r", "岩見沢"], "「岩見沢市」のことですか"),
+        (["-y", "R"], "--year"),
+    ],
+)
 def test_usage_errors_exit_2(sample_master_path, tmp_path, args, expected):
     out = tmp_path / "out"
     result = runner.invoke(app, ["template", "-m", str(sample_master_path), "-o", str(out), *args])

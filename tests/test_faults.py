@@ -217,3 +217,18 @@ def test_text_that_looks_like_a_formula_is_stored_as_text(sample_master_path, tm
     ws = wb["取組"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert typed in texts and "+1 企画" in texts and "@会場" in texts
+
+
+def test_a_rewritten_master_keeps_its_permissions(sample_master_path, returns):
+    sample_master_path.chmod(0o664)
+    api.merge_paths([returns], sample_master_path)
+    assert sample_master_path.stat().st_mode & 0o777 == 0o664
+
+
+def test_a_new_master_is_readable_by_colleagues(tmp_path):
+    old = os.umask(0o022)
+    try:
+        api.init_master(tmp_path / "new.xlsx")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.xlsx").stat().st_mode & 0o777 == 0o644

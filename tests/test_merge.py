@@ -275,3 +275,42 @@ def test_merged_master_opens_in_libreoffice(sample_master_path, returns, tmp_pat
     libreoffice_convert(sample_master_path, tmp_path / "pdf")
     charts = load_workbook(sample_master_path)["推移グラフ"]._charts
     assert len(charts) == 7
+
+
+def test_a_fixed_resubmission_beside_the_faulty_original_counts_as_received(
+    sample_master_path, tmp_path
+):
+    """The faulty original and its fixed copy lie in the same folder: the fixed one is the answer."""
+    import os
+
+    folder = tmp_path / "回収"
+    folder.mkdir()
+    name = "R6_岩見沢市_調査票.xlsx"
+    blank = master_to_templates(sample_master(), R6, tmp_path / "blank", reporters=["岩見沢市"])[0]
+    fill_survey(blank.path, folder / name, values={"M01": ("12,3OO", "確定")})
+    os.utime(folder / name, (1_700_000_000, 1_700_000_000))
+    api.merge_paths([folder], sample_master_path)
+    assert {r.reporter: r.state for r in master_to_status(load_master(sample_master_path)).rows}[
+        "岩見沢市"
+    ] == "要修正"
+    fixed = folder / "R6_岩見沢市_調査票_要修正.xlsx"
+    fill_survey(blank.path, fixed, values={m: (10, "確定") for m in blank.measures})
+    api.merge_paths([fixed], sample_master_path)
+    api.merge_paths([folder], sample_master_path)  # both files again
+    status = master_to_status(load_master(sample_master_path))
+    row = next(r for r in status.rows if r.reporter == "岩見沢市")
+    assert row.state == "受付済"
+    assert row.file == fixed.name
+
+
+def test_reminder_says_when_the_deadline_has_passed(sample_master_path):
+    import datetime as dt
+
+    from sorachi_etl.status import reminder_text
+
+    master = load_master(sample_master_path)
+    status = master_to_status(master)
+    before = reminder_text(status, master, today=dt.date(2025, 5, 1))
+    after = reminder_text(status, master, today=dt.date(2025, 6, 10))
+    assert "2025年5月30日）までにご提出" in before
+    assert "を過ぎていますので、至急ご提出" in after

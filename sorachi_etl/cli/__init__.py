@@ -46,4 +46,11 @@ def main() -> None:
     from sorachi_etl.cli.common import make_output_safe
 
     make_output_safe()
-    app()
+    try:
+        app()
+    finally:
+        # Nothing is left to collect at exit; freezing spares the interpreter a
+        # last walk over every object the run made (a few tenths of a second).
+        import gc
+
+        gc.freeze()

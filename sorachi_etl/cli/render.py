@@ -207,7 +207,7 @@ def status_table(status) -> Table:
     )
     t.add_column("市町名", no_wrap=True)
     t.add_column("状態", no_wrap=True)
-    t.add_column("受信日時", no_wrap=True)
+    t.add_column("取込日時", no_wrap=True)
     t.add_column("ファイル", overflow="fold")
     t.add_column("集計中の項目", overflow="fold")
     for r in status.rows:
@@ -230,7 +230,11 @@ def kpi_changes(changes) -> Table | Text:
     t.add_column("後", justify="right")
     t.add_column("進捗率", justify="right")
     for c in changes:
-        rate = c.new_rate if c.old_rate == c.new_rate else f"{c.old_rate} → {c.new_rate}"
+        rate = (
+            c.new_rate
+            if not c.old_rate or c.old_rate in c.new_rate
+            else f"{c.old_rate} → {c.new_rate}"
+        )
         t.add_row(c.label, c.old, Text(c.new, style="bold"), rate)
     return t
 
