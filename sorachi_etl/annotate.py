@@ -199,11 +199,11 @@ def _findings_sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from sorachi_etl.write import _style_header, put
+    from sorachi_etl.write import FONT_NAME, _style_header, put
 
     ws = wb.create_sheet(SURVEY_FINDINGS, 0)
     put(ws, 1, 1, "確認事項（赤色のセルを修正して、もう一度送ってください）").font = Font(
-        bold=True, size=13
+        name=FONT_NAME, bold=True, size=13
     )
     put(ws, 2, 1, "オレンジ色のセルは確認のお願いです。内容が正しければ修正は不要です。")
     header_row = _FIRST_ROW - 1

@@ -19,7 +19,7 @@ from sorachi_etl.names import (
     STATUS_CONFIRMED,
     STATUS_PENDING,
 )
-from sorachi_etl.write import _fresh_sheet, put
+from sorachi_etl.write import FONT_NAME, _fresh_sheet, put
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -77,20 +77,20 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     right = Alignment(horizontal="right", vertical="center")
 
-    put(ws, 1, 1, TITLE).font = Font(size=16, bold=True)
+    put(ws, 1, 1, TITLE).font = Font(name=FONT_NAME, size=16, bold=True)
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     subtitle = (
         f"{format_fiscal_year_long(table.report_year)}　{table.title}　"
         f"（実績年：{format_fiscal_year_long(table.actual_year)}）"
     )
-    put(ws, 2, 1, subtitle).font = Font(size=10, color="404040")
+    put(ws, 2, 1, subtitle).font = Font(name=FONT_NAME, size=10, color="404040")
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="right")
 
     for c, text in enumerate(headers, start=1):
         cell = put(ws, HEADER_ROW, c, text)
-        cell.font = Font(bold=True)
+        cell.font = Font(name=FONT_NAME, bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
         cell.alignment = center
         cell.border = box
@@ -113,7 +113,7 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
 
     # analysis
     r = last_row + 2
-    put(ws, r, 1, "分析・対応方向").font = Font(bold=True, size=12)
+    put(ws, r, 1, "分析・対応方向").font = Font(name=FONT_NAME, bold=True, size=12)
     for line in table.analysis:
         r += 1
         put(ws, r, 1, f"・ {line}").alignment = Alignment(wrap_text=True, vertical="top")
@@ -181,7 +181,7 @@ def _write_kpi_row(
         c.alignment = right
         band = rate_band(row.rate)
         c.fill = PatternFill("solid", fgColor=BAND_FILLS[band])
-        c.font = Font(bold=True, color=BAND_FONTS[band])
+        c.font = Font(name=FONT_NAME, bold=True, color=BAND_FONTS[band])
     c.border = box
     ws.row_dimensions[r].height = 30
 
@@ -199,7 +199,7 @@ STATE_FILLS = {"受付済": "E2EFDA", "要修正": "FFC7CE", "未提出": "FFEB9
 
 def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
     """(Re)write 提出状況: one row per reporter with its state, file and pending items."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     from sorachi_etl.write import DATETIME_FORMAT, _style_header
@@ -207,7 +207,7 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
     ws = _fresh_sheet(wb, SHEET_SUBMISSIONS, _first_places(wb, SHEET_SUBMISSIONS))
     headers = ["市町名", "状態", "取込日時", "ファイル", "集計中の項目", "未入力の項目", "内容"]
     put(ws, 1, 1, f"{format_fiscal_year_long(status.year)} 調査票の提出状況").font = Font(
-        size=14, bold=True
+        name=FONT_NAME, size=14, bold=True
     )
     total = len(status.rows)
     summary = (
@@ -224,15 +224,24 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
     # one style object of each kind, not one per row: openpyxl hashes each one it is given
     fills = {state: PatternFill("solid", fgColor=color) for state, color in STATE_FILLS.items()}
     wrap_top = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top", horizontal="left")
+    thin = Side(style="thin", color="BFBFBF")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for r, row in enumerate(status.rows, start=5):
-        put(ws, r, 1, row.reporter)
-        put(ws, r, 2, row.state).fill = fills[row.state]
-        if row.received_at:
-            put(ws, r, 3, row.received_at, DATETIME_FORMAT)
-        put(ws, r, 4, row.file or None)
-        put(ws, r, 5, "、".join(row.pending) or None)
-        put(ws, r, 6, "、".join(row.missing) or None)
-        put(ws, r, 7, row.note or None).alignment = wrap_top
+        values = [
+            row.reporter,
+            row.state,
+            row.received_at,
+            row.file or None,
+            "、".join(row.pending) or None,
+            "、".join(row.missing) or None,
+            row.note or None,
+        ]
+        for c, value in enumerate(values, start=1):
+            cell = put(ws, r, c, value, DATETIME_FORMAT if c == 3 and value else None)
+            cell.border = box
+            cell.alignment = wrap_top if c == 7 else top
+        ws.cell(r, 2).fill = fills[row.state]
         if row.note:  # LibreOffice keeps the default height for wrapped text written by openpyxl
             ws.row_dimensions[r].height = 15 * (1 + len(row.note) // 34)
     for c, width in enumerate([14, 9, 19, 30, 24, 20, 70], start=1):
@@ -262,7 +271,9 @@ def write_charts(wb: Workbook, table: KpiTable) -> Worksheet:
     from openpyxl.utils import get_column_letter
 
     ws = _fresh_sheet(wb, SHEET_CHARTS, _first_places(wb, SHEET_CHARTS))
-    put(ws, 1, 1, "評価指標の推移（実績値と目標値）").font = Font(size=14, bold=True)
+    put(ws, 1, 1, "評価指標の推移（実績値と目標値）").font = Font(
+        name=FONT_NAME, size=14, bold=True
+    )
     put(
         ws,
         2,
@@ -276,7 +287,7 @@ def write_charts(wb: Workbook, table: KpiTable) -> Worksheet:
         kpi = row.kpi
         fmt = unit_format(kpi.decimals or 0, kpi.unit)
         top = 4 + i * (len(years) + 3)
-        put(ws, top, data_col, kpi.name).font = Font(bold=True)
+        put(ws, top, data_col, kpi.name).font = Font(name=FONT_NAME, bold=True)
         put(ws, top + 1, data_col, "年度")
         put(ws, top + 1, data_col + 1, "実績")
         put(ws, top + 1, data_col + 2, "目標")

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_FILL = "DDEBF7"
+# The Japanese Office default; LibreOffice substitutes its own Japanese sans.
+FONT_NAME = "游ゴシック"
 BACKUP_DIR = "backup"
 DATE_FORMAT = "yyyy/m/d"
 DATETIME_FORMAT = "yyyy/m/d h:mm"
@@ -71,7 +73,7 @@ def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="8EA9DB")
-    font, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+    font, fill = Font(name=FONT_NAME, bold=True), PatternFill("solid", fgColor=HEADER_FILL)
     alignment, border = Alignment(vertical="center", wrap_text=True), Border(bottom=thin)
     for c in range(1, ncols + 1):
         cell = ws.cell(row=row, column=c)
@@ -136,7 +138,21 @@ def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksh
     ws.freeze_panes = "A2"
     if items:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(rule.columns))}{len(items) + 1}"
+    _print_wide(ws, title_rows="1:1")
     return ws
+
+
+def _print_wide(ws: Worksheet, title_rows: str | None = None) -> None:
+    """A4 landscape, one page wide, the header row on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Settings) -> Worksheet:
