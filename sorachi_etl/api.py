@@ -127,13 +127,17 @@ def validate_paths_with_master(
     *,
     year: int | None = None,
     password: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Validation:
-    """Check returned workbooks (against the master, when given) without touching anything."""
+    """Check returned workbooks (against the master, when given) without touching anything.
+
+    `progress(done, total)` is called as files are checked.
+    """
     from sorachi_etl.master import load_master
     from sorachi_etl.validate import validate_paths
 
     master = load_master(Path(master_path), check=False) if master_path else None
-    return validate_paths(paths, master=master, year=year, password=password)
+    return validate_paths(paths, master=master, year=year, password=password, progress=progress)
 
 
 @_gc_paused
@@ -145,6 +149,7 @@ def merge_paths(
     year: int | None = None,
     password: str | None = None,
     now: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> MergeOutcome:
     """Validate, merge every valid workbook, regenerate the output sheets and save safely.
 
@@ -164,7 +169,9 @@ def merge_paths(
         at_risk = content_at_risk(master_path)
         if at_risk:
             raise MasterError(refusal_message(master_path, at_risk))
-    validation = validate_paths(paths, master=master, year=year, password=password)
+    validation = validate_paths(
+        paths, master=master, year=year, password=password, progress=progress
+    )
     result = merge_submissions(
         master,
         validation.submissions,

@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,8 +175,11 @@ def validate_paths(
     year: int | None = None,
     password: str | None = None,
     workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Validation:
     """Check every returned workbook under `paths`; see the module docstring for the stages.
+
+    `progress(done, total)` is called after each file, for a progress bar.
 
     `master` (optional) says which reporters, measures, limits and last year's
     values to check against; `year` is the fiscal year the files must be for.
@@ -185,8 +188,12 @@ def validate_paths(
     """
     files = collect_files(paths)
     checker = _Checker(master, year)
-    for path, wb in zip(files, iter_read(files, password, workers), strict=True):
+    if progress:
+        progress(0, len(files))
+    for done, (path, wb) in enumerate(zip(files, iter_read(files, password, workers), strict=True)):
         checker.add(path, wb)
+        if progress:
+            progress(done + 1, len(files))
     return checker.finish()
 
 

@@ -96,3 +96,17 @@ def test_demo_refuses_a_folder_in_use(tmp_path):
     result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert (tmp_path / "x.txt").read_text() == "keep me"
+
+
+def test_progress_is_reported_file_by_file(sample_master_path, tmp_path):
+    from sorachi_etl import api
+
+    seen = []
+    api.merge_paths(
+        [sample_returns(tmp_path)],
+        sample_master_path,
+        dry_run=True,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen[0] == (0, 27) and seen[-1] == (27, 27)
+    assert [d for d, _ in seen] == list(range(28))

@@ -203,3 +203,36 @@ def make_output_safe() -> None:
             utf8 = False
         if not utf8 and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors=_ERRORS)
+
+
+@contextmanager
+def file_progress(label: str, *, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for long work over many files; silent when not a terminal.
+
+    Yields the `progress(done, total)` callback the library calls after each file.
+    """
+    if not enabled or not err_console.is_terminal:
+        yield lambda done, total: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

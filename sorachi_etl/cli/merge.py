@@ -15,6 +15,7 @@ from sorachi_etl.cli.common import (
     YearOption,
     console,
     existing,
+    file_progress,
     parse_year,
     paths_argument,
     print_json,
@@ -54,7 +55,16 @@ def merge(
         for p in paths:
             existing(p)
         existing(master, "マスタ")
-        return merge_paths(paths, master, dry_run=dry_run, year=parse_year(year), password=password)
+        fiscal_year = parse_year(year)
+        with file_progress("調査票を点検しています") as progress:
+            return merge_paths(
+                paths,
+                master,
+                dry_run=dry_run,
+                year=fiscal_year,
+                password=password,
+                progress=progress,
+            )
 
     outcome = run(go, debug)
     report, result = outcome.validation.report, outcome.result

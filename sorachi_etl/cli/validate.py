@@ -17,6 +17,7 @@ from sorachi_etl.cli.common import (
     console,
     err_console,
     existing,
+    file_progress,
     parse_year,
     paths_argument,
     print_json,
@@ -81,7 +82,10 @@ def validate(
         if not collect_files(paths):
             shown = "、".join(str(p) for p in paths)
             raise UsageError(f"「{shown}」に点検するファイルがありません。パスを確認してください。")
-        return validate_paths_with_master(paths, master, year=fiscal_year, password=password)
+        with file_progress("調査票を点検しています") as progress:
+            return validate_paths_with_master(
+                paths, master, year=fiscal_year, password=password, progress=progress
+            )
 
     validation = run(go, debug)
     report = validation.report
