@@ -19,12 +19,48 @@ SUBCOMMAND_METAVAR = "コマンド [引数]..."
 
 
 def install() -> None:
-    """Put the Japanese in place; safe to call more than once."""
-    import typer.core as typer_core
-    import typer.rich_utils as ru
+    """Put the Japanese in place; safe to call more than once.
+
+    typer.rich_utils (with Rich's markdown parser) costs ~40 ms to import and
+    Typer imports it only to print help or an error, so its part is applied
+    when, and only if, it is imported.
+    """
+    import sys
+
+    _install_core()
+    if "typer.rich_utils" in sys.modules:
+        _install_rich(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(f, _RichUtilsHook) for f in sys.meta_path):
+        sys.meta_path.insert(0, _RichUtilsHook())
+
+
+class _RichUtilsHook:
+    """An import hook that applies the Japanese to typer.rich_utils once it is loaded."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "typer.rich_utils":
+            return None
+        import importlib.machinery
+
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        loader = spec.loader
+        original = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            original(module)
+            _install_rich(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _install_rich(ru: Any) -> None:
+    """Panel titles and the rich error/text functions of typer.rich_utils."""
+    if getattr(ru.rich_format_error, "_sorachi", False):
+        return
     from rich.text import Text
-    from typer._click import core as click_core
-    from typer._click import formatting
 
     ru.ARGUMENTS_PANEL_TITLE = "引数"
     ru.OPTIONS_PANEL_TITLE = "オプション"
@@ -36,14 +72,47 @@ def install() -> None:
     ru.DEPRECATED_STRING = "(廃止予定) "
     ru.RICH_HELP = "使い方は [blue]{command_path} {help_option}[/] で確認できます。"
     ru.ABORTED_TEXT = "中断しました。"
+    _patch_rich(ru, Text)
+
+
+def _patch_rich(ru: Any, Text: Any) -> None:
+    def rich_text(original):
+        # Japanese has no spaces to wrap at: fold long help lines instead of cutting them "…".
+        def _make_rich_text(*, text: str, style: str = "", markup_mode: Any):
+            made = original(text=text, style=style, markup_mode=markup_mode)
+            if isinstance(made, Text):
+                made.overflow = "fold"
+            return made
+
+        return _make_rich_text
+
+    def format_error(original):
+        def rich_format_error(self) -> None:
+            japanese = usage_error_message(self)
+            self.format_message = lambda: japanese  # what the original prints
+            original(self)
+
+        return rich_format_error
+
+    _patch(ru, "_make_rich_text", rich_text)
+    _patch(ru, "rich_format_error", format_error)
+
+
+def _patch(owner: Any, name: str, make: Any) -> None:
+    wrapped = make(getattr(owner, name))
+    wrapped._sorachi = True
+    setattr(owner, name, wrapped)
+
+
+def _install_core() -> None:
+    """The parts in typer.core and the vendored click: usage line, --help, type names."""
+    import typer.core as typer_core
+    from typer._click import core as click_core
+    from typer._click import formatting
 
     if getattr(formatting.HelpFormatter.write_usage, "_sorachi", False):
         return
-
-    def patch(owner: Any, name: str, make: Any) -> None:
-        wrapped = make(getattr(owner, name))
-        wrapped._sorachi = True
-        setattr(owner, name, wrapped)
+    patch = _patch
 
     def write_usage(original):
         def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -82,31 +151,11 @@ def install() -> None:
 
         return _usage_display_name
 
-    def rich_text(original):
-        # Japanese has no spaces to wrap at: fold long help lines instead of cutting them "…".
-        def _make_rich_text(*, text: str, style: str = "", markup_mode: Any):
-            made = original(text=text, style=style, markup_mode=markup_mode)
-            if isinstance(made, Text):
-                made.overflow = "fold"
-            return made
-
-        return _make_rich_text
-
-    def format_error(original):
-        def rich_format_error(self) -> None:
-            japanese = usage_error_message(self)
-            self.format_message = lambda: japanese  # what the original prints
-            original(self)
-
-        return rich_format_error
-
     patch(formatting.HelpFormatter, "write_usage", write_usage)
     patch(click_core.Command, "get_help_option", get_help_option)
     patch(typer_core.TyperOption, "display_type_rich", option_type)
     patch(typer_core.TyperArgument, "display_type_rich", argument_type)
     patch(typer_core.TyperArgument, "_usage_display_name", usage_name)
-    patch(ru, "_make_rich_text", rich_text)
-    patch(ru, "rich_format_error", format_error)
 
 
 # --- usage errors ------------------------------------------------------------------------
