@@ -199,7 +199,7 @@ def _findings_sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from sorachi_etl.write import FONT_NAME, _style_header, put
+    from sorachi_etl.write import FONT_NAME, _style_header, print_a4, put
 
     ws = wb.create_sheet(SURVEY_FINDINGS, 0)
     put(ws, 1, 1, "確認事項（赤色のセルを修正して、もう一度送ってください）").font = Font(
@@ -233,11 +233,7 @@ def _findings_sheet(
     ws.freeze_panes = ws.cell(_FIRST_ROW, 1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.print_area = f"A1:{get_column_letter(len(_HEADERS))}{max(ws.max_row, _FIRST_ROW)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_a4(ws)
     # Exactly one selected tab: two would open in Excel as a group, where typing
     # into one sheet writes into the other too.
     for sheet in wb.worksheets:

@@ -19,7 +19,7 @@ from sorachi_etl.names import (
     STATUS_CONFIRMED,
     STATUS_PENDING,
 )
-from sorachi_etl.write import FONT_NAME, _fresh_sheet, put
+from sorachi_etl.write import FONT_NAME, _fresh_sheet, print_a4, put
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -58,7 +58,6 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     """(Re)write 評価指標一覧: the table of the published report, then the analysis lines."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     ws = _fresh_sheet(wb, SHEET_KPI_LIST, _first_places(wb, SHEET_KPI_LIST))
     years = table.years
@@ -125,12 +124,7 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
 
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_a4(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"A1:{last}{r}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
@@ -248,12 +242,7 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "B5"
     ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{4 + len(status.rows)}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "4:4"
+    print_a4(ws, title_rows="4:4")
     return ws
 
 
@@ -331,9 +320,5 @@ def write_charts(wb: Workbook, table: KpiTable) -> Worksheet:
         ws.column_dimensions[get_column_letter(c)].width = 9.5
     ws.column_dimensions[get_column_letter(data_col)].width = 30
     ws.print_area = f"A1:P{last_row}"
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_a4(ws, landscape=False)
     return ws

@@ -138,15 +138,15 @@ def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksh
     ws.freeze_panes = "A2"
     if items:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(rule.columns))}{len(items) + 1}"
-    _print_wide(ws, title_rows="1:1")
+    print_a4(ws, title_rows="1:1")
     return ws
 
 
-def _print_wide(ws: Worksheet, title_rows: str | None = None) -> None:
-    """A4 landscape, one page wide, the header row on every page."""
+def print_a4(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
+    """A4, one page wide (as many pages down as needed), title rows on every page."""
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    ws.page_setup.orientation = "landscape"
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
