@@ -269,6 +269,8 @@ def analysis_lines(table: KpiTable) -> list[str]:
     """The 分析・対応方向 lines, drafted from the data in the report's style."""
     lines = []
     n = len(table.rows)
+    if n == 0:
+        return ["評価指標が登録されていません。マスタのシート「評価指標」に入力してください。"]
     over = sum(1 for r in table.rows if r.rate is not None and r.rate > RATE_FAIR)
     if over:
         lines.append(f"{n}つの評価指標のうち、{over}つの評価指標が進捗率90%を超えている。")

@@ -110,8 +110,17 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
         if end > start:
             ws.merge_cells(start_row=start, start_column=1, end_row=end, end_column=1)
 
+    # what the colours of 進捗率 mean
+    legend = put(
+        ws,
+        last_row + 1,
+        1,
+        "進捗率の色: 緑＝100%以上　黄＝90%以上　赤＝90%未満　（—は実績が集計中または未入力）",
+    )
+    legend.font = Font(name=FONT_NAME, size=9, color="404040")
+
     # analysis
-    r = last_row + 2
+    r = last_row + 3
     put(ws, r, 1, "分析・対応方向").font = Font(name=FONT_NAME, bold=True, size=12)
     for line in table.analysis:
         r += 1
@@ -119,7 +128,7 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
         ws.row_dimensions[r].height = 30 if len(line) > 70 else 18
 
-    widths = [26, 36, 15, *([11] * len(years)), 15, 9]
+    widths = [26, 36, 15, *([12.5] * len(years)), 15, 9]
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
