@@ -109,8 +109,7 @@ class Survey:
 
     def not_survey_reason(self) -> str:
         """Why `is_survey` is False, in Japanese, for the not_survey message."""
-        wanted = "・".join((SURVEY_INFO, SURVEY_VALUES, SURVEY_META))
-        return f"シート「{wanted}」がありません"
+        return f"シート「{SURVEY_INFO}」「{SURVEY_VALUES}」と管理用の非表示シートがありません"
 
     def structure_findings(self, file: str = "") -> list[Finding]:
         """Missing sheets, and missing columns or labels the validator reads, as findings."""
@@ -121,6 +120,9 @@ class Survey:
             if m.column is None and not m.hint and self.other_sheets:
                 shown = "」「".join(self.other_sheets[:5])
                 hint = f"（このブックにあるほかのシート:「{shown}」。名前を変えていないか確認してください。）"
+            if m.column is None and m.sheet == SURVEY_META:
+                out.append(finding("missing_meta", file=file))
+                continue
             if m.column is None:
                 out.append(finding("missing_sheet", file=file, sheet=m.sheet, hint=hint))
                 continue

@@ -248,3 +248,17 @@ def test_a_form_of_an_earlier_year_is_taken_with_a_warning(tmp_path, sample_mast
     assert "R5" in warning.message and "R6" in warning.message
     assert report.status == "ok"
     assert validation.submissions[0].year == 2023
+
+
+def test_sheets_copied_into_a_new_workbook_lose_the_hidden_sheet(
+    blanks, tmp_path, sample_master_path
+):
+    """A clerk copies the sheets into a new workbook: the hidden sheet is gone, told in plain words."""
+    path = _filled(blanks, tmp_path)
+    wb = load_workbook(path)
+    del wb["_meta"]
+    wb.save(path)
+    report = api.validate_paths_with_master([path], sample_master_path).report.files[0]
+    found = [f for f in report.findings if f.code == "missing_meta"]
+    assert found and found[0].severity == "error"
+    assert all("_meta" not in f.message for f in report.findings)
