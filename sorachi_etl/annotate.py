@@ -73,12 +73,16 @@ def annotate_workbook(source: Path, report: FileReport, out_dir: Path) -> Path:
     from sorachi_etl.read import harden_openpyxl
 
     source = Path(source)
+    # openpyxl inflates every part, even those checking never needed: check them all first.
+    package = Package(source.read_bytes())
+    package.check_directory()
+    package.check_members()
     harden_openpyxl()
     with warnings.catch_warnings():
         # openpyxl warns that it drops x14 data validations; they are put back below
         warnings.simplefilter("ignore", UserWarning)
         wb = load_workbook(source, rich_text=True)
-    sheets = [s.name for s in Package(source.read_bytes()).workbook_parts().sheets]
+    sheets = [s.name for s in package.workbook_parts().sheets]
     if set(sheets) - set(wb.sheetnames):
         raise SorachiError(
             f"「{source.name}」は、注記を付けたコピーを作れない形式で保存されています。"

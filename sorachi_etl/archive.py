@@ -106,6 +106,7 @@ class Package:
             ) from exc
         self.by_name = {_norm(i.filename).lower(): i for i in self.infos if not i.is_dir()}
         self._parts: dict[str, bytes] = {}
+        self._parsed: dict[str, list[_Element] | None] = {}
         # Keys of the members holding <sheetData>, known after check_members.
         self.sheet_data_parts: set[str] = set()
 
@@ -182,8 +183,14 @@ class Package:
             if first is not info and (first.CRC, first.file_size) != (info.CRC, info.file_size):
                 raise unsafe(f"同じ名前の部品「{shown(name)}」が2つあり、中身が違います")
 
-    def check_members(self) -> None:
-        """Inflate every member with hard caps; refuse bombs, forged sizes and DTDs."""
+    def check_members(self, keys: set[str] | None = None) -> None:
+        """Inflate members with hard caps; refuse bombs, forged sizes and DTDs.
+
+        `keys` (lookup keys, see `key`) names the members something will read;
+        None means every member. A member left out is never inflated, by this
+        package or by calamine, so a bomb or a DTD in it can do no harm; it is
+        still held to the caps by the sizes the directory declares.
+        """
         limits = self.limits
         declared = sum(i.file_size for i in self.infos)
         if declared > limits.max_total_bytes:
@@ -194,15 +201,18 @@ class Package:
         for info in self.infos:
             if info.is_dir():
                 continue
+            key = self.key(info.filename)
+            if keys is not None and key not in keys:
+                if info.file_size > limits.max_member_bytes:
+                    raise too_large(
+                        f"部品「{shown(info.filename)}」が展開後 {megabytes(info.file_size)}"
+                    )
+                self._check_ratio(info, info.file_size)
+                continue
             remaining = limits.max_total_bytes - used
             body = self.read_info(info, cap=min(limits.max_member_bytes, remaining))
             used += len(body)
-            if len(body) > limits.ratio_floor_bytes and len(body) > limits.max_ratio * max(
-                info.compress_size, 1
-            ):
-                raise unsafe(
-                    f"部品「{shown(info.filename)}」の圧縮率が異常に高く、ZIP爆弾の疑いがあります"
-                )
+            self._check_ratio(info, len(body))
             # The scans here and in sheetxml read ASCII-compatible bytes; Excel always
             # writes UTF-8, and a UTF-16 part would slip past them.
             if body[:2] in _UTF16_STARTS:
@@ -210,11 +220,17 @@ class Package:
             # "!" first: a one-byte search is a memchr, far faster than any pattern.
             if b"!" in body and _DOCTYPE.search(body):
                 raise unsafe(f"部品「{shown(info.filename)}」に実体宣言（DTD）が含まれています")
-            key = self.key(info.filename)
             if b"sheetData" in body:
                 self.sheet_data_parts.add(key)
             if not key.endswith(_KEEP) and key not in self.sheet_data_parts:
                 self._parts.pop(key, None)
+
+    def _check_ratio(self, info: zipfile.ZipInfo, size: int) -> None:
+        limits = self.limits
+        if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(info.compress_size, 1):
+            raise unsafe(
+                f"部品「{shown(info.filename)}」の圧縮率が異常に高く、ZIP爆弾の疑いがあります"
+            )
 
     def read_info(self, info: zipfile.ZipInfo, cap: int | None = None) -> bytes:
         """The member's bytes, inflated here with at most `cap` bytes of output."""
@@ -239,38 +255,99 @@ class Package:
         main = next((t for t, typ, _ in root_rels if typ.endswith("/officedocument")), None)
         if main is None or self.info(main) is None:
             main = "xl/workbook.xml"
-        xml = self.read(main)
-        if xml is None:
+        elements = self._parse(main, "ブックの構成情報（workbook.xml）")
+        if elements is None:
             raise corrupt("ブックの本体（workbook.xml）が見つかりません")
-        elements = _elements(xml, "ブックの構成情報（workbook.xml）")
         base = posixpath.dirname(main)
         rels_name = posixpath.join(base, "_rels", posixpath.basename(main) + ".rels")
         rels = self._rels(rels_name, base)
         by_id = {rid: target for target, _typ, rid in rels}
-        parts = WorkbookParts(main=main, strict=bool(elements) and elements[0][0] in _STRICT_ROOTS)
+        root = elements[0][0] if elements else ""
+        strict = _namespace(root) == _STRICT_MAIN and _local(root) == "workbook"
+        parts = WorkbookParts(main=main, strict=strict)
         parts.shared_strings = next(
             (t for t, typ, _ in rels if typ.endswith("/sharedstrings")), None
         )
         for tag, attrs in elements:
-            namespace, _, name = tag.rpartition("}")
-            if namespace not in _MAIN_NAMESPACES:
+            if _namespace(tag) not in _MAIN_NAMESPACES:
                 continue  # e.g. x15:workbookPr in an extension, which says nothing of dates
+            name = _local(tag)
             if name == "workbookPr":
                 parts.date1904 = attrs.get("date1904", "").strip().lower() in ("1", "true")
             elif name == "sheet":
-                rid = next((v for k, v in attrs.items() if k.endswith("}id")), None)
+                rid = next((v for k, v in attrs.items() if "}" in k and _local(k) == "id"), None)
                 state = attrs.get("state", "visible").lower()
                 parts.sheets.append(SheetPart(attrs.get("name", ""), state, by_id.get(rid)))
         return parts
 
+    def calamine_parts(self, parts: WorkbookParts, names: list[str]) -> set[str] | None:
+        """The members python-calamine reads for the named sheets, when it finds them where we do.
+
+        calamine's xlsx reader (src/xlsx/mod.rs) always reads xl/workbook.xml
+        and xl/_rels/workbook.xml.rels, matches element and attribute names
+        literally (`sheet` in any namespace, `r:id`), makes a target into a
+        path by prefixing "xl/", and looks members up ignoring ASCII case. When
+        every named sheet leads it to the very member `parts` says, the lookup
+        keys of everything it reads are returned: the package parts, the shared
+        strings and styles, the named sheets, every relationship part, tables
+        and media. Otherwise None: the caller must then check every member.
+        """
+        if self.key(parts.main) != "xl/workbook.xml":
+            return None
+        workbook = self._parse("xl/workbook.xml", "ブックの構成情報（workbook.xml）") or []
+        rels = self._parse(
+            "xl/_rels/workbook.xml.rels", "部品の関係情報（xl/_rels/workbook.xml.rels）"
+        )
+        targets: dict[str, str] = {}
+        for tag, attrs in rels or ():
+            if _local(tag) == "Relationship":
+                written = {_written(k): v for k, v in attrs.items()}
+                targets[written.get("Id", "")] = written.get("Target", "")
+        found: dict[str, str | None] = {}
+        for tag, attrs in workbook:
+            if _local(tag) != "sheet":
+                continue
+            path = None
+            written = {_written(k): v for k, v in attrs.items()}
+            for key, value in written.items():
+                if key in ("r:id", "relationships:id"):
+                    path = targets.get(value)
+            if path is not None:
+                if path.startswith("/xl/"):
+                    path = path[1:]
+                elif not path.startswith("xl/"):
+                    path = "xl/" + path
+            found.setdefault(written.get("name", ""), path)
+        ours = {s.name: s.part for s in parts.sheets}
+        keys = {"[content_types].xml", "_rels/.rels", "xl/workbook.xml"}
+        keys |= {"xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml", "xl/styles.xml"}
+        for name in names:
+            path, part = found.get(name), ours.get(name)
+            info = self.info(part) if part else None
+            if path is None or info is None or not path.isascii():
+                return None
+            if path.lower() != info.filename.lower():  # also no backslash in the member name
+                return None
+            keys.add(self.key(part))
+        if parts.shared_strings:
+            keys.add(self.key(parts.shared_strings))
+        keys |= {k for k in self.by_name if k.endswith(".rels") or k.startswith(_ALSO_READ)}
+        return keys
+
+    def _parse(self, name: str, what: str) -> list[_Element] | None:
+        """The elements of a small XML member (parsed once), None when there is no such member."""
+        key = self.key(name)
+        if key not in self._parsed:
+            xml = self.read(name)
+            self._parsed[key] = None if xml is None else _elements(xml, what)
+        return self._parsed[key]
+
     def _rels(self, name: str, base: str) -> list[tuple[str, str, str | None]]:
         """(target part, lower-case type, id) of each internal relationship in `name`."""
-        xml = self.read(name)
-        if xml is None:
-            return []
+        elements = self._parse(name, f"部品の関係情報（{shown(name)}）")
         out = []
-        for tag, attrs in _elements(xml, f"部品の関係情報（{shown(name)}）"):
-            if not tag.endswith("}Relationship") or attrs.get("TargetMode") == "External":
+        for tag, attrs in elements or ():
+            if _local(tag) != "Relationship" or attrs.get("TargetMode") == "External":
                 continue
             target = self._resolve(base, attrs.get("Target", ""))
             if target is not None:
@@ -310,20 +387,44 @@ def _norm(name: str) -> str:
 
 _STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", _STRICT_MAIN, "")
-_STRICT_ROOTS = (_STRICT_MAIN + "}workbook",)
+# Members calamine may read besides the workbook's own parts: table definitions, pictures.
+_ALSO_READ = ("xl/tables/", "xl/media/")
 
 
-def _elements(xml: bytes, what: str) -> list[tuple[str, dict[str, str]]]:
-    """("namespace}name", attributes) of each element of a small part, in document order.
+# An element as expat gives it with namespace prefixes kept: its name ("uri}local}prefix",
+# "uri}local" or "local") and its attributes, keyed the same way.
+_Element = tuple[str, dict[str, str]]
 
-    expat, with any DTD or entity declaration refused (check_members has already
-    refused every part holding one; this is the second lock), and without
-    building a tree: the rels and workbook.xml of every file are parsed here.
+
+def _local(name: str) -> str:
+    """The local part of an element or attribute name as `_elements` gives it."""
+    return name.split("}", 2)[1] if "}" in name else name
+
+
+def _namespace(name: str) -> str:
+    return name.partition("}")[0] if "}" in name else ""
+
+
+def _written(name: str) -> str:
+    """The name as written in the file ("r:id"), which is how calamine matches attributes."""
+    if "}" not in name:
+        return name
+    parts = name.split("}", 2)
+    return f"{parts[2]}:{parts[1]}" if len(parts) == 3 else parts[1]
+
+
+def _elements(xml: bytes, what: str) -> list[_Element]:
+    """Each element of a small part, in document order.
+
+    expat, with any DTD or entity declaration refused, and without building a
+    tree: the rels and workbook.xml of every file are parsed here. Names keep
+    their prefixes (namespace_prefixes), for `Package.calamine_parts`.
     """
     from xml.parsers import expat
 
-    found: list[tuple[str, dict[str, str]]] = []
+    found: list[_Element] = []
     parser = expat.ParserCreate(namespace_separator="}")
+    parser.namespace_prefixes = True
     parser.StartElementHandler = lambda name, attrs: found.append((name, attrs))
 
     def refuse(*_: object) -> None:
@@ -336,8 +437,7 @@ def _elements(xml: bytes, what: str) -> list[tuple[str, dict[str, str]]]:
         parser.Parse(xml, True)
     except (expat.ExpatError, LookupError, ValueError) as exc:  # LookupError: unknown encoding
         raise corrupt(f"{what}が壊れています") from exc
-    # Unprefixed names come without a namespace; give every name a "}" to match on.
-    return [(n if "}" in n else "}" + n, a) for n, a in found]
+    return found
 
 
 def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:
@@ -348,19 +448,22 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:
     as soon as the extra byte appears. (zipfile would stop at the declared size
     and report a CRC error, which cannot tell a bomb from a damaged member.)
     """
-    name = shown(info.filename)
+
+    def part(what: str) -> str:  # the message, made only when one is needed
+        return f"部品「{shown(info.filename)}」{what}"
+
     if info.file_size > cap:
-        raise too_large(f"部品「{name}」が展開後 {megabytes(info.file_size)}")
+        raise too_large(part(f"が展開後 {megabytes(info.file_size)}"))
     offset = info.header_offset
     if data[offset : offset + 4] != b"PK\x03\x04" or len(data) < offset + 30:
-        raise corrupt(f"部品「{name}」の位置が壊れています")
+        raise corrupt(part("の位置が壊れています"))
     if info.flag_bits & 0x1:
-        raise corrupt(f"部品「{name}」がZIPのパスワードで暗号化されています")
+        raise corrupt(part("がZIPのパスワードで暗号化されています"))
     name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
     start = offset + 30 + name_len + extra_len
     raw = memoryview(data)[start : start + info.compress_size]
     if len(raw) < info.compress_size:
-        raise corrupt(f"部品「{name}」のデータが途中で切れています")
+        raise corrupt(part("のデータが途中で切れています"))
     if info.compress_type == zipfile.ZIP_STORED:
         body = bytes(raw)
     elif info.compress_type == zipfile.ZIP_DEFLATED:
@@ -368,13 +471,13 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:
         try:
             body = inflater.decompress(raw, info.file_size + 1)
         except zlib.error as exc:
-            raise corrupt(f"部品「{name}」の圧縮データが壊れています") from exc
+            raise corrupt(part("の圧縮データが壊れています")) from exc
         if len(body) <= info.file_size and not inflater.eof:
-            raise corrupt(f"部品「{name}」の圧縮データが途中で切れています")
+            raise corrupt(part("の圧縮データが途中で切れています"))
     else:
-        raise corrupt(f"部品「{name}」が対応していない方式で圧縮されています")
+        raise corrupt(part("が対応していない方式で圧縮されています"))
     if len(body) > info.file_size:
-        raise unsafe(f"部品「{name}」が目次に書かれた大きさより大きく展開されます")
+        raise unsafe(part("が目次に書かれた大きさより大きく展開されます"))
     if len(body) != info.file_size or zlib.crc32(body) != info.CRC:
-        raise corrupt(f"部品「{name}」のデータが壊れています")
+        raise corrupt(part("のデータが壊れています"))
     return body

@@ -160,7 +160,6 @@ def _read(
     if kind != "xlsx":
         raise _refusal(kind)
     package.check_directory()
-    package.check_members()
     parts = package.workbook_parts()
     book.date1904, book.strict_ooxml = parts.date1904, parts.strict
     book.sheet_names = [s.name for s in parts.sheets]
@@ -171,8 +170,17 @@ def _read(
     if isinstance(wanted, str):
         wanted = [wanted]
     wanted_set = None if wanted is None else set(wanted)
-    chosen = [s for s in parts.sheets if wanted_set is None or s.name in wanted_set]
-    facts = _scan(package, parts, chosen, limits)
+    read_by_calamine = None
+    if wanted_set is not None and wanted_set <= set(book.sheet_names):
+        chosen = [s for s in parts.sheets if s.name in wanted_set]
+        # Only what calamine will read needs inflating, when it finds the sheets where we do.
+        read_by_calamine = package.calamine_parts(parts, [s.name for s in chosen])
+    else:
+        # A workbook without every sheet asked for is no ordinary return: all of it is
+        # read and checked, so that a dangerous file is called so, not merely a wrong one.
+        chosen = list(parts.sheets)
+    package.check_members(read_by_calamine)
+    facts = _scan(package, parts, chosen, limits, every_sheet=read_by_calamine is None)
     values = _calamine_values(data, [s.name for s in chosen])
     # A cell's text is never longer than the XML it is written in: only big parts need the check.
     sources = [parts.shared_strings, *(s.part for s in chosen)]
@@ -181,26 +189,33 @@ def _read(
         data_sheet = _sheet(sheet.name, sheet.state, values[sheet.name], facts[sheet.name])
         if long_text:
             _check_text(data_sheet, limits)
-        book.sheets[sheet.name] = data_sheet
+        if wanted_set is None or sheet.name in wanted_set:
+            book.sheets[sheet.name] = data_sheet
     return book
 
 
 def _scan(
-    package: Package, parts: WorkbookParts, chosen: list[SheetPart], limits: Limits
+    package: Package,
+    parts: WorkbookParts,
+    chosen: list[SheetPart],
+    limits: Limits,
+    every_sheet: bool,
 ) -> dict[str, SheetFacts]:
-    """Scan the chosen sheets, and check every other part calamine might read."""
+    """Scan the chosen sheets (and, with `every_sheet`, every other part with cells)."""
     facts = {}
     for sheet in chosen:
         xml = package.read(sheet.part) if sheet.part else None
         if xml is None:
             raise corrupt(f"シート「{shown(sheet.name)}」の中身が見つかりません")
         facts[sheet.name] = scan_sheet(xml, sheet.name, limits)
-    # Every other part with cells gets the extent check too, so that no sheet
-    # reaches calamine unchecked even where its idea of the part names differs.
-    scanned = {package.key(s.part) for s in chosen if s.part}
-    names = {package.key(s.part): s.name for s in parts.sheets if s.part}
-    for key in package.sheet_data_parts - scanned:
-        scan_sheet(package.read(key) or b"", names.get(key, key), limits)
+    if every_sheet:
+        # Where calamine's idea of the part names may differ from ours, every other
+        # part with cells gets the extent check too, so that no sheet reaches calamine
+        # unchecked.
+        scanned = {package.key(s.part) for s in chosen if s.part}
+        names = {package.key(s.part): s.name for s in parts.sheets if s.part}
+        for key in package.sheet_data_parts - scanned:
+            scan_sheet(package.read(key) or b"", names.get(key, key), limits)
     for name in {parts.shared_strings, "xl/sharedStrings.xml"}:
         if name:
             check_shared_strings(package.read(name), limits)

@@ -145,7 +145,7 @@ def workbook_to_survey(wb: WorkbookData) -> Survey:
     """Locate the parts of a survey workbook; keep every value raw."""
     rules = survey_rules()
     survey = Survey(date1904=bool(getattr(wb, "date1904", False)))
-    present = list(wb.sheets)
+    present = list(getattr(wb, "sheet_names", None) or wb.sheets)  # read or not
     survey.other_sheets = [
         n
         for n in present

@@ -104,13 +104,17 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
+# The sheets checking reads; 記入要領 (instructions only) is never looked at.
+READ_SHEETS = (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META)
+
+
 def _read(args: tuple[Path, str | None]) -> Any:
     """Read one file; returns WorkbookData or the UnreadableWorkbook raised (for worker processes)."""
     from sorachi_etl.read import read_workbook
 
     path, password = args
     try:
-        return read_workbook(path, password=password)
+        return read_workbook(path, password=password, sheets=READ_SHEETS)
     except UnreadableWorkbook as exc:
         return exc
 

@@ -133,4 +133,6 @@ def test_explicit_year(master):
 def test_an_empty_master_says_there_are_no_kpis():
     table = master_to_kpi_table(sample_master(empty=True))
     assert table.rows == []
-    assert table.analysis == ["評価指標が登録されていません。マスタのシート「評価指標」に入力してください。"]
+    assert table.analysis == [
+        "評価指標が登録されていません。マスタのシート「評価指標」に入力してください。"
+    ]

@@ -253,3 +253,27 @@ def test_no_copy_of_a_workbook_openpyxl_reads_without_its_sheets(tmp_path):
     with pytest.raises(SorachiError):
         annotate_workbook(strict, report, tmp_path / "out")
     assert not (tmp_path / "out" / annotated_name(strict)).exists()
+
+
+def test_no_copy_of_a_workbook_with_a_dangerous_part_checking_never_read(
+    tmp_path, survey_templates
+):
+    # Checking reads only the survey's sheets and what calamine needs; openpyxl reads every
+    # part, so a DTD in docProps/core.xml is refused before openpyxl opens the file.
+    path = faulty(tmp_path, survey_templates)
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts["docProps/core.xml"] = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + parts["docProps/core.xml"][38:]
+    )
+    hostile = tmp_path / "hostile" / path.name
+    hostile.parent.mkdir()
+    with zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    [report] = validate_paths([hostile], master=MASTER).report.files
+    assert report.status == "invalid"  # checked, and its faults listed, like any return
+    with pytest.raises(SorachiError) as info:
+        annotate_workbook(hostile, report, tmp_path / "out")
+    assert info.value.code == "unsafe_archive"
+    assert not (tmp_path / "out" / annotated_name(hostile)).exists()

@@ -317,6 +317,59 @@ def test_sheet_relationship_targets(raw, target: str, expected: str) -> None:
     assert outcome(raw(mh.zip_bytes(parts))) == expected
 
 
+# --- reading some sheets ------------------------------------------------------------------
+
+FAR_CELL = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+ONE = '<row r="1"><c r="A1"><v>1</v></c></row>'
+
+
+def test_reading_some_sheets_keeps_the_names_of_all(raw) -> None:
+    parts = mh.xlsx_parts({"記入要領": mh.sheet_xml(ONE), "調査実績": mh.sheet_xml(ONE)})
+    data = read_workbook(raw(mh.zip_bytes(parts)), sheets=["調査実績"])
+    assert list(data.sheets) == ["調査実績"]
+    assert data.sheet_names == ["記入要領", "調査実績"]
+
+
+def test_an_unread_sheet_is_not_looked_at(raw) -> None:
+    # The other sheet would be refused were it read: here nothing reads it.
+    parts = mh.xlsx_parts({"記入要領": mh.sheet_xml(FAR_CELL), "調査実績": mh.sheet_xml(ONE)})
+    path = raw(mh.zip_bytes(parts))
+    assert outcome(path, sheets=["調査実績"]) == "ok"
+    assert outcome(path) == "sheet_too_big"
+
+
+def test_a_workbook_without_the_sheets_asked_for_is_checked_whole(raw) -> None:
+    parts = mh.xlsx_parts({"Sheet1": mh.sheet_xml(FAR_CELL)})
+    assert outcome(raw(mh.zip_bytes(parts)), sheets=["調査実績"]) == "sheet_too_big"
+
+
+def test_a_second_workbook_part_cannot_hide_what_calamine_reads(raw) -> None:
+    # _rels/.rels leads us to a harmless book.xml; calamine always reads xl/workbook.xml,
+    # whose 調査実績 is the sheet with a cell at XFD1048576.
+    parts = mh.xlsx_parts({"調査実績": mh.sheet_xml(FAR_CELL), "控え": mh.sheet_xml(ONE)})
+    parts["xl/book.xml"] = parts["xl/workbook.xml"]
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    swapped = (
+        rels.replace("sheet1.xml", "@")
+        .replace("sheet2.xml", "sheet1.xml")
+        .replace("@", "sheet2.xml")
+    )
+    parts["xl/_rels/book.xml.rels"] = swapped
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace("xl/workbook.xml", "xl/book.xml")
+    assert outcome(raw(mh.zip_bytes(parts)), sheets=["調査実績"]) == "sheet_too_big"
+
+
+def test_a_sheet_entry_in_another_namespace_cannot_hide_what_calamine_reads(raw) -> None:
+    # calamine takes the first <sheet> of that name in any namespace; we take the real one.
+    parts = mh.xlsx_parts({"調査実績": mh.sheet_xml(ONE), "控え": mh.sheet_xml(FAR_CELL)})
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        "<sheets>",
+        '<sheets><o:sheet xmlns:o="urn:other" name="調査実績" sheetId="9" r:id="rId2"/>',
+    )
+    path = raw(mh.zip_bytes(parts))
+    assert outcome(path, sheets=["調査実績"]) == "sheet_too_big"
+
+
 SNIPPETS = [
     '<row r="1">',
     "<row>",
