@@ -134,10 +134,11 @@ def validate_paths_with_master(
     `progress(done, total)` is called as files are checked.
     """
     from sorachi_etl.master import load_master
-    from sorachi_etl.validate import validate_paths
+    from sorachi_etl.validate import Reading, collect_files, validate_reading
 
-    master = load_master(Path(master_path), check=False) if master_path else None
-    return validate_paths(paths, master=master, year=year, password=password, progress=progress)
+    with Reading(collect_files(paths), password) as reading:  # read while the master loads
+        master = load_master(Path(master_path), check=False) if master_path else None
+        return validate_reading(reading, master=master, year=year, progress=progress)
 
 
 @_gc_paused
@@ -159,19 +160,18 @@ def merge_paths(
     from sorachi_etl.master import load_master
     from sorachi_etl.merge import merge_submissions
     from sorachi_etl.preserve import content_at_risk, refusal_message
-    from sorachi_etl.validate import validate_paths
+    from sorachi_etl.validate import Reading, collect_files, validate_reading
     from sorachi_etl.write import append_log, ensure_not_locked, open_workbook, save_atomic
 
     master_path = Path(master_path)
-    master = load_master(master_path)
-    if not dry_run:
-        ensure_not_locked(master_path)
-        at_risk = content_at_risk(master_path)
-        if at_risk:
-            raise MasterError(refusal_message(master_path, at_risk))
-    validation = validate_paths(
-        paths, master=master, year=year, password=password, progress=progress
-    )
+    with Reading(collect_files(paths), password) as reading:  # read while the master loads
+        master = load_master(master_path)
+        if not dry_run:
+            ensure_not_locked(master_path)
+            at_risk = content_at_risk(master_path)
+            if at_risk:
+                raise MasterError(refusal_message(master_path, at_risk))
+        validation = validate_reading(reading, master=master, year=year, progress=progress)
     result = merge_submissions(
         master,
         validation.submissions,

@@ -113,14 +113,22 @@ def fold_header(text: object) -> str:
     return folded
 
 
-@cache
+_WANTED: dict[int, tuple[SheetRule, dict[str, str]]] = {}
+
+
 def _wanted(rule: SheetRule) -> dict[str, str]:
-    """Folded header and alias labels of a rule -> the column key."""
-    wanted: dict[str, str] = {}
-    for col in rule.columns:
-        for label in (col.header, *col.aliases):
-            wanted.setdefault(fold_header(label), col.key)
-    return wanted
+    """Folded header and alias labels of a rule -> the column key.
+
+    Cached by identity: hashing a frozen rule hashes all its columns, on every call.
+    """
+    entry = _WANTED.get(id(rule))
+    if entry is None or entry[0] is not rule:
+        wanted: dict[str, str] = {}
+        for col in rule.columns:
+            for label in (col.header, *col.aliases):
+                wanted.setdefault(fold_header(label), col.key)
+        entry = _WANTED[id(rule)] = (rule, wanted)
+    return entry[1]
 
 
 def match_headers(row: list[object], rule: SheetRule) -> dict[str, int]:

@@ -119,30 +119,57 @@ def _read(args: tuple[Path, str | None]) -> Any:
         return exc
 
 
+class Reading:
+    """Every file being read, started at once, its results taken in file order.
+
+    With many files the reading runs in worker processes, in small batches, from
+    the moment this is made: the caller can load the master meanwhile, then check
+    the first files while the workers read the rest. Use it as a context manager
+    (or call `close`) so that workers stop when the caller gives up early.
+    """
+
+    def __init__(
+        self, files: list[Path], password: str | None = None, workers: int | None = None
+    ) -> None:
+        import sorachi_etl.read  # noqa: F401  (imported once here, before the workers fork)
+
+        self.files = list(files)
+        jobs = [(f, password) for f in self.files]
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._pool = None
+        if workers > 1 and len(jobs) >= PARALLEL_FROM:
+            from concurrent.futures import ProcessPoolExecutor
+
+            # Small batches keep the checking in step with the reading; 32 files are
+            # ~30 ms of work, so the cost of passing a batch between processes is small.
+            chunk = max(1, min(32, len(jobs) // (workers * 4)))
+            self._pool = ProcessPoolExecutor(max_workers=workers)
+            self._results: Iterator[Any] = self._pool.map(_read, jobs, chunksize=chunk)
+        else:
+            self._results = map(_read, jobs)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._results
+
+    def close(self) -> None:
+        """Stop the workers; files nobody has taken yet are not read."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Reading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def iter_read(
     files: list[Path], password: str | None = None, workers: int | None = None
 ) -> Iterator[Any]:
-    """Read every file, yielding each result in file order as soon as it is there.
-
-    With many files the reading runs in worker processes, in small batches, so
-    that the caller checks the first files while the workers read the rest.
-    """
-    jobs = [(f, password) for f in files]
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(files) >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-
-        # Small batches keep the checking in step with the reading; 32 files are
-        # ~40 ms of work, so the cost of passing a batch between processes is small.
-        chunk = max(1, min(32, len(files) // (workers * 4)))
-        pool = ProcessPoolExecutor(max_workers=workers)
-        try:
-            yield from pool.map(_read, jobs, chunksize=chunk)
-        finally:  # on an error in the caller, do not wait for files nobody will look at
-            pool.shutdown(wait=True, cancel_futures=True)
-        return
-    for job in jobs:
-        yield _read(job)
+    """Read every file, yielding each result (WorkbookData or UnreadableWorkbook) in file order."""
+    with Reading(files, password, workers) as reading:
+        yield from reading
 
 
 def read_all(
@@ -190,11 +217,23 @@ def validate_paths(
     Never raises for a file: what cannot be read is a file with status
     "unreadable" and a finding saying why.
     """
-    files = collect_files(paths)
+    with Reading(collect_files(paths), password, workers) as reading:
+        return validate_reading(reading, master=master, year=year, progress=progress)
+
+
+def validate_reading(
+    reading: Reading,
+    *,
+    master: Master | None = None,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Validation:
+    """`validate_paths` for files whose reading has already started."""
+    files = reading.files
     checker = _Checker(master, year)
     if progress:
         progress(0, len(files))
-    for done, (path, wb) in enumerate(zip(files, iter_read(files, password, workers), strict=True)):
+    for done, (path, wb) in enumerate(zip(files, reading, strict=True)):
         checker.add(path, wb)
         if progress:
             progress(done + 1, len(files))
