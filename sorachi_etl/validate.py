@@ -80,28 +80,36 @@ class Validation:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, and every file inside named folders (lock and hidden files skipped)."""
+    """Files named directly, and every file inside named folders (lock and hidden files skipped).
+
+    A file reached twice (named and inside a named folder, or through a link) is listed once.
+    """
+    import stat
+
     out: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(path: Path) -> None:
+        try:
+            st = path.stat()
+        except OSError:
+            return
+        if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+            seen.add((st.st_dev, st.st_ino))
+            out.append(path)
+
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if (
-                    child.is_file()
-                    and not child.name.startswith(_SKIP_PREFIXES)
+                    not child.name.startswith(_SKIP_PREFIXES)
                     and "backup" not in child.parts[len(path.parts) : -1]
                 ):
-                    out.append(child)
-        elif path.is_file():
-            out.append(path)
-    seen: set[Path] = set()
-    unique = []
-    for p in out:
-        key = p.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique
+                    add(child)
+        else:
+            add(path)
+    return out
 
 
 # The sheets checking reads; 記入要領 (instructions only) is never looked at.
