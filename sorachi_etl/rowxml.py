@@ -3,19 +3,20 @@
 With 1,741 reporters the master's 調査実績 sheet has 7,000 rows, and openpyxl
 spends ~20 µs a cell making Cell objects and serialising them one element at a
 time: most of the time spent writing the master (~1 s of a 4 s merge before
-this module). The data sheets need nothing openpyxl does per cell
-beyond a value and a number format, so their rows are kept here as XML text
-(`defer_rows`) and spliced into the sheet parts of the package openpyxl saves
-(`save_with_rows`). Everything else of the workbook, the header rows and any
-sheet a user added included, still goes through openpyxl.
+this module). The data sheets need nothing openpyxl does per cell beyond a
+value and a number format, and 提出状況 nothing beyond those, a `Style` (font,
+fill, border, alignment) and some row heights, so their rows are kept here as
+XML text (`defer_rows`) and spliced into the sheet parts of the package
+openpyxl saves (`save_with_rows`). Everything else of the workbook, the header
+rows and any sheet a user added included, still goes through openpyxl.
 
 The XML is what openpyxl itself writes for the same cells (openpyxl/cell/_writer.py):
 the data type is inferred as Cell._bind_value does (text starting with "=" is
-kept as text, as write.put() does), and each (value type, number format)
-gets its style by putting a first value of that kind into a probe cell, so the
-workbook's styles and number formats are registered exactly as put() would.
-Values of any other type (or text openpyxl would refuse) make `defer_rows`
-fall back to put() for that batch.
+kept as text, as write.put() does), and each (value type, number format, Style)
+gets its style by putting a first value of that kind into a probe cell and
+styling it, so the workbook's styles and number formats are registered exactly
+as put() and openpyxl's style setters would. Values of any other type (or text
+openpyxl would refuse) make `defer_rows` fall back to put() for that batch.
 
 `open_without_cells` is the reading side: a master opened for rewriting need
 not parse the cells of the sheets about to be regenerated.
@@ -27,7 +28,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -36,13 +37,48 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-# A cell to write: its value (None: no cell) and number format (None: General).
-Cell = tuple[Any, str | None]
+# A cell to write: its value (None: no cell), number format (None: General) and,
+# optionally, its Style (None: openpyxl's default look).
+Cell = tuple[Any, str | None] | tuple[Any, str | None, "Style | None"]
 _ATTR = "_sorachi_rows"
-_SIMPLE = (str, int, float, dt.datetime, dt.date)
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 _SHEET_DATA_ALL = re.compile(rb"<sheetData\s*/>|<sheetData\b[^>]*>.*?</sheetData>", re.S)
+_INFINITIES = (float("inf"), float("-inf"))
+_WRITABLE = frozenset({str, int, float, dt.datetime, dt.date, type(None)})
+
+
+@dataclass(frozen=True)
+class Style:
+    """The font, fill, border and alignment of a cell, as openpyxl style objects (None: default).
+
+    A style key for `defer_rows`: a cell written with it looks as a cell put()
+    and then given these attributes (cell.font = ..., and so on). The hash is
+    computed once, so the objects must not be changed after.
+    """
+
+    font: Any = None
+    fill: Any = None
+    border: Any = None
+    alignment: Any = None
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.font, self.fill, self.border, self.alignment)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def apply(self, cell: Any) -> None:
+        """Give `cell` this style, through openpyxl's own setters."""
+        if self.font is not None:
+            cell.font = self.font
+        if self.fill is not None:
+            cell.fill = self.fill
+        if self.border is not None:
+            cell.border = self.border
+        if self.alignment is not None:
+            cell.alignment = self.alignment
 
 
 @dataclass
@@ -50,10 +86,16 @@ class _Pending:
     """Rows waiting for the save, as XML text in row order, and the cells' extent."""
 
     rows: list[str] = field(default_factory=list)
-    first_row: int = 0  # of the cells written (0: none yet)
+    first_row: int = 0  # of the <row> elements (0: none yet)
     last_row: int = 0
+    first_cell_row: int = 0  # of the cells (0: none yet), for the sheet's dimension
+    last_cell_row: int = 0
     min_col: int = 0
     max_col: int = 0
+
+
+class _Unwritable(Exception):
+    """A value this module does not write: the batch goes through put() instead."""
 
 
 def _registry(wb: Workbook) -> dict[int, tuple[Worksheet, _Pending]]:
@@ -72,96 +114,194 @@ def _last_cell_row(ws: Worksheet) -> int:
 def next_row(ws: Worksheet) -> int:
     """`ws.max_row + 1`, counting the rows waiting to be spliced in."""
     pending = _pending(ws)
-    return max(ws.max_row, pending.last_row if pending else 0) + 1
+    return max(ws.max_row, pending.last_cell_row if pending else 0) + 1
 
 
-def defer_rows(ws: Worksheet, first_row: int, rows: Sequence[Sequence[Cell]]) -> None:
+def defer_rows(
+    ws: Worksheet,
+    first_row: int,
+    rows: Sequence[Sequence[Cell]],
+    *,
+    heights: Mapping[int, float] | None = None,
+) -> None:
     """Write `rows` (cells from column A) from `first_row` down, as put() would.
+
+    A cell with a Style is given it as `Style.apply` would, and an empty cell
+    (value None) with a Style is kept for its look, as put(ws, r, c, None)
+    followed by the style setters keeps it. `heights` maps rows of the batch
+    (sheet row numbers) to custom heights, as ws.row_dimensions[r].height.
 
     Rows must come after every row openpyxl holds for the sheet and after the
     rows already deferred. Kept as XML until `save_with_rows`; only when a
     value is of a type this module does not write is the batch put() instead.
     """
-    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-
-    if not rows:
+    heights = heights or {}
+    if not rows and not heights:
         return
-    if not all(
-        type(v) in _SIMPLE
-        and not (type(v) is float and (v != v or v in (float("inf"), float("-inf"))))
-        and not (type(v) is dt.datetime and v.tzinfo is not None)
-        and not (type(v) is str and ILLEGAL_CHARACTERS_RE.search(v))
-        for row in rows
-        for v, _ in row
-        if v is not None
-    ):
-        _put_rows(ws, first_row, rows)
-        return
+    if any(not first_row <= r < first_row + len(rows) for r in heights):
+        raise ValueError("row heights must be for rows of the batch")
     wb = ws.parent
     pending = _pending(ws)
+    if first_row <= max(_last_cell_row(ws), pending.last_row if pending else 0):
+        raise ValueError(f"rows of sheet {ws.title!r} must come after the ones it has")
+    try:
+        xml, extent = _rows_xml(wb, first_row, rows, heights)
+    except _Unwritable:
+        _put_rows(ws, first_row, rows, heights=heights)
+        return
+    if not xml:
+        return
     if pending is None:
         pending = _Pending()
         _registry(wb)[id(ws)] = (ws, pending)
-    if first_row <= max(_last_cell_row(ws), pending.last_row):
-        raise ValueError(f"rows of sheet {ws.title!r} must come after the ones it has")
+    pending.rows.extend(row for _, row in xml)
+    pending.first_row = pending.first_row or xml[0][0]
+    pending.last_row = xml[-1][0]
+    if extent is not None:
+        first, last, lo, hi = extent
+        pending.first_cell_row = pending.first_cell_row or first
+        pending.last_cell_row = last
+        pending.min_col = min(pending.min_col or lo, lo)
+        pending.max_col = max(pending.max_col, hi)
+
+
+def _rows_xml(
+    wb: Workbook, first_row: int, rows: Sequence[Sequence[Cell]], heights: Mapping[int, float]
+) -> tuple[list[tuple[int, str]], tuple[int, int, int, int] | None]:
+    """The <row> elements of `rows` (row number, XML), and the extent of their cells.
+
+    The extent is (first row, last row, first column, last column) of the
+    cells, or None without any. Raises _Unwritable for a value put() must write.
+    """
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils.datetime import to_excel
+
+    errors = frozenset(ERROR_CODES)
     styles = _styles(wb)
     epoch = wb.epoch
-    for r, row in enumerate(rows, start=first_row):
+    serials: dict[Any, float] = {}  # dates as Excel serial numbers: few distinct ones
+    letters = _letters(max(map(len, rows), default=0))
+    out: list[tuple[int, str]] = []
+    first_cells = last_cells = lo = hi = 0
+    r = first_row - 1
+    for row in rows:
+        r += 1
+        rs = str(r)
         cells = []
-        for c, (value, fmt) in enumerate(row, start=1):
-            if value is None:
-                continue
-            kind = type(value)
-            style = styles.get((kind, fmt))
-            if style is None:
-                style = styles[(kind, fmt)] = _probe_style(wb, value, fmt)
-            ref = f"{_letter(c)}{r}"
-            if kind is str:
-                value = value[:32767]
-                if not value:
-                    cells.append(f'<c r="{ref}"{style} t="inlineStr" />')
-                elif value in ERROR_CODES:  # openpyxl takes these for error values
-                    cells.append(f'<c r="{ref}"{style} t="e"><v>{value}</v></c>')
-                else:
-                    space = (
-                        ' xml:space="preserve"' if value.strip() and value != value.strip() else ""
-                    )
-                    cells.append(
-                        f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>'
-                    )
+        row_lo = row_hi = 0
+        c = 0
+        for cell in row:
+            c += 1
+            if len(cell) == 2:
+                value, fmt = cell
+                if value is None:
+                    continue
+                spec = None
             else:
-                if kind is dt.datetime or kind is dt.date:
-                    from openpyxl.utils.datetime import to_excel
+                value, fmt, spec = cell
+                if value is None and spec is None:
+                    continue
+            kind = type(value)
+            key = (kind, fmt, spec)
+            style = styles.get(key)
+            if style is None:
+                if kind not in _WRITABLE:
+                    raise _Unwritable
+                style = styles[key] = _probe_style(wb, value, fmt, spec)
+            row_lo = row_lo or c
+            row_hi = c
+            if kind is str:
+                if not value:
+                    cells.append(f'<c r="{letters[c]}{rs}"{style} t="inlineStr" />')
+                    continue
+                if len(value) > 32767:
+                    value = value[:32767]
+                if value in errors:  # openpyxl takes these for error values
+                    cells.append(f'<c r="{letters[c]}{rs}"{style} t="e"><v>{value}</v></c>')
+                    continue
+                # as openpyxl's whitespace(): text with outer spaces, not only spaces
+                space = (
+                    ' xml:space="preserve"'
+                    if (value[0].isspace() or value[-1].isspace()) and not value.isspace()
+                    else ""
+                )
+                if "&" in value or "<" in value or ">" in value:
+                    value = _escape(value)
+                cells.append(
+                    f'<c r="{letters[c]}{rs}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+                )
+            elif value is None:
+                if style:  # openpyxl writes no element for a cell without value or style
+                    cells.append(f'<c r="{letters[c]}{rs}"{style} t="n" />')
+            else:
+                if kind is float:
+                    if value != value or value in _INFINITIES:
+                        raise _Unwritable
+                elif kind is not int:  # a date or datetime
+                    serial = serials.get(value)
+                    if serial is None:
+                        if kind is dt.datetime and value.tzinfo is not None:
+                            raise _Unwritable
+                        serial = serials[value] = to_excel(value, epoch)
+                    value = serial
+                cells.append(f'<c r="{letters[c]}{rs}"{style} t="n"><v>{value:.16g}</v></c>')
+        height = heights.get(r) if heights else None
+        if cells or height is not None:  # openpyxl writes no element for a row without either
+            out.append((r, f'<row r="{rs}"{_height(height)}>{"".join(cells)}</row>'))
+        if row_hi:
+            first_cells = first_cells or r
+            last_cells = r
+            lo = min(lo or row_lo, row_lo)
+            hi = max(hi, row_hi)
+    # text openpyxl refuses (control characters), looked for once in all of it: the
+    # markup around the values has none
+    if any(ILLEGAL_CHARACTERS_RE.search(xml) for _, xml in out):
+        raise _Unwritable
+    return out, ((first_cells, last_cells, lo, hi) if hi else None)
 
-                    value = to_excel(value, epoch)
-                cells.append(f'<c r="{ref}"{style} t="n"><v>{value:.16g}</v></c>')  # safe_string
-            pending.min_col = min(pending.min_col or c, c)
-            pending.max_col = max(pending.max_col, c)
-        if cells:  # openpyxl writes no element for a row without cells
-            pending.rows.append(f'<row r="{r}">{"".join(cells)}</row>')
-            pending.first_row = pending.first_row or r
-            pending.last_row = r
+
+def _height(height: float | None) -> str:
+    """The attributes of a <row> with this height, as openpyxl's RowDimension gives them."""
+    if height is None:
+        return ""
+    height = float(height)
+    return (f' ht="{height:.16g}"' if height else "") + ' customHeight="1"'
 
 
-def _put_rows(ws: Worksheet, first_row: int, rows: Sequence[Sequence[Cell]]) -> None:
+def _put_rows(
+    ws: Worksheet,
+    first_row: int,
+    rows: Sequence[Sequence[Cell]],
+    *,
+    heights: Mapping[int, float] | None = None,
+) -> None:
+    """What `defer_rows` writes, through put() and openpyxl's style setters."""
     from sorachi_etl.write import put
 
     for r, row in enumerate(rows, start=first_row):
-        for c, (value, fmt) in enumerate(row, start=1):
-            if value is not None:
-                put(ws, r, c, value, fmt)
+        for c, cell in enumerate(row, start=1):
+            value, fmt = cell[0], cell[1]
+            spec = cell[2] if len(cell) > 2 else None
+            if value is not None or spec is not None:
+                written = put(ws, r, c, value, fmt)
+                if spec is not None:
+                    spec.apply(written)
+    for r, height in (heights or {}).items():
+        if height is not None:
+            ws.row_dimensions[r].height = height
 
 
 def _styles(wb: Workbook) -> dict:
     return wb.__dict__.setdefault("_sorachi_row_styles", {})
 
 
-def _probe_style(wb: Workbook, value: Any, fmt: str | None) -> str:
-    """The ` s="N"` attribute a cell put() with `value` and `fmt` gets ("" when unstyled).
+def _probe_style(wb: Workbook, value: Any, fmt: str | None, spec: Style | None = None) -> str:
+    """The ` s="N"` attribute a cell put() with `value` and `fmt`, then styled, gets ("" when unstyled).
 
     The value goes into a cell of a sheet that is not part of the workbook, so
-    that the workbook registers the number formats put() would (a date first
-    gets openpyxl's default date format, then `fmt`) and nothing else changes.
+    that the workbook registers the number formats and styles put() and the
+    style setters would (a date first gets openpyxl's default date format, then
+    `fmt`) and nothing else changes.
     """
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -169,16 +309,29 @@ def _probe_style(wb: Workbook, value: Any, fmt: str | None) -> str:
 
     probe = Worksheet(wb, title="probe")
     cell = put(probe, 1, 1, value, fmt)
+    if spec is not None:
+        spec.apply(cell)
     return f' s="{cell.style_id}"' if cell.has_style else ""
 
 
-def _letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
+_LETTERS: list[str] = [""]
 
-    return get_column_letter(c)
+
+def _letters(n: int) -> list[str]:
+    """Column letters indexed by column number (item 0 unused), for at least `n` columns."""
+    if len(_LETTERS) <= n:
+        from openpyxl.utils import get_column_letter
+
+        _LETTERS.extend(get_column_letter(c) for c in range(len(_LETTERS), n + 1))
+    return _LETTERS
+
+
+def _letter(c: int) -> str:
+    return _letters(c)[c]
 
 
 def _escape(text: str) -> str:
+    """Text as XML character data (as ElementTree escapes it)."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -194,21 +347,34 @@ def has_pending(wb: Workbook) -> bool:
 
 
 def save_with_rows(wb: Workbook, out: BinaryIO) -> None:
-    """Save `wb` to `out` (through Workbook.save), with the deferred rows in their sheets."""
+    """Save `wb` to `out` as Workbook.save does, with the deferred rows in their sheets.
+
+    openpyxl writes its package uncompressed into memory; each part is then
+    compressed once, as it is copied to `out` (the deferred rows spliced in).
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    wb.save(buffer)
+    # what openpyxl.writer.excel.save_workbook does, but for the compression
+    wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     parts = {}
-    for ws in wb.worksheets:
+    for ws in wb.worksheets:  # their parts are named as the save numbered them
         pending = _pending(ws)
         if pending is not None and pending.rows:
             if _last_cell_row(ws) >= pending.first_row:
                 raise ValueError(f"cells were put under the deferred rows of {ws.title!r}")
             parts[ws.path[1:]] = (ws, pending)
-    with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(buffer) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout,
+    ):
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename in parts:
                 data = _splice(data, *parts[info.filename])
+            info.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(info, data)
 
 
@@ -222,12 +388,14 @@ def _splice(xml: bytes, ws: Worksheet, pending: _Pending) -> bytes:
         xml = xml[: m.start()] + rows + xml[m.start() :]
     else:
         xml = xml[: m.start()] + b"<sheetData>" + rows + b"</sheetData>" + xml[m.end() :]
+    if not pending.last_cell_row:  # rows with a height and no cells: openpyxl's range stands
+        return xml
     return _DIMENSION.sub(lambda _: _dimension(ws, pending), xml, count=1)
 
 
 def _dimension(ws: Worksheet, pending: _Pending) -> bytes:
-    """The used range of the sheet's cells and deferred rows, as calculate_dimension() gives it."""
-    rows = {r for r, _ in ws._cells} | {pending.first_row, pending.last_row}
+    """The used range of the sheet's cells and deferred cells, as calculate_dimension() gives it."""
+    rows = {r for r, _ in ws._cells} | {pending.first_cell_row, pending.last_cell_row}
     cols = {c for _, c in ws._cells} | {pending.min_col, pending.max_col}
     ref = f"{_letter(min(cols))}{min(rows)}:{_letter(max(cols))}{max(rows)}"
     return f'<dimension ref="{ref}" />'.encode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import shutil
 import zipfile
@@ -70,14 +71,25 @@ def test_read_only_folder_simulated(sample_master_path, returns, monkeypatch):
     refuse(sample_master_path, returns, "書き込めません")
 
 
+class FullDisk(io.BufferedWriter):
+    """A file that takes a few kilobytes, then fails as a full disk does."""
+
+    room = 4096
+
+    def write(self, data) -> int:
+        self.room -= len(data)
+        if self.room < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
 def test_disk_full_during_write(sample_master_path, returns, monkeypatch):
-    from openpyxl.workbook.workbook import Workbook
+    fdopen = os.fdopen
 
-    def full(self, target):
-        target.write(b"PK\x03\x04 partial")
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def opened(fd, mode="r", *args, **kwargs):  # the temporary file the master is written to
+        return FullDisk(io.FileIO(fd, "w")) if mode == "wb" else fdopen(fd, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Workbook, "save", full)
+    monkeypatch.setattr(os, "fdopen", opened)
     refuse(
         sample_master_path, returns, "ディスクの空き容量が足りません", "マスタは変更していません"
     )
