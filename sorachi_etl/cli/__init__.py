@@ -43,14 +43,18 @@ for module in (init, template, validate, merge, status, report, demo):
 
 def main() -> None:
     """The console script: make the output streams safe, then run the app."""
+    import gc
+
     from sorachi_etl.cli.common import make_output_safe
 
+    # One command is one short process whose objects live until it ends: the cyclic
+    # collector would only walk the millions of them a large merge makes, again and
+    # again (a tenth of a second each time at 1,741 files). Reference counting frees
+    # the rest.
+    gc.disable()
     make_output_safe()
     try:
         app()
     finally:
-        # Nothing is left to collect at exit; freezing spares the interpreter a
-        # last walk over every object the run made (a few tenths of a second).
-        import gc
-
+        # Freezing spares the interpreter a last walk over every object at exit.
         gc.freeze()
