@@ -44,6 +44,7 @@ for module in (init, template, validate, merge, status, report, demo):
 def main() -> None:
     """The console script: make the output streams safe, then run the app."""
     import gc
+    import sys
 
     from sorachi_etl.cli.common import make_output_safe
 
@@ -52,6 +53,9 @@ def main() -> None:
     # again (a tenth of a second each time at 1,741 files). Reference counting frees
     # the rest.
     gc.disable()
+    # pandera imports hypothesis whenever it is installed (it is, with the test extras)
+    # for data synthesis no command uses: 50 ms of every check. Tell it it is absent.
+    sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
     make_output_safe()
     try:
         app()
