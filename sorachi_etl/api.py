@@ -134,11 +134,10 @@ def validate_paths_with_master(
     `progress(done, total)` is called as files are checked.
     """
     from sorachi_etl.master import load_master
-    from sorachi_etl.validate import Reading, collect_files, validate_reading
+    from sorachi_etl.validate import validate_paths
 
-    with Reading(collect_files(paths), password) as reading:  # read while the master loads
-        master = load_master(Path(master_path), check=False) if master_path else None
-        return validate_reading(reading, master=master, year=year, progress=progress)
+    master = load_master(Path(master_path), check=False) if master_path else None
+    return validate_paths(paths, master=master, year=year, password=password, progress=progress)
 
 
 @_gc_paused
@@ -157,21 +156,26 @@ def merge_paths(
     An invalid or unreadable workbook is skipped whole. With `dry_run` nothing
     is written. Raises MasterError (exit 2) for a missing, locked or broken master.
     """
-    from sorachi_etl.master import load_master
+    from sorachi_etl.master import check_master, open_master
     from sorachi_etl.merge import merge_submissions
     from sorachi_etl.preserve import content_at_risk, refusal_message
     from sorachi_etl.validate import Reading, collect_files, validate_reading
     from sorachi_etl.write import append_log, ensure_not_locked, open_workbook, save_atomic
 
     master_path = Path(master_path)
-    with Reading(collect_files(paths), password) as reading:  # read while the master loads
-        master = load_master(master_path)
+    book = open_master(master_path)  # every cell read, no pandas yet: fast
+    master = book.master
+    files = collect_files(paths)
+    # Worker processes read and check the returns while this one checks the master
+    # with pandera and looks at what saving it would meet.
+    with Reading(files, password, master=master, year=year) as reading:
+        check_master(book)
         if not dry_run:
             ensure_not_locked(master_path)
             at_risk = content_at_risk(master_path)
             if at_risk:
                 raise MasterError(refusal_message(master_path, at_risk))
-        validation = validate_reading(reading, master=master, year=year, progress=progress)
+        validation = validate_reading(reading, progress=progress)
     result = merge_submissions(
         master,
         validation.submissions,

@@ -376,12 +376,21 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
     return out
 
 
-def load_master(path: Path, *, check: bool = True) -> domain.Master:
-    """Read and check a master workbook.
+@dataclasses.dataclass
+class MasterBook:
+    """A master as read: its domain objects and the normalised rows they came from."""
 
-    `check=False` skips the pandera pass (for quick read-only commands such as
-    `status`); cell-level normalising and reference checks always run.
-    Raises MasterError with every problem found, in Japanese.
+    path: Path
+    master: domain.Master
+    sheets: dict[str, SheetRows]
+
+
+def open_master(path: Path) -> MasterBook:
+    """Read a master workbook and normalise every cell, without pandas (fast).
+
+    Raises MasterError for a missing file or sheet and for cells that cannot be
+    read as their column's type. `check_master` does the rest of the checking;
+    `load_master` does both.
     """
     path = Path(path)
     if not path.exists():
@@ -405,17 +414,52 @@ def load_master(path: Path, *, check: bool = True) -> domain.Master:
             )
             continue
         sheets[name] = grid_to_rows(grids[name], rule, findings)
-    if not findings and check:
-        for rows in sheets.values():
-            if not rows.rule.log:
-                validate_rows(rows, findings)
     if findings:
         raise MasterError(_summarise(path, findings))
-    master = rows_to_master(sheets)
-    findings = check_references(master, sheets)
+    try:
+        master = rows_to_master(sheets)
+    except Exception:
+        # Rows the pandera pass would refuse can be past building: say what that pass says.
+        _check_rows(path, sheets)
+        raise
+    return MasterBook(path, master, sheets)
+
+
+def check_master(book: MasterBook) -> None:
+    """The checks over whole sheets (pandera, from schemas/master.toml) and between sheets.
+
+    Raises MasterError listing every problem found.
+    """
+    _check_rows(book.path, book.sheets)
+    findings = check_references(book.master, book.sheets)
+    if findings:
+        raise MasterError(_summarise(book.path, findings))
+
+
+def _check_rows(path: Path, sheets: dict[str, SheetRows]) -> None:
+    findings: list[Finding] = []
+    for rows in sheets.values():
+        if not rows.rule.log:
+            validate_rows(rows, findings)
     if findings:
         raise MasterError(_summarise(path, findings))
-    return master
+
+
+def load_master(path: Path, *, check: bool = True) -> domain.Master:
+    """Read and check a master workbook.
+
+    `check=False` skips the pandera pass (for quick read-only commands such as
+    `status`); cell-level normalising and reference checks always run.
+    Raises MasterError with every problem found, in Japanese.
+    """
+    book = open_master(path)
+    if check:
+        check_master(book)
+        return book.master
+    findings = check_references(book.master, book.sheets)
+    if findings:
+        raise MasterError(_summarise(book.path, findings))
+    return book.master
 
 
 def _summarise(path: Path, findings: list[Finding], most: int = 20) -> str:

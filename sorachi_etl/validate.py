@@ -17,6 +17,7 @@ Nothing here writes anything.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -24,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sorachi_etl.cells import a1
 from sorachi_etl.domain import Initiative, Master, MeasureValue, Submission
@@ -116,47 +117,110 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 READ_SHEETS = (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META)
 
 
-def _read(args: tuple[Path, str | None]) -> Any:
-    """Read one file; returns WorkbookData or the UnreadableWorkbook raised (for worker processes)."""
+def _read(path: Path, password: str | None) -> WorkbookData | UnreadableWorkbook:
+    """Read one file; the UnreadableWorkbook raised is returned, not raised."""
     from sorachi_etl.read import read_workbook
 
-    path, password = args
     try:
         return read_workbook(path, password=password, sheets=READ_SHEETS)
     except UnreadableWorkbook as exc:
         return exc
 
 
-class Reading:
-    """Every file being read, started at once, its results taken in file order.
+@dataclass(frozen=True)
+class Setting:
+    """What checking any one file needs to know: the same for every file of a run."""
 
-    With many files the reading runs in worker processes, in small batches, from
-    the moment this is made: the caller can load the master meanwhile, then check
-    the first files while the workers read the rest. Use it as a context manager
-    (or call `close`) so that workers stop when the caller gives up early.
+    master: Master | None = None
+    year: int | None = None  # the fiscal year the files must be for (None: any)
+    # the latest year figures were merged for, to notice a form of an earlier year
+    current_year: int | None = None
+    known: frozenset[str] = frozenset()  # reporter names of the master
+
+    @classmethod
+    def of(cls, master: Master | None, year: int | None) -> Setting:
+        if master is None:
+            return cls(None, year)
+        return cls(
+            master,
+            year,
+            max((v.year for v in master.measure_values), default=None),
+            frozenset(r.name for r in master.reporters),
+        )
+
+
+@dataclass
+class FileCheck:
+    """One file read and checked on its own; the checks across files come after."""
+
+    path: Path
+    report: FileReport
+    context: FileContext  # without the master: the gatherer puts its own back
+    modified: dt.datetime | None = None
+    contacts: dict[str, str] = field(default_factory=dict)
+    value_rows: list[ValueRow] = field(default_factory=list)
+    initiative_rows: list[InitiativeRow] = field(default_factory=list)
+    info_row: InfoRow | None = None
+
+
+# The setting of a worker process, given once when the process starts.
+_WORKER_SETTING = Setting()
+
+
+def _start_worker(setting: Setting) -> None:
+    global _WORKER_SETTING
+    _WORKER_SETTING = setting
+
+
+def _read_and_check(job: tuple[int, Path, str | None]) -> FileCheck:
+    index, path, password = job
+    return check_file(index, path, _read(path, password), _WORKER_SETTING)
+
+
+class Reading:
+    """Every file being read and checked on its own, started at once, taken in file order.
+
+    With many files this runs in worker processes, in small batches, from the
+    moment it is made: the caller can check the master with pandera meanwhile,
+    then gather the results while the workers go through the rest. Use it as a
+    context manager (or call `close`) so that workers stop when the caller gives
+    up early. `master` and `year` are as for `validate_paths`.
     """
 
     def __init__(
-        self, files: list[Path], password: str | None = None, workers: int | None = None
+        self,
+        files: list[Path],
+        password: str | None = None,
+        workers: int | None = None,
+        *,
+        master: Master | None = None,
+        year: int | None = None,
     ) -> None:
-        import sorachi_etl.read  # noqa: F401  (imported once here, before the workers fork)
+        import sorachi_etl.read
+        import sorachi_etl.survey  # noqa: F401
 
         self.files = list(files)
-        jobs = [(f, password) for f in self.files]
+        self.setting = Setting.of(master, year)
+        jobs = [(i, f, password) for i, f in enumerate(self.files)]
         workers = workers if workers is not None else (os.cpu_count() or 1)
         self._pool = None
         if workers > 1 and len(jobs) >= PARALLEL_FROM:
             from concurrent.futures import ProcessPoolExecutor
 
-            # Small batches keep the checking in step with the reading; 32 files are
-            # ~30 ms of work, so the cost of passing a batch between processes is small.
+            # Small batches keep the gathering in step with the workers; 32 files are
+            # ~35 ms of work, so the cost of passing a batch between processes is small.
             chunk = max(1, min(32, len(jobs) // (workers * 4)))
-            self._pool = ProcessPoolExecutor(max_workers=workers)
-            self._results: Iterator[Any] = self._pool.map(_read, jobs, chunksize=chunk)
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, initializer=_start_worker, initargs=(self.setting,)
+            )
+            self._results: Iterator[FileCheck] = self._pool.map(
+                _read_and_check, jobs, chunksize=chunk
+            )
         else:
-            self._results = map(_read, jobs)
+            setting = self.setting
+            self._results = (check_file(i, f, _read(f, pw), setting) for i, f, pw in jobs)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[FileCheck]:
         return self._results
 
     def close(self) -> None:
@@ -170,21 +234,6 @@ class Reading:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def iter_read(
-    files: list[Path], password: str | None = None, workers: int | None = None
-) -> Iterator[Any]:
-    """Read every file, yielding each result (WorkbookData or UnreadableWorkbook) in file order."""
-    with Reading(files, password, workers) as reading:
-        yield from reading
-
-
-def read_all(
-    files: list[Path], password: str | None = None, workers: int | None = None
-) -> list[Any]:
-    """Read every file, in parallel across cores when there are many."""
-    return list(iter_read(files, password, workers))
 
 
 def name_parts(path: Path) -> tuple[str | None, int | None]:
@@ -225,41 +274,31 @@ def validate_paths(
     Never raises for a file: what cannot be read is a file with status
     "unreadable" and a finding saying why.
     """
-    with Reading(collect_files(paths), password, workers) as reading:
-        return validate_reading(reading, master=master, year=year, progress=progress)
+    files = collect_files(paths)
+    with Reading(files, password, workers, master=master, year=year) as reading:
+        return validate_reading(reading, progress=progress)
 
 
 def validate_reading(
-    reading: Reading,
-    *,
-    master: Master | None = None,
-    year: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    reading: Reading, *, progress: Callable[[int, int], None] | None = None
 ) -> Validation:
     """`validate_paths` for files whose reading has already started."""
-    files = reading.files
-    checker = _Checker(master, year)
+    total = len(reading.files)
+    checker = _Checker(reading.setting.master)
     if progress:
-        progress(0, len(files))
-    for done, (path, wb) in enumerate(zip(files, reading, strict=True)):
-        checker.add(path, wb)
+        progress(0, total)
+    for done, check in enumerate(reading):
+        checker.take(check)
         if progress:
-            progress(done + 1, len(files))
+            progress(done + 1, total)
     return checker.finish()
 
 
 class _Checker:
-    """Accumulates files, then validates all their rows at once."""
+    """Gathers the files checked one by one, then validates all their rows at once."""
 
-    def __init__(self, master: Master | None, year: int | None) -> None:
+    def __init__(self, master: Master | None) -> None:
         self.master = master
-        self.year = year
-        # the latest year figures were merged for, to notice a form of an earlier year
-        self.current_year = (
-            max((v.year for v in master.measure_values), default=None) if master else None
-        )
-        # made once: a set per file would make checking N files O(N²) with N reporters
-        self.known = {r.name for r in master.reporters} if master else set()
         self.reports: list[FileReport] = []
         self.paths: dict[str, Path] = {}
         self.contexts: list[FileContext] = []
@@ -269,162 +308,16 @@ class _Checker:
         self.initiative_rows: list[InitiativeRow] = []
         self.info_rows: list[InfoRow] = []
 
-    # --- per file ---------------------------------------------------------------
-
-    def add(self, path: Path, wb: WorkbookData | UnreadableWorkbook) -> None:
-        index = len(self.reports)
-        name_reporter, name_year = name_parts(path)
-        report = FileReport(file=path.name, reporter=name_reporter, year=name_year)
-        self.reports.append(report)
-        self.paths[path.name] = path
-        self.contexts.append(FileContext(index, path.name, master=self.master))
-        self.contacts.append({})
-        try:
-            self.modified.append(dt.datetime.fromtimestamp(path.stat().st_mtime))
-        except OSError:
-            self.modified.append(None)
-        if isinstance(wb, UnreadableWorkbook):
-            report.status = "unreadable"
-            report.findings.append(
-                Finding(
-                    code=wb.code,
-                    message=str(wb),
-                    severity=ERROR,
-                    file=path.name,
-                    reporter=name_reporter,
-                )
-            )
-            return
-        report.sha256 = wb.sha256
-        from sorachi_etl.survey import workbook_to_survey
-
-        survey = workbook_to_survey(wb)
-        if not survey.is_survey:
-            report.status = "unreadable"
-            report.findings.append(
-                finding(
-                    "not_survey",
-                    file=path.name,
-                    reporter=name_reporter,
-                    detail=_not_survey_detail(survey, wb),
-                )
-            )
-            return
-        add = report.findings.extend
-        add(survey.structure_findings(path.name))
-        reporter, year = self._identity(path, survey, report)
-        report.reporter = reporter or report.reporter
-        report.year = year if year is not None else report.year
-        ctx = FileContext(index, path.name, reporter, year, self.master, bool(wb.date1904))
-        self.contexts[index] = ctx
-        if wb.date1904:
-            add([ctx.finding("date1904")])
-        for sheet_name in (SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_INFO):
-            sheet = wb.sheets.get(sheet_name)
-            if sheet is not None and sheet.state != "visible":
-                add([ctx.finding("hidden_content", sheet=sheet_name)])
-        add(_table_layout_findings(ctx, survey, wb))
-        self.contacts[index] = {k: raw_text(v.value) for k, v in survey.info.items()}
-
-        rows, found = survey_to_value_rows(ctx, survey, wb.sheets.get(SURVEY_VALUES))
-        self.value_rows += rows
-        add(found)
-        rows, found = survey_to_initiative_rows(ctx, survey, wb.sheets.get(SURVEY_INITIATIVES))
-        self.initiative_rows += rows
-        add(found)
-        if SURVEY_INFO in wb.sheets:
-            info, found = survey_to_info_row(ctx, survey, wb.sheets.get(SURVEY_INFO))
-            self.info_rows.append(info)
-            add(found)
-
-    def _identity(
-        self, path: Path, survey: Survey, report: FileReport
-    ) -> tuple[str | None, int | None]:
-        """Reporter and year, from _meta, 基本情報 and the file name, which must agree."""
-        add = report.findings.append
-        info_reporter = survey.info.get("reporter")
-        info_year = survey.info.get("year")
-        name_reporter, name_year = name_parts(path)
-        reporters = {
-            _FROM_META: raw_text(survey.meta.get("reporter")).strip() or None,
-            _FROM_INFO: raw_text(info_reporter.value).strip() if info_reporter else None,
-            _FROM_NAME: name_reporter,
-        }
-        years = {
-            _FROM_META: _fiscal_year(survey.meta.get("year")),
-            _FROM_INFO: _fiscal_year(info_year.value) if info_year else None,
-            _FROM_NAME: name_year,
-        }
-        reporters = {k: v for k, v in reporters.items() if v}
-        years = {k: v for k, v in years.items() if v is not None}
-        reporter = next(iter(reporters.values()), None)
-        year = next(iter(years.values()), None)
-        known = self.known
-        common = {"file": path.name, "reporter": reporter}
-        if len(set(reporters.values())) > 1:
-            detail = "、".join(f"{k}：{v}" for k, v in reporters.items())
-            cell = info_reporter.cell if info_reporter else None
-            add(finding("reporter_mismatch", sheet=SURVEY_INFO, cell=cell, detail=detail, **common))
-        wanted = self.year or year
-        if len(set(years.values())) > 1:
-            detail = "、".join(f"{k}：{format_fiscal_year(v)}" for k, v in years.items())
-            cell = info_year.cell if info_year else None
-            add(
-                finding(
-                    "year_mismatch",
-                    sheet=SURVEY_INFO,
-                    cell=cell,
-                    detail=detail,
-                    year=format_fiscal_year_long(wanted),
-                    **common,
-                )
-            )
-        elif self.year is not None and year is not None and year != self.year:
-            detail = f"調査票：{format_fiscal_year(year)}、指定：{format_fiscal_year(self.year)}"
-            add(
-                finding(
-                    "year_mismatch",
-                    detail=detail,
-                    year=format_fiscal_year_long(self.year),
-                    **common,
-                )
-            )
-        if self.master is not None and reporter and reporter not in known:
-            from sorachi_etl.rules import did_you_mean
-
-            hint = did_you_mean(reporter, sorted(known))
-            add(
-                finding(
-                    "unknown_reporter",
-                    sheet=SURVEY_INFO if info_reporter else None,
-                    cell=info_reporter.cell if info_reporter else None,
-                    value=reporter,
-                    hint=f"「{hint}」のことですか？" if hint else "市町名を確認してください。",
-                    **common,
-                )
-            )
-        version = raw_text(survey.meta.get("template_version")).strip()
-        if (
-            version.isdigit()
-            and TEMPLATE_VERSION.isdigit()
-            and int(version) < int(TEMPLATE_VERSION)
-        ):
-            add(finding("old_template", value=version, current=TEMPLATE_VERSION, **common))
-        if (
-            self.year is None
-            and year is not None
-            and self.current_year is not None
-            and year < self.current_year
-        ):
-            add(
-                finding(
-                    "other_year",
-                    year=format_fiscal_year(year),
-                    current=format_fiscal_year(self.current_year),
-                    **common,
-                )
-            )
-        return reporter, year
+    def take(self, check: FileCheck) -> None:
+        self.reports.append(check.report)
+        self.paths[check.path.name] = check.path
+        self.contexts.append(dataclasses.replace(check.context, master=self.master))
+        self.modified.append(check.modified)
+        self.contacts.append(check.contacts)
+        self.value_rows += check.value_rows
+        self.initiative_rows += check.initiative_rows
+        if check.info_row is not None:
+            self.info_rows.append(check.info_row)
 
     # --- across files ----------------------------------------------------------------
 
@@ -514,6 +407,157 @@ class _Checker:
                         )
                     )
         return superseded
+
+
+def check_file(
+    index: int, path: Path, wb: WorkbookData | UnreadableWorkbook, setting: Setting
+) -> FileCheck:
+    """Everything that can be checked in one file alone (stages 2 and 3 up to pandera)."""
+    name_reporter, name_year = name_parts(path)
+    report = FileReport(file=path.name, reporter=name_reporter, year=name_year)
+    check = FileCheck(path, report, FileContext(index, path.name))
+    with contextlib.suppress(OSError):
+        check.modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    if isinstance(wb, UnreadableWorkbook):
+        report.status = "unreadable"
+        report.findings.append(
+            Finding(
+                code=wb.code,
+                message=str(wb),
+                severity=ERROR,
+                file=path.name,
+                reporter=name_reporter,
+            )
+        )
+        return check
+    report.sha256 = wb.sha256
+    from sorachi_etl.survey import workbook_to_survey
+
+    survey = workbook_to_survey(wb)
+    if not survey.is_survey:
+        report.status = "unreadable"
+        report.findings.append(
+            finding(
+                "not_survey",
+                file=path.name,
+                reporter=name_reporter,
+                detail=_not_survey_detail(survey, wb),
+            )
+        )
+        return check
+    add = report.findings.extend
+    add(survey.structure_findings(path.name))
+    reporter, year = _identity(path, survey, report, setting)
+    report.reporter = reporter or report.reporter
+    report.year = year if year is not None else report.year
+    ctx = FileContext(index, path.name, reporter, year, setting.master, bool(wb.date1904))
+    if wb.date1904:
+        add([ctx.finding("date1904")])
+    for sheet_name in (SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_INFO):
+        sheet = wb.sheets.get(sheet_name)
+        if sheet is not None and sheet.state != "visible":
+            add([ctx.finding("hidden_content", sheet=sheet_name)])
+    add(_table_layout_findings(ctx, survey, wb))
+    check.contacts = {k: raw_text(v.value) for k, v in survey.info.items()}
+
+    check.value_rows, found = survey_to_value_rows(ctx, survey, wb.sheets.get(SURVEY_VALUES))
+    add(found)
+    check.initiative_rows, found = survey_to_initiative_rows(
+        ctx, survey, wb.sheets.get(SURVEY_INITIATIVES)
+    )
+    add(found)
+    if SURVEY_INFO in wb.sheets:
+        check.info_row, found = survey_to_info_row(ctx, survey, wb.sheets.get(SURVEY_INFO))
+        add(found)
+    # the master stays where it is: a worker process sends back only this file's results
+    check.context = dataclasses.replace(ctx, master=None)
+    return check
+
+
+def _identity(
+    path: Path, survey: Survey, report: FileReport, setting: Setting
+) -> tuple[str | None, int | None]:
+    """Reporter and year, from _meta, 基本情報 and the file name, which must agree."""
+    add = report.findings.append
+    info_reporter = survey.info.get("reporter")
+    info_year = survey.info.get("year")
+    name_reporter, name_year = name_parts(path)
+    reporters = {
+        _FROM_META: raw_text(survey.meta.get("reporter")).strip() or None,
+        _FROM_INFO: raw_text(info_reporter.value).strip() if info_reporter else None,
+        _FROM_NAME: name_reporter,
+    }
+    years = {
+        _FROM_META: _fiscal_year(survey.meta.get("year")),
+        _FROM_INFO: _fiscal_year(info_year.value) if info_year else None,
+        _FROM_NAME: name_year,
+    }
+    reporters = {k: v for k, v in reporters.items() if v}
+    years = {k: v for k, v in years.items() if v is not None}
+    reporter = next(iter(reporters.values()), None)
+    year = next(iter(years.values()), None)
+    known = setting.known
+    common = {"file": path.name, "reporter": reporter}
+    if len(set(reporters.values())) > 1:
+        detail = "、".join(f"{k}：{v}" for k, v in reporters.items())
+        cell = info_reporter.cell if info_reporter else None
+        add(finding("reporter_mismatch", sheet=SURVEY_INFO, cell=cell, detail=detail, **common))
+    wanted = setting.year or year
+    if len(set(years.values())) > 1:
+        detail = "、".join(f"{k}：{format_fiscal_year(v)}" for k, v in years.items())
+        cell = info_year.cell if info_year else None
+        add(
+            finding(
+                "year_mismatch",
+                sheet=SURVEY_INFO,
+                cell=cell,
+                detail=detail,
+                year=format_fiscal_year_long(wanted),
+                **common,
+            )
+        )
+    elif setting.year is not None and year is not None and year != setting.year:
+        detail = f"調査票：{format_fiscal_year(year)}、指定：{format_fiscal_year(setting.year)}"
+        add(
+            finding(
+                "year_mismatch",
+                detail=detail,
+                year=format_fiscal_year_long(setting.year),
+                **common,
+            )
+        )
+    if setting.master is not None and reporter and reporter not in known:
+        from sorachi_etl.rules import did_you_mean
+
+        hint = did_you_mean(reporter, sorted(known))
+        add(
+            finding(
+                "unknown_reporter",
+                sheet=SURVEY_INFO if info_reporter else None,
+                cell=info_reporter.cell if info_reporter else None,
+                value=reporter,
+                hint=f"「{hint}」のことですか？" if hint else "市町名を確認してください。",
+                **common,
+            )
+        )
+    version = raw_text(survey.meta.get("template_version")).strip()
+    if version.isdigit() and TEMPLATE_VERSION.isdigit() and int(version) < int(TEMPLATE_VERSION):
+        add(finding("old_template", value=version, current=TEMPLATE_VERSION, **common))
+    if (
+        setting.year is None
+        and year is not None
+        and setting.current_year is not None
+        and year < setting.current_year
+    ):
+        add(
+            finding(
+                "other_year",
+                year=format_fiscal_year(year),
+                current=format_fiscal_year(setting.current_year),
+                **common,
+            )
+        )
+    return reporter, year
 
 
 def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> list[Finding]:
