@@ -181,7 +181,8 @@ def _read(
         chosen = list(parts.sheets)
     package.check_members(read_by_calamine)
     facts = _scan(package, parts, chosen, limits, every_sheet=read_by_calamine is None)
-    values = _calamine_values(data, [s.name for s in chosen])
+    checked = data if read_by_calamine is None else package.repacked(read_by_calamine)
+    values = _calamine_values(checked, [s.name for s in chosen])
     # A cell's text is never longer than the XML it is written in: only big parts need the check.
     sources = [parts.shared_strings, *(s.part for s in chosen)]
     long_text = any(len(package.read(p) or b"") > limits.max_text_chars for p in sources if p)

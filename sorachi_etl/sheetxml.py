@@ -205,11 +205,14 @@ class _Scan:
             self._tokens(xml, start, end)
             return
         f_hits = [m.start() for m in self.p.f_open.finditer(xml, start, end)]
-        e_hits = [
-            m.start()
-            for m in _E_VALUE.finditer(xml, start, end)
-            if _T_BEFORE.search(xml, max(start, m.start() - 16), m.start())
-        ]
+        e_hits = []
+        # t="e" holds the bytes "e" or 'e'; most sheets have neither, and need no pattern.
+        if xml.find(b'"e"', start, end) >= 0 or xml.find(b"'e'", start, end) >= 0:
+            e_hits = [
+                m.start()
+                for m in _E_VALUE.finditer(xml, start, end)
+                if _T_BEFORE.search(xml, max(start, m.start() - 16), m.start())
+            ]
         if (f_hits or e_hits) and not self._special_cells(xml, start, f_hits, e_hits):
             self._tokens(xml, start, end)
 
@@ -363,13 +366,17 @@ class _Scan:
 
     def cols_and_merges(self, xml: bytes, data_start: int, data_end: int) -> None:
         facts, width = self.facts, self.limits.max_cols
-        for m in _COL.finditer(xml, 0, data_start):
+        # Byte searches first: the patterns are only needed where the words are.
+        hidden = xml.find(b"hidden", 0, data_start) >= 0
+        for m in _COL.finditer(xml, 0, data_start if hidden else 0):
             attrs = m.group(1)
             if _is_true(_attr(_HIDDEN, attrs)):
                 lo, hi = _attr(_MIN, attrs), _attr(_MAX, attrs)
                 if lo and hi and lo.isdigit() and hi.isdigit() and len(lo) < 7 and len(hi) < 7:
                     # Columns hidden up to XFD are common; past the column limit no cell exists.
                     facts.hidden_cols.update(range(int(lo) - 1, min(int(hi), width)))
+        if xml.find(b"mergeCell", data_end) < 0:
+            return
         plain = _MERGE_PLAIN.findall(xml, data_end)
         if plain and len(plain) == len(_MERGE.findall(xml, data_end)):
             cols = {letters: _col_index(letters) for m in plain for letters in (m[0], m[2])}
@@ -421,7 +428,7 @@ def _plain_markup(xml: bytes, sheet: str) -> bytes:
 
     A linear walk, not a regex: an unterminated comment must not make the scan quadratic.
     """
-    if b"!" not in xml or b"<!" not in xml:  # a one-byte search first: it is a memchr
+    if b"<!" not in xml:
         return xml
     out, pos = [], 0
     while True:

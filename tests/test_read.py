@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -336,6 +337,27 @@ def test_an_unread_sheet_is_not_looked_at(raw) -> None:
     path = raw(mh.zip_bytes(parts))
     assert outcome(path, sheets=["調査実績"]) == "ok"
     assert outcome(path) == "sheet_too_big"
+
+
+def test_calamine_is_given_only_the_members_checked(raw, monkeypatch) -> None:
+    parts = mh.xlsx_parts({"記入要領": mh.sheet_xml(ONE), "調査実績": mh.sheet_xml(ONE)})
+    parts["docProps/core.xml"] = "<coreProperties/>"
+    path = raw(mh.zip_bytes(parts))
+    given = []
+    calamine_values = read._calamine_values
+    monkeypatch.setattr(
+        read,
+        "_calamine_values",
+        lambda data, names: given.append(data) or calamine_values(data, names),
+    )
+    assert read_workbook(path, sheets=["調査実績"]).sheets["調査実績"].cell(0, 0) == 1
+    with zipfile.ZipFile(io.BytesIO(given[0])) as z:
+        names = {i.filename for i in z.infolist()}
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+        assert z.testzip() is None
+    assert "xl/worksheets/sheet2.xml" in names  # 調査実績
+    assert "xl/worksheets/sheet1.xml" not in names  # 記入要領, not asked for
+    assert "docProps/core.xml" not in names
 
 
 def test_a_workbook_without_the_sheets_asked_for_is_checked_whole(raw) -> None:
