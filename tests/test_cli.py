@@ -333,3 +333,54 @@ def test_report_table_shows_every_column_when_there_is_room(sample_master_path):
     for column in ("基準値", "R3", "R4", "R5", "目標値", "進捗率"):
         assert column in result.output
     assert "列を省いています" not in result.output
+
+
+def _render(blocks: list, width: int = 80) -> str:
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    for block in blocks:
+        console.print(block)
+    return console.file.getvalue()
+
+
+def _report(flagged: int, clean: int = 2):
+    from sorachi_etl.errors import FileReport, Report, finding
+
+    files = [
+        FileReport(
+            file=f"R6_町{i}_調査票.xlsx",
+            status="invalid",
+            findings=[finding("not_a_number", sheet="調査実績", cell=f"E{5 + i}", value="abc")],
+        )
+        for i in range(flagged)
+    ]
+    files += [FileReport(file=f"R6_村{i}_調査票.xlsx", status="ok") for i in range(clean)]
+    return Report(files)
+
+
+@pytest.mark.parametrize("flagged", [3, 40])
+def test_every_finding_is_shown_with_its_file_and_cell(flagged):
+    from sorachi_etl.cli import render
+
+    text = _render(render.file_reports(_report(flagged)))
+    for i in range(flagged):
+        assert f"R6_町{i}_調査票.xlsx" in text
+        assert f"調査実績!E{5 + i}" in text
+    assert text.count("「abc」") == flagged
+    assert "R6_村0_調査票.xlsx" in text  # a clean file still gets its line
+    flagged_only = _render(render.file_reports(_report(flagged), flagged_only=True))
+    assert "R6_村0_調査票.xlsx" not in flagged_only
+
+
+def test_many_files_with_findings_are_listed_without_boxes():
+    from sorachi_etl.cli import render
+
+    few = _render(render.file_reports(_report(3)))
+    many = _render(render.file_reports(_report(render.BOXED_MOST + 1)))
+    assert "╭" in few and "╭" not in many
+    # a long message wraps under itself, indented, not back to the left edge
+    lines = [line for line in many.splitlines() if line.strip()]
+    assert all(line.startswith(("■", "○", "  ")) for line in lines)

@@ -89,9 +89,8 @@ def merge(
     from sorachi_etl.cli import render
     from sorachi_etl.status import master_to_status
 
-    for block in render.file_reports(report):
-        if hasattr(block, "title"):  # only files with findings
-            console.print(block)
+    for block in render.file_reports(report, flagged_only=True):
+        console.print(block)
     console.print(render.report_summary(report))
     skipped = [f.file for f in report.files if f.status != "ok"]
     console.print(

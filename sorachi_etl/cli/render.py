@@ -140,17 +140,36 @@ def _file_title(fr, color: str, label: str) -> Text:
     return title
 
 
-def file_reports(report) -> list:
-    """A Rich block per file: a line for a file without findings, else a panel of its findings
-    (errors first) with where each is and what to do."""
+# Past this many files with findings a box per file makes a long run hard to read
+# through (and slow to draw): they are listed plainly instead, file after file.
+BOXED_MOST = 20
+
+
+def file_reports(report, *, flagged_only: bool = False) -> list:
+    """A Rich block per file: a line for a file without findings (unless `flagged_only`),
+    else its findings (errors first) with where each is and what to do: in a panel,
+    or, when many files have findings, as plain indented lines."""
     from rich.panel import Panel
 
-    blocks = []
+    boxed = sum(1 for fr in report.files if fr.findings) <= BOXED_MOST
+    blocks: list = []
     for fr in report.files:
         label, color = STATUS_LABELS[fr.status]
         title = _file_title(fr, color, label)
         if not fr.findings:
-            blocks.append(Text("○ ", style=color) + title)
+            if not flagged_only:
+                blocks.append(Text("○ ", style=color) + title)
+            continue
+        findings = sorted(fr.findings, key=lambda f: f.severity != "error")
+        if not boxed:
+            blocks.append(Text("■ ", style=color) + title)
+            for f in findings:
+                where = _where(f)
+                head = _severity(f)
+                if where:
+                    head.append(f"  {where}")
+                blocks.append(_Indented(head, 2))
+                blocks.append(_Indented(Text(_without_place(f.message, where)), 4))
             continue
         placed = any(f.sheet for f in fr.findings)
         t = Table(show_header=placed, header_style="bold", box=None, pad_edge=False)
@@ -158,20 +177,40 @@ def file_reports(report) -> list:
         if placed:
             t.add_column("場所", no_wrap=True)
         t.add_column("内容", overflow="fold")
-        for f in sorted(fr.findings, key=lambda f: f.severity != "error"):
-            kind = (
-                Text("エラー", style="bold red")
-                if f.severity == "error"
-                else Text("注意", style="yellow")
-            )
-            where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+        for f in findings:
+            where = _where(f)
             message = Text(_without_place(f.message, where))
             if placed:
-                t.add_row(kind, Text(where), message)
+                t.add_row(_severity(f), Text(where), message)
             else:
-                t.add_row(kind, message)
+                t.add_row(_severity(f), message)
         blocks.append(Panel(t, title=title, title_align="left", border_style=color))
     return blocks
+
+
+class _Indented:
+    """Text wrapped to the width an indent leaves, every line indented, no line padded."""
+
+    def __init__(self, text: Text, indent: int) -> None:
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        for line in self.text.wrap(console, max(10, options.max_width - self.indent)):
+            yield Segment(" " * self.indent)
+            yield from line.render(console)
+            yield Segment.line()
+
+
+def _where(f) -> str:
+    return f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
+
+
+def _severity(f) -> Text:
+    if f.severity == "error":
+        return Text("エラー", style="bold red")
+    return Text("注意", style="yellow")
 
 
 def _without_place(message: str, where: str) -> str:
