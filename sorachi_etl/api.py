@@ -55,10 +55,11 @@ class InitResult:
     table: KpiTable
 
 
-def render_master(master: domain.Master, table: KpiTable, wb=None):
+def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
     """Data sheets and regenerated sheets of `master` into an openpyxl workbook (new if None).
 
-    Sheets a user added to an existing workbook are kept untouched.
+    Sheets a user added to an existing workbook are kept untouched. `status` is
+    `master_to_status(master)`, when the caller has it already.
     """
     from sorachi_etl.sheets import write_charts, write_kpi_list, write_submissions
     from sorachi_etl.status import master_to_status
@@ -67,7 +68,7 @@ def render_master(master: domain.Master, table: KpiTable, wb=None):
     wb = wb if wb is not None else new_workbook()
     write_data_sheets(wb, master)
     write_kpi_list(wb, table)
-    write_submissions(wb, master_to_status(master))
+    write_submissions(wb, status if status is not None else master_to_status(master))
     write_charts(wb, table)
     return wb
 
@@ -118,6 +119,7 @@ class MergeOutcome:
     result: MergeResult
     written: bool
     backup: Path | None = None
+    status: StatusReport | None = None  # who has sent what, after the merge
 
 
 @_gc_paused
@@ -159,6 +161,7 @@ def merge_paths(
     from sorachi_etl.master import check_master, open_master
     from sorachi_etl.merge import merge_submissions
     from sorachi_etl.preserve import content_at_risk, refusal_message
+    from sorachi_etl.status import master_to_status
     from sorachi_etl.validate import Reading, collect_files, validate_reading
     from sorachi_etl.write import append_log, ensure_not_locked, open_workbook, save_atomic
 
@@ -167,7 +170,8 @@ def merge_paths(
     master = book.master
     files = collect_files(paths)
     # Worker processes read and check the returns while this one checks the master
-    # with pandera and looks at what saving it would meet.
+    # with pandera, looks at what saving it would meet and opens it for writing.
+    wb = None
     with Reading(files, password, master=master, year=year) as reading:
         check_master(book)
         if not dry_run:
@@ -175,6 +179,8 @@ def merge_paths(
             at_risk = content_at_risk(master_path)
             if at_risk:
                 raise MasterError(refusal_message(master_path, at_risk))
+            # the rewritten sheets' old cells would only be parsed to be dropped
+            wb = open_workbook(master_path, without_cells=rewritten_sheets())
         validation = validate_reading(reading, progress=progress)
     result = merge_submissions(
         master,
@@ -183,14 +189,13 @@ def merge_paths(
         now=now,
         superseded=validation.superseded,
     )
-    if dry_run:
-        return MergeOutcome(validation, result, written=False)
-    # the rewritten sheets' old cells would only be parsed to be dropped
-    wb = open_workbook(master_path, without_cells=rewritten_sheets())
-    render_master(result.master, result.table, wb)
+    status = master_to_status(result.master)
+    if wb is None:
+        return MergeOutcome(validation, result, written=False, status=status)
+    render_master(result.master, result.table, wb, status)
     append_log(wb, result.log)
     saved = save_atomic(wb, master_path)
-    return MergeOutcome(validation, result, written=True, backup=saved)
+    return MergeOutcome(validation, result, written=True, backup=saved, status=status)
 
 
 def status_of(master_path: Path, *, year: int | None = None) -> tuple[domain.Master, StatusReport]:
@@ -286,5 +291,5 @@ def run_demo(folder: Path) -> DemoResult:
         validation,
         annotated,
         outcome,
-        master_to_status(outcome.result.master),
+        outcome.status or master_to_status(outcome.result.master),
     )

@@ -87,7 +87,6 @@ def merge(
         raise typer.Exit(0 if report.valid else 1)
 
     from sorachi_etl.cli import render
-    from sorachi_etl.status import master_to_status
 
     for block in render.file_reports(report, flagged_only=True):
         console.print(block)
@@ -104,7 +103,7 @@ def merge(
         else:
             console.print("マスタに加える変更はありません。")
     console.print(render.kpi_changes(result.kpi_changes))
-    status = master_to_status(result.master)
+    status = outcome.status
     missing = [r.reporter for r in status.rows if r.state == "未提出"]
     if missing:
         console.print(f"未提出（{len(missing)}）: " + "、".join(missing))
