@@ -97,15 +97,20 @@ def _member_in(values: dict, measure: str, member: str, year: int) -> tuple[bool
 
 
 def compute_kpi_value(
-    master: Master, kpi: Kpi, year: int, values: dict | None = None
+    master: Master,
+    kpi: Kpi,
+    year: int,
+    values: dict | None = None,
+    members: list[str] | None = None,
 ) -> YearValue | None:
     """The KPI's value for `year` from the measures, or None when no reporter sent anything.
 
     Pending (集計中, with the count of reporters in) while any reporter of the
-    group is missing or pending.
+    group is missing or pending. `values` and `members` (the group's reporters)
+    are the master's, when the caller has them already.
     """
     values = master.values_by_key() if values is None else values
-    members = master.group_members(kpi.group)
+    members = master.group_members(kpi.group) if members is None else members
     measures = [kpi.measure] + (
         [kpi.denominator] if kpi.kind == KIND_RATIO and kpi.denominator else []
     )
@@ -146,10 +151,13 @@ def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[s
     manual = {(kv.kpi, kv.year): kv for kv in master.kpi_values}
     out: dict[tuple[str, int], YearValue] = {}
     warnings: list[str] = []
+    groups: dict[str, list[str]] = {}
     for kpi in master.kpis:
         decimals = kpi.decimals or 0
+        if kpi.group not in groups:
+            groups[kpi.group] = master.group_members(kpi.group)
         for year in years:
-            computed = compute_kpi_value(master, kpi, year, values)
+            computed = compute_kpi_value(master, kpi, year, values, groups[kpi.group])
             entered = manual.get((kpi.id, year))
             result = computed
             if entered is not None:

@@ -9,6 +9,7 @@ content is unchanged keeps its old 出典ファイル and 取込日時.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
@@ -84,7 +85,15 @@ def merge_submissions(
     from sorachi_etl.eras import format_fiscal_year
 
     now = (now or dt.datetime.now()).replace(microsecond=0)
-    new = copy.deepcopy(master)
+    # A new master whose lists the merge replaces; the items it keeps are shared with
+    # `master` and never edited in place (changed ones are new objects), so no deep
+    # copy of every value of every year is needed.
+    new = dataclasses.replace(
+        master,
+        measure_values=list(master.measure_values),
+        initiatives=list(master.initiatives),
+        log=list(master.log),
+    )
     before = master_to_kpi_table(master, year=year)
     result = MergeResult(master=new, table=before, before=before)
     values = {v.key: v for v in new.measure_values}

@@ -314,3 +314,17 @@ def test_reminder_says_when_the_deadline_has_passed(sample_master_path):
     after = reminder_text(status, master, today=dt.date(2025, 6, 10))
     assert "2025年5月30日）までにご提出" in before
     assert "を過ぎていますので、至急ご提出" in after
+
+
+def test_merging_leaves_the_master_it_was_given_as_it_was(sample_master_path, returns):
+    import copy
+
+    from sorachi_etl.merge import merge_submissions
+    from sorachi_etl.validate import validate_paths
+
+    master = load_master(sample_master_path)
+    before = copy.deepcopy(master)
+    validation = validate_paths([returns], master=master)
+    result = merge_submissions(master, validation.submissions, validation.report.files)
+    assert result.master.measure_values != before.measure_values  # the merge did something
+    assert master == before
