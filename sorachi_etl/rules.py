@@ -116,7 +116,7 @@ def fold_header(text: object) -> str:
 _WANTED: dict[int, tuple[SheetRule, dict[str, str]]] = {}
 
 
-def _wanted(rule: SheetRule) -> dict[str, str]:
+def label_keys(rule: SheetRule) -> dict[str, str]:
     """Folded header and alias labels of a rule -> the column key.
 
     Cached by identity: hashing a frozen rule hashes all its columns, on every call.
@@ -133,7 +133,7 @@ def _wanted(rule: SheetRule) -> dict[str, str]:
 
 def match_headers(row: list[object], rule: SheetRule) -> dict[str, int]:
     """Map rule keys to column indexes for a header row (by header text or alias)."""
-    wanted = _wanted(rule)
+    wanted = label_keys(rule)
     found: dict[str, int] = {}
     for index, cell in enumerate(row):
         if cell is None or cell == "":

@@ -28,6 +28,7 @@ from sorachi_etl.rules import (
     did_you_mean,
     find_header_row,
     fold_header,
+    label_keys,
     match_headers,
     survey_rules,
 )
@@ -41,7 +42,7 @@ LABEL_COLUMNS = 6
 HEADER_SEARCH = 30
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RawCell:
     """A value as read, and where: 0-based row and column on the sheet."""
 
@@ -186,10 +187,7 @@ def keyvalue_cells(
     grid: list[list[object]], rule: SheetRule, missing: list[Missing]
 ) -> dict[str, RawCell]:
     """Label | value rows: rule key -> the cell right of its label (first label wins)."""
-    labels: dict[str, str] = {}
-    for col in rule.columns:
-        for label in (col.header, *col.aliases):
-            labels.setdefault(fold_header(label), col.key)
+    labels = label_keys(rule)
     found: dict[str, RawCell] = {}
     texts: list[str] = []
     for r, line in enumerate(grid):
