@@ -705,3 +705,26 @@ def test_realworld_facts() -> None:
     strict = read_workbook(REALWORLD / "sheetjs_test_files/sheet_visibility_strict.xlsx")
     assert strict.strict_ooxml is True
     assert {s.state for s in strict.sheets.values()} == {"visible", "hidden", "veryhidden"}
+
+
+# Bytes a DTD check meets: the marks of "<!DOCTYPE" in UTF-8 and UTF-16, and others.
+_DTD_BYTES = st.lists(
+    st.sampled_from([b"<", b"!", b"\x00", b"D", b"d", b"OCTYPE", b"octype", b"x", b" ", b"!" * 70]),
+    max_size=40,
+).map(b"".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DTD_BYTES)
+def test_the_quick_dtd_check_agrees_with_the_pattern(body: bytes) -> None:
+    from sorachi_etl.archive import _DOCTYPE, has_doctype
+
+    assert has_doctype(body) == (_DOCTYPE.search(body) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DTD_BYTES)
+def test_the_quick_markup_declaration_check_agrees(body: bytes) -> None:
+    from sorachi_etl.sheetxml import _has_markup_declaration
+
+    assert _has_markup_declaration(body) == (b"<!" in body)
