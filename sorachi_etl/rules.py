@@ -138,7 +138,7 @@ def match_headers(row: list[object], rule: SheetRule) -> dict[str, int]:
     for index, cell in enumerate(row):
         if cell is None or cell == "":
             continue
-        key = wanted.get(fold_header(cell))
+        key = wanted.get(cell) or wanted.get(fold_header(cell))  # most are typed as given
         if key and key not in found:
             found[key] = index
     return found
@@ -154,6 +154,8 @@ def find_header_row(
         found = match_headers(row, rule)
         if all(k in found for k in needed) and (best is None or len(found) > len(best[1])):
             best = (r, found)
+            if len(found) == len(rule.columns):
+                break  # no later row can hold more
     return best
 
 

@@ -137,6 +137,9 @@ class Survey:
         return out
 
 
+_EMPTY = frozenset(("", None))
+
+
 def is_blank(value: object) -> bool:
     """None, "" or only spaces (calamine reads an empty cell as "")."""
     return value is None or (isinstance(value, str) and not value.strip())
@@ -192,9 +195,9 @@ def keyvalue_cells(
     texts: list[str] = []
     for r, line in enumerate(grid):
         for c, value in enumerate(line[:LABEL_COLUMNS]):
-            if not isinstance(value, str) or is_blank(value):
+            if not isinstance(value, str) or not value or value.isspace():
                 continue
-            key = labels.get(fold_header(value))
+            key = labels.get(value) or labels.get(fold_header(value))  # most as typed
             if key is None:
                 texts.append(value)
             elif key not in found:
@@ -233,9 +236,10 @@ def table_rows(
     rows: list[dict[str, RawCell]] = []
     for r in range(header + 1, len(grid)):
         line = grid[r]
-        inside = [line[c] if c < len(line) else None for c in range(lo, hi + 1)]
-        if all(is_blank(v) for v in inside):
-            if any(not is_blank(v) for v in line):
+        inside = line[lo : hi + 1]
+        # calamine gives "" for an empty cell: a set test answers for most rows at C speed
+        if _EMPTY.issuperset(inside) or all(is_blank(v) for v in inside):
+            if not _EMPTY.issuperset(line) and any(not is_blank(v) for v in line):
                 break
             continue
         rows.append(
