@@ -86,10 +86,11 @@ def merge(
         print_json(data)
         raise typer.Exit(0 if report.valid else 1)
 
+    from rich.console import Group
+
     from sorachi_etl.cli import render
 
-    for block in render.file_reports(report, flagged_only=True):
-        console.print(block)
+    console.print(Group(*render.file_reports(report, flagged_only=True)))  # one print: faster
     console.print(render.report_summary(report))
     skipped = [f.file for f in report.files if f.status != "ok"]
     console.print(

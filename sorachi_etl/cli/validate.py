@@ -97,10 +97,11 @@ def validate(
     if as_json:
         print_json(report.to_dict())
     else:
+        from rich.console import Group
+
         from sorachi_etl.cli import render
 
-        for block in render.file_reports(report):
-            console.print(block)
+        console.print(Group(*render.file_reports(report)))  # one print: faster
         console.print(render.report_summary(report))
     if annotate is not None:
         _tell_annotated(report, annotated, annotate, as_json)
