@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 import os
 import shutil
 import tempfile
@@ -56,17 +57,42 @@ def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None
 def _cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
     if value is None:
         return None, None
-    if col.type == "fiscal_year":
-        return format_fiscal_year(int(value)), None
-    if col.type == "list":
-        return ",".join(str(v) for v in value) if value else None, None
-    if col.type == "datetime" and isinstance(value, dt.datetime):
+    convert = _CONVERTERS.get(col.type)
+    return (value, None) if convert is None else convert(value, col)
+
+
+def _fiscal_year_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    return format_fiscal_year(int(value)), None
+
+
+def _list_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    return ",".join(str(v) for v in value) if value else None, None
+
+
+def _datetime_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None, microsecond=0), DATETIME_FORMAT
-    if col.type == "date" and isinstance(value, dt.date):
-        return value, DATE_FORMAT
-    if col.type == "number" and isinstance(value, float) and value.is_integer():
+    return value, None
+
+
+def _date_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    return (value, DATE_FORMAT) if isinstance(value, dt.date) else (value, None)
+
+
+def _number_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    if isinstance(value, float) and value.is_integer():
         return int(value), "#,##0" if abs(value) >= 1000 else None
     return value, None
+
+
+# How a value of each column type is written (other types: as it is, General format).
+_CONVERTERS = {
+    "fiscal_year": _fiscal_year_cell,
+    "list": _list_cell,
+    "datetime": _datetime_cell,
+    "date": _date_cell,
+    "number": _number_cell,
+}
 
 
 def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
@@ -114,13 +140,34 @@ def _row_values(item: Any, rule: SheetRule) -> list[Any]:
 
 def _table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str | None]]]:
     """(value, number format) of every cell of the rows of `items`, as put() takes them."""
-    return [
-        [
-            _cell_value(value, col)
-            for col, value in zip(rule.columns, _row_values(item, rule), strict=True)
-        ]
-        for item in items
-    ]
+    if not items or not all(type(item) is type(items[0]) for item in items):
+        return [_converted(_row_values(item, rule), rule) for item in items]
+    if not dataclasses.is_dataclass(items[0]) or rule.name == SHEET_KPIS:
+        return [_converted(_row_values(item, rule), rule) for item in items]
+    # Items of one dataclass (7,000 measure values with 1,741 reporters): each column's
+    # getter and converter is chosen once, not once per cell.
+    names = _field_names(type(items[0]))
+    columns = []
+    for col in rule.columns:
+        get = operator.attrgetter(col.key) if col.key in names else None
+        columns.append((get, _CONVERTERS.get(col.type), col))
+    out = []
+    for item in items:
+        row = []
+        for get, convert, col in columns:
+            value = get(item) if get is not None else None
+            if value is None:
+                row.append((None, None))
+            elif convert is None:
+                row.append((value, None))
+            else:
+                row.append(convert(value, col))
+        out.append(row)
+    return out
+
+
+def _converted(values: list[Any], rule: SheetRule) -> list[tuple[Any, str | None]]:
+    return [_cell_value(value, col) for col, value in zip(rule.columns, values, strict=True)]
 
 
 def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksheet:
