@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +120,7 @@ class WorkbookData:
     size: int = 0  # bytes of the file as received
     sheet_names: list[str] = field(default_factory=list)  # every sheet, read or not
     decrypted: bool = False  # read with the password given
+    modified: float | None = None  # the file's mtime (seconds since the epoch)
 
 
 def read_workbook(
@@ -148,9 +151,13 @@ def read_workbook(
 def _read(
     path: Path, password: str | None, wanted: Iterable[str] | None, limits: Limits
 ) -> WorkbookData:
-    data = _read_bytes(path, limits)
+    data, modified = _read_bytes(path, limits)
     book = WorkbookData(
-        path=path, sheets={}, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
+        path=path,
+        sheets={},
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        modified=modified,
     )
     if not data.startswith(b"PK"):
         data = _decrypt(data, password)
@@ -223,14 +230,27 @@ def _scan(
     return facts
 
 
-def _read_bytes(path: Path, limits: Limits) -> bytes:
+def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, float]:
+    """The file's bytes (at most the size limit, even if it grows meanwhile) and its mtime."""
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise too_large(
-                f"ファイルサイズ {megabytes(size)}、上限 {megabytes(limits.max_file_bytes)}"
-            )
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(str(path))
+            if st.st_size > limits.max_file_bytes:
+                raise too_large(
+                    f"ファイルサイズ {megabytes(st.st_size)}、上限 {megabytes(limits.max_file_bytes)}"
+                )
+            chunks, left = [], limits.max_file_bytes + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, st.st_size + 1 if not chunks else 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
     except FileNotFoundError as exc:
         raise UnreadableWorkbook("unreadable", detail="ファイルが見つかりません") from exc
     except IsADirectoryError as exc:
@@ -239,9 +259,12 @@ def _read_bytes(path: Path, limits: Limits) -> bytes:
         raise UnreadableWorkbook("unreadable", detail="ファイルを開く権限がありません") from exc
     except OSError as exc:
         raise UnreadableWorkbook("unreadable", detail="ファイルを読み込めません") from exc
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if len(data) > limits.max_file_bytes:
+        raise too_large(f"ファイルサイズの上限 {megabytes(limits.max_file_bytes)} を超えています")
     if not data:
         raise UnreadableWorkbook("empty_file")
-    return data
+    return data, st.st_mtime
 
 
 def _decrypt(data: bytes, password: str | None) -> bytes:

@@ -416,8 +416,9 @@ def check_file(
     name_reporter, name_year = name_parts(path)
     report = FileReport(file=path.name, reporter=name_reporter, year=name_year)
     check = FileCheck(path, report, FileContext(index, path.name))
+    mtime = getattr(wb, "modified", None)
     with contextlib.suppress(OSError):
-        check.modified = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        check.modified = dt.datetime.fromtimestamp(path.stat().st_mtime if mtime is None else mtime)
     if isinstance(wb, UnreadableWorkbook):
         report.status = "unreadable"
         report.findings.append(
