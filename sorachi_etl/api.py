@@ -181,6 +181,7 @@ def merge_paths(
                 raise MasterError(refusal_message(master_path, at_risk))
             # the rewritten sheets' old cells would only be parsed to be dropped
             wb = open_workbook(master_path, without_cells=rewritten_sheets())
+        before = master_to_kpi_table(master)
         validation = validate_reading(reading, progress=progress)
     result = merge_submissions(
         master,
@@ -188,6 +189,7 @@ def merge_paths(
         validation.report.files,
         now=now,
         superseded=validation.superseded,
+        before=before,
     )
     status = master_to_status(result.master)
     if wb is None:

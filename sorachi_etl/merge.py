@@ -80,8 +80,12 @@ def merge_submissions(
     now: dt.datetime | None = None,
     year: int | None = None,
     superseded: list[str] | None = None,
+    before: KpiTable | None = None,
 ) -> MergeResult:
-    """Upsert `submissions` into a copy of `master`; `reports` (skipped files) go to the log."""
+    """Upsert `submissions` into a copy of `master`; `reports` (skipped files) go to the log.
+
+    `before` is `master_to_kpi_table(master, year=year)`, when the caller has it already.
+    """
     from sorachi_etl.eras import format_fiscal_year
 
     now = (now or dt.datetime.now()).replace(microsecond=0)
@@ -94,7 +98,7 @@ def merge_submissions(
         initiatives=list(master.initiatives),
         log=list(master.log),
     )
-    before = master_to_kpi_table(master, year=year)
+    before = before if before is not None else master_to_kpi_table(master, year=year)
     result = MergeResult(master=new, table=before, before=before)
     values = {v.key: v for v in new.measure_values}
     # The source file of each value, by (reporter, year), kept in step with `values`:
