@@ -26,8 +26,8 @@ class EraError(SorachiError):
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", str(text)).strip()
-    return re.sub(r"\s+", "", text)
+    text = unicodedata.normalize("NFKC", str(text))
+    return "".join(text.split()) if not text.isalnum() else text
 
 
 def _era_year(era: str, number: str) -> int:

@@ -94,7 +94,7 @@ def raw_text(value: object) -> str:
 def fold(text: str) -> str:
     """NFKC, then drop every kind of space (full-width ones included)."""
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split()) if not text.isalnum() else text
 
 
 def is_formula_like(text: str) -> bool:

@@ -101,3 +101,17 @@ def test_dates_round_trip_in_every_form(day):
         f"令和{reiwa}年{day.month}月{day.day}日",
     ):
         assert parse_date(text) == day
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30))
+def test_folding_drops_exactly_what_a_whitespace_pattern_drops(text):
+    import re
+    import unicodedata
+
+    from sorachi_etl.eras import _fold
+    from sorachi_etl.normalize import fold
+
+    expected = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    assert fold(text) == expected
+    assert _fold(text) == expected
