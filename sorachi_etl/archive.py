@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import string
 import struct
 import zipfile
 import zlib
@@ -102,6 +103,7 @@ def has_doctype(body: bytes) -> bool:
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 # Parts kept in memory after the check; media and binaries are only measured.
 _KEEP = (".xml", ".rels")
@@ -128,7 +130,7 @@ class Package:
             raise corrupt(
                 "ZIPの目次が見つからず、ファイルが途中で切れている可能性があります"
             ) from exc
-        self.by_name = {_norm(i.filename).lower(): i for i in self.infos if not i.is_dir()}
+        self.by_name = {self.key(i.filename): i for i in self.infos if not i.is_dir()}
         self._parts: dict[str, bytes] = {}
         self._parsed: dict[str, list[_Element] | None] = {}
         # Keys of the members holding <sheetData>, known after check_members.
@@ -144,11 +146,15 @@ class Package:
 
     @staticmethod
     def key(name: str) -> str:
-        """The lookup key of a part name: slashes, case folded."""
-        return _norm(name).lower()
+        """The lookup key of a part name: slashes, ASCII letters in lower case.
+
+        Only ASCII letters are folded, as calamine folds them: str.lower() would
+        make "K" (KELVIN SIGN) a "k", and two names calamine tells apart one.
+        """
+        return name.replace("\\", "/").translate(_ASCII_LOWER)
 
     def info(self, name: str) -> zipfile.ZipInfo | None:
-        return self.by_name.get(_norm(name).lower())
+        return self.by_name.get(self.key(name))
 
     # --- what kind of package ---------------------------------------------------------
 
@@ -201,11 +207,35 @@ class Package:
                 raise unsafe(f"ZIPの部品名「{shown(raw)}」が不正です")
             if info.is_dir():
                 continue
-            key = name.lower()
+            key = self.key(name)
             first = seen.setdefault(key, info)
-            # Readers silently take one of the two; harmless only when both are the same bytes.
-            if first is not info and (first.CRC, first.file_size) != (info.CRC, info.file_size):
+            # Readers silently take one of the two; harmless only when both are the same
+            # bytes. A CRC is easily forged: the bytes themselves are compared.
+            if first is not info and (
+                (first.CRC, first.file_size) != (info.CRC, info.file_size)
+                or _inflate(self.data, first, self.limits.max_member_bytes)
+                != _inflate(self.data, info, self.limits.max_member_bytes)
+            ):
                 raise unsafe(f"同じ名前の部品「{shown(name)}」が2つあり、中身が違います")
+
+    def check_sizes(self) -> None:
+        """Every member's declared size against the caps, before any part is parsed.
+
+        The declared sizes can be trusted here: `_inflate` refuses a member that
+        inflates to more than its declared size.
+        """
+        limits = self.limits
+        declared = sum(i.file_size for i in self.infos)
+        if declared > limits.max_total_bytes:
+            raise too_large(
+                f"展開後 {megabytes(declared)}、上限 {megabytes(limits.max_total_bytes)}"
+            )
+        for info in self.infos:
+            if info.file_size > limits.max_member_bytes:
+                raise too_large(
+                    f"部品「{shown(info.filename)}」が展開後 {megabytes(info.file_size)}"
+                )
+            self._check_ratio(info, info.file_size)
 
     def check_members(self, keys: set[str] | None = None) -> None:
         """Inflate members with hard caps; refuse bombs, forged sizes and DTDs.
@@ -264,8 +294,9 @@ class Package:
         chunks: list[bytes] = []
         directory: list[bytes] = []
         offset = 0
-        for info in self.infos:
-            if info.is_dir() or self.key(info.filename) not in keys:
+        for key in sorted(keys):
+            info = self.by_name.get(key)  # the member checked under this key, no other
+            if info is None:
                 continue
             body = self.read_info(info)
             name = info.filename.encode("utf-8")
@@ -465,6 +496,10 @@ def _written(name: str) -> str:
     return f"{parts[2]}:{parts[1]}" if len(parts) == 3 else parts[1]
 
 
+# workbook.xml and relationship parts hold a few dozen elements, a few thousand at most.
+_MOST_ELEMENTS = 100_000
+
+
 def _elements(xml: bytes, what: str) -> list[_Element]:
     """Each element of a small part, in document order.
 
@@ -477,7 +512,13 @@ def _elements(xml: bytes, what: str) -> list[_Element]:
     found: list[_Element] = []
     parser = expat.ParserCreate(namespace_separator="}")
     parser.namespace_prefixes = True
-    parser.StartElementHandler = lambda name, attrs: found.append((name, attrs))
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if len(found) >= _MOST_ELEMENTS:
+            raise too_large(f"{what}の要素が多すぎます（上限 {_MOST_ELEMENTS:,}）")
+        found.append((name, attrs))
+
+    parser.StartElementHandler = start
 
     def refuse(*_: object) -> None:
         raise unsafe(f"{what}に実体宣言（DTD）が含まれています")

@@ -167,6 +167,7 @@ def _read(
     if kind != "xlsx":
         raise _refusal(kind)
     package.check_directory()
+    package.check_sizes()
     parts = package.workbook_parts()
     book.date1904, book.strict_ooxml = parts.date1904, parts.strict
     book.sheet_names = [s.name for s in parts.sheets]
@@ -187,7 +188,7 @@ def _read(
         # read and checked, so that a dangerous file is called so, not merely a wrong one.
         chosen = list(parts.sheets)
     package.check_members(read_by_calamine)
-    facts = _scan(package, parts, chosen, limits, every_sheet=read_by_calamine is None)
+    facts = _scan(package, parts, chosen, limits)
     checked = data if read_by_calamine is None else package.repacked(read_by_calamine)
     values = _calamine_values(checked, [s.name for s in chosen])
     # A cell's text is never longer than the XML it is written in: only big parts need the check.
@@ -203,27 +204,23 @@ def _read(
 
 
 def _scan(
-    package: Package,
-    parts: WorkbookParts,
-    chosen: list[SheetPart],
-    limits: Limits,
-    every_sheet: bool,
+    package: Package, parts: WorkbookParts, chosen: list[SheetPart], limits: Limits
 ) -> dict[str, SheetFacts]:
-    """Scan the chosen sheets (and, with `every_sheet`, every other part with cells)."""
+    """Scan the chosen sheets, and every other member with cells that calamine is given."""
     facts = {}
     for sheet in chosen:
         xml = package.read(sheet.part) if sheet.part else None
         if xml is None:
             raise corrupt(f"シート「{shown(sheet.name)}」の中身が見つかりません")
         facts[sheet.name] = scan_sheet(xml, sheet.name, limits)
-    if every_sheet:
-        # Where calamine's idea of the part names may differ from ours, every other
-        # part with cells gets the extent check too, so that no sheet reaches calamine
-        # unchecked.
-        scanned = {package.key(s.part) for s in chosen if s.part}
-        names = {package.key(s.part): s.name for s in parts.sheets if s.part}
-        for key in package.sheet_data_parts - scanned:
-            scan_sheet(package.read(key) or b"", names.get(key, key), limits)
+    # Wherever calamine's idea of which member is which sheet may differ from ours
+    # (its own reading of the XML, character references, a second workbook part),
+    # every member it could read as a sheet gets the extent check too: those holding
+    # <sheetData> among the members checked (all of them, off the fast path).
+    scanned = {package.key(s.part) for s in chosen if s.part}
+    names = {package.key(s.part): s.name for s in parts.sheets if s.part}
+    for key in sorted(package.sheet_data_parts - scanned):
+        scan_sheet(package.read(key) or b"", names.get(key, key), limits)
     for name in {parts.shared_strings, "xl/sharedStrings.xml"}:
         if name:
             check_shared_strings(package.read(name), limits)

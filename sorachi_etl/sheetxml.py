@@ -224,8 +224,15 @@ class _Scan:
         in. False when a hit is not where expected: the tokenizer then reads the sheet.
         """
         tags: dict[int, int] = {}  # tag start -> the hit inside or after it
-        for hit in f_hits + e_hits:
-            tags[xml.rfind(b"<", start, hit)] = hit
+        previous, tag = start, -1
+        for hit in sorted(f_hits + e_hits):
+            # the "<" nearest before the hit; searched back only to the previous hit, so
+            # that a tag holding many hits is not searched through again for each
+            found = xml.rfind(b"<", previous, hit)
+            if found >= 0:
+                tag = found
+            tags[tag] = hit
+            previous = hit
         formulas: dict[tuple[int, int], str] = {}
         errors: dict[tuple[int, int], str] = {}
         no_value: set[tuple[int, int]] = set()
@@ -408,16 +415,19 @@ def scan_sheet(xml: bytes, sheet: str, limits: Limits) -> SheetFacts:
         start = end = m.end()
     else:
         start = end = m.end()
+        previous = start
         while True:  # the first </sheetData>; a byte search finds candidates fast
             hit = xml.find(b"sheetData", end)
             if hit < 0:
                 end = len(xml)
                 break
-            tag_start = xml.rfind(b"<", start, hit)
+            # the "<" nearest before the hit, searched back only to the last candidate
+            # (a "<" further back was tried then): linear, however many candidates
+            tag_start = xml.rfind(b"<", previous, hit)
             if tag_start >= 0 and _SHEET_DATA_END.match(xml, tag_start):
                 end = tag_start
                 break
-            end = hit + 9
+            previous = end = hit + 9
     scan.cells(xml, start, end)
     scan.cols_and_merges(xml, min(start, len(xml)), end)
     return scan.facts

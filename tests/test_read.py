@@ -14,7 +14,9 @@ import re
 import subprocess
 import sys
 import time
+import warnings
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sorachi_etl import read
+from sorachi_etl import archive, read
 from sorachi_etl.archive import Limits
 from sorachi_etl.errors import UnreadableWorkbook, message
 from sorachi_etl.read import (
@@ -337,6 +339,122 @@ def test_an_unread_sheet_is_not_looked_at(raw) -> None:
     path = raw(mh.zip_bytes(parts))
     assert outcome(path, sheets=["調査実績"]) == "ok"
     assert outcome(path) == "sheet_too_big"
+
+
+# --- where calamine's reading of the package differs from ours -------------------------
+# Each file below leads calamine, for 調査実績, to a member we would not otherwise scan.
+# Small limits make that member "too big" while staying harmless to calamine, so that a
+# regression fails the test instead of aborting the process.
+
+SURVEY = ["基本情報", "調査実績", "取組", "_meta"]
+SMALL = Limits(max_cells=1_000)
+TOO_BIG = '<row r="1"><c r="A1"><v>1</v></c></row><row r="200"><c r="J200"><v>2</v></c></row>'
+
+
+def _survey_parts() -> dict[str, str | bytes]:
+    return mh.xlsx_parts({name: mh.sheet_xml(ONE) for name in SURVEY})
+
+
+def _refused(raw, parts) -> str:
+    return outcome(raw(mh.zip_bytes(parts)), sheets=SURVEY, limits=SMALL)
+
+
+def test_an_id_written_with_a_character_reference(raw) -> None:
+    parts = _survey_parts()
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    evil = f'<Relationship Id="rId&#50;" Type="{mh.REL}/worksheet" Target="worksheets/x.rels"/>'
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace("<Relationship ", evil + "<Relationship ", 1)
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace('r:id="rId2"', 'r:id="rId&#50;"')
+    parts["xl/worksheets/x.rels"] = mh.sheet_xml(TOO_BIG)
+    assert _refused(raw, parts) == "sheet_too_big"
+
+
+def test_a_target_written_with_a_character_reference(raw) -> None:
+    parts = _survey_parts()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        'Target="worksheets/sheet2.xml"', 'Target="worksheets/s&#50;.rels"'
+    )
+    parts["xl/worksheets/s2.rels"] = parts.pop("xl/worksheets/sheet2.xml")
+    parts["xl/worksheets/s&#50;.rels"] = mh.sheet_xml(TOO_BIG)
+    assert _refused(raw, parts) == "sheet_too_big"
+
+
+def test_an_id_with_a_tab_that_xml_reads_as_a_space(raw) -> None:
+    parts = _survey_parts()
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    evil = f'<Relationship Id="rId2\t" Type="{mh.REL}/worksheet" Target="media/x.xml"/>'
+    rels = rels.replace('<Relationship Id="rId2"', evil + '<Relationship Id="rId2 "', 1)
+    parts["xl/_rels/workbook.xml.rels"] = rels
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace('r:id="rId2"', 'r:id="rId2\t"')
+    parts["xl/media/x.xml"] = mh.sheet_xml(TOO_BIG)
+    assert _refused(raw, parts) == "sheet_too_big"
+
+
+def test_relationships_ended_early_for_calamine(raw) -> None:
+    # calamine stops at the first </Relationships>, here of an empty nested one
+    parts = _survey_parts()
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    good = re.search(r'<Relationship Id="rId2"[^>]*/>', rels).group()
+    evil = f'<Relationship Id="rId2" Type="{mh.REL}/worksheet" Target="media/x.xml"/>'
+    rels = rels.replace(good, "").replace(
+        "</Relationships>", f"{evil}<Relationships/>{good}</Relationships>"
+    )
+    parts["xl/_rels/workbook.xml.rels"] = rels
+    parts["xl/media/x.xml"] = mh.sheet_xml(TOO_BIG)
+    assert _refused(raw, parts) == "sheet_too_big"
+
+
+def test_a_name_only_unicode_folds_to_the_sheets(raw) -> None:
+    # "K" (KELVIN SIGN) lower-cases to "k" in Python, not in calamine
+    parts = list(_survey_parts().items())
+    parts = [(n, d) for n, d in parts if n != "xl/worksheets/sheet2.xml"]
+    parts += [
+        ("xl/worksheets/sheet2.xml", mh.sheet_xml(TOO_BIG)),
+        ("xl/wor\u212asheets/sheet2.xml", mh.sheet_xml(ONE)),
+    ]
+    assert _refused(raw, parts) == "sheet_too_big"
+
+
+def test_a_duplicate_member_with_a_forged_crc(raw) -> None:
+    evil = mh.sheet_xml(TOO_BIG).encode()
+    benign = mh.sheet_xml(ONE).encode()
+    head, tail = benign.split(b"<sheetData>")
+    pad = len(evil) - len(benign) - len(b"<!---->") - 8
+    benign = head + b"<!--" + b"@" * 8 + b" " * pad + b"-->" + b"<sheetData>" + tail
+    benign = mh.forge_crc(benign, len(head) + 4, zlib.crc32(evil))
+    assert len(benign) == len(evil) and zlib.crc32(benign) == zlib.crc32(evil)
+    parts = [(n, d) for n, d in _survey_parts().items() if n != "xl/worksheets/sheet2.xml"]
+    for pair in ([evil, benign], [benign, evil]):
+        files = [
+            *parts,
+            ("xl/worksheets/sheet2.xml", pair[0]),
+            ("XL/worksheets/sheet2.xml", pair[1]),
+        ]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            data = mh.zip_bytes(files)
+        assert outcome(raw(data), sheets=SURVEY, limits=SMALL) == "unsafe_archive"
+
+
+def test_a_workbook_part_of_countless_elements_is_refused_before_it_fills_memory(raw) -> None:
+    parts = _survey_parts()
+    filler = "<x/>" * 150_000  # 600 KB, below the size where the compression ratio counts
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        "<sheets>", f"<extLst>{filler}</extLst><sheets>"
+    )
+    assert _refused(raw, parts) == "too_large"
+
+
+def test_a_bomb_in_the_workbook_part_is_refused_before_it_is_parsed(raw, monkeypatch) -> None:
+    parts = _survey_parts()
+    filler = "<x/>" * (5 * 1024 * 1024 // 4)
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        "<sheets>", f"<extLst>{filler}</extLst><sheets>"
+    )
+    parsed = []
+    monkeypatch.setattr(archive, "_elements", lambda *a: parsed.append(a) or [])
+    assert _refused(raw, parts) == "unsafe_archive"
+    assert parsed == []
 
 
 def test_calamine_is_given_only_the_members_checked(raw, monkeypatch) -> None:

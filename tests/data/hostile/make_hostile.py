@@ -14,6 +14,7 @@ import struct
 import sys
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -146,6 +147,35 @@ def _find_header(data: bytearray, signature: bytes, name: bytes, name_at: int) -
         if data[pos + name_at : pos + name_at + len(name)] == name:
             return pos
         pos += 4
+
+
+def forge_crc(body: bytes, at: int, target: int, free: int = 8) -> bytes:
+    """`body` with the `free` bytes from `at` changed (to letters and @[\\]^_) so that
+    its CRC-32 is `target`: how a second member can pass for the first by its CRC."""
+    b = bytearray(body)
+    b[at : at + free] = b"@" * free
+    base = zlib.crc32(bytes(b))
+    bits = [(at + i, k) for i in range(free) for k in range(5)]
+    basis: dict[int, tuple[int, int]] = {}  # GF(2) elimination over the flip effects
+    for j, (pos, k) in enumerate(bits):
+        t = bytearray(b)
+        t[pos] ^= 1 << k
+        v, m = zlib.crc32(bytes(t)) ^ base, 1 << j
+        for bit in sorted(basis, reverse=True):
+            if v >> bit & 1:
+                v, m = v ^ basis[bit][0], m ^ basis[bit][1]
+        if v:
+            basis[v.bit_length() - 1] = (v, m)
+    want, flips = target ^ base, 0
+    for bit in sorted(basis, reverse=True):
+        if want >> bit & 1:
+            want, flips = want ^ basis[bit][0], flips ^ basis[bit][1]
+    if want:
+        raise ValueError("no such bytes")
+    for j, (pos, k) in enumerate(bits):
+        if flips >> j & 1:
+            b[pos] ^= 1 << k
+    return bytes(b)
 
 
 def _many_members(count: int) -> bytes:
