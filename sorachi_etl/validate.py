@@ -88,15 +88,20 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     import stat
 
     out: list[Path] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[object] = set()
 
     def add(path: Path) -> None:
         try:
             st = path.stat()
         except OSError:
             return
-        if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
-            seen.add((st.st_dev, st.st_ino))
+        if not stat.S_ISREG(st.st_mode):
+            return
+        # The inode tells one file, reached twice, without resolving every path; where
+        # the system gives none (0: some Windows and network drives), the full path does.
+        key: object = (st.st_dev, st.st_ino) if st.st_ino else path.resolve()
+        if key not in seen:
+            seen.add(key)
             out.append(path)
 
     for path in paths:

@@ -41,6 +41,10 @@ for module in (init, template, validate, merge, status, report, demo):
     module.register(app)
 
 
+# Commands that keep the objects of every file checked until they end.
+_MANY_LIVE_OBJECTS = ("merge", "validate")
+
+
 def main() -> None:
     """The console script: make the output streams safe, then run the app."""
     import gc
@@ -48,11 +52,12 @@ def main() -> None:
 
     from sorachi_etl.cli.common import make_output_safe
 
-    # One command is one short process whose objects live until it ends: the cyclic
-    # collector would only walk the millions of them a large merge makes, again and
-    # again (a tenth of a second each time at 1,741 files). Reference counting frees
-    # the rest.
-    gc.disable()
+    if len(sys.argv) > 1 and sys.argv[1] in _MANY_LIVE_OBJECTS:
+        # Checking many returns makes millions of objects that live until the command
+        # ends: the cyclic collector would only walk them again and again (a tenth of
+        # a second each time at 1,741 files). Not for the other commands: template
+        # builds openpyxl workbooks, which hold reference cycles.
+        gc.disable()
     # pandera imports hypothesis whenever it is installed (it is, with the test extras)
     # for data synthesis no command uses: 50 ms of every check. Tell it it is absent.
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
