@@ -151,7 +151,8 @@ class Package:
         Only ASCII letters are folded, as calamine folds them: str.lower() would
         make "K" (KELVIN SIGN) a "k", and two names calamine tells apart one.
         """
-        return name.replace("\\", "/").translate(_ASCII_LOWER)
+        name = name.replace("\\", "/")
+        return name.lower() if name.isascii() else name.translate(_ASCII_LOWER)
 
     def info(self, name: str) -> zipfile.ZipInfo | None:
         return self.by_name.get(self.key(name))

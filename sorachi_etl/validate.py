@@ -316,7 +316,9 @@ class _Checker:
     def take(self, check: FileCheck) -> None:
         self.reports.append(check.report)
         self.paths[check.path.name] = check.path
-        self.contexts.append(dataclasses.replace(check.context, master=self.master))
+        context = check.context  # made for this file alone: the master is put back in place
+        object.__setattr__(context, "master", self.master)
+        self.contexts.append(context)
         self.modified.append(check.modified)
         self.contacts.append(check.contacts)
         self.value_rows += check.value_rows

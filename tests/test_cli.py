@@ -205,6 +205,8 @@ def run_cp932(*args: str, cwd) -> subprocess.CompletedProcess:
         (["report", "-m", "{master}", "--format", "md"], 0, "99.9%"),
         (["report", "-m", "{master}", "--format", "table"], 0, "進捗率"),
         (["validate", str(REPO / "samples" / "returns")], 1, "○ R6_三笠市_調査票.xlsx"),
+        # the last line merge prints, after which the process ends at once (fast exit)
+        (["merge", str(REPO / "samples" / "returns"), "-m", "{master}"], 1, "書き込む前のマスタ"),
         (["demo", "--out", "{tmp}/デモ"], 0, "評価指標一覧"),
         (["bogus"], 2, "というコマンドはありません"),
     ],
