@@ -181,7 +181,10 @@ class Package:
             return "pptx"
         if any(b"sheet.binary" in t for t in mains):
             return "xlsb"
-        has_vba = any(key.rsplit("/", 1)[-1] == "vbaproject.bin" for key in self.by_name)
+        has_vba = any(
+            key.endswith("vbaproject.bin") and key.rsplit("/", 1)[-1] == "vbaproject.bin"
+            for key in self.by_name
+        )
         if has_vba or any(b"macroenabled" in t or b"vbaproject" in t for t in types):
             return "xlsm"
         if any(b"spreadsheetml" in t for t in mains):

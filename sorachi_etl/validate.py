@@ -201,8 +201,14 @@ class Reading:
         master: Master | None = None,
         year: int | None = None,
     ) -> None:
+        # Imported and loaded once here, before the workers fork, not once in each.
+        import xml.parsers.expat  # noqa: F401
+
         import sorachi_etl.read
         import sorachi_etl.survey  # noqa: F401
+        from sorachi_etl.rules import survey_rules
+
+        survey_rules()
 
         self.files = list(files)
         self.setting = Setting.of(master, year)
