@@ -6,13 +6,19 @@ The order is what keeps a hostile file harmless:
    archive.Package.kind for a ZIP); anything but an .xlsx is refused with its
    own code (encrypted OOXML is decrypted in memory when a password is given);
 2. the ZIP container is checked (archive.Package): member count and names,
-   duplicates, real inflated sizes under hard caps, compression ratio, CRC,
-   and no DTD in any member;
+   duplicates (same bytes, or refused), every declared size and compression
+   ratio before any part is parsed; then the members calamine will read are
+   inflated under hard caps (CRC, no DTD). Only when calamine would find the
+   sheets asked for in the very members we do (`Package.calamine_parts`) is
+   that a subset; otherwise, and for a workbook without those sheets, it is
+   every member;
 3. each sheet to be read is scanned (sheetxml.scan_sheet) for its real extent,
    which is refused before calamine would allocate a grid for it, and for the
    facts calamine does not give (error cells, formulas, hidden rows/columns,
-   merges);
-4. only then does python-calamine read the values, from the same bytes.
+   merges); so is every other member checked that holds <sheetData>;
+4. only then does python-calamine read the values: on the fast path from a new
+   uncompressed ZIP of just the members checked (`Package.repacked`), so it
+   can read nothing else, otherwise from the same bytes.
 
 openpyxl is never used here: it is slow on full-grid dimensions and silently
 reads 0 sheets from Strict OOXML and fails on backslash part names. XML is never

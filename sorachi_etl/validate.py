@@ -1,11 +1,13 @@
 """Check returned survey workbooks: read, normalise, validate, and decide what may be merged.
 
 Stages, in order, for a set of files:
-1. read each file (sorachi_etl.read; in parallel for many files) and locate its
-   sheets and tables by header text (sorachi_etl.survey);
+1. read each file (sorachi_etl.read) and locate its sheets and tables by
+   header text (sorachi_etl.survey);
 2. tell whose and which year's survey it is (_meta, 基本情報 and the file name
    must agree), then normalise every input cell (sorachi_etl.survey_rows),
    keeping the raw text and the A1 reference;
+   (1 and 2 are `check_file`, one file at a time: with many files, in worker
+   processes, see `Reading`)
 3. validate all files' rows of one sheet kind together, in one pandera call
    per kind, with the schema built from schemas/survey.toml
    (sorachi_etl.survey_frames);
