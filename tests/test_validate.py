@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -745,3 +746,36 @@ def test_without_a_master_a_project_is_read_from_its_number(tmp_path, survey_tem
     row = {**INITIATIVE, "project": "④空知と多様な形で関わりを持つ人材創出プロジェクト"}
     v = check(returned(tmp_path, survey_templates, initiatives=[row]), master=None)
     assert v.submissions[0].initiatives[0].project == 4
+
+
+def test_checking_in_worker_processes_gives_what_checking_here_gives(tmp_path, monkeypatch):
+    """The path large runs take (files read and checked in worker processes, the master
+    given to each once) against the one small runs take, on returns good, faulty,
+    messy, duplicated and hostile."""
+    import importlib.util
+    import shutil
+
+    from sorachi_etl import validate
+    from sorachi_etl.resources import samples_dir
+
+    folder = tmp_path / "回収"
+    shutil.copytree(samples_dir() / "returns", folder)
+    shutil.copy(folder / "R6_岩見沢市_調査票.xlsx", folder / "R6_岩見沢市_調査票(2).xlsx")
+    spec = importlib.util.spec_from_file_location(
+        "make_hostile", Path(__file__).parent / "data" / "hostile" / "make_hostile.py"
+    )
+    hostile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hostile)
+    hostile.write_all(folder / "hostile")
+
+    def run(workers: int) -> Validation:
+        return validate_paths([folder], master=MASTER, workers=workers)
+
+    here = run(1)
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 1)
+    there = run(2)
+    assert there.report.to_dict() == here.report.to_dict()
+    assert there.submissions == here.submissions
+    assert there.superseded == here.superseded != []  # the two 岩見沢市 files
+    statuses = {f.status for f in there.report.files}
+    assert statuses == {"ok", "invalid", "unreadable"}
