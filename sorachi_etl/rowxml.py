@@ -179,7 +179,47 @@ def _rows_xml(
     errors = frozenset(ERROR_CODES)
     styles = _styles(wb)
     epoch = wb.epoch
-    serials: dict[Any, float] = {}  # dates as Excel serial numbers: few distinct ones
+
+    def tail(value: Any, fmt: str | None, spec: Style | None) -> str | None:
+        """What follows r="A1" in the cell's element; None when it has no element."""
+        kind = type(value)
+        key = (kind, fmt, spec)
+        style = styles.get(key)
+        if style is None:
+            if kind not in _WRITABLE:
+                raise _Unwritable
+            style = styles[key] = _probe_style(wb, value, fmt, spec)
+        if kind is str:
+            if not value:
+                return f'{style} t="inlineStr" />'
+            if len(value) > 32767:
+                value = value[:32767]
+            if value in errors:  # openpyxl takes these for error values
+                return f'{style} t="e"><v>{value}</v></c>'
+            # as openpyxl's whitespace(): text with outer spaces, not only spaces
+            space = (
+                ' xml:space="preserve"'
+                if (value[0].isspace() or value[-1].isspace()) and not value.isspace()
+                else ""
+            )
+            if "&" in value or "<" in value or ">" in value:
+                value = _escape(value)
+            return f'{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+        if value is None:
+            # openpyxl writes no element for a cell without value or style
+            return f'{style} t="n" />' if style else None
+        if kind is float:
+            if value != value or value in _INFINITIES:
+                raise _Unwritable
+        elif kind is not int:  # a date or datetime
+            if kind is dt.datetime and value.tzinfo is not None:
+                raise _Unwritable
+            value = to_excel(value, epoch)
+        return f'{style} t="n"><v>{value:.16g}</v></c>'
+
+    # The same value in the same style makes the same element but for its place: the
+    # status, the reporter, the year and the file repeat down thousands of rows.
+    tails: dict[tuple[Any, ...], str | None] = {}
     letters = _letters(max(map(len, rows), default=0))
     out: list[tuple[int, str]] = []
     first_cells = last_cells = lo = hi = 0
@@ -201,50 +241,23 @@ def _rows_xml(
                 value, fmt, spec = cell
                 if value is None and spec is None:
                     continue
-            kind = type(value)
-            key = (kind, fmt, spec)
-            style = styles.get(key)
-            if style is None:
-                if kind not in _WRITABLE:
-                    raise _Unwritable
-                style = styles[key] = _probe_style(wb, value, fmt, spec)
+            cls = value.__class__
+            if cls is float:  # seldom repeated, and 0.0 == -0.0 would share an element
+                element = tail(value, fmt, spec)
+            else:
+                key = (cls, value, fmt, spec)  # the class keeps 1 and True apart
+                try:
+                    element = tails[key]
+                except KeyError:
+                    element = tail(value, fmt, spec)
+                    if len(tails) < 100_000:
+                        tails[key] = element
+                except TypeError:  # an unhashable value: no type this module writes
+                    raise _Unwritable from None
             row_lo = row_lo or c
             row_hi = c
-            if kind is str:
-                if not value:
-                    cells.append(f'<c r="{letters[c]}{rs}"{style} t="inlineStr" />')
-                    continue
-                if len(value) > 32767:
-                    value = value[:32767]
-                if value in errors:  # openpyxl takes these for error values
-                    cells.append(f'<c r="{letters[c]}{rs}"{style} t="e"><v>{value}</v></c>')
-                    continue
-                # as openpyxl's whitespace(): text with outer spaces, not only spaces
-                space = (
-                    ' xml:space="preserve"'
-                    if (value[0].isspace() or value[-1].isspace()) and not value.isspace()
-                    else ""
-                )
-                if "&" in value or "<" in value or ">" in value:
-                    value = _escape(value)
-                cells.append(
-                    f'<c r="{letters[c]}{rs}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
-                )
-            elif value is None:
-                if style:  # openpyxl writes no element for a cell without value or style
-                    cells.append(f'<c r="{letters[c]}{rs}"{style} t="n" />')
-            else:
-                if kind is float:
-                    if value != value or value in _INFINITIES:
-                        raise _Unwritable
-                elif kind is not int:  # a date or datetime
-                    serial = serials.get(value)
-                    if serial is None:
-                        if kind is dt.datetime and value.tzinfo is not None:
-                            raise _Unwritable
-                        serial = serials[value] = to_excel(value, epoch)
-                    value = serial
-                cells.append(f'<c r="{letters[c]}{rs}"{style} t="n"><v>{value:.16g}</v></c>')
+            if element is not None:
+                cells.append(f'<c r="{letters[c]}{rs}"{element}')
         height = heights.get(r) if heights else None
         if cells or height is not None:  # openpyxl writes no element for a row without either
             out.append((r, f'<row r="{rs}"{_height(height)}>{"".join(cells)}</row>'))
