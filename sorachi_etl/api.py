@@ -173,6 +173,8 @@ def merge_paths(
     # with pandera, looks at what saving it would meet and opens it for writing.
     wb = None
     with Reading(files, password, master=master, year=year) as reading:
+        if progress:
+            progress(0, len(files))  # the bar shows from the start, not after these steps
         check_master(book)
         if not dry_run:
             ensure_not_locked(master_path)
