@@ -184,7 +184,7 @@ def merge_paths(
             # the rewritten sheets' old cells would only be parsed to be dropped
             wb = open_workbook(master_path, without_cells=rewritten_sheets())
         before = master_to_kpi_table(master)
-        validation = validate_reading(reading, progress=progress)
+        validation = validate_reading(reading, progress=progress, announced=True)
     result = merge_submissions(
         master,
         validation.submissions,

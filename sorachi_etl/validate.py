@@ -293,12 +293,18 @@ def validate_paths(
 
 
 def validate_reading(
-    reading: Reading, *, progress: Callable[[int, int], None] | None = None
+    reading: Reading,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    announced: bool = False,
 ) -> Validation:
-    """`validate_paths` for files whose reading has already started."""
+    """`validate_paths` for files whose reading has already started.
+
+    `announced`: the caller has called progress(0, total) already.
+    """
     total = len(reading.files)
     checker = _Checker(reading.setting.master)
-    if progress:
+    if progress and not announced:
         progress(0, total)
     for done, check in enumerate(reading):
         checker.take(check)
