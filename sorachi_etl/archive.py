@@ -375,9 +375,11 @@ class Package:
         literally (`sheet` in any namespace, `r:id`), makes a target into a
         path by prefixing "xl/", and looks members up ignoring ASCII case. When
         every named sheet leads it to the very member `parts` says, the lookup
-        keys of everything it reads are returned: the package parts, the shared
-        strings and styles, the named sheets, every relationship part, tables
-        and media. Otherwise None: the caller must then check every member.
+        keys of what it needs to read those sheets are returned: the package
+        parts, the shared strings and styles, and the named sheets. (Given only
+        these, as `repacked` does, it finds no tables or pictures, which it
+        would read only on request and skips when absent.) Otherwise None: the
+        caller must then check every member.
         """
         if self.key(parts.main) != "xl/workbook.xml":
             return None
@@ -418,7 +420,6 @@ class Package:
             keys.add(self.key(part))
         if parts.shared_strings:
             keys.add(self.key(parts.shared_strings))
-        keys |= {k for k in self.by_name if k.endswith(".rels") or k.startswith(_ALSO_READ)}
         return keys
 
     def _parse(self, name: str, what: str) -> list[_Element] | None:
@@ -474,8 +475,6 @@ def _norm(name: str) -> str:
 
 _STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _MAIN_NAMESPACES = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", _STRICT_MAIN, "")
-# Members calamine may read besides the workbook's own parts: table definitions, pictures.
-_ALSO_READ = ("xl/tables/", "xl/media/")
 
 
 # An element as expat gives it with namespace prefixes kept: its name ("uri}local}prefix",

@@ -359,6 +359,11 @@ def _refused(raw, parts) -> str:
     return outcome(raw(mh.zip_bytes(parts)), sheets=SURVEY, limits=SMALL)
 
 
+# Refused either way: scanned and found too big, or not given to calamine at all, which
+# then finds no such sheet.
+REFUSED = ("sheet_too_big", "corrupt")
+
+
 def test_an_id_written_with_a_character_reference(raw) -> None:
     parts = _survey_parts()
     rels = parts["xl/_rels/workbook.xml.rels"]
@@ -366,7 +371,7 @@ def test_an_id_written_with_a_character_reference(raw) -> None:
     parts["xl/_rels/workbook.xml.rels"] = rels.replace("<Relationship ", evil + "<Relationship ", 1)
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace('r:id="rId2"', 'r:id="rId&#50;"')
     parts["xl/worksheets/x.rels"] = mh.sheet_xml(TOO_BIG)
-    assert _refused(raw, parts) == "sheet_too_big"
+    assert _refused(raw, parts) in REFUSED
 
 
 def test_a_target_written_with_a_character_reference(raw) -> None:
@@ -376,7 +381,7 @@ def test_a_target_written_with_a_character_reference(raw) -> None:
     )
     parts["xl/worksheets/s2.rels"] = parts.pop("xl/worksheets/sheet2.xml")
     parts["xl/worksheets/s&#50;.rels"] = mh.sheet_xml(TOO_BIG)
-    assert _refused(raw, parts) == "sheet_too_big"
+    assert _refused(raw, parts) in REFUSED
 
 
 def test_an_id_with_a_tab_that_xml_reads_as_a_space(raw) -> None:
@@ -387,7 +392,7 @@ def test_an_id_with_a_tab_that_xml_reads_as_a_space(raw) -> None:
     parts["xl/_rels/workbook.xml.rels"] = rels
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace('r:id="rId2"', 'r:id="rId2\t"')
     parts["xl/media/x.xml"] = mh.sheet_xml(TOO_BIG)
-    assert _refused(raw, parts) == "sheet_too_big"
+    assert _refused(raw, parts) in REFUSED
 
 
 def test_relationships_ended_early_for_calamine(raw) -> None:
@@ -401,7 +406,7 @@ def test_relationships_ended_early_for_calamine(raw) -> None:
     )
     parts["xl/_rels/workbook.xml.rels"] = rels
     parts["xl/media/x.xml"] = mh.sheet_xml(TOO_BIG)
-    assert _refused(raw, parts) == "sheet_too_big"
+    assert _refused(raw, parts) in REFUSED
 
 
 def test_a_name_only_unicode_folds_to_the_sheets(raw) -> None:
