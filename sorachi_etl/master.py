@@ -431,6 +431,10 @@ def check_master(book: MasterBook) -> None:
     Raises MasterError listing every problem found.
     """
     _check_rows(book.path, book.sheets)
+    _check_references(book)
+
+
+def _check_references(book: MasterBook) -> None:
     findings = check_references(book.master, book.sheets)
     if findings:
         raise MasterError(_summarise(book.path, findings))
@@ -455,10 +459,8 @@ def load_master(path: Path, *, check: bool = True) -> domain.Master:
     book = open_master(path)
     if check:
         check_master(book)
-        return book.master
-    findings = check_references(book.master, book.sheets)
-    if findings:
-        raise MasterError(_summarise(book.path, findings))
+    else:
+        _check_references(book)
     return book.master
 
 
