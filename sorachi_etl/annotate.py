@@ -76,6 +76,7 @@ def annotate_workbook(source: Path, report: FileReport, out_dir: Path) -> Path:
     # openpyxl inflates every part, even those checking never needed: check them all first.
     package = Package(source.read_bytes())
     package.check_directory()
+    package.check_sizes()
     package.check_members()
     harden_openpyxl()
     with warnings.catch_warnings():

@@ -115,9 +115,9 @@ class Package:
     """A ZIP container opened from bytes, read only through size-capped inflation.
 
     Construct, then `kind()`; for an .xlsx, `check_directory()` and
-    `check_members()` before anything parses a part. Member names are looked up
-    with backslashes turned into slashes and case folded, as OPC part names are
-    case-insensitive.
+    `check_sizes()` before anything parses a part, then `check_members()`.
+    Member names are looked up with backslashes turned into slashes and ASCII
+    letters folded, as OPC part names are case-insensitive.
     """
 
     def __init__(self, data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -242,35 +242,20 @@ class Package:
             self._check_ratio(info, info.file_size)
 
     def check_members(self, keys: set[str] | None = None) -> None:
-        """Inflate members with hard caps; refuse bombs, forged sizes and DTDs.
+        """Inflate members with hard caps; refuse forged sizes, UTF-16 parts and DTDs.
 
+        Call `check_sizes` first: the sizes checked there bound what inflates here.
         `keys` (lookup keys, see `key`) names the members something will read;
         None means every member. A member left out is never inflated, by this
-        package or by calamine, so a bomb or a DTD in it can do no harm; it is
-        still held to the caps by the sizes the directory declares.
+        package or by calamine, so a bomb or a DTD in it can do no harm.
         """
-        limits = self.limits
-        declared = sum(i.file_size for i in self.infos)
-        if declared > limits.max_total_bytes:
-            raise too_large(
-                f"展開後 {megabytes(declared)}、上限 {megabytes(limits.max_total_bytes)}"
-            )
-        used = 0
         for info in self.infos:
             if info.is_dir():
                 continue
             key = self.key(info.filename)
             if keys is not None and key not in keys:
-                if info.file_size > limits.max_member_bytes:
-                    raise too_large(
-                        f"部品「{shown(info.filename)}」が展開後 {megabytes(info.file_size)}"
-                    )
-                self._check_ratio(info, info.file_size)
                 continue
-            remaining = limits.max_total_bytes - used
-            body = self.read_info(info, cap=min(limits.max_member_bytes, remaining))
-            used += len(body)
-            self._check_ratio(info, len(body))
+            body = self.read_info(info)
             # The scans here and in sheetxml read ASCII-compatible bytes; Excel always
             # writes UTF-8, and a UTF-16 part would slip past them.
             if body[:2] in _UTF16_STARTS:
