@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -5,8 +6,33 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-REFERENCE = SHARED / "reference"
+# The published report and its KPI table: facts, copied into the repo (tests/data/reference).
+REFERENCE = REPO / "tests" / "data" / "reference"
+# The outside corpus of real-world workbooks: the only thing a clone may lack.
 REALWORLD = SHARED / "realworld"
+# In CI nothing may skip: a test that needs LibreOffice or the corpus fails instead.
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def need_realworld() -> Path:
+    """The real-world corpus; skips (fails in CI) where ../shared/realworld is absent."""
+    if not REALWORLD.is_dir():
+        reason = "../shared/realworld is not beside the repo: the real-world corpus tests skip"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return REALWORLD
+
+
+def need_soffice() -> str:
+    """The LibreOffice executable; skips (fails in CI) where it is not installed."""
+    exe = soffice()
+    if exe is None:
+        reason = "LibreOffice (soffice) is not installed"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return exe
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +62,7 @@ def libreoffice_convert(path: Path, out_dir: Path, to: str = "pdf") -> Path:
     import subprocess
     import uuid
 
-    exe = soffice()
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    exe = need_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = out_dir / f".lo_profile_{uuid.uuid4().hex}"
     result = subprocess.run(
@@ -68,3 +92,9 @@ def survey_templates(tmp_path_factory):
     from tests.surveys import Templates
 
     return Templates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture
+def realworld() -> Path:
+    """The folder of real-world workbooks (see `need_realworld`)."""
+    return need_realworld()

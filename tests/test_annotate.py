@@ -241,7 +241,7 @@ def test_libreoffice_opens_the_annotated_copy(tmp_path, survey_templates):
         assert "数値として読めません" in text.replace("\n", "")
 
 
-@pytest.mark.skipif(not REALWORLD.exists(), reason="../shared/realworld is not here")
+@pytest.mark.usefixtures("realworld")
 def test_no_copy_of_a_workbook_openpyxl_reads_without_its_sheets(tmp_path):
     # openpyxl opens Strict OOXML as a book with no sheets: a copy would lose the data
     strict = next(REALWORLD.rglob("SampleSS.strict.xlsx"))

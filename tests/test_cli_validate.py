@@ -208,7 +208,7 @@ def test_names_and_values_that_look_like_markup_are_printed_as_they_are(tmp_path
 # --- the real-world corpus: workbooks of other applications ------------------------------
 
 
-@pytest.mark.skipif(not REALWORLD.exists(), reason="../shared/realworld is not here")
+@pytest.mark.usefixtures("realworld")
 def test_realworld_workbooks_are_each_refused_with_their_own_reason():
     result = invoke(str(REALWORLD), "--json")
     assert result.exit_code == 1
@@ -243,7 +243,7 @@ def test_realworld_workbooks_are_each_refused_with_their_own_reason():
     assert all("このファイルのシート" in f["findings"][0]["message"] for f in not_ours)
 
 
-@pytest.mark.skipif(not REALWORLD.exists(), reason="../shared/realworld is not here")
+@pytest.mark.usefixtures("realworld")
 def test_realworld_text_report_prints_no_traceback():
     result = invoke(str(REALWORLD))
     assert result.exit_code == 1

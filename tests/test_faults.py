@@ -48,15 +48,30 @@ def test_master_open_in_excel_or_libreoffice(sample_master_path, returns, lock):
     refuse(sample_master_path, returns, "開かれています", lock)
 
 
-@pytest.mark.skipif(
-    os.geteuid() == 0 if hasattr(os, "geteuid") else True,
-    reason="root writes into read-only folders anyway",
-)
 def test_read_only_folder(sample_master_path, returns):
+    """A real read-only folder. Root may write anywhere, so as root the merge runs
+    without the capability that lets it (setpriv, from util-linux)."""
     folder = sample_master_path.parent
     folder.chmod(0o555)
     try:
-        refuse(sample_master_path, returns, "書き込めません")
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            import subprocess
+            import sys
+
+            setpriv = shutil.which("setpriv")
+            assert setpriv, "setpriv (util-linux) is needed to test a read-only folder as root"
+            before = digest(sample_master_path)
+            run = subprocess.run(
+                [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--",
+                 sys.executable, "-c", "from sorachi_etl.cli import main; main()",
+                 "merge", str(returns), "--master", str(sample_master_path)],
+                capture_output=True, text=True,
+            )
+            assert run.returncode == 2, run.stderr
+            assert "書き込めません" in run.stderr and "Traceback" not in run.stderr
+            assert digest(sample_master_path) == before
+        else:
+            refuse(sample_master_path, returns, "書き込めません")
     finally:
         folder.chmod(0o755)
 

@@ -198,11 +198,9 @@ def test_1904_date_system_is_read_without_shifting_dates(blanks, tmp_path, sampl
 
 
 def test_xlsm_is_refused_and_its_macros_never_run(tmp_path, sample_master_path):
-    from tests.conftest import REALWORLD
+    from tests.conftest import need_realworld
 
-    src = REALWORLD / "calamine" / "tests" / "vba.xlsm"
-    if not src.exists():
-        pytest.skip("shared/realworld is not beside the repo")
+    src = need_realworld() / "calamine" / "tests" / "vba.xlsm"
     codes = _codes(src, sample_master_path)
     assert codes["xlsm"] == "error" and codes["__status__"] == "unreadable"
 

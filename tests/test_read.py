@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from sorachi_etl import archive, read
 from sorachi_etl.archive import Limits
 from sorachi_etl.errors import UnreadableWorkbook, message
+from tests.conftest import REALWORLD
 from sorachi_etl.read import (
     ExcelError,
     WorkbookData,
@@ -40,9 +41,8 @@ from sorachi_etl.read import (
 )
 from sorachi_etl.sniff import sniff_bytes
 
-REALWORLD = Path(__file__).parents[1].parent / "shared" / "realworld"
 JAPANESE = re.compile("[ぁ-んァ-ヶ一-龯]")
-needs_realworld = pytest.mark.skipif(not REALWORLD.is_dir(), reason="../shared/realworld is absent")
+needs_realworld = pytest.mark.usefixtures("realworld")
 
 
 def _load_make_hostile():
