@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import python_calamine
 
-from sorachi_etl.read import read_workbook
+from sorachi_etl.intake.read import read_workbook
 
 
 def make_workbook(path: Path) -> None:

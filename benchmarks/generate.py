@@ -39,10 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from sorachi_etl import domain
-from sorachi_etl.eras import format_fiscal_year, parse_fiscal_year
-from sorachi_etl.names import SURVEY_INITIATIVES
-from sorachi_etl.rules import survey_rules
+from sorachi_etl.model import domain
+from sorachi_etl.model.eras import format_fiscal_year, parse_fiscal_year
+from sorachi_etl.model.names import SURVEY_INITIATIVES
+from sorachi_etl.model.rules import survey_rules
 
 GENERATOR_VERSION = 1
 STAMP = "generate.json"
@@ -135,7 +135,7 @@ def bench_master(n: int, seed: int = 1) -> domain.Master:
     municipalities are in 空知 and the rest report for 炭鉄港 only; 3 in 8 of
     the 空知 ones are in 炭鉄港 too.
     """
-    from sorachi_etl.sample import sample_master
+    from sorachi_etl.model.sample import sample_master
 
     if n < 2:
         raise ValueError("n must be at least 2 (the bureau and one municipality)")
@@ -159,9 +159,9 @@ def bench_master(n: int, seed: int = 1) -> domain.Master:
 
 def write_master(master: domain.Master, path: Path) -> None:
     """Write the master as `sorachi-etl init` does."""
-    from sorachi_etl.aggregate import master_to_kpi_table
     from sorachi_etl.api import render_master
-    from sorachi_etl.write import append_log, save_atomic
+    from sorachi_etl.book.master_write import append_log, save_atomic
+    from sorachi_etl.kpi.aggregate import master_to_kpi_table
 
     wb = render_master(master, master_to_kpi_table(master))
     append_log(wb, [])
@@ -309,8 +309,8 @@ def plan_reporters(master: domain.Master, year: int, seed: int) -> list[Reporter
 
 def real_workbook(master: domain.Master, year: int, reporter: Reporter, path: Path) -> Path:
     """One workbook made the slow, reference way: template, then typed into with openpyxl."""
-    from sorachi_etl.fill import fill_survey
-    from sorachi_etl.template import master_to_workbook, save_workbook
+    from sorachi_etl.book.fill import fill_survey
+    from sorachi_etl.book.template import master_to_workbook, save_workbook
 
     wb, _ = master_to_workbook(master, year, reporter.name)
     save_workbook(wb, path)
@@ -449,7 +449,7 @@ def generate(
     n: int, outdir: Path, *, seed: int = 1, year: int = 2024, force: bool = False
 ) -> Generated:
     """Write OUTDIR/master.xlsx and OUTDIR/returns/*.xlsx for `n` reporters (reused if there)."""
-    from sorachi_etl.template import survey_file_name
+    from sorachi_etl.book.template import survey_file_name
 
     outdir = Path(outdir)
     stamp = outdir / STAMP

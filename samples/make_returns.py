@@ -16,9 +16,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sorachi_etl.fill import fill_survey
-from sorachi_etl.sample import sample_master
-from sorachi_etl.template import master_to_templates
+from sorachi_etl.book.fill import fill_survey
+from sorachi_etl.book.template import master_to_templates
+from sorachi_etl.model.sample import sample_master
 
 YEAR = 2024
 OUT = Path(__file__).resolve().parent / "returns"

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from sorachi_etl import domain
-from sorachi_etl.aggregate import KpiTable, master_to_kpi_table
-from sorachi_etl.errors import MasterError, UsageError
+from sorachi_etl.kpi.aggregate import KpiTable, master_to_kpi_table
+from sorachi_etl.model import domain
+from sorachi_etl.model.errors import MasterError, UsageError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 if TYPE_CHECKING:
-    from sorachi_etl.merge import MergeResult
-    from sorachi_etl.status import StatusReport
-    from sorachi_etl.validate import Validation
+    from sorachi_etl.check.validate import Validation
+    from sorachi_etl.kpi.merge import MergeResult
+    from sorachi_etl.kpi.status import StatusReport
 
 
 def _gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
@@ -61,9 +61,9 @@ def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
     Sheets a user added to an existing workbook are kept untouched. `status` is
     `master_to_status(master)`, when the caller has it already.
     """
-    from sorachi_etl.sheets import write_charts, write_kpi_list, write_submissions
-    from sorachi_etl.status import master_to_status
-    from sorachi_etl.write import new_workbook, write_data_sheets
+    from sorachi_etl.book.master_write import new_workbook, write_data_sheets
+    from sorachi_etl.book.sheets import write_charts, write_kpi_list, write_submissions
+    from sorachi_etl.kpi.status import master_to_status
 
     wb = wb if wb is not None else new_workbook()
     write_data_sheets(wb, master)
@@ -75,8 +75,8 @@ def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
 
 def rewritten_sheets() -> list[str]:
     """The sheets `render_master` writes anew: the data sheets but the log, and the output sheets."""
-    from sorachi_etl.names import MASTER_OUTPUT_SHEETS
-    from sorachi_etl.rules import master_rules
+    from sorachi_etl.model.names import MASTER_OUTPUT_SHEETS
+    from sorachi_etl.model.rules import master_rules
 
     return [name for name, rule in master_rules().items() if not rule.log] + list(
         MASTER_OUTPUT_SHEETS
@@ -85,8 +85,8 @@ def rewritten_sheets() -> list[str]:
 
 def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> InitResult:
     """Write a new master workbook from the bundled sample data (or its empty structure)."""
-    from sorachi_etl.sample import sample_master
-    from sorachi_etl.write import append_log, save_atomic
+    from sorachi_etl.book.master_write import append_log, save_atomic
+    from sorachi_etl.model.sample import sample_master
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -106,7 +106,7 @@ def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> 
 
 def kpi_report(master_path: Path, *, year: int | None = None) -> KpiTable:
     """The KPI list computed from a master, for the actual year `year` (default: latest)."""
-    from sorachi_etl.master import load_master
+    from sorachi_etl.book.master_read import load_master
 
     return master_to_kpi_table(load_master(Path(master_path), check=False), year=year)
 
@@ -135,8 +135,8 @@ def validate_paths_with_master(
 
     `progress(done, total)` is called as files are checked.
     """
-    from sorachi_etl.master import load_master
-    from sorachi_etl.validate import validate_paths
+    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.check.validate import validate_paths
 
     master = load_master(Path(master_path), check=False) if master_path else None
     return validate_paths(paths, master=master, year=year, password=password, progress=progress)
@@ -158,12 +158,17 @@ def merge_paths(
     An invalid or unreadable workbook is skipped whole. With `dry_run` nothing
     is written. Raises MasterError (exit 2) for a missing, locked or broken master.
     """
-    from sorachi_etl.master import check_master, open_master
-    from sorachi_etl.merge import merge_submissions
-    from sorachi_etl.preserve import content_at_risk, refusal_message
-    from sorachi_etl.status import master_to_status
-    from sorachi_etl.validate import Reading, collect_files, validate_reading
-    from sorachi_etl.write import append_log, ensure_not_locked, open_workbook, save_atomic
+    from sorachi_etl.book.master_read import check_master, open_master
+    from sorachi_etl.book.master_write import (
+        append_log,
+        ensure_not_locked,
+        open_workbook,
+        save_atomic,
+    )
+    from sorachi_etl.book.preserve import content_at_risk, refusal_message
+    from sorachi_etl.check.validate import Reading, collect_files, validate_reading
+    from sorachi_etl.kpi.merge import merge_submissions
+    from sorachi_etl.kpi.status import master_to_status
 
     master_path = Path(master_path)
     book = open_master(master_path)  # every cell read, no pandas yet: fast
@@ -204,8 +209,8 @@ def merge_paths(
 
 def status_of(master_path: Path, *, year: int | None = None) -> tuple[domain.Master, StatusReport]:
     """Who has sent, who has not, and what is pending, from the master alone (fast)."""
-    from sorachi_etl.master import load_master
-    from sorachi_etl.status import master_to_status
+    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.kpi.status import master_to_status
 
     master = load_master(Path(master_path), check=False)
     return master, master_to_status(master, year)
@@ -213,7 +218,7 @@ def status_of(master_path: Path, *, year: int | None = None) -> tuple[domain.Mas
 
 def annotate_reports(validation: Validation, out_dir: Path) -> list[Path]:
     """Annotated copies of every faulty (but readable) workbook, for mailing back."""
-    from sorachi_etl.annotate import annotate_workbook
+    from sorachi_etl.book.annotate import annotate_workbook
 
     written = []
     for fr in validation.report.files:
@@ -237,8 +242,8 @@ def make_templates(
     Returns a `template.TemplateResult` per file. Raises MasterError for a
     missing or broken master, UsageError for an unknown reporter.
     """
-    from sorachi_etl.master import load_master
-    from sorachi_etl.template import master_to_templates
+    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.template import master_to_templates
 
     master = load_master(Path(master_path))
     return master_to_templates(master, year, Path(out_dir), reporters=reporters)
@@ -270,8 +275,8 @@ def run_demo(folder: Path) -> DemoResult:
     """
     import shutil
 
-    from sorachi_etl.resources import samples_dir
-    from sorachi_etl.status import master_to_status
+    from sorachi_etl.kpi.status import master_to_status
+    from sorachi_etl.model.resources import samples_dir
 
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):

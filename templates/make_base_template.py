@@ -33,9 +33,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sorachi_etl import names
-from sorachi_etl.rules import SheetRule, survey_rules
-from sorachi_etl.write import put
+from sorachi_etl.book.master_write import put
+from sorachi_etl.model import names
+from sorachi_etl.model.rules import SheetRule, survey_rules
 
 OUT = Path(__file__).resolve().parent / "kpi_template.xlsx"
 

@@ -3,7 +3,7 @@
 `Templates` (the session fixture `survey_templates` in conftest.py) writes a
 reporter's blank survey for a year the first time it is asked for and hands
 out the same file afterwards; `returned()` copies one and types into it with
-sorachi_etl.fill.fill_survey; `patch_cell()` rewrites one cell's XML for what
+sorachi_etl.book.fill.fill_survey; `patch_cell()` rewrites one cell's XML for what
 no spreadsheet library writes on purpose (a cached #DIV/0!, a formula never
 calculated).
 """
@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sorachi_etl.domain import Master
-from sorachi_etl.fill import fill_survey
-from sorachi_etl.sample import sample_master
-from sorachi_etl.template import master_to_templates, survey_file_name
+from sorachi_etl.book.fill import fill_survey
+from sorachi_etl.book.template import master_to_templates, survey_file_name
+from sorachi_etl.model.domain import Master
+from sorachi_etl.model.sample import sample_master
 
 R5, R6 = 2023, 2024
 

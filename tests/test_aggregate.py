@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from sorachi_etl.aggregate import compute_kpi_value, master_to_kpi_table
-from sorachi_etl.domain import KpiValue, MeasureValue
-from sorachi_etl.sample import sample_master
+from sorachi_etl.kpi.aggregate import compute_kpi_value, master_to_kpi_table
+from sorachi_etl.model.domain import KpiValue, MeasureValue
+from sorachi_etl.model.sample import sample_master
 
 R6 = 2024
 

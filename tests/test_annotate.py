@@ -12,18 +12,18 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
-from sorachi_etl.annotate import (
+from sorachi_etl.book.annotate import (
     COMMENT_AUTHOR,
     ERROR_FILL,
     WARNING_FILL,
     annotate_workbook,
     annotated_name,
 )
-from sorachi_etl.errors import FileReport, SorachiError, finding
-from sorachi_etl.fill import fill_survey
-from sorachi_etl.names import SURVEY_FINDINGS, SURVEY_INITIATIVES, SURVEY_VALUES
-from sorachi_etl.sample import sample_master
-from sorachi_etl.validate import validate_paths
+from sorachi_etl.book.fill import fill_survey
+from sorachi_etl.check.validate import validate_paths
+from sorachi_etl.model.errors import FileReport, SorachiError, finding
+from sorachi_etl.model.names import SURVEY_FINDINGS, SURVEY_INITIATIVES, SURVEY_VALUES
+from sorachi_etl.model.sample import sample_master
 from tests.conftest import REALWORLD, libreoffice_convert
 from tests.surveys import CONTACT, INITIATIVE, returned, to_x14_list_validation
 

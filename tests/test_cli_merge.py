@@ -6,7 +6,7 @@ import shutil
 from typer.testing import CliRunner
 
 from sorachi_etl.cli import app
-from sorachi_etl.resources import samples_dir
+from sorachi_etl.model.resources import samples_dir
 
 runner = CliRunner()
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from sorachi_etl.eras import (
+from sorachi_etl.model.eras import (
     EraError,
     fiscal_year_of,
     format_date_ja,

@@ -14,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 
 from sorachi_etl import api
-from sorachi_etl.errors import MasterError
-from sorachi_etl.preserve import content_at_risk
-from sorachi_etl.resources import samples_dir
+from sorachi_etl.book.preserve import content_at_risk
+from sorachi_etl.model.errors import MasterError
+from sorachi_etl.model.resources import samples_dir
 
 
 @pytest.fixture
@@ -62,10 +62,20 @@ def test_read_only_folder(sample_master_path, returns):
             assert setpriv, "setpriv (util-linux) is needed to test a read-only folder as root"
             before = digest(sample_master_path)
             run = subprocess.run(
-                [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--",
-                 sys.executable, "-c", "from sorachi_etl.cli import main; main()",
-                 "merge", str(returns), "--master", str(sample_master_path)],
-                capture_output=True, text=True,
+                [
+                    setpriv,
+                    "--bounding-set=-dac_override,-dac_read_search",
+                    "--",
+                    sys.executable,
+                    "-c",
+                    "from sorachi_etl.cli import main; main()",
+                    "merge",
+                    str(returns),
+                    "--master",
+                    str(sample_master_path),
+                ],
+                capture_output=True,
+                text=True,
             )
             assert run.returncode == 2, run.stderr
             assert "書き込めません" in run.stderr and "Traceback" not in run.stderr
@@ -161,7 +171,7 @@ def _add_to_package(
 
 
 def _user_sheet_part(path: Path, title: str) -> str:
-    from sorachi_etl.preserve import _sheet_parts
+    from sorachi_etl.book.preserve import _sheet_parts
 
     with zipfile.ZipFile(path) as z:
         return _sheet_parts(z)[title]
@@ -206,9 +216,9 @@ def test_our_own_charts_are_not_at_risk(sample_master_path, returns):
 
 def test_text_that_looks_like_a_formula_is_stored_as_text(sample_master_path, tmp_path):
     """A clerk's =HYPERLINK(...) in an initiative ends up a text cell in the saved master's XML."""
-    from sorachi_etl.fill import fill_survey
-    from sorachi_etl.sample import sample_master
-    from sorachi_etl.template import master_to_templates
+    from sorachi_etl.book.fill import fill_survey
+    from sorachi_etl.book.template import master_to_templates
+    from sorachi_etl.model.sample import sample_master
 
     typed = '=HYPERLINK("http://example.com","x")'
     blank = master_to_templates(

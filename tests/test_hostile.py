@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sorachi_etl import api
+from sorachi_etl.book.fill import fill_survey
+from sorachi_etl.book.template import master_to_templates
 from sorachi_etl.cli import app
-from sorachi_etl.fill import fill_survey
-from sorachi_etl.resources import samples_dir
-from sorachi_etl.sample import sample_master
-from sorachi_etl.template import master_to_templates
+from sorachi_etl.model.resources import samples_dir
+from sorachi_etl.model.sample import sample_master
 from tests.conftest import REPO
 
 runner = CliRunner()
@@ -98,7 +98,7 @@ def _rewrite(path: Path, part: str, old: bytes, new: bytes) -> None:
 
 
 def _sheet_part(path: Path, title: str) -> str:
-    from sorachi_etl.preserve import _sheet_parts
+    from sorachi_etl.book.preserve import _sheet_parts
 
     with zipfile.ZipFile(path) as z:
         return _sheet_parts(z)[title]

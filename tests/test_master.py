@@ -3,8 +3,8 @@
 import pytest
 from openpyxl import load_workbook
 
-from sorachi_etl.errors import MasterError
-from sorachi_etl.master import load_master
+from sorachi_etl.book.master_read import load_master
+from sorachi_etl.model.errors import MasterError
 
 
 def edit(path, sheet, cell, value):
@@ -14,7 +14,7 @@ def edit(path, sheet, cell, value):
 
 
 def test_sample_master_reads_back_what_init_wrote(sample_master_path):
-    from sorachi_etl.sample import sample_master
+    from sorachi_etl.model.sample import sample_master
 
     got = load_master(sample_master_path)
     want = sample_master()

@@ -15,13 +15,13 @@ import pytest
 from openpyxl import load_workbook
 
 from sorachi_etl import api
-from sorachi_etl.errors import MasterError
-from sorachi_etl.fill import fill_survey
-from sorachi_etl.master import load_master
-from sorachi_etl.names import MASTER_DATA_SHEETS
-from sorachi_etl.sample import sample_master
-from sorachi_etl.status import master_to_status
-from sorachi_etl.template import master_to_templates
+from sorachi_etl.book.fill import fill_survey
+from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.template import master_to_templates
+from sorachi_etl.kpi.status import master_to_status
+from sorachi_etl.model.errors import MasterError
+from sorachi_etl.model.names import MASTER_DATA_SHEETS
+from sorachi_etl.model.sample import sample_master
 from tests.conftest import libreoffice_convert
 
 R6 = 2024
@@ -306,7 +306,7 @@ def test_a_fixed_resubmission_beside_the_faulty_original_counts_as_received(
 def test_reminder_says_when_the_deadline_has_passed(sample_master_path):
     import datetime as dt
 
-    from sorachi_etl.status import reminder_text
+    from sorachi_etl.kpi.status import reminder_text
 
     master = load_master(sample_master_path)
     status = master_to_status(master)
@@ -319,8 +319,8 @@ def test_reminder_says_when_the_deadline_has_passed(sample_master_path):
 def test_merging_leaves_the_master_it_was_given_as_it_was(sample_master_path, returns):
     import copy
 
-    from sorachi_etl.merge import merge_submissions
-    from sorachi_etl.validate import validate_paths
+    from sorachi_etl.check.validate import validate_paths
+    from sorachi_etl.kpi.merge import merge_submissions
 
     master = load_master(sample_master_path)
     before = copy.deepcopy(master)

@@ -1,6 +1,12 @@
 import pytest
 
-from sorachi_etl.normalize import clean_text, convert_cell, parse_number, parse_status, split_list
+from sorachi_etl.check.normalize import (
+    clean_text,
+    convert_cell,
+    parse_number,
+    parse_status,
+    split_list,
+)
 
 # (typed, unit, kind, number, code)
 CASES = [

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from sorachi_etl.progress import progress_rate, round_half_up
+from sorachi_etl.kpi.progress import progress_rate, round_half_up
 
 
 @pytest.mark.parametrize(

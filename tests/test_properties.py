@@ -12,7 +12,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sorachi_etl.eras import (
+from sorachi_etl.check.normalize import convert_cell, parse_number, parse_status
+from sorachi_etl.model.eras import (
     EraError,
     format_fiscal_year,
     format_fiscal_year_long,
@@ -20,7 +21,6 @@ from sorachi_etl.eras import (
     parse_date_range,
     parse_fiscal_year,
 )
-from sorachi_etl.normalize import convert_cell, parse_number, parse_status
 
 UNITS = [None, "人", "件", "カ所", "ha", "%"]
 FULL = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
@@ -109,8 +109,8 @@ def test_folding_drops_exactly_what_a_whitespace_pattern_drops(text):
     import re
     import unicodedata
 
-    from sorachi_etl.eras import _fold
-    from sorachi_etl.normalize import fold
+    from sorachi_etl.check.normalize import fold
+    from sorachi_etl.model.eras import _fold
 
     expected = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     assert fold(text) == expected

@@ -1,4 +1,4 @@
-"""Tests for the reading stage (sorachi_etl.read, archive, sheetxml).
+"""Tests for the reading stage (sorachi_etl.intake.read, archive, sheetxml).
 
 Normal workbooks are built inline with openpyxl; hostile ones come from
 tests/data/hostile/make_hostile.py, written into a temporary folder; the
@@ -25,11 +25,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sorachi_etl import archive, read
-from sorachi_etl.archive import Limits
-from sorachi_etl.errors import UnreadableWorkbook, message
-from tests.conftest import REALWORLD
-from sorachi_etl.read import (
+from sorachi_etl.intake import archive, read
+from sorachi_etl.intake.archive import Limits
+from sorachi_etl.intake.read import (
     ExcelError,
     WorkbookData,
     a1,
@@ -39,7 +37,9 @@ from sorachi_etl.read import (
     read_workbook,
     sniff_kind,
 )
-from sorachi_etl.sniff import sniff_bytes
+from sorachi_etl.intake.sniff import sniff_bytes
+from sorachi_etl.model.errors import UnreadableWorkbook, message
+from tests.conftest import REALWORLD
 
 JAPANESE = re.compile("[ぁ-んァ-ヶ一-龯]")
 needs_realworld = pytest.mark.usefixtures("realworld")
@@ -145,7 +145,7 @@ def test_read_path_does_not_import_openpyxl(tmp_path: Path) -> None:
     path = tmp_path / "one.xlsx"
     path.write_bytes(mh.xlsx_bytes())
     code = (
-        "import sys; from sorachi_etl.read import read_workbook; "
+        "import sys; from sorachi_etl.intake.read import read_workbook; "
         f"read_workbook({str(path)!r}); print('openpyxl' in sys.modules)"
     )
     done = subprocess.run(
@@ -840,7 +840,7 @@ _DTD_BYTES = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(_DTD_BYTES)
 def test_the_quick_dtd_check_agrees_with_the_pattern(body: bytes) -> None:
-    from sorachi_etl.archive import _DOCTYPE, has_doctype
+    from sorachi_etl.intake.archive import _DOCTYPE, has_doctype
 
     assert has_doctype(body) == (_DOCTYPE.search(body) is not None)
 
@@ -848,6 +848,6 @@ def test_the_quick_dtd_check_agrees_with_the_pattern(body: bytes) -> None:
 @settings(max_examples=500, deadline=None)
 @given(_DTD_BYTES)
 def test_the_quick_markup_declaration_check_agrees(body: bytes) -> None:
-    from sorachi_etl.sheetxml import _has_markup_declaration
+    from sorachi_etl.intake.sheetxml import _has_markup_declaration
 
     assert _has_markup_declaration(body) == (b"<!" in body)

@@ -1,4 +1,4 @@
-"""Rows written as XML beside openpyxl (sorachi_etl.rowxml) read back as put() would have written them."""
+"""Rows written as XML beside openpyxl (sorachi_etl.book.rowxml) read back as put() would have written them."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sorachi_etl import api, rowxml
-from sorachi_etl.resources import samples_dir
-from sorachi_etl.write import new_workbook, put, save_atomic
+from sorachi_etl import api
+from sorachi_etl.book import rowxml
+from sorachi_etl.book.master_write import new_workbook, put, save_atomic
+from sorachi_etl.model.resources import samples_dir
 
 
 def cells(path: Path) -> dict[str, dict[str, object]]:
@@ -139,7 +140,7 @@ def test_rows_must_come_after_the_sheet_s_own(tmp_path):
 
 def status_report():
     """Reporters in every state, with the values 提出状況 shows and the odd ones."""
-    from sorachi_etl.status import ReporterStatus, StatusReport
+    from sorachi_etl.kpi.status import ReporterStatus, StatusReport
 
     received = dt.datetime(2025, 5, 20, 14, 3)
     return StatusReport(
@@ -169,7 +170,7 @@ def status_report():
 
 
 def submissions_workbook(path: Path) -> None:
-    from sorachi_etl.sheets import write_submissions
+    from sorachi_etl.book.sheets import write_submissions
 
     wb = new_workbook()
     write_submissions(wb, status_report())

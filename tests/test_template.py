@@ -9,9 +9,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
-from sorachi_etl import api, domain
-from sorachi_etl.errors import UsageError
-from sorachi_etl.names import (
+from sorachi_etl import api
+from sorachi_etl.book.template import master_to_templates, survey_file_name
+from sorachi_etl.intake.locate import workbook_to_survey
+from sorachi_etl.intake.read import read_workbook
+from sorachi_etl.model import domain
+from sorachi_etl.model.errors import UsageError
+from sorachi_etl.model.names import (
     STATUS_PENDING,
     SURVEY_GUIDE,
     SURVEY_INFO,
@@ -20,12 +24,9 @@ from sorachi_etl.names import (
     SURVEY_VALUES,
     TEMPLATE_VERSION,
 )
-from sorachi_etl.read import read_workbook
-from sorachi_etl.resources import base_template
-from sorachi_etl.rules import find_header_row, survey_rules
-from sorachi_etl.sample import sample_master
-from sorachi_etl.survey import workbook_to_survey
-from sorachi_etl.template import master_to_templates, survey_file_name
+from sorachi_etl.model.resources import base_template
+from sorachi_etl.model.rules import find_header_row, survey_rules
+from sorachi_etl.model.sample import sample_master
 from tests.conftest import libreoffice_convert
 from tests.helpers import workbook_dump
 

@@ -1,4 +1,4 @@
-"""Checking returned workbooks (sorachi_etl.validate): what is accepted, as what, and every finding.
+"""Checking returned workbooks (sorachi_etl.check.validate): what is accepted, as what, and every finding.
 
 Each case types into a real survey workbook written from the sample master
 (tests/surveys.py) and checks the whole file through `validate_paths`, the
@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sorachi_etl import survey_frames
-from sorachi_etl.domain import Measure, MeasureValue
-from sorachi_etl.errors import CATALOGUE
-from sorachi_etl.names import SURVEY_INFO, SURVEY_META, SURVEY_VALUES
-from sorachi_etl.sample import sample_master
-from sorachi_etl.validate import Validation, collect_files, name_parts, validate_paths
+from sorachi_etl.check import frames as survey_frames
+from sorachi_etl.check.validate import Validation, collect_files, name_parts, validate_paths
+from sorachi_etl.model.domain import Measure, MeasureValue
+from sorachi_etl.model.errors import CATALOGUE
+from sorachi_etl.model.names import SURVEY_INFO, SURVEY_META, SURVEY_VALUES
+from sorachi_etl.model.sample import sample_master
 from tests.surveys import (
     CONTACT,
     INITIATIVE,
@@ -716,7 +716,7 @@ def test_a_failure_outside_the_rows_is_never_passed_over():
 
 
 def test_the_bundled_sample_returns(tmp_path):
-    from sorachi_etl.resources import samples_dir
+    from sorachi_etl.model.resources import samples_dir
 
     folder = tmp_path / "returns"
     shutil.copytree(samples_dir() / "returns", folder)
@@ -755,8 +755,8 @@ def test_checking_in_worker_processes_gives_what_checking_here_gives(tmp_path, m
     import importlib.util
     import shutil
 
-    from sorachi_etl import validate
-    from sorachi_etl.resources import samples_dir
+    from sorachi_etl.check import validate
+    from sorachi_etl.model.resources import samples_dir
 
     folder = tmp_path / "回収"
     shutil.copytree(samples_dir() / "returns", folder)

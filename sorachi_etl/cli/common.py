@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from sorachi_etl.errors import SorachiError, UsageError
+from sorachi_etl.model.errors import SorachiError, UsageError
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -79,7 +79,7 @@ def parse_year(text: str | None) -> int | None:
     """--year as a Gregorian fiscal year; a bad one is a usage error (exit 2)."""
     if text is None:
         return None
-    from sorachi_etl.eras import EraError, parse_fiscal_year
+    from sorachi_etl.model.eras import EraError, parse_fiscal_year
 
     try:
         return parse_fiscal_year(text)

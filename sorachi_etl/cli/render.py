@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from sorachi_etl.aggregate import KpiTable, rate_band
-from sorachi_etl.eras import format_fiscal_year_long
+from sorachi_etl.kpi.aggregate import KpiTable, rate_band
+from sorachi_etl.model.eras import format_fiscal_year_long
 
 BAND_STYLES = {"good": "bold green", "fair": "bold yellow", "low": "bold red"}
 
@@ -43,8 +43,8 @@ def kpi_table(table: KpiTable, width: int | None = None) -> Table:
 
 
 def _kpi_table(table: KpiTable, shown: list[int], left_out: list[int | str]) -> Table:
-    from sorachi_etl.eras import format_fiscal_year
-    from sorachi_etl.formats import row_strings
+    from sorachi_etl.kpi.formats import row_strings
+    from sorachi_etl.model.eras import format_fiscal_year
 
     years = [y for y in shown if y not in left_out]
     caption = [
@@ -238,7 +238,7 @@ def report_summary(report) -> Text:
 
 
 def status_table(status) -> Table:
-    from sorachi_etl.eras import format_fiscal_year_long
+    from sorachi_etl.model.eras import format_fiscal_year_long
 
     styles = {"受付済": "green", "要修正": "bold red", "未提出": "yellow"}
     t = Table(

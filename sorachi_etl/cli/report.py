@@ -19,7 +19,7 @@ from sorachi_etl.cli.common import (
     parse_year,
     run,
 )
-from sorachi_etl.errors import UsageError
+from sorachi_etl.model.errors import UsageError
 
 
 class Format(StrEnum):
@@ -73,8 +73,8 @@ def report(
 
       sorachi-etl report --master master.xlsx --year R5 --format md
     """
-    from sorachi_etl import formats
     from sorachi_etl.api import kpi_report
+    from sorachi_etl.kpi import formats
 
     def go():
         chosen = _format(format, output)

@@ -42,8 +42,8 @@ def status(
       sorachi-etl status --master master.xlsx --reminder > 督促.txt
     """
     from sorachi_etl.api import status_of
-    from sorachi_etl.eras import format_fiscal_year
-    from sorachi_etl.status import reminder_text
+    from sorachi_etl.kpi.status import reminder_text
+    from sorachi_etl.model.eras import format_fiscal_year
 
     master_data, report = run(
         lambda: status_of(existing(master, "マスタ"), year=parse_year(year)), debug

@@ -69,7 +69,7 @@ def template(
       sorachi-etl template -m master.xlsx -y R6 -o 送付用 -r 岩見沢市 -r 美唄市
     """
     from sorachi_etl.api import make_templates
-    from sorachi_etl.eras import format_fiscal_year, format_fiscal_year_long
+    from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 
     def go():
         fiscal_year = parse_year(year)

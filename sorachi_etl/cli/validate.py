@@ -23,7 +23,7 @@ from sorachi_etl.cli.common import (
     print_json,
     run,
 )
-from sorachi_etl.errors import UsageError
+from sorachi_etl.model.errors import UsageError
 
 
 def validate(
@@ -77,7 +77,7 @@ def validate(
             existing(p)
         if master is not None:
             existing(master, "マスタ")
-        from sorachi_etl.validate import collect_files
+        from sorachi_etl.check.validate import collect_files
 
         if not collect_files(paths):
             shown = "、".join(str(p) for p in paths)
@@ -110,7 +110,7 @@ def validate(
 
 def _tell_annotated(report, annotated: list[Path], folder: Path, as_json: bool) -> None:
     """Which copies were written, and which faulty files got none (to stderr with --json)."""
-    from sorachi_etl.annotate import annotated_name
+    from sorachi_etl.book.annotate import annotated_name
 
     out = err_console if as_json else console
     written = {p.name for p in annotated}

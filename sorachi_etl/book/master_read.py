@@ -1,0 +1,478 @@
+"""Read the master workbook's data sheets into a `Master`, checking them on the way.
+
+A master is edited by hand in Excel, so reading it is checking it: each cell is
+normalised by its column rule (schemas/master.toml), the sheet is validated
+with pandera (`check=True`), references between sheets are checked, and every
+problem becomes a Japanese message naming the sheet and cell. Any error stops
+the run with a `MasterError` listing them; the master is never half read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from sorachi_etl.model import domain
+from sorachi_etl.model.cells import a1
+from sorachi_etl.model.errors import Finding, MasterError, finding
+from sorachi_etl.model.names import (
+    KIND_BY_LABEL,
+    SHEET_BUSINESSES,
+    SHEET_IMPORT_LOG,
+    SHEET_INITIATIVES,
+    SHEET_KPI_VALUES,
+    SHEET_KPIS,
+    SHEET_MEASURE_VALUES,
+    SHEET_MEASURES,
+    SHEET_PROJECTS,
+    SHEET_REPORTERS,
+    SHEET_SETTINGS,
+)
+from sorachi_etl.model.rules import (
+    SheetRule,
+    did_you_mean,
+    find_header_row,
+    fold_header,
+    master_rules,
+)
+
+# sheet -> dataclass its rows become
+ROW_TYPES: dict[str, type] = {
+    SHEET_PROJECTS: domain.Project,
+    SHEET_REPORTERS: domain.Reporter,
+    SHEET_MEASURES: domain.Measure,
+    SHEET_KPIS: domain.Kpi,
+    SHEET_MEASURE_VALUES: domain.MeasureValue,
+    SHEET_KPI_VALUES: domain.KpiValue,
+    SHEET_INITIATIVES: domain.Initiative,
+    SHEET_BUSINESSES: domain.Business,
+    SHEET_IMPORT_LOG: domain.LogEntry,
+}
+MASTER_FIELD = {
+    SHEET_PROJECTS: "projects",
+    SHEET_REPORTERS: "reporters",
+    SHEET_MEASURES: "measures",
+    SHEET_KPIS: "kpis",
+    SHEET_MEASURE_VALUES: "measure_values",
+    SHEET_KPI_VALUES: "kpi_values",
+    SHEET_INITIATIVES: "initiatives",
+    SHEET_BUSINESSES: "businesses",
+    SHEET_IMPORT_LOG: "log",
+}
+_HINTS = {
+    "not_a_number": "半角数字で入力してください。",
+    "not_integer": "整数で入力してください。",
+    "bad_fiscal_year": "R6 や 令和6年度 の形で入力してください。",
+    "bad_date": "2024/9/16 の形で入力してください。",
+    "unknown_status": "「確定」「集計中」「該当なし」のどれかにしてください。",
+    "excel_error": "数値を直接入力してください。",
+    "formula_text": "数値を直接入力してください。",
+    "unit_mismatch": "単位を付けずに数値だけを入力してください。",
+}
+
+
+@dataclasses.dataclass
+class SheetRows:
+    """A data sheet after normalising: rows of values keyed by rule key, with their sheet row."""
+
+    rule: SheetRule
+    rows: list[dict[str, Any]]
+    row_numbers: list[int]  # zero-based sheet row of each entry in rows
+    columns: dict[str, int]  # rule key -> zero-based column
+
+
+def read_sheets(path: Path) -> tuple[dict[str, list[list[object]]], list[str]]:
+    """All sheets of a workbook as grids of values (python-calamine), and the sheet order."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        grids = {}
+        for name in wb.sheet_names:
+            if name in master_rules():
+                grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return grids, list(wb.sheet_names)
+    except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
+        raise MasterError(
+            f"マスタ「{path.name}」を開けません（Excelブックとして読めません）。"
+            "Excelで開けるか確認し、開けない場合はバックアップ（backup フォルダ）から戻してください。"
+        ) from exc
+    except BaseException as exc:  # pyo3 PanicException derives from BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise MasterError(f"マスタ「{path.name}」を開けません（ファイルが壊れています）。") from exc
+
+
+def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Finding]) -> SheetRows:
+    """Normalise a sheet grid by its rule; problems are appended to `findings`."""
+    from sorachi_etl.check.normalize import convert_cell
+
+    if rule.layout == "keyvalue":
+        return _keyvalue_rows(grid, rule, findings)
+    header = find_header_row(grid, rule)
+    if header is None:
+        first = grid[0] if grid else []
+        present = [str(c) for c in first if c not in (None, "")]
+        for col in rule.columns:
+            if col.required and fold_header(col.header) not in {fold_header(p) for p in present}:
+                hint = did_you_mean(col.header, present)
+                findings.append(
+                    finding(
+                        "master_missing_column",
+                        sheet=rule.name,
+                        column=col.header + (f"（「{hint}」のことですか？）" if hint else ""),
+                    )
+                )
+        return SheetRows(rule, [], [], {})
+    header_row, columns = header
+    rows, numbers = [], []
+    # A master of 1,741 reporters repeats the same names, years and statuses
+    # thousands of times: each distinct cell is converted once.
+    memo: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
+    for r in range(header_row + 1, len(grid)):
+        line = grid[r]
+        if all(v in (None, "") for v in line):
+            continue
+        row: dict[str, Any] = {}
+        for col in rule.columns:
+            c = columns.get(col.key)
+            value = line[c] if c is not None and c < len(line) else None
+            key = (col.type, type(value), value)
+            try:
+                converted, code = memo[key]
+            except KeyError:
+                converted, code = memo[key] = convert_cell(value, col.type)
+            except TypeError:  # an unhashable value
+                converted, code = convert_cell(value, col.type)
+            if isinstance(converted, list):
+                converted = list(converted)  # every row its own list
+            if code:
+                findings.append(
+                    finding(
+                        "master_bad_value",
+                        sheet=rule.name,
+                        cell=a1(r, c),
+                        value=value,
+                        column=col.header,
+                        hint=_HINTS.get(code, ""),
+                    )
+                )
+            row[col.key] = converted
+        rows.append(row)
+        numbers.append(r)
+    return SheetRows(rule, rows, numbers, columns)
+
+
+def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Finding]) -> SheetRows:
+    from sorachi_etl.check.normalize import convert_cell
+
+    labels = {}
+    for col in rule.columns:
+        for label in (col.header, *col.aliases):
+            labels[fold_header(label)] = col
+    row: dict[str, Any] = {c.key: None for c in rule.columns}
+    where: dict[str, int] = {}
+    for r, line in enumerate(grid):
+        if not line:
+            continue
+        col = labels.get(fold_header(line[0]))
+        if col is None:
+            continue
+        value = line[1] if len(line) > 1 else None
+        converted, code = convert_cell(value, col.type)
+        if code:
+            findings.append(
+                finding(
+                    "master_bad_value",
+                    sheet=rule.name,
+                    cell=a1(r, 1),
+                    value=value,
+                    column=col.header,
+                    hint=_HINTS.get(code, ""),
+                )
+            )
+        row[col.key] = converted
+        where[col.key] = r
+    return SheetRows(rule, [row], [0], {k: 1 for k in where})
+
+
+def validate_rows(sheet: SheetRows, findings: list[Finding]) -> None:
+    """Check normalised rows with the pandera schema built from the sheet's rule."""
+    import pandas as pd
+    import pandera.errors as pa_errors
+
+    from sorachi_etl.model.rules import to_pandera
+
+    rule = sheet.rule
+    if rule.layout == "keyvalue":
+        _check_keyvalue_required(sheet, findings)
+        return
+    if not sheet.rows:
+        return
+    frame = pd.DataFrame(sheet.rows, columns=[c.key for c in rule.columns])
+    for col in rule.columns:
+        if col.type in ("int", "fiscal_year", "project"):
+            frame[col.key] = frame[col.key].astype("Int64")
+        elif col.type == "number":
+            frame[col.key] = pd.to_numeric(frame[col.key]).astype("float64")
+        elif col.type in ("text", "status"):
+            frame[col.key] = frame[col.key].astype("string")
+    schema = to_pandera(rule)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        findings.extend(_failures_to_findings(exc.failure_cases, sheet, schema))
+
+
+def _check_keyvalue_required(sheet: SheetRows, findings: list[Finding]) -> None:
+    row = sheet.rows[0] if sheet.rows else {}
+    for col in sheet.rule.columns:
+        if col.required and row.get(col.key) in (None, ""):
+            findings.append(finding("master_required", sheet=sheet.rule.name, column=col.header))
+
+
+def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Finding]:
+    from sorachi_etl.model.rules import check_code
+
+    rule = sheet.rule
+    out = []
+    seen = set()
+    for case in cases.to_dict("records"):
+        key = case.get("column")
+        check = check_code(schema, key, str(case.get("check") or ""), case.get("check_number"))
+        index = case.get("index")
+        if key not in {c.key for c in rule.columns}:
+            # a uniqueness failure over several columns names the first one
+            key = rule.key[0] if rule.key else rule.columns[0].key
+        col = rule.column(key)
+        r = sheet.row_numbers[int(index)] if index is not None and index == index else None
+        c = sheet.columns.get(key)
+        cell = a1(r, c) if r is not None and c is not None else None
+        value = sheet.rows[int(index)].get(key) if r is not None else case.get("failure_case")
+        if isinstance(value, list):
+            value = ",".join(value)
+        if (
+            "not_nullable" in check
+            or check == "required_text"
+            or ("str_length" in check and value in (None, ""))
+        ):
+            item = finding("master_required", sheet=rule.name, cell=cell, column=col.header)
+        elif check == "not_in_choices":
+            item = finding(
+                "master_not_in_choices",
+                sheet=rule.name,
+                cell=cell,
+                value=value,
+                column=col.header,
+                choices="「" + "」「".join(col.choices) + "」",
+            )
+        elif check in ("negative", "out_of_range"):
+            limit = " ～ ".join(str(v) for v in (col.min, col.max) if v is not None)
+            item = finding(
+                "master_out_of_range",
+                sheet=rule.name,
+                cell=cell,
+                value=value,
+                column=col.header,
+                limit=limit,
+            )
+        elif "unique" in check or "duplicate" in check:
+            names = "・".join(rule.column(k).header for k in rule.key) or col.header
+            item = finding(
+                "master_duplicate", sheet=rule.name, cell=cell, value=value, column=names
+            )
+        else:
+            item = finding(
+                "master_bad_value",
+                sheet=rule.name,
+                cell=cell,
+                value=value,
+                column=col.header,
+                hint="",
+            )
+        if (item.cell, item.code) not in seen:
+            seen.add((item.cell, item.code))
+            out.append(item)
+    return out
+
+
+def rows_to_master(sheets: dict[str, SheetRows]) -> domain.Master:
+    """Build the domain model from normalised rows (no checking)."""
+    kv = sheets[SHEET_SETTINGS].rows[0] if sheets.get(SHEET_SETTINGS) else {}
+    settings = domain.Settings(**{k: v for k, v in kv.items() if v not in (None, "")})
+    master = domain.Master(settings=settings)
+    for sheet, cls in ROW_TYPES.items():
+        rows = sheets.get(sheet)
+        if rows is None:
+            continue
+        fields = {f.name for f in dataclasses.fields(cls)}
+        defaulted = {
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+        }
+        items = []
+        for row in rows.rows:
+            values = {k: v for k, v in row.items() if k in fields}
+            if cls is domain.Kpi:
+                values["kind"] = KIND_BY_LABEL.get(values.get("kind"), values.get("kind"))
+                values["denominator"] = values.get("denominator") or None
+            values = {k: v for k, v in values.items() if v is not None or k not in defaulted}
+            items.append(cls(**values))
+        setattr(master, MASTER_FIELD[sheet], items)
+    return master
+
+
+def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> list[Finding]:
+    """References between sheets: a KPI naming an unknown measure, a value of an unknown reporter…"""
+    out: list[Finding] = []
+    measures = {m.id for m in master.measures}
+    reporters = {r.name for r in master.reporters}
+    kpis = {k.id for k in master.kpis}
+    projects = {p.no for p in master.projects}
+    groups = {g for r in master.reporters for g in r.groups}
+
+    def ref(sheet: str, index: int, key: str, value: object, target: str, hint: str = "") -> None:
+        rows = sheets[sheet]
+        r, c = rows.row_numbers[index], rows.columns.get(key)
+        out.append(
+            finding(
+                "master_unknown_ref",
+                sheet=sheet,
+                cell=a1(r, c) if c is not None else None,
+                value=value,
+                column=rows.rule.column(key).header,
+                target=target,
+                hint=hint,
+            )
+        )
+
+    for i, k in enumerate(master.kpis):
+        for key in ("measure", "denominator"):
+            mid = getattr(k, key)
+            if mid and mid not in measures:
+                ref(SHEET_KPIS, i, key, mid, "シート「調査項目」", "調査項目IDを確認してください。")
+        if k.kind == "ratio" and not k.denominator:
+            ref(
+                SHEET_KPIS,
+                i,
+                "denominator",
+                "",
+                "シート「調査項目」",
+                "比率の指標には分母の調査項目IDが必要です。",
+            )
+        if k.group not in groups:
+            ref(SHEET_KPIS, i, "group", k.group, "シート「市町」のグループ")
+        for p in k.projects:
+            if projects and p not in projects:
+                ref(SHEET_KPIS, i, "project", p, "シート「プロジェクト」")
+    for i, m in enumerate(master.measures):
+        for g in m.groups:
+            if g not in groups:
+                ref(SHEET_MEASURES, i, "groups", g, "シート「市町」のグループ")
+    for i, v in enumerate(master.measure_values):
+        if v.measure not in measures:
+            ref(SHEET_MEASURE_VALUES, i, "measure", v.measure, "シート「調査項目」")
+        if v.reporter not in reporters:
+            ref(SHEET_MEASURE_VALUES, i, "reporter", v.reporter, "シート「市町」")
+    for i, kv in enumerate(master.kpi_values):
+        if kv.kpi not in kpis:
+            ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
+    return out
+
+
+@dataclasses.dataclass
+class MasterBook:
+    """A master as read: its domain objects and the normalised rows they came from."""
+
+    path: Path
+    master: domain.Master
+    sheets: dict[str, SheetRows]
+
+
+def open_master(path: Path) -> MasterBook:
+    """Read a master workbook and normalise every cell, without pandas (fast).
+
+    Raises MasterError for a missing file or sheet and for cells that cannot be
+    read as their column's type. `check_master` does the rest of the checking;
+    `load_master` does both.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise MasterError(
+            f"マスタ「{path}」が見つかりません。パスを確認するか、sorachi-etl init で作成してください。"
+        )
+    grids, order = read_sheets(path)
+    findings: list[Finding] = []
+    sheets: dict[str, SheetRows] = {}
+    for name, rule in master_rules().items():
+        if name not in grids:
+            if rule.log:
+                continue
+            hint = did_you_mean(name, order)
+            findings.append(
+                finding(
+                    "master_missing_sheet",
+                    sheet=name,
+                    hint=f"（「{hint}」のことですか？）" if hint else "",
+                )
+            )
+            continue
+        sheets[name] = grid_to_rows(grids[name], rule, findings)
+    if findings:
+        raise MasterError(_summarise(path, findings))
+    try:
+        master = rows_to_master(sheets)
+    except Exception:
+        # Rows the pandera pass would refuse can be past building: say what that pass says.
+        _check_rows(path, sheets)
+        raise
+    return MasterBook(path, master, sheets)
+
+
+def check_master(book: MasterBook) -> None:
+    """The checks over whole sheets (pandera, from schemas/master.toml) and between sheets.
+
+    Raises MasterError listing every problem found.
+    """
+    _check_rows(book.path, book.sheets)
+    _check_references(book)
+
+
+def _check_references(book: MasterBook) -> None:
+    findings = check_references(book.master, book.sheets)
+    if findings:
+        raise MasterError(_summarise(book.path, findings))
+
+
+def _check_rows(path: Path, sheets: dict[str, SheetRows]) -> None:
+    findings: list[Finding] = []
+    for rows in sheets.values():
+        if not rows.rule.log:
+            validate_rows(rows, findings)
+    if findings:
+        raise MasterError(_summarise(path, findings))
+
+
+def load_master(path: Path, *, check: bool = True) -> domain.Master:
+    """Read and check a master workbook.
+
+    `check=False` skips the pandera pass (for quick read-only commands such as
+    `status`); cell-level normalising and reference checks always run.
+    Raises MasterError with every problem found, in Japanese.
+    """
+    book = open_master(path)
+    if check:
+        check_master(book)
+    else:
+        _check_references(book)
+    return book.master
+
+
+def _summarise(path: Path, findings: list[Finding], most: int = 20) -> str:
+    lines = [f"マスタ「{path.name}」に問題があるため処理を中止しました（{len(findings)}件）。"]
+    lines += [f"  ・{f.message}" for f in findings[:most]]
+    if len(findings) > most:
+        lines.append(f"  ・ほか{len(findings) - most}件")
+    return "\n".join(lines)

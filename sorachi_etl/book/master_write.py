@@ -1,0 +1,364 @@
+"""Write the master workbook: data sheets, the import log, and a safe save.
+
+Every cell goes through `put()`, which stores text as text: openpyxl would
+write a string starting with "=" as a formula, so a clerk's "=HYPERLINK(…)"
+must be forced to a string cell. The save writes a temporary file in the
+master's folder, keeps a timestamped backup, and swaps the new file in with
+an atomic rename, so a crash at any point leaves the previous master intact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import operator
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sorachi_etl.book import rowxml
+from sorachi_etl.book.master_read import MASTER_FIELD
+from sorachi_etl.model import domain
+from sorachi_etl.model.eras import format_fiscal_year
+from sorachi_etl.model.errors import MasterError
+from sorachi_etl.model.names import KIND_LABELS, SHEET_IMPORT_LOG, SHEET_KPIS, SHEET_SETTINGS
+from sorachi_etl.model.rules import ColumnRule, SheetRule, master_rules
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+HEADER_FILL = "DDEBF7"
+# The Japanese Office default; LibreOffice substitutes its own Japanese sans.
+FONT_NAME = "游ゴシック"
+BACKUP_DIR = "backup"
+DATE_FORMAT = "yyyy/m/d"
+DATETIME_FORMAT = "yyyy/m/d h:mm"
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None = None) -> Cell:
+    """Write one value; text stays text even when it looks like a formula."""
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = value
+        if cell.data_type == "f":
+            cell.data_type = "s"
+    else:
+        cell.value = value
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    if value is None:
+        return None, None
+    convert = _CONVERTERS.get(col.type)
+    return (value, None) if convert is None else convert(value, col)
+
+
+def _fiscal_year_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    return format_fiscal_year(int(value)), None
+
+
+def _list_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    return ",".join(str(v) for v in value) if value else None, None
+
+
+def _datetime_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0), DATETIME_FORMAT
+    return value, None
+
+
+def _date_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    return (value, DATE_FORMAT) if isinstance(value, dt.date) else (value, None)
+
+
+def _number_cell(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    if isinstance(value, float) and value.is_integer():
+        return int(value), "#,##0" if abs(value) >= 1000 else None
+    return value, None
+
+
+# How a value of each column type is written (other types: as it is, General format).
+_CONVERTERS = {
+    "fiscal_year": _fiscal_year_cell,
+    "list": _list_cell,
+    "datetime": _datetime_cell,
+    "date": _date_cell,
+    "number": _number_cell,
+}
+
+
+def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="8EA9DB")
+    font, fill = Font(name=FONT_NAME, bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+    alignment, border = Alignment(vertical="center", wrap_text=True), Border(bottom=thin)
+    for c in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=c)
+        cell.font, cell.fill, cell.alignment, cell.border = font, fill, alignment, border
+
+
+def _fresh_sheet(wb: Workbook, name: str, index: int | None = None) -> Worksheet:
+    """An empty sheet called `name` in the place of the old one, keeping its column widths."""
+    widths: dict[str, float] = {}
+    if name in wb.sheetnames:
+        old = wb[name]
+        index = wb.sheetnames.index(name)
+        widths = {k: d.width for k, d in old.column_dimensions.items() if d.width}
+        wb.remove(old)
+    ws = wb.create_sheet(name, index)
+    for key, width in widths.items():
+        ws.column_dimensions[key].width = width
+    return ws
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+def _row_values(item: Any, rule: SheetRule) -> list[Any]:
+    if dataclasses.is_dataclass(item):
+        # The fields themselves, not dataclasses.asdict: its deep copy of every
+        # row was a third of the time spent writing a master of 1,741 reporters.
+        names = _field_names(type(item))
+        values = {c.key: getattr(item, c.key) for c in rule.columns if c.key in names}
+    else:
+        values = dict(item)
+    if rule.name == SHEET_KPIS:
+        values["kind"] = KIND_LABELS.get(values["kind"], values["kind"])
+    return [values.get(c.key) for c in rule.columns]
+
+
+def _table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str | None]]]:
+    """(value, number format) of every cell of the rows of `items`, as put() takes them."""
+    if not items or not all(type(item) is type(items[0]) for item in items):
+        return [_converted(_row_values(item, rule), rule) for item in items]
+    if not dataclasses.is_dataclass(items[0]) or rule.name == SHEET_KPIS:
+        return [_converted(_row_values(item, rule), rule) for item in items]
+    # Items of one dataclass (7,000 measure values with 1,741 reporters): each column's
+    # getter and converter is chosen once, not once per cell.
+    names = _field_names(type(items[0]))
+    columns = []
+    for col in rule.columns:
+        get = operator.attrgetter(col.key) if col.key in names else None
+        columns.append((get, _CONVERTERS.get(col.type), col))
+    out = []
+    for item in items:
+        row = []
+        for get, convert, col in columns:
+            value = get(item) if get is not None else None
+            if value is None:
+                row.append((None, None))
+            elif convert is None:
+                row.append((value, None))
+            else:
+                row.append(convert(value, col))
+        out.append(row)
+    return out
+
+
+def _converted(values: list[Any], rule: SheetRule) -> list[tuple[Any, str | None]]:
+    return [_cell_value(value, col) for col, value in zip(rule.columns, values, strict=True)]
+
+
+def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksheet:
+    """Rewrite a data sheet: header row, then one row per item."""
+    from openpyxl.utils import get_column_letter
+
+    keep_widths = rule.name in wb.sheetnames
+    ws = _fresh_sheet(wb, rule.name)
+    for c, col in enumerate(rule.columns, start=1):
+        put(ws, 1, c, col.header)
+        if col.width and not (keep_widths and ws.column_dimensions[get_column_letter(c)].width):
+            ws.column_dimensions[get_column_letter(c)].width = col.width
+    _style_header(ws, 1, len(rule.columns))
+    rowxml.defer_rows(ws, 2, _table_rows(items, rule))
+    ws.freeze_panes = "A2"
+    if items:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(rule.columns))}{len(items) + 1}"
+    print_a4(ws, title_rows="1:1")
+    return ws
+
+
+def print_a4(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
+    """A4, one page wide (as many pages down as needed), title rows on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Settings) -> Worksheet:
+    ws = _fresh_sheet(wb, rule.name)
+    put(ws, 1, 1, "項目")
+    put(ws, 1, 2, "値")
+    _style_header(ws, 1, 2)
+    values = dataclasses.asdict(settings)
+    for r, col in enumerate(rule.columns, start=2):
+        put(ws, r, 1, col.header)
+        value, fmt = _cell_value(values.get(col.key), col)
+        if value is not None:
+            put(ws, r, 2, value, fmt)
+    for i, width in enumerate(rule.width or (28, 48)):
+        ws.column_dimensions["AB"[i]].width = width
+    return ws
+
+
+def write_data_sheets(wb: Workbook, master: domain.Master) -> None:
+    """Rewrite every data sheet of the master (not the log, not the output sheets)."""
+    for name, rule in master_rules().items():
+        if rule.log:
+            continue
+        if name == SHEET_SETTINGS:
+            write_settings_sheet(wb, rule, master.settings)
+        else:
+            write_table_sheet(wb, rule, getattr(master, MASTER_FIELD[name]))
+
+
+def append_log(wb: Workbook, entries: list[domain.LogEntry]) -> None:
+    """Add lines to 取込履歴, creating it on first use; earlier lines are never touched."""
+    rule = master_rules()[SHEET_IMPORT_LOG]
+    if SHEET_IMPORT_LOG not in wb.sheetnames:
+        write_table_sheet(wb, rule, [])
+    ws = wb[SHEET_IMPORT_LOG]
+    rowxml.defer_rows(ws, rowxml.next_row(ws), _table_rows(entries, rule))
+
+
+def new_workbook() -> Workbook:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    return wb
+
+
+def open_workbook(path: Path, *, without_cells: Iterable[str] = ()) -> Workbook:
+    """Open an existing master for rewriting, keeping every sheet a user added.
+
+    The sheets named in `without_cells` are opened with no cells (their place,
+    widths and settings kept): for the sheets the caller regenerates, whose
+    thousands of rows would otherwise be parsed only to be thrown away.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        if without_cells:
+            return rowxml.open_without_cells(path, without_cells, rich_text=True)
+        return load_workbook(path, rich_text=True)
+    except Exception as exc:
+        raise MasterError(
+            f"マスタ「{path.name}」を開けません（Excelブックとして読めません）。"
+            "バックアップ（backup フォルダ）から戻してください。"
+        ) from exc
+
+
+# --- saving safely ------------------------------------------------------------------
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Owner files left by Excel (~$name) or LibreOffice (.~lock.name#) while it is open."""
+    candidates = [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
+    if len(path.name) > 2:
+        candidates.append(path.with_name("~$" + path.name[2:]))  # Excel trims long names
+    return [p for p in candidates if p.exists()]
+
+
+def ensure_not_locked(path: Path) -> None:
+    locks = lock_files(path)
+    if locks:
+        raise MasterError(
+            f"マスタ「{path.name}」は Excel か LibreOffice で開かれています（{locks[0].name} があります）。"
+            "ファイルを閉じてから、もう一度実行してください。"
+        )
+
+
+def backup(path: Path, now: dt.datetime | None = None) -> Path | None:
+    """Copy the current master to backup/NAME_YYYYmmdd-HHMMSS.xlsx beside it."""
+    if not path.exists():
+        return None
+    now = now or dt.datetime.now()
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{path.stem}_{now:%Y%m%d-%H%M%S}{path.suffix}"
+    n = 1
+    while target.exists():
+        target = folder / f"{path.stem}_{now:%Y%m%d-%H%M%S}_{n}{path.suffix}"
+        n += 1
+    shutil.copy2(path, target)
+    return target
+
+
+def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path | None:
+    """Save `wb` to `path` without ever leaving a half-written master.
+
+    Returns the backup's path (None for a new file). Raises MasterError with a
+    Japanese message when the folder is read-only, the disk is full, or the
+    master is open in Excel.
+    """
+    path = Path(path)
+    ensure_not_locked(path)
+    tmp: Path | None = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".sorachi-", suffix=".xlsx.tmp", dir=path.parent)
+        tmp = Path(tmp_name)
+        with os.fdopen(fd, "wb") as fh:
+            if rowxml.has_pending(wb):
+                rowxml.save_with_rows(wb, fh)
+            else:
+                wb.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp makes the file readable by its owner only; give it the master's own
+        # permissions (or the usual ones for a new file) so colleagues can still open it
+        os.chmod(tmp, _file_mode(path))
+        saved = backup(path) if make_backup else None
+        os.replace(tmp, path)
+        return saved
+    except PermissionError as exc:
+        raise MasterError(
+            f"マスタ「{path.name}」を書き込めません（フォルダへの書き込み権限がありません）。"
+            "保存先のフォルダを確認してください。マスタは変更していません。"
+        ) from exc
+    except OSError as exc:
+        raise MasterError(
+            f"マスタ「{path.name}」を保存できませんでした（{_os_reason(exc)}）。"
+            "マスタは変更していません。"
+        ) from exc
+    finally:
+        if tmp is not None and tmp.exists():
+            tmp.unlink()
+
+
+def _file_mode(path: Path) -> int:
+    """The permission bits a rewritten master keeps: its own, or 0o666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    return {
+        errno.ENOSPC: "ディスクの空き容量が足りません",
+        errno.EROFS: "読み取り専用です",
+        errno.EACCES: "書き込み権限がありません",
+    }.get(exc.errno or 0, "書き込みエラー")

@@ -1,0 +1,145 @@
+"""What a master holds that openpyxl would silently drop on saving.
+
+Staff put things in the master that openpyxl cannot carry through a load and
+save: pictures, shapes and text boxes, charts of their own, form controls,
+sparklines, pivot tables, slicers, macros, and the newer (x14) kinds of
+conditional formatting and data validation. Before the master is rewritten we
+look inside the file for them; if any is found the run stops and names each
+one and where it is, so no staff work vanishes.
+
+The sheets the tool regenerates (評価指標一覧, 提出状況, 推移グラフ) are not
+checked: their content is ours and is written anew every time.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from sorachi_etl.model.names import MASTER_OUTPUT_SHEETS
+
+# worksheet XML marker -> what a clerk would call it
+_SHEET_MARKERS = {
+    b"sparklineGroup": "スパークライン",
+    b"x14:conditionalFormatting": "新しい形式の条件付き書式（アイコン・データバーなど）",
+    b"x14:dataValidation": "別シートを参照する入力規則",
+    b"<legacyDrawing": "フォームコントロールまたは古い形式の図形",
+    b"<controls": "フォームコントロール（ボタン・チェックボックスなど）",
+    b"<oleObjects": "埋め込みオブジェクト",
+    b"x14:slicerList": "スライサー",
+}
+_PACKAGE_MARKERS = {
+    "xl/vbaProject.bin": "マクロ（VBA）",
+    "xl/pivotTables/": "ピボットテーブル",
+    "xl/pivotCache/": "ピボットテーブル",
+    "xl/slicers/": "スライサー",
+    "xl/timelines/": "タイムライン",
+    "xl/externalLinks/": "他のブックへのリンク",
+    "xl/activeX/": "ActiveX コントロール",
+    "xl/ctrlProps/": "フォームコントロール",
+    "xl/model/": "データモデル（Power Pivot）",
+}
+# drawing XML marker -> what it is
+# (any namespace prefix: Excel writes xdr:, openpyxl the default namespace)
+_DRAWING_MARKERS = {
+    re.compile(rb"<(?:\w+:)?pic\b"): "画像",
+    re.compile(rb"<(?:\w+:)?sp\b"): "図形・テキストボックス",
+    re.compile(rb"<(?:\w+:)?graphicFrame\b"): "グラフ",
+    re.compile(rb"<(?:\w+:)?cxnSp\b"): "線・矢印",
+    re.compile(rb"<(?:\w+:)?grpSp\b"): "グループ化した図形",
+}
+_RID = re.compile(rb'r:id="([^"]+)"')
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder, name = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_name not in z.namelist():
+        return {}
+    data = z.read(rels_name)
+    out = {}
+    for tag in re.findall(rb"<Relationship\b[^>]*>", data):
+        rid = re.search(rb'\bId="([^"]+)"', tag)
+        target = re.search(rb'\bTarget="([^"]+)"', tag)
+        if not rid or not target:
+            continue
+        t = target.group(1).decode().replace("\\", "/")
+        out[rid.group(1).decode()] = (
+            t[1:] if t.startswith("/") else posixpath.normpath(posixpath.join(folder, t))
+        )
+    return out
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> worksheet part, from workbook.xml and its rels."""
+    workbook = z.read("xl/workbook.xml")
+    rels = _rels(z, "xl/workbook.xml")
+    out = {}
+    for m in re.finditer(rb"<sheet\b[^>]*>", workbook):
+        tag = m.group(0)
+        name = re.search(rb'name="([^"]*)"', tag)
+        rid = re.search(rb'r:id="([^"]*)"', tag) or re.search(rb'\bid="([^"]*)"', tag)
+        if name and rid and rid.group(1).decode() in rels:
+            out[_unescape(name.group(1).decode())] = rels[rid.group(1).decode()]
+    return out
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def content_at_risk(path: Path) -> list[str]:
+    """Things in the master that would be lost by rewriting it, in Japanese ("シート「メモ」: 画像")."""
+    found: list[str] = []
+    try:
+        z = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile):
+        return []  # reading the master reports this
+    with z:
+        names = z.namelist()
+        for prefix, what in _PACKAGE_MARKERS.items():
+            if (
+                any(n == prefix or n.startswith(prefix) for n in names)
+                and f"ブック全体: {what}" not in found
+            ):
+                found.append(f"ブック全体: {what}")
+        if "xl/workbook.xml" not in names:
+            return found
+        for sheet, part in _sheet_parts(z).items():
+            if sheet in MASTER_OUTPUT_SHEETS or part not in names:
+                continue
+            xml = z.read(part)
+            kinds: list[str] = []
+            for marker, what in _SHEET_MARKERS.items():
+                if marker in xml and what not in kinds:
+                    kinds.append(what)
+            rels = _rels(z, part)
+            for m in re.finditer(rb"<(?:\w+:)?drawing\b[^>]*>", xml):
+                rid = _RID.search(m.group(0))
+                target = rels.get(rid.group(1).decode()) if rid else None
+                if target and target in names:
+                    drawing = z.read(target)
+                    for marker, what in _DRAWING_MARKERS.items():
+                        if marker.search(drawing) and what not in kinds:
+                            kinds.append(what)
+            found += [f"シート「{sheet}」: {what}" for what in kinds]
+    return found
+
+
+def refusal_message(path: Path, items: list[str]) -> str:
+    lines = [
+        f"マスタ「{path.name}」には、このツールで保存すると消えてしまうものがあるため、書き込みを中止しました。"
+    ]
+    lines += [f"  ・{item}" for item in items]
+    lines.append(
+        "これらは別のブックに移すか削除してから、もう一度実行してください。マスタは変更していません。"
+    )
+    return "\n".join(lines)

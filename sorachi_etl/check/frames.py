@@ -1,0 +1,387 @@
+"""Validating stage: the normalised rows of every file, one pandera call per sheet kind.
+
+All files' 調査実績 rows go into one frame, all 取組 rows into another and all
+基本情報 rows into a third; each frame is validated once, lazily, with the
+schema built from schemas/survey.toml (rules.to_pandera) plus the checks that
+need more than one column: the measure's limit and decimals and last year's
+value (from the master), the fiscal year of each file, the order of two dates.
+pandera's failure cases are mapped back to a row and a column and become
+`Finding`s with catalogue messages; they are never shown as they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sorachi_etl.check.rows import FileContext, InfoRow, InitiativeRow, ValueRow, ymd
+from sorachi_etl.model.eras import fiscal_year_bounds, format_fiscal_year_long
+from sorachi_etl.model.errors import ERROR, Finding, severity
+from sorachi_etl.model.names import STATUS_CONFIRMED, SURVEY_INFO, SURVEY_INITIATIVES, SURVEY_VALUES
+from sorachi_etl.model.rules import SheetRule, check_code, survey_rules
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
+
+    from sorachi_etl.model.domain import Master
+
+# pandera's own names for the failures that have no check of ours.
+_BUILT_IN = {
+    "not_nullable": "required_text",
+    "multiple_fields_uniqueness": "duplicate",
+    "field_uniqueness": "duplicate",
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed rule: the frame row, the column (a rule key) and the catalogue code."""
+
+    row: int
+    column: str
+    code: str
+
+
+def frame_failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Failure]:
+    """Every failure of `frame` against `schema`, once per (row, column, code), in row order.
+
+    Checks that span columns are named "code:column" (see `wide_check`), so a
+    failure is told to the cell it is about. A failure that belongs to no row
+    (a wrong dtype, a missing column) can only come from a bug in building the
+    frame: it raises RuntimeError rather than let a file pass unchecked.
+    """
+    import pandera.errors as pa_errors
+
+    try:
+        schema.validate(frame, lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        cases = exc.failure_cases.to_dict("records")
+    else:
+        return []
+    out: dict[tuple[int, str, str], Failure] = {}
+    for case in cases:
+        index, column, check = case.get("index"), case.get("column"), str(case.get("check"))
+        if index is None or index != index:  # None or NaN: not about one row
+            raise RuntimeError(f"validation of {schema.name} failed outside the rows: {check}")
+        if ":" in check and case.get("schema_context") == "DataFrameSchema":
+            code, column = check.split(":", 1)
+        elif check in _BUILT_IN:
+            code = _BUILT_IN[check]
+        else:
+            code = check_code(schema, column, check, case.get("check_number"))
+        key = (int(index), str(column), code)
+        out.setdefault(key, Failure(*key))
+    return sorted(out.values(), key=lambda f: (f.row, f.column, f.code))
+
+
+def wide_check(code: str, column: str, ok: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
+    """A check over several columns, reported against `column` with catalogue `code`."""
+    import pandera.pandas as pa
+
+    return pa.Check(ok, name=f"{code}:{column}", element_wise=False)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def _subset(rule: SheetRule, keep: Callable[[Any], bool]) -> SheetRule:
+    return dataclasses.replace(rule, columns=tuple(c for c in rule.columns if keep(c)), _by_key={})
+
+
+# --- 調査実績 ---------------------------------------------------------------------------
+
+
+def value_rows_to_findings(
+    rows: Sequence[ValueRow], contexts: Sequence[FileContext], master: Master | None
+) -> list[tuple[int, Finding]]:
+    """Column rules, the measure's limit and decimals, and last year's change, for all rows."""
+    if not rows:
+        return []
+    import pandas as pd
+
+    from sorachi_etl.model.domain import Settings
+    from sorachi_etl.model.rules import to_pandera
+
+    measures = {m.id: m for m in master.measures} if master else {}
+    # without a master, the threshold a new master's 設定 starts with
+    threshold = (master.settings if master else Settings(0, 0)).change_warning_percent
+    last_year = {}
+    if master is not None:
+        last_year = {
+            v.key: v.value
+            for v in master.measure_values
+            if v.status == STATUS_CONFIRMED and v.value is not None
+        }
+
+    def previous(row: ValueRow) -> float | None:
+        ctx = contexts[row.file]
+        if master is None:
+            return row.shown_previous
+        if ctx.reporter is None or ctx.year is None:
+            return None
+        return last_year.get((row.measure, ctx.reporter, ctx.year - 1))
+
+    def measure_attr(row: ValueRow, name: str) -> float | None:
+        m = measures.get(row.measure)
+        value = getattr(m, name) if m is not None else None
+        return None if value is None else float(value)
+
+    frame = pd.DataFrame(
+        {
+            "measure": pd.array([r.measure for r in rows], dtype="string"),
+            "value": pd.array([r.value for r in rows], dtype="float64"),
+            "status": pd.array([r.status for r in rows], dtype="string"),
+            "note": pd.array([r.note or None for r in rows], dtype="string"),
+            "limit": pd.array([measure_attr(r, "max") for r in rows], dtype="float64"),
+            "decimals": pd.array([measure_attr(r, "decimals") for r in rows], dtype="float64"),
+            "last_year": pd.array([previous(r) for r in rows], dtype="float64"),
+        }
+    )
+    rule = survey_rules()[SURVEY_VALUES]
+    schema = to_pandera(rule)
+    schema.unique = None  # repeated measures are found per file, with both places named
+    checks = [
+        wide_check(
+            "out_of_range",
+            "value",
+            lambda df: df["limit"].isna() | df["value"].isna() | (df["value"] <= df["limit"]),
+        ),
+        wide_check(
+            "not_integer",
+            "value",
+            lambda df: (
+                df["decimals"].isna()
+                | (df["decimals"] > 0)
+                | df["value"].isna()
+                | (df["value"] % 1 == 0)
+            ),
+        ),
+    ]
+    if threshold:
+        limit = float(threshold)
+        checks.append(
+            wide_check(
+                "large_change",
+                "value",
+                lambda df: (
+                    df["last_year"].isna()
+                    | (df["last_year"] <= 0)
+                    | df["value"].isna()
+                    | ((df["value"] - df["last_year"]).abs() / df["last_year"] * 100 < limit)
+                ),
+            )
+        )
+    schema.checks = checks
+
+    failures = frame_failures(schema, frame)
+    with_error = {f.row for f in failures if f.column == "value" and severity(f.code) == ERROR}
+    out = []
+    for f in failures:
+        row = rows[f.row]
+        ctx = contexts[row.file]
+        if f.code == "large_change" and f.row in with_error:
+            continue  # a negative or too large value: the error says enough
+        where = {"sheet": SURVEY_VALUES, "item": row.item}
+        if f.column == "value" and f.code in ("negative", "out_of_range", "not_integer"):
+            m = measures.get(row.measure)
+            limit_text = f"{_number(m.max)}{m.unit}" if m and m.max is not None else ""
+            found = ctx.finding(
+                f.code, cell=row.cells["value"], value=row.raw, limit=limit_text, **where
+            )
+        elif f.code == "large_change":
+            before = float(frame.at[f.row, "last_year"])
+            change = (row.value - before) / before * 100
+            found = ctx.finding(
+                f.code,
+                cell=row.cells["value"],
+                value=row.raw,
+                previous=_number(before),
+                change=f"{change:+.0f}%",
+                **where,
+            )
+        elif f.column == "note" and f.code == "text_too_long":
+            found = ctx.finding(
+                f.code,
+                cell=row.cells.get("note"),
+                value=row.note[:20] + "…",
+                length=len(row.note),
+                limit=rule.column("note").max_length,
+                **where,
+            )
+        else:
+            found = _fallback(ctx, rule, f, row.cells, getattr(row, f.column, ""), where)
+        out.append((row.file, found))
+    return out
+
+
+def _fallback(
+    ctx: FileContext,
+    rule: SheetRule,
+    failure: Failure,
+    cells: dict[str, str],
+    value: object,
+    where: dict[str, Any],
+) -> Finding:
+    """A rule with no message of its own: a plain one naming the column, never pandera's text."""
+    header = next((c.header for c in rule.columns if c.key == failure.column), failure.column)
+    return ctx.finding(
+        "invalid_value",
+        cell=cells.get(failure.column),
+        value="" if value is None else value,
+        column=header,
+        **where,
+    )
+
+
+# --- 取組 ------------------------------------------------------------------------------
+
+
+def initiative_rows_to_findings(
+    rows: Sequence[InitiativeRow], contexts: Sequence[FileContext]
+) -> list[tuple[int, Finding]]:
+    """Required text, lengths, outcome ≥ 0, dates in the file's fiscal year and in order,
+    and one row per title in a file, for the 取組 rows of every file."""
+    if not rows:
+        return []
+    import pandas as pd
+
+    from sorachi_etl.model.rules import to_pandera
+
+    rule = survey_rules()[SURVEY_INITIATIVES]
+    dtypes = {"project": "Int64", "number": "float64"}
+    data: dict[str, Any] = {"file": pd.array([r.file for r in rows], dtype="Int64")}
+    for col in rule.columns:
+        values = [r.values.get(col.key) for r in rows]
+        if col.type == "date":
+            data[col.key] = pd.to_datetime(pd.Series(values, dtype="object"))
+        else:
+            data[col.key] = pd.array(values, dtype=dtypes.get(col.type, "string"))
+    bounds = [
+        fiscal_year_bounds(contexts[r.file].year) if contexts[r.file].year else (None, None)
+        for r in rows
+    ]
+    data["fy_first"] = pd.to_datetime(pd.Series([b[0] for b in bounds], dtype="object"))
+    data["fy_last"] = pd.to_datetime(pd.Series([b[1] for b in bounds], dtype="object"))
+    frame = pd.DataFrame(data)
+
+    schema = to_pandera(rule)
+    schema.unique = ["file", *rule.key]
+    schema.report_duplicates = "exclude_first"
+    checks = []
+    for col in rule.columns:
+        if col.in_fiscal_year:
+            checks.append(
+                wide_check(
+                    "date_outside_year",
+                    col.key,
+                    lambda df, k=col.key: (
+                        df[k].isna()
+                        | df["fy_first"].isna()
+                        | ((df[k] >= df["fy_first"]) & (df[k] <= df["fy_last"]))
+                    ),
+                )
+            )
+    checks.append(
+        wide_check(
+            "date_order",
+            "end_date",
+            lambda df: (
+                df["start_date"].isna()
+                | df["end_date"].isna()
+                | (df["end_date"] >= df["start_date"])
+            ),
+        )
+    )
+    schema.checks = checks
+
+    first: dict[tuple[int, str], str] = {}
+    for r in rows:
+        title = r.values.get("title")
+        if title:
+            first.setdefault((r.file, title), r.cells.get("title", ""))
+    out = []
+    for f in frame_failures(schema, frame):
+        row = rows[f.row]
+        ctx = contexts[row.file]
+        column = "title" if f.code == "duplicate" else f.column
+        if column == "file" or column in row.unread or column not in row.cells:
+            # the other half of the (file, title) key; a cell already reported; a column
+            # the sheet lacks (structure_findings names it once, not once per row)
+            continue
+        header = rule.column(column).header if column in {c.key for c in rule.columns} else ""
+        here = {"sheet": SURVEY_INITIATIVES, "cell": row.cells.get(column), "item": header}
+        value = row.values.get(column)
+        if f.code == "required_text":
+            found = ctx.finding(f.code, column=header, **here)
+        elif f.code == "text_too_long":
+            text = str(value)
+            found = ctx.finding(
+                f.code,
+                value=text[:20] + "…",
+                length=len(text),
+                limit=rule.column(column).max_length,
+                **here,
+            )
+        elif f.code == "negative":
+            found = ctx.finding(f.code, value=row.raw.get(column, ""), **here)
+        elif f.code == "duplicate":
+            if not value:
+                continue  # blank titles are reported as required_text
+            found = ctx.finding(
+                "duplicate_initiative", value=value, first=first[(row.file, value)], **here
+            )
+        elif f.code == "date_outside_year":
+            start, end = fiscal_year_bounds(ctx.year)
+            found = ctx.finding(
+                f.code,
+                value=ymd(value),
+                year=format_fiscal_year_long(ctx.year),
+                start=ymd(start),
+                end=ymd(end),
+                **here,
+            )
+        elif f.code == "date_order":
+            found = ctx.finding(
+                f.code, value=ymd(value), start=ymd(row.values["start_date"]), **here
+            )
+        else:
+            found = _fallback(ctx, rule, f, row.cells, row.raw.get(column, ""), here)
+        out.append((row.file, found))
+    return out
+
+
+# --- 基本情報 --------------------------------------------------------------------------
+
+
+def info_rows_to_findings(
+    rows: Sequence[InfoRow], contexts: Sequence[FileContext]
+) -> list[tuple[int, Finding]]:
+    """The contact cells of 基本情報 the rules require, for every file (warnings: not data)."""
+    if not rows:
+        return []
+    import pandas as pd
+
+    from sorachi_etl.model.rules import to_pandera
+
+    rule = _subset(survey_rules()[SURVEY_INFO], lambda c: c.input and c.type == "text")
+    frame = pd.DataFrame(
+        {c.key: pd.array([r.values.get(c.key) for r in rows], dtype="string") for c in rule.columns}
+    )
+    out = []
+    for f in frame_failures(to_pandera(rule), frame):
+        row = rows[f.row]
+        ctx = contexts[row.file]
+        if f.column not in row.cells:
+            continue  # the label itself is missing: structure_findings says so
+        header = rule.column(f.column).header
+        here = {"sheet": SURVEY_INFO, "cell": row.cells.get(f.column), "item": header}
+        if f.code == "required_text":
+            found = ctx.finding("info_missing", column=header, **here)
+        else:
+            found = _fallback(ctx, rule, f, row.cells, row.values.get(f.column), here)
+        out.append((row.file, found))
+    return out

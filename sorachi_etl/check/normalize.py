@@ -1,0 +1,287 @@
+"""Turn what a clerk typed into a cell into a number, a status or a finding code.
+
+Everything here is pure: it takes a cell value (as python-calamine gives it, or
+a string) and returns a `CellValue` that keeps the raw text for messages.
+Normalising happens before validation, so that the rules in schemas/ see clean
+numbers and pandera never has to coerce text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from sorachi_etl.model.names import (
+    NA_MARKERS,
+    PENDING_MARKERS,
+    STATUS_CONFIRMED,
+    STATUS_NA,
+    STATUS_PENDING,
+)
+
+Kind = Literal["number", "pending", "na", "blank", "invalid"]
+
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
+
+# Unit as the catalog writes it -> spellings clerks type after a number.
+UNIT_ALIASES: dict[str, tuple[str, ...]] = {
+    "人": ("人", "名", "人分"),
+    "件": ("件",),
+    "カ所": ("カ所", "ヵ所", "ヶ所", "ケ所", "か所", "箇所", "ヵ所", "園", "施設"),
+    "ha": ("ha", "ヘクタール", "HA", "Ha"),
+    "%": ("%", "パーセント", "percent"),
+    "千人": ("千人",),
+    "万人": ("万人",),
+    "回": ("回",),
+    "店舗": ("店舗", "店"),
+    "円": ("円",),
+}
+_ALL_SUFFIXES = sorted({s for v in UNIT_ALIASES.values() for s in v}, key=len, reverse=True)
+_MULTIPLIERS = {"万": 10_000, "千": 1_000, "億": 100_000_000}
+_APPROX = re.compile(r"^(?:約|概ね|おおよそ|およそ|ca\.?)")
+_APPROX_TAIL = re.compile(r"(?:程度|前後|超|以上|余り)$")
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
+# Japanese accounting marks for a negative number.
+_NEGATIVE_MARKS = ("△", "▲")
+_FORMULA_START = ("=", "+", "@")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A normalised cell: what kind of content, the number if any, and the raw text."""
+
+    kind: Kind
+    number: float | None = None
+    raw: str = ""
+    code: str | None = None  # a catalogue code when kind == "invalid"
+    approximate: bool = False  # typed with 約, 程度, 以上…: a number, but not an exact one
+
+    @property
+    def ok(self) -> bool:
+        return self.kind != "invalid"
+
+
+def raw_text(value: object) -> str:
+    """The value as a clerk would recognise it in a message."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def fold(text: str) -> str:
+    """NFKC, then drop every kind of space (full-width ones included)."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split()) if not text.isalnum() else text
+
+
+def is_formula_like(text: str) -> bool:
+    """True for text a spreadsheet could take as a formula (=, +, -, @, tab, CR first)."""
+    return bool(text) and (text[0] in "=+-@\t\r")
+
+
+def parse_number(value: object, unit: str | None = None) -> CellValue:
+    """Read a cell as a number in `unit`.
+
+    Accepts numbers, full-width digits, thousands separators, a unit suffix
+    matching `unit`, 万/千 multipliers, 約 (approximately), △ for minus, and
+    the pending / not-applicable markers. Gives kind "invalid" with a code
+    (not_a_number, excel_error, formula_text, unit_mismatch) for anything else.
+    """
+    raw = raw_text(value)
+    if value is None:
+        return CellValue("blank", raw=raw)
+    if isinstance(value, bool):
+        return CellValue("invalid", raw=raw, code="not_a_number")
+    if isinstance(value, int | float):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            return CellValue("invalid", raw=raw, code="not_a_number")
+        return CellValue("number", number, raw)
+    if type(value).__name__ == "ExcelError":
+        return CellValue("invalid", raw=raw, code="excel_error")
+    if not isinstance(value, str):
+        # dates and times typed where a number belongs
+        return CellValue("invalid", raw=raw, code="not_a_number")
+
+    text = fold(value)
+    if not text:
+        return CellValue("blank", raw=raw)
+    lowered = text.lower()
+    if text in PENDING_MARKERS or lowered in PENDING_MARKERS:
+        return CellValue("pending", raw=raw)
+    if text in NA_MARKERS or lowered in NA_MARKERS:
+        return CellValue("na", raw=raw)
+    if text.upper() in EXCEL_ERRORS:
+        return CellValue("invalid", raw=raw, code="excel_error")
+    if text.startswith(_FORMULA_START):
+        return CellValue("invalid", raw=raw, code="formula_text")
+
+    stripped = _APPROX_TAIL.sub("", _APPROX.sub("", text))
+    approximate = stripped != text
+    text = stripped
+    negative = False
+    if text.startswith(_NEGATIVE_MARKS) or (
+        text.startswith(("−", "‐", "–", "ー")) and len(text) > 1
+    ):
+        negative, text = True, text[1:]
+
+    # unit suffix
+    wanted = UNIT_ALIASES.get(unit, (unit,)) if unit else ()
+    for suffix in _ALL_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            if unit and suffix not in wanted and not _is_scaled_unit(suffix, unit):
+                return CellValue("invalid", raw=raw, code="unit_mismatch")
+            # keep the 万/千 of "3万人" for the multiplier below
+            text = text[:-1] if _is_scaled_unit(suffix, unit) else text[: -len(suffix)]
+            break
+    if unit == "%" and text.endswith("%"):
+        text = text[:-1]
+
+    multiplier = 1
+    if text and text[-1] in _MULTIPLIERS and len(text) > 1:
+        multiplier = _MULTIPLIERS[text[-1]]
+        text = text[:-1]
+
+    if text.startswith("-"):
+        negative, text = not negative, text[1:]
+    if not text or not _NUMBER.match(text) or text in {".", "+", "-"}:
+        return CellValue("invalid", raw=raw, code="not_a_number")
+    number = float(text.replace(",", "")) * multiplier
+    if negative:
+        number = -number
+    return CellValue("number", number, raw, approximate=approximate)
+
+
+def _is_scaled_unit(suffix: str, unit: str) -> bool:
+    # "3万人" for a measure in 人: the multiplier is read separately.
+    return suffix in ("千人", "万人") and unit in (None, "人")
+
+
+_STATUS_ALIASES = {
+    STATUS_CONFIRMED: STATUS_CONFIRMED,
+    "確定値": STATUS_CONFIRMED,
+    "済": STATUS_CONFIRMED,
+    "確報": STATUS_CONFIRMED,
+    "確報値": STATUS_CONFIRMED,
+}
+
+
+def parse_status(value: object) -> str | None:
+    """Read the 状態 column: 確定 / 集計中 / 該当なし, their usual spellings, or None if blank.
+
+    Raises ValueError for text that is none of them.
+    """
+    if value is None:
+        return None
+    text = fold(str(value))
+    if not text:
+        return None
+    if text in _STATUS_ALIASES:
+        return _STATUS_ALIASES[text]
+    if text in PENDING_MARKERS or text.lower() in PENDING_MARKERS or text == "速報値":
+        return STATUS_PENDING
+    if text in NA_MARKERS or text.lower() in NA_MARKERS:
+        return STATUS_NA
+    raise ValueError(text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: object) -> tuple[str, bool]:
+    """Strip a text cell and remove control characters; says whether any were removed."""
+    if value is None:
+        return "", False
+    text = raw_text(value)
+    cleaned = _CONTROL.sub("", text).strip()
+    return cleaned, cleaned != text.strip()
+
+
+_LIST_SPLIT = re.compile(r"[,、，・/／;；\n]")
+
+
+def split_list(value: object) -> list[str]:
+    """ "空知,炭鉄港" / "振興局・市町" / "3、4" -> a list of stripped items."""
+    if value is None:
+        return []
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def convert_cell(value: object, type_: str, *, date1904: bool = False) -> tuple[object, str | None]:
+    """Convert one cell to a column type of schemas/*.toml.
+
+    Returns (value, None) on success, where blank reads as None ("" for text,
+    [] for lists), or (None, code) with a catalogue code when the cell cannot
+    be read as that type.
+    """
+    from sorachi_etl.model import eras
+
+    if type_ == "text":
+        return clean_text(value)[0], None
+    if type_ == "list":
+        return split_list(value), None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if type_ in ("number", "int", "project"):
+        cell = parse_number(value)
+        if cell.kind == "blank":
+            return None, None
+        if cell.kind != "number":
+            return None, cell.code or "not_a_number"
+        if type_ in ("int", "project"):
+            if not float(cell.number).is_integer():
+                return None, "not_integer"
+            return int(cell.number), None
+        return cell.number, None
+    if type_ == "fiscal_year":
+        try:
+            return eras.parse_fiscal_year(value), None
+        except eras.EraError:
+            return None, "bad_fiscal_year"
+    if type_ in ("date", "datetime"):
+        import datetime as dt
+
+        if type_ == "datetime" and isinstance(value, dt.datetime):
+            return value, None
+        try:
+            day = eras.parse_date(value, date1904=date1904)
+        except eras.EraError:
+            if type_ == "datetime" and isinstance(value, str):
+                try:
+                    return dt.datetime.fromisoformat(value.strip()), None
+                except ValueError:
+                    pass
+            return None, "bad_date"
+        return (dt.datetime.combine(day, dt.time()) if type_ == "datetime" else day), None
+    if type_ == "status":
+        try:
+            return parse_status(value), None
+        except ValueError:
+            return None, "unknown_status"
+    raise ValueError(f"unknown column type {type_!r}")

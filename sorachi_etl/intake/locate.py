@@ -1,0 +1,260 @@
+"""A returned survey workbook (調査票) as raw cells, located by header and label text.
+
+`workbook_to_survey()` takes what `read.read_workbook()` gives and finds the
+parts of a survey the way a person would: the 調査実績 and 取組 tables by
+their header row (anywhere in the first rows, in any column order), 基本情報
+and _meta by their label cells. Nothing is normalised or validated here: each
+value is kept as read, with its 0-based row and column, so the validator can
+say exactly which cell is wrong. What is missing (a sheet, a column, a label)
+is listed with a "did you mean" hint when a near miss is there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sorachi_etl.model.cells import a1
+from sorachi_etl.model.errors import Finding, finding
+from sorachi_etl.model.names import (
+    SURVEY_GUIDE,
+    SURVEY_INFO,
+    SURVEY_INITIATIVES,
+    SURVEY_META,
+    SURVEY_VALUES,
+)
+from sorachi_etl.model.rules import (
+    SheetRule,
+    did_you_mean,
+    find_header_row,
+    fold_header,
+    label_keys,
+    match_headers,
+    survey_rules,
+)
+
+if TYPE_CHECKING:
+    from sorachi_etl.intake.read import WorkbookData
+
+# How far right a label of a label | value sheet may have been moved.
+LABEL_COLUMNS = 6
+# How far down a table's header row may have been moved.
+HEADER_SEARCH = 30
+
+
+@dataclass(slots=True)
+class RawCell:
+    """A value as read, and where: 0-based row and column on the sheet."""
+
+    value: object
+    row0: int
+    col0: int
+
+    @property
+    def cell(self) -> str:
+        """The A1 reference, e.g. "E7"."""
+        return a1(self.row0, self.col0)
+
+    @property
+    def blank(self) -> bool:
+        return is_blank(self.value)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A sheet, column or label the workbook lacks; `hint` is the near miss found, if any."""
+
+    sheet: str
+    column: str | None = None  # None: the whole sheet is missing
+    hint: str | None = None
+    required: bool = True
+
+
+@dataclass
+class Survey:
+    """The raw content of one returned survey workbook.
+
+    info: 基本情報 key (rule key: "reporter", "year", …) -> the value cell.
+    meta: _meta key (rule key: "template_version", "year", "reporter",
+        "measures") -> the raw value.
+    value_rows / initiative_rows: one dict per non-blank data row of the
+        調査実績 / 取組 table, rule key -> cell, for every column found (blank
+        cells included, so a missing value still has a place).
+    header_rows / columns: where each table's header row is and, per rule key,
+        its 0-based column.
+    """
+
+    info: dict[str, RawCell] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict)
+    value_rows: list[dict[str, RawCell]] = field(default_factory=list)
+    initiative_rows: list[dict[str, RawCell]] = field(default_factory=list)
+    header_rows: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, dict[str, int]] = field(default_factory=dict)
+    missing: list[Missing] = field(default_factory=list)
+    sheet_states: dict[str, str] = field(default_factory=dict)
+    date1904: bool = False
+    other_sheets: list[str] = field(default_factory=list)  # sheets that are not the survey's
+
+    @property
+    def missing_sheets(self) -> list[Missing]:
+        return [m for m in self.missing if m.column is None]
+
+    @property
+    def missing_columns(self) -> list[Missing]:
+        return [m for m in self.missing if m.column is not None]
+
+    @property
+    def is_survey(self) -> bool:
+        """False when none of the survey's sheets is there: some other workbook was sent."""
+        return bool(self.sheet_states.keys() - {SURVEY_INITIATIVES})
+
+    def not_survey_reason(self) -> str:
+        """Why `is_survey` is False, in Japanese, for the not_survey message."""
+        return f"シート「{SURVEY_INFO}」「{SURVEY_VALUES}」と管理用の非表示シートがありません"
+
+    def structure_findings(self, file: str = "") -> list[Finding]:
+        """Missing sheets, and missing columns or labels the validator reads, as findings."""
+        out = []
+        rules = survey_rules()
+        for m in self.missing:
+            hint = f"「{m.hint}」のことですか？" if m.hint else ""
+            if m.column is None and not m.hint and self.other_sheets:
+                shown = "」「".join(self.other_sheets[:5])
+                hint = f"（このブックにあるほかのシート:「{shown}」。名前を変えていないか確認してください。）"
+            if m.column is None and m.sheet == SURVEY_META:
+                out.append(finding("missing_meta", file=file))
+                continue
+            if m.column is None:
+                out.append(finding("missing_sheet", file=file, sheet=m.sheet, hint=hint))
+                continue
+            if m.sheet == SURVEY_META:
+                continue  # identity checks compare _meta with 基本情報 and the file name
+            col = next(c for c in rules[m.sheet].columns if c.header == m.column)
+            if col.required or col.input:
+                out.append(
+                    finding("missing_column", file=file, sheet=m.sheet, column=m.column, hint=hint)
+                )
+        return out
+
+
+_EMPTY = frozenset(("", None))
+
+
+def is_blank(value: object) -> bool:
+    """None, "" or only spaces (calamine reads an empty cell as "")."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def workbook_to_survey(wb: WorkbookData) -> Survey:
+    """Locate the parts of a survey workbook; keep every value raw."""
+    rules = survey_rules()
+    survey = Survey(date1904=bool(getattr(wb, "date1904", False)))
+    present = list(getattr(wb, "sheet_names", None) or wb.sheets)  # read or not
+    survey.other_sheets = [
+        n
+        for n in present
+        if n not in (SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META)
+    ]
+    for name in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META):
+        sheet = wb.sheets.get(name)
+        if sheet is None:
+            survey.missing.append(Missing(name, hint=_near(name, present)))
+            continue
+        survey.sheet_states[name] = getattr(sheet, "state", "visible")
+        rule = rules[name]
+        if rule.layout == "keyvalue":
+            cells = keyvalue_cells(sheet.rows, rule, survey.missing)
+            if name == SURVEY_META:
+                survey.meta = {k: c.value for k, c in cells.items()}
+            else:
+                survey.info = cells
+            continue
+        found = table_rows(sheet.rows, rule, survey.missing)
+        if found is None:
+            continue
+        header, columns, rows = found
+        survey.header_rows[name] = header
+        survey.columns[name] = columns
+        if name == SURVEY_VALUES:
+            survey.value_rows = rows
+        else:
+            survey.initiative_rows = rows
+    return survey
+
+
+def _near(word: str, candidates: list[str]) -> str | None:
+    return did_you_mean(word, [c for c in candidates if c != word])
+
+
+def keyvalue_cells(
+    grid: list[list[object]], rule: SheetRule, missing: list[Missing]
+) -> dict[str, RawCell]:
+    """Label | value rows: rule key -> the cell right of its label (first label wins)."""
+    labels = label_keys(rule)
+    found: dict[str, RawCell] = {}
+    texts: list[str] = []
+    for r, line in enumerate(grid):
+        for c, value in enumerate(line[:LABEL_COLUMNS]):
+            if not isinstance(value, str) or not value or value.isspace():
+                continue
+            key = labels.get(value) or labels.get(fold_header(value))  # most as typed
+            if key is None:
+                texts.append(value)
+            elif key not in found:
+                found[key] = RawCell(line[c + 1] if c + 1 < len(line) else None, r, c + 1)
+    for col in rule.columns:
+        if col.key not in found:
+            missing.append(Missing(rule.name, col.header, _near(col.header, texts), col.required))
+    return found
+
+
+def table_rows(
+    grid: list[list[object]], rule: SheetRule, missing: list[Missing]
+) -> tuple[int, dict[str, int], list[dict[str, RawCell]]] | None:
+    """The header row, the columns found and the data rows of a table sheet.
+
+    Data rows run from under the header down; fully blank rows are skipped, and
+    the table area ends at a row whose only content lies outside the table's
+    columns (a note under the table). Columns the rule has but the header lacks
+    are added to `missing`; without the required ones, nothing is read (None).
+    """
+    found = find_header_row(grid, rule, search=HEADER_SEARCH)
+    if found is None:
+        best = max(
+            range(min(len(grid), HEADER_SEARCH)),
+            key=lambda r: len(match_headers(grid[r], rule)),
+            default=None,
+        )
+        columns = match_headers(grid[best], rule) if best is not None else {}
+        texts = [str(v) for v in (grid[best] if best is not None else []) if not is_blank(v)]
+        _missing_columns(rule, columns, texts, missing)
+        return None
+    header, columns = found
+    texts = [str(v) for v in grid[header] if not is_blank(v)]
+    _missing_columns(rule, columns, texts, missing)
+    lo, hi = min(columns.values()), max(columns.values())
+    rows: list[dict[str, RawCell]] = []
+    for r in range(header + 1, len(grid)):
+        line = grid[r]
+        inside = line[lo : hi + 1]
+        # calamine gives "" for an empty cell: a set test answers for most rows at C speed
+        if _EMPTY.issuperset(inside) or all(is_blank(v) for v in inside):
+            if not _EMPTY.issuperset(line) and any(not is_blank(v) for v in line):
+                break
+            continue
+        rows.append(
+            {key: RawCell(line[c] if c < len(line) else None, r, c) for key, c in columns.items()}
+        )
+    return header, columns, rows
+
+
+def _missing_columns(
+    rule: SheetRule, columns: dict[str, int], texts: list[str], missing: list[Missing]
+) -> None:
+    if all(col.key in columns for col in rule.columns):
+        return  # the usual case: nothing to hint at
+    labels = {fold_header(h) for c in rule.columns for h in (c.header, *c.aliases)}
+    spare = [t for t in texts if fold_header(t) not in labels]
+    for col in rule.columns:
+        if col.key not in columns:
+            missing.append(Missing(rule.name, col.header, _near(col.header, spare), col.required))

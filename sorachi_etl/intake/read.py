@@ -1,0 +1,408 @@
+"""Reading stage: a returned file's bytes -> `WorkbookData`, or `UnreadableWorkbook`.
+
+The order is what keeps a hostile file harmless:
+
+1. the file's kind is told from its bytes (sniff.sniff_bytes, and
+   archive.Package.kind for a ZIP); anything but an .xlsx is refused with its
+   own code (encrypted OOXML is decrypted in memory when a password is given);
+2. the ZIP container is checked (archive.Package): member count and names,
+   duplicates (same bytes, or refused), every declared size and compression
+   ratio before any part is parsed; then the members calamine will read are
+   inflated under hard caps (CRC, no DTD). Only when calamine would find the
+   sheets asked for in the very members we do (`Package.calamine_parts`) is
+   that a subset; otherwise, and for a workbook without those sheets, it is
+   every member;
+3. each sheet to be read is scanned (sheetxml.scan_sheet) for its real extent,
+   which is refused before calamine would allocate a grid for it, and for the
+   facts calamine does not give (error cells, formulas, hidden rows/columns,
+   merges); so is every other member checked that holds <sheetData>;
+4. only then does python-calamine read the values: on the fast path from a new
+   uncompressed ZIP of just the members checked (`Package.repacked`), so it
+   can read nothing else, otherwise from the same bytes.
+
+openpyxl is never used here: it is slow on full-grid dimensions and silently
+reads 0 sheets from Strict OOXML and fails on backslash part names. XML is never
+parsed with entity expansion: any part holding a DTD is refused before parsing,
+workbook.xml and relationship parts then go through expat with DTD and entity
+declarations refused (archive._elements), sheets through the byte scanner, and
+`defusedxml.defuse_stdlib()` is not needed. For the writers that do use
+openpyxl, see `harden_openpyxl`.
+
+Dates: calamine converts date-formatted numbers itself and applies the 1904
+date system (checked with calamine/tests/date_1904.xlsx, where serial 42735 is
+read as 2021-01-01, not 2016-12-31, and sheetjs 1904/1904.xlsx); so
+`WorkbookData.date1904` only records it. A midnight value comes back as a
+date, others as datetime; numbers as float (1 -> 1.0); durations as timedelta.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sorachi_etl.check.normalize import clean_text
+from sorachi_etl.intake.archive import (
+    DEFAULT_LIMITS,
+    Limits,
+    Package,
+    SheetPart,
+    WorkbookParts,
+    corrupt,
+    megabytes,
+    shown,
+    too_large,
+)
+from sorachi_etl.intake.sheetxml import SheetFacts, a1, check_shared_strings, col_letter, scan_sheet
+from sorachi_etl.intake.sniff import KIND_LABELS, sniff_bytes, sniff_kind
+from sorachi_etl.model.errors import SorachiError, UnreadableWorkbook
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ExcelError",
+    "Limits",
+    "SheetData",
+    "WorkbookData",
+    "a1",
+    "clean_text",
+    "col_letter",
+    "harden_openpyxl",
+    "read_workbook",
+    "sniff_kind",
+]
+
+Cell = tuple[int, int]
+
+
+class ExcelError(str):
+    """A cached Excel error value (#DIV/0!, #N/A, ...) of a cell written with t="e".
+
+    A str, so that text checks see "#DIV/0!", yet `isinstance(v, ExcelError)`
+    tells it from a clerk who typed those characters.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"ExcelError({str(self)!r})"
+
+
+@dataclass
+class SheetData:
+    """One sheet as read: values on an absolute grid (rows[0][0] is A1) and the facts around them."""
+
+    name: str
+    state: str = "visible"  # "visible" | "hidden" | "veryhidden"
+    rows: list[list[object]] = field(default_factory=list)
+    errors: dict[Cell, str] = field(default_factory=dict)  # (row0, col0) -> "#DIV/0!"
+    formulas: dict[Cell, str] = field(default_factory=dict)  # (row0, col0) -> formula text
+    no_cached_value: set[Cell] = field(default_factory=set)  # formulas never calculated
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)  # listed up to Limits.max_cols
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+
+    def cell(self, r: int, c: int) -> object:
+        """The value at 0-based (r, c); '' outside the grid."""
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return ""
+
+
+@dataclass
+class WorkbookData:
+    """A returned workbook as read; `sheets` holds the sheets asked for, in workbook order."""
+
+    path: Path
+    sheets: dict[str, SheetData]
+    date1904: bool = False
+    strict_ooxml: bool = False
+    sha256: str = ""
+    size: int = 0  # bytes of the file as received
+    sheet_names: list[str] = field(default_factory=list)  # every sheet, read or not
+    decrypted: bool = False  # read with the password given
+    modified: float | None = None  # the file's mtime (seconds since the epoch)
+
+
+def read_workbook(
+    path: Path,
+    *,
+    password: str | None = None,
+    sheets: Iterable[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> WorkbookData:
+    """Read a returned .xlsx file; `sheets` names the sheets to read (None: all).
+
+    Raises UnreadableWorkbook, and nothing else, for a file that cannot or must
+    not be read; its `code` is a key of errors.CATALOGUE.
+    """
+    path = Path(path)
+    try:
+        return _read(path, password, sheets, limits)
+    except UnreadableWorkbook:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except MemoryError as exc:
+        raise too_large("読み取りに必要なメモリが足りません") from exc
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException
+        raise UnreadableWorkbook("unreadable", detail=_failure(exc)) from exc
+
+
+def _read(
+    path: Path, password: str | None, wanted: Iterable[str] | None, limits: Limits
+) -> WorkbookData:
+    data, modified = _read_bytes(path, limits)
+    book = WorkbookData(
+        path=path,
+        sheets={},
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        modified=modified,
+    )
+    if not data.startswith(b"PK"):
+        data = _decrypt(data, password)
+        book.decrypted = True
+    package = Package(data, limits)
+    kind = package.kind()
+    if kind != "xlsx":
+        raise _refusal(kind)
+    package.check_directory()
+    package.check_sizes()
+    parts = package.workbook_parts()
+    book.date1904, book.strict_ooxml = parts.date1904, parts.strict
+    book.sheet_names = [s.name for s in parts.sheets]
+    if not parts.sheets:
+        raise UnreadableWorkbook("no_sheets")
+    if len(set(book.sheet_names)) != len(book.sheet_names):
+        raise corrupt("同じ名前のシートが2つあります")
+    if isinstance(wanted, str):
+        wanted = [wanted]
+    wanted_set = None if wanted is None else set(wanted)
+    read_by_calamine = None
+    if wanted_set is not None and wanted_set <= set(book.sheet_names):
+        chosen = [s for s in parts.sheets if s.name in wanted_set]
+        # Only what calamine will read needs inflating, when it finds the sheets where we do.
+        read_by_calamine = package.calamine_parts(parts, [s.name for s in chosen])
+    else:
+        # A workbook without every sheet asked for is no ordinary return: all of it is
+        # read and checked, so that a dangerous file is called so, not merely a wrong one.
+        chosen = list(parts.sheets)
+    package.check_members(read_by_calamine)
+    facts = _scan(package, parts, chosen, limits)
+    checked = data if read_by_calamine is None else package.repacked(read_by_calamine)
+    values = _calamine_values(checked, [s.name for s in chosen])
+    # A cell's text is never longer than the XML it is written in: only big parts need the check.
+    sources = [parts.shared_strings, *(s.part for s in chosen)]
+    long_text = any(len(package.read(p) or b"") > limits.max_text_chars for p in sources if p)
+    for sheet in chosen:
+        data_sheet = _sheet(sheet.name, sheet.state, values[sheet.name], facts[sheet.name])
+        if long_text:
+            _check_text(data_sheet, limits)
+        if wanted_set is None or sheet.name in wanted_set:
+            book.sheets[sheet.name] = data_sheet
+    return book
+
+
+def _scan(
+    package: Package, parts: WorkbookParts, chosen: list[SheetPart], limits: Limits
+) -> dict[str, SheetFacts]:
+    """Scan the chosen sheets, and every other member with cells that calamine is given."""
+    facts = {}
+    for sheet in chosen:
+        xml = package.read(sheet.part) if sheet.part else None
+        if xml is None:
+            raise corrupt(f"シート「{shown(sheet.name)}」の中身が見つかりません")
+        facts[sheet.name] = scan_sheet(xml, sheet.name, limits)
+    # Wherever calamine's idea of which member is which sheet may differ from ours
+    # (its own reading of the XML, character references, a second workbook part),
+    # every member it could read as a sheet gets the extent check too: those holding
+    # <sheetData> among the members checked (all of them, off the fast path).
+    scanned = {package.key(s.part) for s in chosen if s.part}
+    names = {package.key(s.part): s.name for s in parts.sheets if s.part}
+    for key in sorted(package.sheet_data_parts - scanned):
+        scan_sheet(package.read(key) or b"", names.get(key, key), limits)
+    for name in {parts.shared_strings, "xl/sharedStrings.xml"}:
+        if name:
+            check_shared_strings(package.read(name), limits)
+    return facts
+
+
+def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, float]:
+    """The file's bytes (at most the size limit, even if it grows meanwhile) and its mtime."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(str(path))
+            if st.st_size > limits.max_file_bytes:
+                raise too_large(
+                    f"ファイルサイズ {megabytes(st.st_size)}、上限 {megabytes(limits.max_file_bytes)}"
+                )
+            chunks, left = [], limits.max_file_bytes + 1
+            while left > 0:
+                chunk = os.read(fd, min(left, st.st_size + 1 if not chunks else 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+        finally:
+            os.close(fd)
+    except FileNotFoundError as exc:
+        raise UnreadableWorkbook("unreadable", detail="ファイルが見つかりません") from exc
+    except IsADirectoryError as exc:
+        raise UnreadableWorkbook("unreadable", detail="ファイルではなくフォルダです") from exc
+    except PermissionError as exc:
+        raise UnreadableWorkbook("unreadable", detail="ファイルを開く権限がありません") from exc
+    except OSError as exc:
+        raise UnreadableWorkbook("unreadable", detail="ファイルを読み込めません") from exc
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if len(data) > limits.max_file_bytes:
+        raise too_large(f"ファイルサイズの上限 {megabytes(limits.max_file_bytes)} を超えています")
+    if not data:
+        raise UnreadableWorkbook("empty_file")
+    return data, st.st_mtime
+
+
+def _decrypt(data: bytes, password: str | None) -> bytes:
+    """The ZIP inside an encrypted OOXML file; refuses every other file that is not a ZIP."""
+    kind = sniff_bytes(data)
+    if kind != "encrypted":
+        raise _refusal(kind)
+    if password is None:
+        raise UnreadableWorkbook("encrypted")
+    import msoffcrypto
+    from msoffcrypto.exceptions import InvalidKeyError
+
+    out = io.BytesIO()
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password=password)
+        office.decrypt(out)
+    except InvalidKeyError as exc:
+        raise UnreadableWorkbook("wrong_password") from exc
+    except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
+        raise corrupt("パスワード付きファイルを復号できません") from exc
+    plain = out.getvalue()
+    if not plain.startswith(b"PK"):
+        raise _refusal(sniff_bytes(plain))
+    return plain
+
+
+_REFUSALS = {
+    "empty": "empty_file",
+    "encrypted": "encrypted",
+    "xls": "legacy_xls",
+    "ods": "ods",
+    "xlsm": "xlsm",
+    "xlsb": "xlsb",
+}
+
+
+def _refusal(kind: str) -> UnreadableWorkbook:
+    if kind in _REFUSALS:
+        return UnreadableWorkbook(_REFUSALS[kind])
+    if kind == "broken":
+        return corrupt("ファイルの構造が壊れています")
+    return UnreadableWorkbook("not_excel", kind=KIND_LABELS.get(kind, KIND_LABELS["unknown"]))
+
+
+def _calamine_values(data: bytes, names: list[str]) -> dict[str, list[list[object]]]:
+    """Values of the named sheets, read by python-calamine from the checked bytes."""
+    import python_calamine as pc
+
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with book:
+            return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in names}
+    except pc.PasswordError as exc:
+        raise UnreadableWorkbook("encrypted") from exc
+    except pc.ZipError as exc:
+        raise corrupt("ZIPの構造が壊れています") from exc
+    except pc.XmlError as exc:
+        raise corrupt("ブックのXMLが壊れています") from exc
+    except pc.WorksheetNotFound as exc:
+        raise corrupt("ブックに書かれたシートが見つかりません") from exc
+    except pc.CalamineError as exc:
+        raise corrupt("ブックの内容を解釈できません") from exc
+
+
+def _sheet(name: str, state: str, rows: list[list[object]], facts: SheetFacts) -> SheetData:
+    sheet = SheetData(
+        name=name,
+        state=state if state in ("hidden", "veryhidden") else "visible",
+        rows=rows,
+        errors=facts.errors,
+        formulas=facts.formulas,
+        no_cached_value=facts.no_cached_value,
+        hidden_rows=facts.hidden_rows,
+        hidden_cols=facts.hidden_cols,
+        merged=facts.merged,
+    )
+    for (r, c), text in facts.errors.items():
+        if sheet.cell(r, c) == "":  # calamine gives '' for a cached error
+            _grow(rows, r, c)
+            rows[r][c] = ExcelError(text)
+    return sheet
+
+
+def _grow(rows: list[list[object]], r: int, c: int) -> None:
+    """Widen the grid to hold (r, c), keeping it rectangular."""
+    width = max(len(rows[0]) if rows else 0, c + 1)
+    for row in rows:
+        row.extend([""] * (width - len(row)))
+    while len(rows) <= r:
+        rows.append([""] * width)
+
+
+def _check_text(sheet: SheetData, limits: Limits) -> None:
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and len(value) > limits.max_text_chars:
+                raise too_large(
+                    f"シート「{shown(sheet.name)}」のセル{a1(r, c)}が{len(value):,}文字で、"
+                    f"上限の{limits.max_text_chars:,}文字を超えています"
+                )
+
+
+def _failure(exc: BaseException) -> str:
+    if type(exc).__name__ == "PanicException":
+        return "読み取りライブラリが内部エラーで止まりました"
+    if isinstance(exc, RecursionError):
+        return "ファイルの構造が深すぎます"
+    if isinstance(exc, OSError):
+        return "ファイルを読み込めません"
+    return "ファイルの中身が想定外の形をしています"
+
+
+def harden_openpyxl() -> None:
+    """Make sure openpyxl parses XML through defusedxml; call before openpyxl loads a workbook.
+
+    openpyxl 3.1 picks defusedxml by itself when it is installed (a dependency
+    of this package) and OPENPYXL_DEFUSEDXML is not "False", deciding once, at
+    import (openpyxl.xml.DEFUSEDXML). This sets the variable when openpyxl is
+    not imported yet and raises SorachiError if defusedxml is still not in use.
+    (With lxml installed, openpyxl's fromstring is lxml's with entity resolution
+    off; iterparse, which reads the sheets, stays defusedxml's.)
+    """
+    import os
+    import sys
+
+    if "openpyxl" not in sys.modules:
+        os.environ["OPENPYXL_DEFUSEDXML"] = "True"
+    import openpyxl.xml
+    import openpyxl.xml.functions
+
+    if not openpyxl.xml.DEFUSEDXML or not openpyxl.xml.functions.iterparse.__module__.startswith(
+        "defusedxml"
+    ):
+        raise SorachiError(
+            "openpyxl が安全なXML読み取り（defusedxml）を使っていません。"
+            "defusedxml をインストールし、環境変数 OPENPYXL_DEFUSEDXML を外してください。"
+        )

@@ -1,0 +1,138 @@
+"""What a returned file is, told from its bytes, never from its extension.
+
+`sniff_bytes` tells an .xlsx from an encrypted workbook (OLE container with
+EncryptionInfo and EncryptedPackage), a legacy .xls, an .ods, a macro-enabled
+or binary workbook, and from a CSV, a text or HTML file, a PDF or an image
+renamed to .xlsx. ZIP packages are judged by `archive.Package.kind`.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from sorachi_etl.intake.archive import Package
+from sorachi_etl.model.errors import UnreadableWorkbook
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Words for `not_excel`'s {kind}, as a clerk would name the file.
+KIND_LABELS = {
+    "csv": "CSVファイル",
+    "text": "テキストファイル",
+    "html": "HTMLファイル",
+    "xml2003": "Excel 2003 XML形式のファイル",
+    "pdf": "PDFファイル",
+    "png": "PNG画像",
+    "jpeg": "JPEG画像",
+    "gif": "GIF画像",
+    "image": "画像ファイル",
+    "zip": "ZIP圧縮ファイル",
+    "archive": "圧縮ファイル",
+    "docx": "Word文書",
+    "doc": "Word文書",
+    "pptx": "PowerPointファイル",
+    "ppt": "PowerPointファイル",
+    "odf": "OpenDocument文書",
+    "rtf": "リッチテキスト文書",
+    "unknown": "形式が分からないファイル",
+}
+
+
+def sniff_kind(path: Path) -> str:
+    """The kind of file at `path`, from its bytes: "xlsx", "xlsm", "xlsb", "xls", "ods",
+    "encrypted", "csv", "text", "html", "pdf", "png", "jpeg", "zip", "docx", "empty",
+    "broken" (a ZIP or OLE container that cannot be opened), "unknown", ...
+
+    Raises OSError when the file cannot be read.
+    """
+    return sniff_bytes(Path(path).read_bytes())
+
+
+def sniff_bytes(data: bytes) -> str:
+    """`sniff_kind` for bytes already in memory."""
+    if not data:
+        return "empty"
+    if data.startswith(OLE_MAGIC):
+        return _ole_kind(data)
+    if data.startswith(b"PK"):
+        try:
+            return Package(data).kind()
+        except UnreadableWorkbook:
+            return "broken"
+    return _plain_kind(data)
+
+
+def _ole_kind(data: bytes) -> str:
+    """Encrypted OOXML and legacy .xls share the OLE/CFB container; its streams tell them apart."""
+    import olefile  # installed with msoffcrypto-tool
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True)}
+    except Exception:  # olefile raises many kinds of error on a damaged container
+        return "broken"
+    if {"encryptioninfo", "encryptedpackage"} <= streams:
+        return "encrypted"
+    if streams & {"workbook", "book"}:
+        return "xls"
+    if "worddocument" in streams:
+        return "doc"
+    if "powerpoint document" in streams:
+        return "ppt"
+    return "broken"
+
+
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "image"),
+    (b"MM\x00*", "image"),
+)
+_ARCHIVE_MAGIC = (b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"\x1f\x8b", b"BZh")
+
+
+def _plain_kind(data: bytes) -> str:
+    head = data[:4096]
+    for magic, kind in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return kind
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(_ARCHIVE_MAGIC):
+        return "archive"
+    if (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:8] == b"ftyp":
+        return "image"
+    # BIFF2-4 worksheets (Excel 2.x-4.0) are bare records, not in an OLE container.
+    if len(head) >= 4 and head[0] == 0x09 and head[1] in (0x00, 0x02, 0x04) and head[3] == 0:
+        return "xls"
+    text = _decode_text(head)
+    if text is None:
+        return "unknown"
+    lower = text.lstrip().lower()
+    if lower.startswith("{\\rtf"):
+        return "rtf"
+    if lower.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in lower:
+        return "xml2003"
+    if lower.startswith(("<!doctype html", "<html", "<table")) or "<html" in lower[:512]:
+        return "html"
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if lines and sum(("," in line or "\t" in line) for line in lines) * 2 >= len(lines):
+        return "csv"
+    return "text"
+
+
+def _decode_text(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace")
+    if b"\x00" in head:
+        return None
+    # The head may cut a multi-byte character in two; allow a few broken bytes at its end.
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return head[:-4].decode(encoding) if len(head) > 8 else head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None

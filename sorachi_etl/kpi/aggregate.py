@@ -1,0 +1,367 @@
+"""KPI values from measures, progress rates, and the analysis lines: the KPI list as data.
+
+`master_to_kpi_table(master)` is pure: it takes a `Master` and returns a
+`KpiTable` that the sheet writer, the terminal report and the JSON output all
+render. Values are Decimals rounded half-up to each KPI's display decimals.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import pairwise
+
+from sorachi_etl.kpi.progress import progress_rate, round_half_up, to_decimal
+from sorachi_etl.model.domain import Kpi, Master, MeasureValue
+from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
+from sorachi_etl.model.names import (
+    DASH,
+    KIND_RATIO,
+    KIND_VALUE,
+    SOURCE_COMPUTED,
+    SOURCE_MANUAL,
+    STATUS_CONFIRMED,
+    STATUS_NA,
+    STATUS_PENDING,
+)
+
+RATE_GOOD = Decimal(100)
+RATE_FAIR = Decimal(90)
+
+
+@dataclass
+class YearValue:
+    """A KPI's value for one fiscal year."""
+
+    year: int
+    value: Decimal | None  # rounded to the KPI's decimals; None when pending or missing
+    status: str | None  # 確定 / 集計中 / None (no data)
+    source: str = SOURCE_COMPUTED
+    reporters_in: int | None = None
+    reporters_total: int | None = None
+    computed: Decimal | None = None  # the value from measures, when a manual one wins
+
+    @property
+    def pending(self) -> bool:
+        return self.status == STATUS_PENDING
+
+
+@dataclass
+class KpiRow:
+    """One row of 評価指標一覧 (a KPI under one project; re-listings are rows too)."""
+
+    kpi: Kpi
+    project_no: int
+    project_name: str
+    relisted: bool
+    values: dict[int, YearValue]
+    rate: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kpi.name}（再掲）" if self.relisted else self.kpi.name
+
+    def value_in(self, year: int) -> YearValue | None:
+        return self.values.get(year)
+
+
+@dataclass
+class KpiTable:
+    title: str
+    report_year: int
+    actual_year: int
+    years: list[int]
+    rows: list[KpiRow]
+    analysis: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def distinct_rows(self) -> list[KpiRow]:
+        return [r for r in self.rows if not r.relisted]
+
+
+# --- computing KPI values -----------------------------------------------------------
+
+
+def _member_in(values: dict, measure: str, member: str, year: int) -> tuple[bool, float]:
+    """(reported?, contribution) of one reporter's measure for a year."""
+    mv: MeasureValue | None = values.get((measure, member, year))
+    if mv is None:
+        return False, 0.0
+    if mv.status == STATUS_NA:
+        return True, 0.0
+    if mv.status == STATUS_CONFIRMED and mv.value is not None:
+        return True, float(mv.value)
+    return False, 0.0
+
+
+def compute_kpi_value(
+    master: Master,
+    kpi: Kpi,
+    year: int,
+    values: dict | None = None,
+    members: list[str] | None = None,
+) -> YearValue | None:
+    """The KPI's value for `year` from the measures, or None when no reporter sent anything.
+
+    Pending (集計中, with the count of reporters in) while any reporter of the
+    group is missing or pending. `values` and `members` (the group's reporters)
+    are the master's, when the caller has them already.
+    """
+    values = master.values_by_key() if values is None else values
+    members = master.group_members(kpi.group) if members is None else members
+    measures = [kpi.measure] + (
+        [kpi.denominator] if kpi.kind == KIND_RATIO and kpi.denominator else []
+    )
+    if not members:
+        return None
+    any_data = any((m, r, year) in values for m in measures for r in members)
+    if not any_data:
+        return None
+    totals = [Decimal(0) for _ in measures]
+    count_in = 0
+    for member in members:
+        parts = [_member_in(values, m, member, year) for m in measures]
+        if all(ok for ok, _ in parts):
+            count_in += 1
+            for i, (_, v) in enumerate(parts):
+                totals[i] += to_decimal(v)
+    total = len(members)
+    if count_in < total:
+        return YearValue(year, None, STATUS_PENDING, SOURCE_COMPUTED, count_in, total)
+    decimals = kpi.decimals or 0
+    if kpi.kind == KIND_RATIO:
+        if totals[1] == 0:
+            return YearValue(year, None, None, SOURCE_COMPUTED, count_in, total)
+        raw = totals[0] / totals[1] * 100
+    elif kpi.kind == KIND_VALUE:
+        raw = totals[0]
+    else:
+        raw = totals[0] / to_decimal(kpi.scale or 1)
+    return YearValue(
+        year, round_half_up(raw, decimals), STATUS_CONFIRMED, SOURCE_COMPUTED, count_in, total
+    )
+
+
+def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[str]]:
+    """Every KPI's value for every year that has data, and warnings (manual ≠ computed)."""
+    values = master.values_by_key()
+    years = sorted(set(master.settings.plan_years) | set(master.years_with_values()))
+    manual = {(kv.kpi, kv.year): kv for kv in master.kpi_values}
+    out: dict[tuple[str, int], YearValue] = {}
+    warnings: list[str] = []
+    groups: dict[str, list[str]] = {}
+    for kpi in master.kpis:
+        decimals = kpi.decimals or 0
+        if kpi.group not in groups:
+            groups[kpi.group] = master.group_members(kpi.group)
+        for year in years:
+            computed = compute_kpi_value(master, kpi, year, values, groups[kpi.group])
+            entered = manual.get((kpi.id, year))
+            result = computed
+            if entered is not None:
+                if entered.status == STATUS_PENDING or entered.value is None:
+                    # a confirmed computed value replaces a manual "still counting"
+                    if computed is None or computed.status != STATUS_CONFIRMED:
+                        result = computed or YearValue(year, None, STATUS_PENDING, SOURCE_MANUAL)
+                        if computed is None:
+                            result.source = SOURCE_MANUAL
+                else:
+                    value = round_half_up(entered.value, decimals)
+                    result = YearValue(year, value, STATUS_CONFIRMED, SOURCE_MANUAL)
+                    if computed is not None and computed.status == STATUS_CONFIRMED:
+                        result.computed = computed.value
+                        if computed.value != value:
+                            warnings.append(
+                                f"{kpi.name}の{format_fiscal_year(year)}は、手入力の値"
+                                f"（{format_value(value, decimals, kpi.unit)}）と集計値"
+                                f"（{format_value(computed.value, decimals, kpi.unit)}）が"
+                                "異なります。手入力の値を使っています。"
+                            )
+            if result is not None:
+                out[(kpi.id, year)] = result
+    return out, warnings
+
+
+def latest_year(values: dict[tuple[str, int], YearValue]) -> int | None:
+    """The latest fiscal year holding any KPI value, confirmed or pending."""
+    years = [y for (_, y), v in values.items() if v.status in (STATUS_CONFIRMED, STATUS_PENDING)]
+    return max(years) if years else None
+
+
+def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
+    """The KPI list for the report whose actual year (実績年) is `year` (default: latest with data)."""
+    values, warnings = kpi_values(master)
+    actual = year if year is not None else latest_year(values)
+    if actual is None:
+        actual = master.settings.plan_start
+    projects = {p.no: p for p in master.projects}
+    rows: list[KpiRow] = []
+    for project in sorted(projects):
+        for kpi in master.kpis:
+            if project not in kpi.projects:
+                continue
+            mine = {y: v for (k, y), v in values.items() if k == kpi.id}
+            current = mine.get(actual)
+            rate = None
+            if current is not None and current.status == STATUS_CONFIRMED:
+                target = (
+                    round_half_up(kpi.target_value, kpi.decimals or 0)
+                    if kpi.target_value is not None
+                    else None
+                )
+                base = (
+                    round_half_up(kpi.base_value, kpi.decimals or 0)
+                    if kpi.base_value is not None
+                    else None
+                )
+                rate = progress_rate(
+                    current.value,
+                    target,
+                    base=base,
+                    direction=kpi.direction,
+                    rule=kpi.progress_rule,
+                )
+            rows.append(
+                KpiRow(kpi, project, projects[project].name, project != kpi.project, mine, rate)
+            )
+    table = KpiTable(
+        title=master.settings.title or "評価指標（KPI）一覧",
+        report_year=actual + 1,
+        actual_year=actual,
+        years=master.settings.plan_years,
+        rows=rows,
+        warnings=warnings,
+    )
+    table.analysis = analysis_lines(table)
+    return table
+
+
+# --- words ---------------------------------------------------------------------------
+
+
+def format_number(value: Decimal | float | int, decimals: int) -> str:
+    """12345.6 -> "12,345.6" (half-up)."""
+    return f"{round_half_up(value, decimals):,.{decimals}f}"
+
+
+def format_value(value: Decimal | float | None, decimals: int, unit: str) -> str:
+    if value is None:
+        return DASH
+    return f"{format_number(value, decimals)}{unit}"
+
+
+def format_rate(rate: Decimal | None) -> str:
+    return DASH if rate is None else f"{rate:.1f}%"
+
+
+def rate_band(rate: Decimal | None) -> str | None:
+    """ "good" (≥100%), "fair" (≥90%), "low", or None when there is no rate."""
+    if rate is None:
+        return None
+    if rate >= RATE_GOOD:
+        return "good"
+    return "fair" if rate >= RATE_FAIR else "low"
+
+
+def _confirmed_series(row: KpiRow, upto: int) -> list[tuple[int, Decimal]]:
+    return [
+        (y, v.value)
+        for y, v in sorted(row.values.items())
+        if y <= upto and v.status == STATUS_CONFIRMED and v.value is not None
+    ]
+
+
+def analysis_lines(table: KpiTable) -> list[str]:
+    """The 分析・対応方向 lines, drafted from the data in the report's style."""
+    lines = []
+    n = len(table.rows)
+    if n == 0:
+        return ["評価指標が登録されていません。マスタのシート「評価指標」に入力してください。"]
+    over = sum(1 for r in table.rows if r.rate is not None and r.rate > RATE_FAIR)
+    if over:
+        lines.append(f"{n}つの評価指標のうち、{over}つの評価指標が進捗率90%を超えている。")
+    else:
+        lines.append(f"{n}つの評価指標のうち、進捗率90%を超えている評価指標はない。")
+    y = table.actual_year
+    for row in table.distinct_rows:
+        kpi = row.kpi
+        d = kpi.decimals or 0
+        current = row.values.get(y)
+        previous = row.values.get(y - 1)
+        name = kpi.name
+        fmt = functools.partial(_format_in, decimals=d, unit=kpi.unit)
+        if current is None or current.status != STATUS_CONFIRMED or current.value is None:
+            series = _confirmed_series(row, y)
+            if kpi.base_value is not None and (not series or series[0][0] > (kpi.base_year or 0)):
+                series.insert(0, (kpi.base_year or 0, round_half_up(kpi.base_value, d)))
+            trend = _trend(series)
+            if current is not None and current.pending:
+                counted = (
+                    f"（{current.reporters_in}/{current.reporters_total}団体が提出済み）"
+                    if current.reporters_total
+                    else ""
+                )
+                lines.append(f"{name}の{format_fiscal_year_long(y)}実績は集計中である{counted}。")
+            if trend:
+                steps = "→".join(fmt(v) for _, v in series[-3:])
+                lines.append(f"{name}は、{trend}となっている（{steps}）。")
+            continue
+        value = current.value
+        if row.rate is not None and row.rate >= RATE_GOOD and kpi.direction != "維持":
+            lines.append(
+                f"{name}は、目標値（{fmt(round_half_up(kpi.target_value, d))}、"
+                f"{format_fiscal_year(kpi.target_year)}）を達成している。"
+            )
+        if kpi.base_value and value and to_decimal(value) / to_decimal(kpi.base_value) >= 2:
+            times = round_half_up(to_decimal(value) / to_decimal(kpi.base_value), 0)
+            lines.append(
+                f"{name}は、基準値（{fmt(round_half_up(kpi.base_value, d))}、"
+                f"{format_fiscal_year(kpi.base_year)}）に比べ、{times}倍程度まで"
+                "大幅に伸びている。"
+            )
+            continue
+        if previous is None or previous.status != STATUS_CONFIRMED or previous.value is None:
+            continue
+        diff = value - previous.value
+        if diff == 0:
+            same = [yy for yy, v in _confirmed_series(row, y) if v == value]
+            since = format_fiscal_year(min(same)) if same else format_fiscal_year(y - 1)
+            lines.append(
+                f"{name}は、現状維持となった（{since}から{format_fiscal_year(y)}まで"
+                f"{fmt(value)}）。"
+            )
+        elif kpi.unit == "%":
+            word = "上昇" if diff > 0 else "低下"
+            lines.append(
+                f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}しており"
+                f"（{fmt(previous.value)}→{fmt(value)}）、今後も推移を注視する必要がある。"
+                if diff < 0
+                else f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}している"
+                f"（{fmt(previous.value)}→{fmt(value)}）。"
+            )
+        else:
+            pct = abs(diff) / previous.value * 100 if previous.value else None
+            word = "増加" if diff > 0 else "減少"
+            change = f"{format_number(pct, 1)}%" if pct is not None else ""
+            lines.append(
+                f"{name}は、前年度に比べて{change}{word}している"
+                f"（{fmt(previous.value)}→{fmt(value)}）。"
+            )
+    return lines
+
+
+def _format_in(value: Decimal | float | None, *, decimals: int, unit: str) -> str:
+    return format_value(value, decimals, unit)
+
+
+def _trend(series: list[tuple[int, Decimal]]) -> str | None:
+    if len(series) < 3:
+        return None
+    vals = [v for _, v in series[-3:]]
+    if all(b > a for a, b in pairwise(vals)):
+        return "増加傾向"
+    if all(b < a for a, b in pairwise(vals)):
+        return "減少傾向"
+    return None

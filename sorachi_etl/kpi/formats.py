@@ -1,0 +1,142 @@
+"""The KPI list as plain text formats: rows of strings, Markdown, CSV and JSON data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, YearValue, format_rate, format_value
+from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
+from sorachi_etl.model.names import STATUS_CONFIRMED, STATUS_PENDING
+
+
+def headers(table: KpiTable) -> list[str]:
+    return [
+        "プロジェクト名",
+        "評価指標（KPI）",
+        "基準値（基準年）",
+        *(format_fiscal_year(y) for y in table.years),
+        "目標値（目標年）",
+        "進捗率",
+    ]
+
+
+def _cell(row: KpiRow, year: int) -> str:
+    v = row.values.get(year)
+    if v is None:
+        return ""
+    if v.status == STATUS_PENDING:
+        return pending_text(v)
+    if v.status == STATUS_CONFIRMED and v.value is not None:
+        return format_value(v.value, row.kpi.decimals or 0, row.kpi.unit)
+    return ""
+
+
+def pending_text(v: YearValue) -> str:
+    """集計中, with how many reporters are in when the value is computed: 集計中（18/24）."""
+    if v.reporters_total:
+        return f"{STATUS_PENDING}（{v.reporters_in}/{v.reporters_total}）"
+    return STATUS_PENDING
+
+
+def row_strings(table: KpiTable, row: KpiRow) -> list[str]:
+    k = row.kpi
+    d = k.decimals or 0
+    base = (
+        f"{format_value(k.base_value, d, k.unit)}（{format_fiscal_year(k.base_year)}）"
+        if k.base_value is not None and k.base_year
+        else ""
+    )
+    target = (
+        f"{format_value(k.target_value, d, k.unit)}（{format_fiscal_year(k.target_year)}）"
+        if k.target_value is not None and k.target_year
+        else ""
+    )
+    return [
+        row.project_name,
+        row.label,
+        base,
+        *(_cell(row, y) for y in table.years),
+        target,
+        format_rate(row.rate),
+    ]
+
+
+def to_markdown(table: KpiTable) -> str:
+    head = headers(table)
+    lines = [
+        f"# {format_fiscal_year_long(table.report_year)} 評価指標（KPI）一覧",
+        "",
+        f"実績年: {format_fiscal_year_long(table.actual_year)}",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    for row in table.rows:
+        cells = [c.replace("|", "\\|") for c in row_strings(table, row)]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "## 分析・対応方向", ""]
+    lines += [f"- {line}" for line in table.analysis]
+    return "\n".join(lines) + "\n"
+
+
+def to_csv(table: KpiTable) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(headers(table))
+    for row in table.rows:
+        writer.writerow(row_strings(table, row))
+    return buf.getvalue()
+
+
+def _num(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def to_data(table: KpiTable) -> dict:
+    """The KPI list as JSON-ready data (numbers as numbers, years as "R5")."""
+    rows = []
+    for row in table.rows:
+        k = row.kpi
+        values = {}
+        for year in table.years:
+            v = row.values.get(year)
+            if v is None:
+                values[format_fiscal_year(year)] = None
+            elif v.status == STATUS_PENDING:
+                values[format_fiscal_year(year)] = {
+                    "status": STATUS_PENDING,
+                    "reporters_in": v.reporters_in,
+                    "reporters_total": v.reporters_total,
+                }
+            else:
+                values[format_fiscal_year(year)] = _num(v.value)
+        rows.append(
+            {
+                "project": row.project_no,
+                "project_name": row.project_name,
+                "kpi_id": k.id,
+                "kpi": k.name,
+                "relisted": row.relisted,
+                "unit": k.unit,
+                "base": {
+                    "value": _num(k.base_value),
+                    "year": format_fiscal_year(k.base_year) if k.base_year else None,
+                },
+                "values": values,
+                "target": {
+                    "value": _num(k.target_value),
+                    "year": format_fiscal_year(k.target_year) if k.target_year else None,
+                },
+                "progress_rate": _num(row.rate),
+            }
+        )
+    return {
+        "report_year": format_fiscal_year(table.report_year),
+        "actual_year": format_fiscal_year(table.actual_year),
+        "year_columns": [format_fiscal_year(y) for y in table.years],
+        "rows": rows,
+        "analysis": table.analysis,
+        "warnings": table.warnings,
+    }

@@ -1,0 +1,256 @@
+"""Merge validated submissions into the master: pure, returning the new master and what changed.
+
+Measure values are upserted by (measure, reporter, year), initiatives by
+(reporter, year, title). A later workbook from the same reporter replaces the
+earlier one. Merging the same files again changes nothing: a row whose
+content is unchanged keeps its old 出典ファイル and 取込日時.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+from sorachi_etl.kpi.aggregate import KpiTable, master_to_kpi_table
+from sorachi_etl.model.domain import Initiative, LogEntry, Master, MeasureValue, Submission
+from sorachi_etl.model.errors import FileReport
+
+# Results written to 取込履歴 and shown in 提出状況.
+RESULT_MERGED = "取込"
+RESULT_UNCHANGED = "変更なし"
+RESULT_INVALID = "要修正"
+RESULT_UNREADABLE = "読取不可"
+RESULT_SUPERSEDED = "不採用（新しい調査票あり）"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell-level change the merge makes (or would make, on --dry-run)."""
+
+    sheet: str
+    key: str  # e.g. "M01 / 岩見沢市 / R6"
+    column: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class KpiChange:
+    kpi: str
+    label: str
+    old: str
+    new: str
+    old_rate: str
+    new_rate: str
+
+
+@dataclass
+class MergeResult:
+    master: Master
+    table: KpiTable
+    before: KpiTable
+    changes: list[Change] = field(default_factory=list)
+    kpi_changes: list[KpiChange] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+    merged_files: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # reporters whose earlier file was replaced
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+_VALUE_COLUMNS = {"value": "実績値", "status": "状態", "note": "備考"}
+_INITIATIVE_COLUMNS = {
+    f.name: f.name for f in fields(Initiative) if f.name not in ("source_file", "received_at")
+}
+
+
+def _content(item: object, names: list[str]) -> tuple:
+    return tuple(getattr(item, n) for n in names)
+
+
+def merge_submissions(
+    master: Master,
+    submissions: list[Submission],
+    reports: list[FileReport] | None = None,
+    *,
+    now: dt.datetime | None = None,
+    year: int | None = None,
+    superseded: list[str] | None = None,
+    before: KpiTable | None = None,
+) -> MergeResult:
+    """Upsert `submissions` into a copy of `master`; `reports` (skipped files) go to the log.
+
+    `before` is `master_to_kpi_table(master, year=year)`, when the caller has it already.
+    """
+    from sorachi_etl.model.eras import format_fiscal_year
+
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    # A new master whose lists the merge replaces; the items it keeps are shared with
+    # `master` and never edited in place (changed ones are new objects), so no deep
+    # copy of every value of every year is needed.
+    new = dataclasses.replace(
+        master,
+        measure_values=list(master.measure_values),
+        initiatives=list(master.initiatives),
+        log=list(master.log),
+    )
+    before = before if before is not None else master_to_kpi_table(master, year=year)
+    result = MergeResult(master=new, table=before, before=before)
+    values = {v.key: v for v in new.measure_values}
+    # The source file of each value, by (reporter, year), kept in step with `values`:
+    # looking a submission's earlier files up this way keeps the merge O(N), not O(N²).
+    sources: dict[tuple[str, int], dict[tuple[str, str, int], str]] = {}
+    for v in values.values():
+        sources.setdefault((v.reporter, v.year), {})[v.key] = v.source_file
+    initiatives = {i.key: i for i in new.initiatives}
+
+    for sub in submissions:
+        changed_rows = 0
+        previous_files = set(sources.get((sub.reporter, sub.year), {}).values()) - {"", sub.file}
+        for mv in sub.values:
+            key_text = f"{mv.measure} / {mv.reporter} / {format_fiscal_year(mv.year)}"
+            old = values.get(mv.key)
+            if old is not None and _content(old, list(_VALUE_COLUMNS)) == _content(
+                mv, list(_VALUE_COLUMNS)
+            ):
+                continue
+            for name, label in _VALUE_COLUMNS.items():
+                before_v = getattr(old, name) if old is not None else None
+                after_v = getattr(mv, name)
+                if before_v != after_v and not (before_v in (None, "") and after_v in (None, "")):
+                    result.changes.append(Change("調査実績", key_text, label, before_v, after_v))
+            values[mv.key] = MeasureValue(
+                mv.measure, mv.reporter, mv.year, mv.value, mv.status, mv.note, sub.file, now
+            )
+            sources.setdefault((mv.reporter, mv.year), {})[mv.key] = sub.file
+            changed_rows += 1
+        for ini in sub.initiatives:
+            old_i = initiatives.get(ini.key)
+            names = list(_INITIATIVE_COLUMNS)
+            if old_i is not None and _content(old_i, names) == _content(ini, names):
+                continue
+            key_text = f"{ini.reporter} / {format_fiscal_year(ini.year)} / {ini.title}"
+            result.changes.append(
+                Change("取組", key_text, "取組名", old_i.title if old_i else None, ini.title)
+            )
+            merged = copy.copy(ini)
+            merged.source_file, merged.received_at = sub.file, now
+            initiatives[ini.key] = merged
+            changed_rows += 1
+        if previous_files and changed_rows:
+            result.replaced.append(sub.reporter)
+        note = ""
+        if previous_files and changed_rows:
+            note = "「" + "」「".join(sorted(previous_files)) + "」の内容を置き換えました。"
+        result.log.append(
+            LogEntry(
+                time=now,
+                file=sub.file,
+                sha256=sub.sha256,
+                reporter=sub.reporter,
+                year=sub.year,
+                rows=len(sub.values) + len(sub.initiatives),
+                result=RESULT_MERGED if changed_rows else RESULT_UNCHANGED,
+                note=note or (f"{changed_rows}行を更新しました。" if changed_rows else ""),
+            )
+        )
+        result.merged_files.append(sub.file)
+
+    for report in reports or []:
+        if report.file in (superseded or []):
+            # an older copy beside a newer one, faulty or not: not this reporter's answer
+            result.log.append(
+                LogEntry(
+                    time=now,
+                    file=report.file,
+                    sha256=report.sha256,
+                    reporter=report.reporter or "",
+                    year=report.year,
+                    result=RESULT_SUPERSEDED,
+                    note="同じ報告者の新しい調査票があるため取り込みませんでした。",
+                )
+            )
+            continue
+        if report.status == "ok":
+            continue
+        first = report.errors[0].message if report.errors else ""
+        result.log.append(
+            LogEntry(
+                time=now,
+                file=report.file,
+                reporter=report.reporter or "",
+                year=report.year,
+                result=RESULT_UNREADABLE if report.status == "unreadable" else RESULT_INVALID,
+                note=f"エラー{len(report.errors)}件: {first}"[:500],
+                sha256=report.sha256,
+            )
+        )
+
+    new.measure_values = sorted(values.values(), key=_value_order(new))
+    new.initiatives = list(initiatives.values())
+    new.log = [*master.log, *result.log]
+    result.table = master_to_kpi_table(new, year=year)
+    result.kpi_changes = kpi_changes(before, result.table)
+    return result
+
+
+def _value_order(master: Master):
+    measure_index = {m.id: i for i, m in enumerate(master.measures)}
+    reporter_index = {r.name: i for i, r in enumerate(master.reporters)}
+
+    def key(v: MeasureValue) -> tuple:
+        return (
+            v.year,
+            reporter_index.get(v.reporter, len(reporter_index)),
+            v.reporter,
+            measure_index.get(v.measure, len(measure_index)),
+            v.measure,
+        )
+
+    return key
+
+
+def kpi_changes(before: KpiTable, after: KpiTable) -> list[KpiChange]:
+    """KPIs whose value in any year, or whose progress rate, differs between two tables."""
+    from sorachi_etl.kpi.formats import row_strings
+
+    out = []
+    old_rows = {r.kpi.id: r for r in before.distinct_rows}
+    years = after.years
+    for row in after.distinct_rows:
+        old = old_rows.get(row.kpi.id)
+        new_cells = row_strings(after, row)
+        old_cells = row_strings(before, old) if old else [""] * len(new_cells)
+        value_cols = range(3, 3 + len(years))
+        diffs = [i for i in value_cols if new_cells[i] != old_cells[i]]
+        if diffs or new_cells[-1] != old_cells[-1]:
+            if diffs:
+                i = diffs[-1]
+            elif after.actual_year in years:
+                i = 3 + years.index(after.actual_year)
+            else:
+                i = 3
+            out.append(
+                KpiChange(
+                    row.kpi.id,
+                    f"{row.kpi.name}（{_year(years, i)}）",
+                    old_cells[i] or "（なし）",
+                    new_cells[i] or "（なし）",
+                    # rates of different actual years are not a before and after
+                    old_cells[-1] if before.actual_year == after.actual_year else "",
+                    f"{new_cells[-1]}（{_year(years, 3 + years.index(after.actual_year))}）"
+                    if after.actual_year in years
+                    else new_cells[-1],
+                )
+            )
+    return out
+
+
+def _year(years: list[int], i: int) -> str:
+    from sorachi_etl.model.eras import format_fiscal_year
+
+    return format_fiscal_year(years[i - 3])
