@@ -61,8 +61,11 @@ def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
     Sheets a user added to an existing workbook are kept untouched. `status` is
     `master_to_status(master)`, when the caller has it already.
     """
-    from sorachi_etl.book.master_write import new_workbook, write_data_sheets
-    from sorachi_etl.book.sheets import write_charts, write_kpi_list, write_submissions
+    from sorachi_etl.book.charts import write_charts
+    from sorachi_etl.book.kpi_list import write_kpi_list
+    from sorachi_etl.book.master_write import write_data_sheets
+    from sorachi_etl.book.submissions import write_submissions
+    from sorachi_etl.book.xlsx import new_workbook
     from sorachi_etl.kpi.status import master_to_status
 
     wb = wb if wb is not None else new_workbook()
@@ -90,11 +93,9 @@ def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> 
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise UsageError(
-            f"マスタのファイル名は .xlsx で終わる名前にしてください（指定: {path.name}）。"
-        )
+        raise UsageError("master_name_not_xlsx", name=path.name)
     if path.exists() and not overwrite:
-        raise UsageError(f"「{path}」はすでにあります。上書きする場合は --force を付けてください。")
+        raise UsageError("master_exists", path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
     master = sample_master(empty=empty)
     table = master_to_kpi_table(master)
@@ -165,8 +166,9 @@ def merge_paths(
         open_workbook,
         save_atomic,
     )
-    from sorachi_etl.book.preserve import content_at_risk, refusal_message
-    from sorachi_etl.check.validate import Reading, collect_files, validate_reading
+    from sorachi_etl.book.preserve import content_at_risk
+    from sorachi_etl.check.validate import Reading, validate_reading
+    from sorachi_etl.intake.files import collect_files
     from sorachi_etl.kpi.merge import merge_submissions
     from sorachi_etl.kpi.status import master_to_status
 
@@ -185,7 +187,7 @@ def merge_paths(
             ensure_not_locked(master_path)
             at_risk = content_at_risk(master_path)
             if at_risk:
-                raise MasterError(refusal_message(master_path, at_risk))
+                raise MasterError("master_at_risk", name=master_path.name, details=at_risk)
             # the rewritten sheets' old cells would only be parsed to be dropped
             wb = open_workbook(master_path, without_cells=rewritten_sheets())
         before = master_to_kpi_table(master)
@@ -280,9 +282,7 @@ def run_demo(folder: Path) -> DemoResult:
 
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
-        raise UsageError(
-            f"フォルダ「{folder}」は空ではありません。新しいフォルダを指定してください。"
-        )
+        raise UsageError("folder_not_empty", path=folder)
     folder.mkdir(parents=True, exist_ok=True)
     master_path = folder / "master.xlsx"
     init_master(master_path)

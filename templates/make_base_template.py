@@ -33,7 +33,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sorachi_etl.book.master_write import put
+from sorachi_etl.book.xlsx import put
 from sorachi_etl.model import names
 from sorachi_etl.model.rules import SheetRule, survey_rules
 

@@ -21,7 +21,8 @@ from sorachi_etl.book.annotate import (
 )
 from sorachi_etl.book.fill import fill_survey
 from sorachi_etl.check.validate import validate_paths
-from sorachi_etl.model.errors import FileReport, SorachiError, finding
+from sorachi_etl.model.errors import SorachiError
+from sorachi_etl.model.findings import FileReport, finding
 from sorachi_etl.model.names import SURVEY_FINDINGS, SURVEY_INITIATIVES, SURVEY_VALUES
 from sorachi_etl.model.sample import sample_master
 from tests.conftest import REALWORLD, libreoffice_convert

@@ -349,7 +349,7 @@ def _render(blocks: list, width: int = 80) -> str:
 
 
 def _report(flagged: int, clean: int = 2):
-    from sorachi_etl.model.errors import FileReport, Report, finding
+    from sorachi_etl.model.findings import FileReport, Report, finding
 
     files = [
         FileReport(

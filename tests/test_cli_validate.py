@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from sorachi_etl import api
 from sorachi_etl.cli import app
-from sorachi_etl.model.errors import CATALOGUE
+from sorachi_etl.model.messages import CATALOGUE
 from tests.conftest import REALWORLD
 from tests.surveys import INITIATIVE, patch_cell, returned
 

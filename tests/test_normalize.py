@@ -1,12 +1,7 @@
 import pytest
 
-from sorachi_etl.check.normalize import (
-    clean_text,
-    convert_cell,
-    parse_number,
-    parse_status,
-    split_list,
-)
+from sorachi_etl.check.normalize import convert_cell, parse_number, parse_status
+from sorachi_etl.model.text import clean_text, split_list
 
 # (typed, unit, kind, number, code)
 CASES = [

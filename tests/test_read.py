@@ -38,7 +38,8 @@ from sorachi_etl.intake.read import (
     sniff_kind,
 )
 from sorachi_etl.intake.sniff import sniff_bytes
-from sorachi_etl.model.errors import UnreadableWorkbook, message
+from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.messages import message
 from tests.conftest import REALWORLD
 
 JAPANESE = re.compile("[ぁ-んァ-ヶ一-龯]")

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from sorachi_etl import api
 from sorachi_etl.book import rowxml
-from sorachi_etl.book.master_write import new_workbook, put, save_atomic
+from sorachi_etl.book.master_write import save_atomic
+from sorachi_etl.book.xlsx import new_workbook, put
 from sorachi_etl.model.resources import samples_dir
 
 
@@ -170,7 +171,7 @@ def status_report():
 
 
 def submissions_workbook(path: Path) -> None:
-    from sorachi_etl.book.sheets import write_submissions
+    from sorachi_etl.book.submissions import write_submissions
 
     wb = new_workbook()
     write_submissions(wb, status_report())

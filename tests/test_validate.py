@@ -17,9 +17,11 @@ import pytest
 from openpyxl import load_workbook
 
 from sorachi_etl.check import frames as survey_frames
-from sorachi_etl.check.validate import Validation, collect_files, name_parts, validate_paths
+from sorachi_etl.check.identity import name_parts
+from sorachi_etl.check.validate import Validation, validate_paths
+from sorachi_etl.intake.files import collect_files
 from sorachi_etl.model.domain import Measure, MeasureValue
-from sorachi_etl.model.errors import CATALOGUE
+from sorachi_etl.model.messages import CATALOGUE
 from sorachi_etl.model.names import SURVEY_INFO, SURVEY_META, SURVEY_VALUES
 from sorachi_etl.model.sample import sample_master
 from tests.surveys import (

@@ -27,7 +27,9 @@ from math import ceil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sorachi_etl.model.errors import ERROR, FileReport, Finding, SorachiError
+from sorachi_etl.model.errors import SorachiError
+from sorachi_etl.model.findings import FileReport, Finding
+from sorachi_etl.model.messages import ERROR
 from sorachi_etl.model.names import SURVEY_FINDINGS
 
 if TYPE_CHECKING:
@@ -85,9 +87,7 @@ def annotate_workbook(source: Path, report: FileReport, out_dir: Path) -> Path:
         wb = load_workbook(source, rich_text=True)
     sheets = [s.name for s in package.workbook_parts().sheets]
     if set(sheets) - set(wb.sheetnames):
-        raise SorachiError(
-            f"「{source.name}」は、注記を付けたコピーを作れない形式で保存されています。"
-        )
+        raise SorachiError("annotate_unsupported", name=source.name)
     _clear_previous_round(wb)
     originals = _mark_cells(wb, report.findings)
     _findings_sheet(wb, report.findings, originals)
@@ -204,7 +204,7 @@ def _findings_sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from sorachi_etl.book.master_write import FONT_NAME, _style_header, print_a4, put
+    from sorachi_etl.book.xlsx import FONT_NAME, print_a4, put, style_header
 
     ws = wb.create_sheet(SURVEY_FINDINGS, 0)
     put(ws, 1, 1, "確認事項（赤色のセルを修正して、もう一度送ってください）").font = Font(
@@ -214,7 +214,7 @@ def _findings_sheet(
     header_row = _FIRST_ROW - 1
     for c, h in enumerate(_HEADERS, start=1):
         put(ws, header_row, c, h)
-    _style_header(ws, header_row, len(_HEADERS))
+    style_header(ws, header_row, len(_HEADERS))
     put(ws, header_row, _RECORD_COLUMN, _RECORD_HEADER)
     recorded: set[tuple[str, str]] = set()
     for i, f in enumerate(findings, start=1):

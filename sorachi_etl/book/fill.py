@@ -36,7 +36,7 @@ def fill_survey(
     """
     from openpyxl import load_workbook
 
-    from sorachi_etl.book.master_write import put
+    from sorachi_etl.book.xlsx import put
 
     rules = survey_rules()
     wb = load_workbook(path)

@@ -15,7 +15,8 @@ from typing import Any
 
 from sorachi_etl.model import domain
 from sorachi_etl.model.cells import a1
-from sorachi_etl.model.errors import Finding, MasterError, finding
+from sorachi_etl.model.errors import MasterError
+from sorachi_etl.model.findings import Finding, finding
 from sorachi_etl.model.names import (
     KIND_BY_LABEL,
     SHEET_BUSINESSES,
@@ -95,13 +96,14 @@ def read_sheets(path: Path) -> tuple[dict[str, list[list[object]]], list[str]]:
         return grids, list(wb.sheet_names)
     except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
         raise MasterError(
-            f"マスタ「{path.name}」を開けません（Excelブックとして読めません）。"
-            "Excelで開けるか確認し、開けない場合はバックアップ（backup フォルダ）から戻してください。"
+            "master_unreadable", name=path.name, detail="Excelブックとして読めません"
         ) from exc
     except BaseException as exc:  # pyo3 PanicException derives from BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        raise MasterError(f"マスタ「{path.name}」を開けません（ファイルが壊れています）。") from exc
+        raise MasterError(
+            "master_unreadable", name=path.name, detail="ファイルが壊れています"
+        ) from exc
 
 
 def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Finding]) -> SheetRows:
@@ -400,9 +402,7 @@ def open_master(path: Path) -> MasterBook:
     """
     path = Path(path)
     if not path.exists():
-        raise MasterError(
-            f"マスタ「{path}」が見つかりません。パスを確認するか、sorachi-etl init で作成してください。"
-        )
+        raise MasterError("master_not_found", path=path)
     grids, order = read_sheets(path)
     findings: list[Finding] = []
     sheets: dict[str, SheetRows] = {}
@@ -421,7 +421,7 @@ def open_master(path: Path) -> MasterBook:
             continue
         sheets[name] = grid_to_rows(grids[name], rule, findings)
     if findings:
-        raise MasterError(_summarise(path, findings))
+        raise MasterError("master_invalid", name=path.name, findings=findings)
     try:
         master = rows_to_master(sheets)
     except Exception:
@@ -443,7 +443,7 @@ def check_master(book: MasterBook) -> None:
 def _check_references(book: MasterBook) -> None:
     findings = check_references(book.master, book.sheets)
     if findings:
-        raise MasterError(_summarise(book.path, findings))
+        raise MasterError("master_invalid", name=book.path.name, findings=findings)
 
 
 def _check_rows(path: Path, sheets: dict[str, SheetRows]) -> None:
@@ -452,7 +452,7 @@ def _check_rows(path: Path, sheets: dict[str, SheetRows]) -> None:
         if not rows.rule.log:
             validate_rows(rows, findings)
     if findings:
-        raise MasterError(_summarise(path, findings))
+        raise MasterError("master_invalid", name=path.name, findings=findings)
 
 
 def load_master(path: Path, *, check: bool = True) -> domain.Master:
@@ -468,11 +468,3 @@ def load_master(path: Path, *, check: bool = True) -> domain.Master:
     else:
         _check_references(book)
     return book.master
-
-
-def _summarise(path: Path, findings: list[Finding], most: int = 20) -> str:
-    lines = [f"マスタ「{path.name}」に問題があるため処理を中止しました（{len(findings)}件）。"]
-    lines += [f"  ・{f.message}" for f in findings[:most]]
-    if len(findings) > most:
-        lines.append(f"  ・ほか{len(findings) - most}件")
-    return "\n".join(lines)

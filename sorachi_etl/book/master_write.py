@@ -1,8 +1,6 @@
 """Write the master workbook: data sheets, the import log, and a safe save.
 
-Every cell goes through `put()`, which stores text as text: openpyxl would
-write a string starting with "=" as a formula, so a clerk's "=HYPERLINK(…)"
-must be forced to a string cell. The save writes a temporary file in the
+Every cell goes through `xlsx.put()`, which stores text as text. The save writes a temporary file in the
 master's folder, keeps a timestamped backup, and swaps the new file in with
 an atomic rename, so a crash at any point leaves the previous master intact.
 """
@@ -22,6 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.book import rowxml
 from sorachi_etl.book.master_read import MASTER_FIELD
+from sorachi_etl.book.xlsx import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    fresh_sheet,
+    print_a4,
+    put,
+    style_header,
+)
 from sorachi_etl.model import domain
 from sorachi_etl.model.eras import format_fiscal_year
 from sorachi_etl.model.errors import MasterError
@@ -30,29 +36,9 @@ from sorachi_etl.model.rules import ColumnRule, SheetRule, master_rules
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
-HEADER_FILL = "DDEBF7"
-# The Japanese Office default; LibreOffice substitutes its own Japanese sans.
-FONT_NAME = "游ゴシック"
 BACKUP_DIR = "backup"
-DATE_FORMAT = "yyyy/m/d"
-DATETIME_FORMAT = "yyyy/m/d h:mm"
-
-
-def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None = None) -> Cell:
-    """Write one value; text stays text even when it looks like a formula."""
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        cell.value = value
-        if cell.data_type == "f":
-            cell.data_type = "s"
-    else:
-        cell.value = value
-    if number_format:
-        cell.number_format = number_format
-    return cell
 
 
 def _cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
@@ -94,31 +80,6 @@ _CONVERTERS = {
     "date": _date_cell,
     "number": _number_cell,
 }
-
-
-def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    thin = Side(style="thin", color="8EA9DB")
-    font, fill = Font(name=FONT_NAME, bold=True), PatternFill("solid", fgColor=HEADER_FILL)
-    alignment, border = Alignment(vertical="center", wrap_text=True), Border(bottom=thin)
-    for c in range(1, ncols + 1):
-        cell = ws.cell(row=row, column=c)
-        cell.font, cell.fill, cell.alignment, cell.border = font, fill, alignment, border
-
-
-def _fresh_sheet(wb: Workbook, name: str, index: int | None = None) -> Worksheet:
-    """An empty sheet called `name` in the place of the old one, keeping its column widths."""
-    widths: dict[str, float] = {}
-    if name in wb.sheetnames:
-        old = wb[name]
-        index = wb.sheetnames.index(name)
-        widths = {k: d.width for k, d in old.column_dimensions.items() if d.width}
-        wb.remove(old)
-    ws = wb.create_sheet(name, index)
-    for key, width in widths.items():
-        ws.column_dimensions[key].width = width
-    return ws
 
 
 @functools.cache
@@ -176,12 +137,12 @@ def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksh
     from openpyxl.utils import get_column_letter
 
     keep_widths = rule.name in wb.sheetnames
-    ws = _fresh_sheet(wb, rule.name)
+    ws = fresh_sheet(wb, rule.name)
     for c, col in enumerate(rule.columns, start=1):
         put(ws, 1, c, col.header)
         if col.width and not (keep_widths and ws.column_dimensions[get_column_letter(c)].width):
             ws.column_dimensions[get_column_letter(c)].width = col.width
-    _style_header(ws, 1, len(rule.columns))
+    style_header(ws, 1, len(rule.columns))
     rowxml.defer_rows(ws, 2, _table_rows(items, rule))
     ws.freeze_panes = "A2"
     if items:
@@ -190,24 +151,11 @@ def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksh
     return ws
 
 
-def print_a4(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
-    """A4, one page wide (as many pages down as needed), title rows on every page."""
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    if title_rows:
-        ws.print_title_rows = title_rows
-
-
 def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Settings) -> Worksheet:
-    ws = _fresh_sheet(wb, rule.name)
+    ws = fresh_sheet(wb, rule.name)
     put(ws, 1, 1, "項目")
     put(ws, 1, 2, "値")
-    _style_header(ws, 1, 2)
+    style_header(ws, 1, 2)
     values = dataclasses.asdict(settings)
     for r, col in enumerate(rule.columns, start=2):
         put(ws, r, 1, col.header)
@@ -239,14 +187,6 @@ def append_log(wb: Workbook, entries: list[domain.LogEntry]) -> None:
     rowxml.defer_rows(ws, rowxml.next_row(ws), _table_rows(entries, rule))
 
 
-def new_workbook() -> Workbook:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    return wb
-
-
 def open_workbook(path: Path, *, without_cells: Iterable[str] = ()) -> Workbook:
     """Open an existing master for rewriting, keeping every sheet a user added.
 
@@ -262,8 +202,7 @@ def open_workbook(path: Path, *, without_cells: Iterable[str] = ()) -> Workbook:
         return load_workbook(path, rich_text=True)
     except Exception as exc:
         raise MasterError(
-            f"マスタ「{path.name}」を開けません（Excelブックとして読めません）。"
-            "バックアップ（backup フォルダ）から戻してください。"
+            "master_unreadable", name=path.name, detail="Excelブックとして読めません"
         ) from exc
 
 
@@ -281,10 +220,7 @@ def lock_files(path: Path) -> list[Path]:
 def ensure_not_locked(path: Path) -> None:
     locks = lock_files(path)
     if locks:
-        raise MasterError(
-            f"マスタ「{path.name}」は Excel か LibreOffice で開かれています（{locks[0].name} があります）。"
-            "ファイルを閉じてから、もう一度実行してください。"
-        )
+        raise MasterError("master_open_elsewhere", name=path.name, lock=locks[0].name)
 
 
 def backup(path: Path, now: dt.datetime | None = None) -> Path | None:
@@ -330,15 +266,9 @@ def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path |
         os.replace(tmp, path)
         return saved
     except PermissionError as exc:
-        raise MasterError(
-            f"マスタ「{path.name}」を書き込めません（フォルダへの書き込み権限がありません）。"
-            "保存先のフォルダを確認してください。マスタは変更していません。"
-        ) from exc
+        raise MasterError("master_write_denied", name=path.name) from exc
     except OSError as exc:
-        raise MasterError(
-            f"マスタ「{path.name}」を保存できませんでした（{_os_reason(exc)}）。"
-            "マスタは変更していません。"
-        ) from exc
+        raise MasterError("master_save_failed", name=path.name, reason=_os_reason(exc)) from exc
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()

@@ -132,14 +132,3 @@ def content_at_risk(path: Path) -> list[str]:
                             kinds.append(what)
             found += [f"シート「{sheet}」: {what}" for what in kinds]
     return found
-
-
-def refusal_message(path: Path, items: list[str]) -> str:
-    lines = [
-        f"マスタ「{path.name}」には、このツールで保存すると消えてしまうものがあるため、書き込みを中止しました。"
-    ]
-    lines += [f"  ・{item}" for item in items]
-    lines.append(
-        "これらは別のブックに移すか削除してから、もう一度実行してください。マスタは変更していません。"
-    )
-    return "\n".join(lines)

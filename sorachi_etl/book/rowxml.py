@@ -12,7 +12,7 @@ rows and any sheet a user added included, still goes through openpyxl.
 
 The XML is what openpyxl itself writes for the same cells (openpyxl/cell/_writer.py):
 the data type is inferred as Cell._bind_value does (text starting with "=" is
-kept as text, as write.put() does), and each (value type, number format, Style)
+kept as text, as xlsx.put() does), and each (value type, number format, Style)
 gets its style by putting a first value of that kind into a probe cell and
 styling it, so the workbook's styles and number formats are registered exactly
 as put() and openpyxl's style setters would. Values of any other type (or text
@@ -32,6 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+from sorachi_etl.book.xlsx import put
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -289,7 +291,6 @@ def _put_rows(
     heights: Mapping[int, float] | None = None,
 ) -> None:
     """What `defer_rows` writes, through put() and openpyxl's style setters."""
-    from sorachi_etl.book.master_write import put
 
     for r, row in enumerate(rows, start=first_row):
         for c, cell in enumerate(row, start=1):
@@ -317,8 +318,6 @@ def _probe_style(wb: Workbook, value: Any, fmt: str | None, spec: Style | None =
     `fmt`) and nothing else changes.
     """
     from openpyxl.worksheet.worksheet import Worksheet
-
-    from sorachi_etl.book.master_write import put
 
     probe = Worksheet(wb, title="probe")
     cell = put(probe, 1, 1, value, fmt)

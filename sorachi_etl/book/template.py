@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sorachi_etl.book.master_write import put
 from sorachi_etl.book.validation_rules import column_validation
+from sorachi_etl.book.xlsx import put
 from sorachi_etl.model import domain
 from sorachi_etl.model.cells import col_letter
 from sorachi_etl.model.eras import (
@@ -30,7 +30,7 @@ from sorachi_etl.model.eras import (
     format_fiscal_year,
     format_fiscal_year_long,
 )
-from sorachi_etl.model.errors import SorachiError, UsageError, message
+from sorachi_etl.model.errors import SorachiError, UsageError
 from sorachi_etl.model.names import (
     KIND_VALUE,
     STATUS_CONFIRMED,
@@ -106,29 +106,21 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
     if not reporters:
         chosen = [r.name for r in master.survey_reporters]
         if not chosen:
-            raise UsageError(
-                "調査票を作る報告者がありません。マスタのシート「市町」と「調査項目」の"
-                "グループを確認してください。"
-            )
+            raise UsageError("no_survey_reporters")
         return chosen
     known = [r.name for r in master.reporters]
     for name in reporters:
         if name not in known:
             hint = did_you_mean(name, known)
             raise UsageError(
-                message(
-                    "unknown_reporter",
-                    value=name,
-                    hint=f"「{hint}」のことですか？"
-                    if hint
-                    else "マスタのシート「市町」の名前で指定してください。",
-                )
+                "unknown_reporter",
+                value=name,
+                hint=f"「{hint}」のことですか？"
+                if hint
+                else "マスタのシート「市町」の名前で指定してください。",
             )
         if not master.measures_for(name):
-            raise UsageError(
-                f"報告者「{name}」には調査項目がありません。マスタのシート「調査項目」の"
-                "グループを確認してください。"
-            )
+            raise UsageError("reporter_without_measures", name=name)
     return list(dict.fromkeys(reporters))
 
 
@@ -142,10 +134,7 @@ def save_workbook(wb: Workbook, path: Path) -> None:
         with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).save()
     except PermissionError as exc:
-        raise SorachiError(
-            f"「{path.name}」を書き込めません。Excelで開いている場合は閉じてから、"
-            "もう一度実行してください。"
-        ) from exc
+        raise SorachiError("file_in_use", name=path.name) from exc
 
 
 def master_to_workbook(
@@ -160,10 +149,7 @@ def master_to_workbook(
     rules = survey_rules()
     for name in (SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META):
         if name not in wb.sheetnames:
-            raise UsageError(
-                f"基本様式「{base.name}」にシート「{name}」がありません。"
-                "templates/make_base_template.py で作り直してください。"
-            )
+            raise UsageError("base_template_missing_sheet", name=base.name, sheet=name)
     measures = master.measures_for(reporter)
 
     fill_placeholders(wb, placeholders(master, year, reporter))
@@ -436,10 +422,7 @@ def fill_keyvalue(
     cells = _label_cells(ws, rule)
     missing = [c.header for c in rule.columns if c.key not in cells]
     if missing:
-        raise UsageError(
-            f"基本様式のシート「{rule.name}」に項目「{'」「'.join(missing)}」がありません。"
-            "templates/make_base_template.py で作り直してください。"
-        )
+        raise UsageError("base_template_missing_items", sheet=rule.name, items="」「".join(missing))
     for col in rule.columns:
         r, c = cells[col.key]
         cell = put(ws, r, c, values.get(col.key))
@@ -477,8 +460,7 @@ def fill_table(
     missing = [c.header for c in rule.columns if c.key not in columns]
     if found is None or missing:
         raise UsageError(
-            f"基本様式のシート「{rule.name}」に列「{'」「'.join(missing)}」の見出しがありません。"
-            "templates/make_base_template.py で作り直してください。"
+            "base_template_missing_columns", sheet=rule.name, items="」「".join(missing)
         )
     header = found[0] + 1  # 1-based
     table = _table_at(ws, rule, header, columns)

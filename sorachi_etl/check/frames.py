@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.check.rows import FileContext, InfoRow, InitiativeRow, ValueRow, ymd
 from sorachi_etl.model.eras import fiscal_year_bounds, format_fiscal_year_long
-from sorachi_etl.model.errors import ERROR, Finding, severity
+from sorachi_etl.model.findings import Finding
+from sorachi_etl.model.messages import ERROR, severity
 from sorachi_etl.model.names import STATUS_CONFIRMED, SURVEY_INFO, SURVEY_INITIATIVES, SURVEY_VALUES
 from sorachi_etl.model.rules import SheetRule, check_code, survey_rules
 

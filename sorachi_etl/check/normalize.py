@@ -21,6 +21,7 @@ from sorachi_etl.model.names import (
     STATUS_NA,
     STATUS_PENDING,
 )
+from sorachi_etl.model.text import clean_text, raw_text, split_list
 
 Kind = Literal["number", "pending", "na", "blank", "invalid"]
 
@@ -80,15 +81,6 @@ class CellValue:
     @property
     def ok(self) -> bool:
         return self.kind != "invalid"
-
-
-def raw_text(value: object) -> str:
-    """The value as a clerk would recognise it in a message."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def fold(text: str) -> str:
@@ -206,31 +198,6 @@ def parse_status(value: object) -> str | None:
     if text in NA_MARKERS or text.lower() in NA_MARKERS:
         return STATUS_NA
     raise ValueError(text)
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: object) -> tuple[str, bool]:
-    """Strip a text cell and remove control characters; says whether any were removed."""
-    if value is None:
-        return "", False
-    text = raw_text(value)
-    cleaned = _CONTROL.sub("", text).strip()
-    return cleaned, cleaned != text.strip()
-
-
-_LIST_SPLIT = re.compile(r"[,、，・/／;；\n]")
-
-
-def split_list(value: object) -> list[str]:
-    """ "空知,炭鉄港" / "振興局・市町" / "3、4" -> a list of stripped items."""
-    if value is None:
-        return []
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
 
 
 def convert_cell(value: object, type_: str, *, date1904: bool = False) -> tuple[object, str | None]:

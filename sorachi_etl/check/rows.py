@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sorachi_etl.check.normalize import clean_text, parse_number, parse_status, raw_text, split_list
+from sorachi_etl.check.normalize import parse_number, parse_status
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.eras import EraError, format_date_ja, parse_date, parse_date_range
-from sorachi_etl.model.errors import Finding, finding
+from sorachi_etl.model.findings import Finding, finding
 from sorachi_etl.model.names import (
     STATUS_CONFIRMED,
     STATUS_NA,
@@ -29,6 +29,7 @@ from sorachi_etl.model.names import (
     SURVEY_VALUES,
 )
 from sorachi_etl.model.rules import survey_rules
+from sorachi_etl.model.text import clean_text, raw_text, split_list
 
 if TYPE_CHECKING:
     from sorachi_etl.intake.locate import RawCell, Survey

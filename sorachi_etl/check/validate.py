@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sorachi_etl.check.normalize import raw_text, split_list
+from sorachi_etl.check.identity import name_parts, survey_identity
 from sorachi_etl.check.rows import (
     FileContext,
     InfoRow,
@@ -39,37 +39,27 @@ from sorachi_etl.check.rows import (
     survey_to_initiative_rows,
     survey_to_value_rows,
 )
+from sorachi_etl.intake.files import collect_files
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.domain import Initiative, Master, MeasureValue, Submission
-from sorachi_etl.model.eras import (
-    EraError,
-    format_fiscal_year,
-    format_fiscal_year_long,
-    parse_fiscal_year,
-)
-from sorachi_etl.model.errors import ERROR, FileReport, Finding, Report, UnreadableWorkbook, finding
+from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.findings import FileReport, Finding, Report, finding
+from sorachi_etl.model.messages import ERROR
 from sorachi_etl.model.names import (
     INITIATIVE_PAST,
     SURVEY_INFO,
     SURVEY_INITIATIVES,
     SURVEY_META,
     SURVEY_VALUES,
-    TEMPLATE_VERSION,
 )
+from sorachi_etl.model.text import raw_text, split_list
 
 if TYPE_CHECKING:
     from sorachi_etl.intake.locate import Survey
     from sorachi_etl.intake.read import WorkbookData
 
-# Files in a folder that are never returned surveys.
-_SKIP_PREFIXES = ("~$", ".~lock.", ".")
-_SURVEY_WORD = "調査票"
 # Reading in parallel pays off only past this many files (process start-up costs ~0.1 s).
 PARALLEL_FROM = 150
-# How the places that name a reporter and a year are called in messages.
-_FROM_META = "調査票の記録"
-_FROM_INFO = "基本情報"
-_FROM_NAME = "ファイル名"
 
 
 @dataclass
@@ -80,44 +70,6 @@ class Validation:
     submissions: list[Submission] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)  # older duplicates, not merged
     paths: dict[str, Path] = field(default_factory=dict)  # file name -> path
-
-
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, and every file inside named folders (lock and hidden files skipped).
-
-    A file reached twice (named and inside a named folder, or through a link) is listed once.
-    """
-    import stat
-
-    out: list[Path] = []
-    seen: set[object] = set()
-
-    def add(path: Path) -> None:
-        try:
-            st = path.stat()
-        except OSError:
-            return
-        if not stat.S_ISREG(st.st_mode):
-            return
-        # The inode tells one file, reached twice, without resolving every path; where
-        # the system gives none (0: some Windows and network drives), the full path does.
-        key: object = (st.st_dev, st.st_ino) if st.st_ino else path.resolve()
-        if key not in seen:
-            seen.add(key)
-            out.append(path)
-
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if (
-                    not child.name.startswith(_SKIP_PREFIXES)
-                    and "backup" not in child.parts[len(path.parts) : -1]
-                ):
-                    add(child)
-        else:
-            add(path)
-    return out
 
 
 # The sheets checking reads; 記入要領 (instructions only) is never looked at.
@@ -245,26 +197,6 @@ class Reading:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def name_parts(path: Path) -> tuple[str | None, int | None]:
-    """Reporter and fiscal year from a file name: R6_岩見沢市_調査票(1).xlsx -> (岩見沢市, 2024).
-
-    The two parts before 調査票 are taken in either order; (None, None) when
-    the name does not follow the pattern, so a name nobody kept is not held
-    against the file.
-    """
-    parts = path.stem.split("_")
-    at = next((i for i, p in enumerate(parts) if p.startswith(_SURVEY_WORD)), None)
-    if at is None or at < 2:
-        return None, None
-    first, second = parts[at - 2].strip(), parts[at - 1].strip()
-    for year_text, reporter in ((first, second), (second, first)):
-        try:
-            return reporter or None, parse_fiscal_year(year_text)
-        except EraError:
-            continue
-    return None, None
 
 
 def validate_paths(
@@ -467,7 +399,7 @@ def check_file(
         return check
     add = report.findings.extend
     add(survey.structure_findings(path.name))
-    reporter, year = _identity(path, survey, report, setting)
+    reporter, year = survey_identity(path, survey, report, setting)
     report.reporter = reporter or report.reporter
     report.year = year if year is not None else report.year
     ctx = FileContext(index, path.name, reporter, year, setting.master, bool(wb.date1904))
@@ -492,92 +424,6 @@ def check_file(
     # the master stays where it is: a worker process sends back only this file's results
     check.context = dataclasses.replace(ctx, master=None)
     return check
-
-
-def _identity(
-    path: Path, survey: Survey, report: FileReport, setting: Setting
-) -> tuple[str | None, int | None]:
-    """Reporter and year, from _meta, 基本情報 and the file name, which must agree."""
-    add = report.findings.append
-    info_reporter = survey.info.get("reporter")
-    info_year = survey.info.get("year")
-    name_reporter, name_year = name_parts(path)
-    reporters = {
-        _FROM_META: raw_text(survey.meta.get("reporter")).strip() or None,
-        _FROM_INFO: raw_text(info_reporter.value).strip() if info_reporter else None,
-        _FROM_NAME: name_reporter,
-    }
-    years = {
-        _FROM_META: _fiscal_year(survey.meta.get("year")),
-        _FROM_INFO: _fiscal_year(info_year.value) if info_year else None,
-        _FROM_NAME: name_year,
-    }
-    reporters = {k: v for k, v in reporters.items() if v}
-    years = {k: v for k, v in years.items() if v is not None}
-    reporter = next(iter(reporters.values()), None)
-    year = next(iter(years.values()), None)
-    known = setting.known
-    common = {"file": path.name, "reporter": reporter}
-    if len(set(reporters.values())) > 1:
-        detail = "、".join(f"{k}：{v}" for k, v in reporters.items())
-        cell = info_reporter.cell if info_reporter else None
-        add(finding("reporter_mismatch", sheet=SURVEY_INFO, cell=cell, detail=detail, **common))
-    wanted = setting.year or year
-    if len(set(years.values())) > 1:
-        detail = "、".join(f"{k}：{format_fiscal_year(v)}" for k, v in years.items())
-        cell = info_year.cell if info_year else None
-        add(
-            finding(
-                "year_mismatch",
-                sheet=SURVEY_INFO,
-                cell=cell,
-                detail=detail,
-                year=format_fiscal_year_long(wanted),
-                **common,
-            )
-        )
-    elif setting.year is not None and year is not None and year != setting.year:
-        detail = f"調査票：{format_fiscal_year(year)}、指定：{format_fiscal_year(setting.year)}"
-        add(
-            finding(
-                "year_mismatch",
-                detail=detail,
-                year=format_fiscal_year_long(setting.year),
-                **common,
-            )
-        )
-    if setting.master is not None and reporter and reporter not in known:
-        from sorachi_etl.model.rules import did_you_mean
-
-        hint = did_you_mean(reporter, sorted(known))
-        add(
-            finding(
-                "unknown_reporter",
-                sheet=SURVEY_INFO if info_reporter else None,
-                cell=info_reporter.cell if info_reporter else None,
-                value=reporter,
-                hint=f"「{hint}」のことですか？" if hint else "市町名を確認してください。",
-                **common,
-            )
-        )
-    version = raw_text(survey.meta.get("template_version")).strip()
-    if version.isdigit() and TEMPLATE_VERSION.isdigit() and int(version) < int(TEMPLATE_VERSION):
-        add(finding("old_template", value=version, current=TEMPLATE_VERSION, **common))
-    if (
-        setting.year is None
-        and year is not None
-        and setting.current_year is not None
-        and year < setting.current_year
-    ):
-        add(
-            finding(
-                "other_year",
-                year=format_fiscal_year(year),
-                current=format_fiscal_year(setting.current_year),
-                **common,
-            )
-        )
-    return reporter, year
 
 
 def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> list[Finding]:
@@ -606,15 +452,6 @@ def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -
                     )
                 )
     return out
-
-
-def _fiscal_year(value: object) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return parse_fiscal_year(value)
-    except EraError:
-        return None
 
 
 def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:

@@ -84,12 +84,12 @@ def parse_year(text: str | None) -> int | None:
     try:
         return parse_fiscal_year(text)
     except EraError as exc:
-        raise UsageError(f"--year の指定が読めません: {exc}") from None
+        raise UsageError("bad_year_option", reason=str(exc)) from None
 
 
 def existing(path: Path, what: str = "ファイル") -> Path:
     if not path.exists():
-        raise UsageError(f"{what}「{path}」が見つかりません。パスを確認してください。")
+        raise UsageError("path_not_found", what=what, path=path)
     return path
 
 

@@ -108,15 +108,9 @@ def _format(format: Format | None, output: Path | None) -> Format:
     if format is None:
         format = BY_SUFFIX.get(output.suffix.lower())
         if format is None:
-            raise UsageError(
-                f"「{output.name}」の拡張子から形式が分かりません。"
-                "--format csv、md、json のどれかを付けるか、拡張子を .csv などにしてください。"
-            )
+            raise UsageError("report_unknown_suffix", name=output.name)
     if format is Format.table:
-        raise UsageError(
-            "--format table は画面表示用のため、ファイルには書き出せません。"
-            "--format csv、md、json のどれかを指定してください。"
-        )
+        raise UsageError("report_table_to_file")
     return format
 
 
@@ -125,16 +119,11 @@ def _write(path: Path, text: str, format: Format) -> None:
         # newline="": the text already has the line ends it needs (CRLF in CSV, for Excel).
         path.write_text(text, encoding=ENCODINGS[format], newline="")
     except FileNotFoundError:
-        raise UsageError(
-            f"フォルダ「{path.parent}」がありません。先にフォルダを作るか、パスを確認してください。"
-        ) from None
+        raise UsageError("folder_missing", path=path.parent) from None
     except PermissionError:
-        raise UsageError(
-            f"「{path}」に書き込めません。Excel などで開いている場合は閉じてから、"
-            "もう一度実行してください。"
-        ) from None
+        raise UsageError("file_in_use", name=path) from None
     except OSError as exc:
-        raise UsageError(f"「{path}」に書き込めません（{exc.strerror}）。") from None
+        raise UsageError("file_write_failed", path=path, reason=exc.strerror) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -77,11 +77,11 @@ def validate(
             existing(p)
         if master is not None:
             existing(master, "マスタ")
-        from sorachi_etl.check.validate import collect_files
+        from sorachi_etl.intake.files import collect_files
 
         if not collect_files(paths):
             shown = "、".join(str(p) for p in paths)
-            raise UsageError(f"「{shown}」に点検するファイルがありません。パスを確認してください。")
+            raise UsageError("no_files", path=shown)
         with file_progress("調査票を点検しています") as progress:
             return validate_paths_with_master(
                 paths, master, year=fiscal_year, password=password, progress=progress

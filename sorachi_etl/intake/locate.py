@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sorachi_etl.model.cells import a1
-from sorachi_etl.model.errors import Finding, finding
+from sorachi_etl.model.findings import Finding, finding
 from sorachi_etl.model.names import (
     SURVEY_GUIDE,
     SURVEY_INFO,

@@ -45,7 +45,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sorachi_etl.check.normalize import clean_text
 from sorachi_etl.intake.archive import (
     DEFAULT_LIMITS,
     Limits,
@@ -60,6 +59,7 @@ from sorachi_etl.intake.archive import (
 from sorachi_etl.intake.sheetxml import SheetFacts, a1, check_shared_strings, col_letter, scan_sheet
 from sorachi_etl.intake.sniff import KIND_LABELS, sniff_bytes, sniff_kind
 from sorachi_etl.model.errors import SorachiError, UnreadableWorkbook
+from sorachi_etl.model.text import clean_text
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -402,7 +402,4 @@ def harden_openpyxl() -> None:
     if not openpyxl.xml.DEFUSEDXML or not openpyxl.xml.functions.iterparse.__module__.startswith(
         "defusedxml"
     ):
-        raise SorachiError(
-            "openpyxl が安全なXML読み取り（defusedxml）を使っていません。"
-            "defusedxml をインストールし、環境変数 OPENPYXL_DEFUSEDXML を外してください。"
-        )
+        raise SorachiError("unsafe_xml_parser")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 
 from sorachi_etl.kpi.aggregate import KpiTable, master_to_kpi_table
 from sorachi_etl.model.domain import Initiative, LogEntry, Master, MeasureValue, Submission
-from sorachi_etl.model.errors import FileReport
+from sorachi_etl.model.findings import FileReport
 
 # Results written to 取込履歴 and shown in 提出状況.
 RESULT_MERGED = "取込"

@@ -48,9 +48,7 @@ def parse_fiscal_year(value: object) -> int:
     Raises EraError with a Japanese message for anything else ("R", "令和", "abc").
     """
     if isinstance(value, bool):
-        raise EraError(
-            f"「{value}」は年度として読めません。R6 や 令和6年度 の形で入力してください。"
-        )
+        raise EraError("bad_fiscal_year", value=value)
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         year = int(value)
     else:
@@ -65,11 +63,9 @@ def parse_fiscal_year(value: object) -> int:
             else:
                 raise ValueError(text)
         except (ValueError, KeyError):
-            raise EraError(
-                f"「{value}」は年度として読めません。R6 や 令和6年度 の形で入力してください。"
-            ) from None
+            raise EraError("bad_fiscal_year", value=value) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise EraError(f"「{value}」は年度として範囲外です（{MIN_YEAR}～{MAX_YEAR}年度）。")
+        raise EraError("fiscal_year_out_of_range", value=value, low=MIN_YEAR, high=MAX_YEAR)
     return year
 
 
@@ -78,7 +74,7 @@ def format_fiscal_year(year: int) -> str:
     for _era, (initial, start) in _ERAS.items():
         if year >= start:
             return f"{initial}{year - start + 1}"
-    raise EraError(f"{year}年度は表示できません。")
+    raise EraError("fiscal_year_unprintable", year=year)
 
 
 def format_fiscal_year_long(year: int) -> str:
@@ -87,7 +83,7 @@ def format_fiscal_year_long(year: int) -> str:
         if year >= start:
             n = year - start + 1
             return f"{era}{'元' if n == 1 else n}年度"
-    raise EraError(f"{year}年度は表示できません。")
+    raise EraError("fiscal_year_unprintable", year=year)
 
 
 def fiscal_year_of(day: dt.date) -> int:
@@ -127,7 +123,7 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date:
             day = epoch + dt.timedelta(days=int(value))
             if MIN_YEAR <= day.year <= MAX_YEAR:
                 return day
-        raise EraError(f"「{value}」は日付として読めません。2024/9/16 の形で入力してください。")
+        raise EraError("bad_date_value", value=value)
     text = _WEEKDAY.sub("", _fold(str(value)))
     text = re.sub(r"T00:00:00$|00:00:00$", "", text)
     try:
@@ -140,11 +136,9 @@ def parse_date(value: object, *, date1904: bool = False) -> dt.date:
         else:
             raise ValueError(text)
     except (ValueError, KeyError):
-        raise EraError(
-            f"「{value}」は日付として読めません。2024/9/16 の形で入力してください。"
-        ) from None
+        raise EraError("bad_date_value", value=value) from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise EraError(f"「{value}」は日付として範囲外です。")
+        raise EraError("date_out_of_range", value=value)
     return day
 
 
@@ -172,13 +166,11 @@ def parse_date_range(value: object, *, date1904: bool = False) -> tuple[dt.date,
     except EraError:
         m = re.fullmatch(r"(?:(?P<m>\d{1,2})[/月.])?(?P<d>\d{1,2})日?", rest)
         if not m:
-            raise EraError(
-                f"「{value}」は日付として読めません。2024/9/16 の形で入力してください。"
-            ) from None
+            raise EraError("bad_date_value", value=value) from None
         try:
             end = dt.date(start.year, int(m["m"] or start.month), int(m["d"]))
         except ValueError:
-            raise EraError(f"「{value}」は日付として読めません。") from None
+            raise EraError("bad_date_value", value=value) from None
         if end < start and m["m"]:
             end = end.replace(year=start.year + 1)
     return start, end

@@ -1,423 +1,72 @@
-"""One catalogue of problems: a code per problem and a Japanese message template.
+"""The exceptions that stop a run. Each carries a catalogue code and values, never a sentence.
 
-Findings are values (a `Finding` in a `Report`); exceptions are only for what
-stops a run (`SorachiError` and its subclasses). Tests assert codes; people
-read the messages, which say where, what is wrong and how to fix it.
-
-Placeholders a template may use: {where} (e.g. 調査実績!E7), {value},
-{item}, and any keyword passed to `message()`.
+`str(error)` is the Japanese message from `messages.CATALOGUE`, followed by the
+lines of `details` (or of `findings`) when there are any. The CLI prints it and
+exits with `exit_code`; tests assert `code`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-Severity = Literal["error", "warning"]
-FileStatus = Literal["ok", "invalid", "unreadable"]
+from sorachi_etl.model.messages import message
 
-ERROR: Severity = "error"
-WARNING: Severity = "warning"
+if TYPE_CHECKING:
+    from sorachi_etl.model.findings import Finding
 
-# code -> (severity, message template)
-CATALOGUE: dict[str, tuple[Severity, str]] = {
-    # --- values typed into 調査実績 -------------------------------------------------
-    "not_a_number": (
-        ERROR,
-        "{where}「{value}」は数値として読めません。半角数字で入力してください（例:12345）。",
-    ),
-    "negative": (ERROR, "{where}「{value}」はマイナスの値です。0以上の数値を入力してください。"),
-    "out_of_range": (
-        ERROR,
-        "{where}「{value}」は{item}の値として大きすぎます（上限{limit}）。桁や単位を確認してください。",
-    ),
-    "not_integer": (
-        ERROR,
-        "{where}「{value}」は{item}の値ですが小数になっています。整数で入力してください。",
-    ),
-    "unit_mismatch": (
-        ERROR,
-        "{where}「{value}」の単位が{item}の単位（{unit}）と違います。{unit}で数値だけを入力してください。",
-    ),
-    "approximate_value": (
-        ERROR,
-        "「{value}」はおおよその値です。確定した数値を半角数字で入力してください（まだ確定していない場合は、実績値を空欄にして状態を「集計中」にしてください）。",
-    ),
-    "other_year": (
-        WARNING,
-        "この調査票は{year}の調査票です（いま集めているのは{current}）。{year}の値として取り込みます。年度を確認してください。",
-    ),
-    "excel_error": (
-        ERROR,
-        "{where}はExcelのエラー値「{value}」になっています。計算式をやめ、数値を直接入力してください。",
-    ),
-    "formula_no_value": (
-        ERROR,
-        "{where}は計算式ですが、計算結果が保存されていません。Excelで開いて保存し直すか、数値を直接入力してください。",
-    ),
-    "formula_text": (
-        ERROR,
-        "{where}「{value}」は計算式のように見えます。数値か文字だけを入力してください（先頭の「=」「+」「-」「@」は使えません）。",
-    ),
-    "pending_with_value": (
-        ERROR,
-        "{where}は状態が「{status}」なのに数値「{value}」が入っています。確定した値なら状態を「確定」に、集計中なら数値を消してください。",
-    ),
-    "status_without_value": (
-        ERROR,
-        "{where}は状態が「確定」なのに実績値が空欄です。数値を入力するか、状態を「集計中」にしてください。",
-    ),
-    "status_conflict": (
-        ERROR,
-        "{where}は「{value}」と入力されていますが、状態が「確定」になっています。確定した数値を入力するか、状態を「{typed}」にしてください。",
-    ),
-    "value_missing": (
-        ERROR,
-        "{item}（{where}）の実績値が空欄です。数値を入力するか、集計中なら状態を「集計中」にしてください。",
-    ),
-    "unknown_status": (
-        ERROR,
-        "{where}の状態「{value}」は使えません。「確定」「集計中」「該当なし」から選んでください。",
-    ),
-    "large_change": (
-        WARNING,
-        "{where}「{value}」は前年度（{previous}）から{change}変化しています。桁や単位に誤りがないか確認してください。",
-    ),
-    "status_missing": (
-        WARNING,
-        "{where}の状態が空欄です。数値が入っているので「確定」として扱いました。違う場合は状態を選んでください。",
-    ),
-    "empty_row": (WARNING, "{where}の行に調査項目がありません。不要な行なら削除してください。"),
-    # --- rows of 調査実績 ---------------------------------------------------------
-    "missing_measure": (
-        ERROR,
-        "シート「{sheet}」に調査項目「{item}」の行がありません。送付した調査票の行を消さずに記入してください。",
-    ),
-    "unknown_measure": (
-        ERROR,
-        "{where}の調査項目「{value}」はこの報告者の調査項目ではありません。送付した調査票の項目名を変えずに記入してください。",
-    ),
-    "duplicate_measure": (
-        ERROR,
-        "{where}の調査項目「{item}」が重複しています（{first}と同じ項目）。1行にまとめてください。",
-    ),
-    # --- 取組 -----------------------------------------------------------------------
-    "required_text": (ERROR, "{where}の{column}が空欄です。入力してください。"),
-    "info_missing": (
-        WARNING,
-        "{where}の{column}が空欄です。問い合わせ先として、次回からは入力してください。",
-    ),
-    "duplicate_initiative": (
-        ERROR,
-        "{where}の取組名「{value}」が重複しています（{first}と同じ取組名）。1行にまとめるか、取組名を区別してください。",
-    ),
-    "bad_date": (
-        ERROR,
-        "{where}「{value}」は日付として読めません。「2024/9/16」の形で入力してください。",
-    ),
-    "date_outside_year": (
-        ERROR,
-        "{where}の日付「{value}」は{year}（{start}～{end}）の範囲外です。年度を確認してください。",
-    ),
-    "date_order": (
-        ERROR,
-        "{where}の終了日「{value}」が開始日「{start}」より前になっています。日付を確認してください。",
-    ),
-    "date_range_conflict": (
-        ERROR,
-        "{where}「{value}」は期間ですが、終了日（{end}）と合いません。開始日には最初の日だけを、終了日には最後の日を入力してください。",
-    ),
-    "unknown_project": (
-        ERROR,
-        "{where}のプロジェクト「{value}」が見つかりません。一覧から選んでください。",
-    ),
-    "text_too_long": (
-        ERROR,
-        "{where}の文字数が多すぎます（{length}文字、上限{limit}文字）。短くしてください。",
-    ),
-    "control_chars": (
-        WARNING,
-        "{where}に制御文字が含まれていたため取り除きました。内容を確認してください。",
-    ),
-    # --- the workbook as a whole --------------------------------------------------
-    "missing_sheet": (
-        ERROR,
-        "シート「{sheet}」がありません。{hint}送付した調査票を使って記入してください。",
-    ),
-    "missing_column": (
-        ERROR,
-        "シート「{sheet}」に列「{column}」がありません。{hint}見出しを変えずに記入してください。",
-    ),
-    "missing_meta": (
-        ERROR,
-        "調査票の管理用の非表示シートがありません（シートを新しいブックにコピーすると失われます）。お送りした調査票のファイルに直接記入して送ってもらってください。",
-    ),
-    "reporter_mismatch": (
-        ERROR,
-        "報告者が一致しません（{detail}）。その市町あてに送付した調査票に記入し、ファイル名や市町名を変えずに送ってください。",
-    ),
-    "year_mismatch": (
-        ERROR,
-        "年度が一致しません（{detail}）。{year}の調査票に記入し、ファイル名を変えずに送ってください。",
-    ),
-    "unknown_reporter": (ERROR, "報告者「{value}」はマスタの市町一覧にありません。{hint}"),
-    "old_template": (
-        WARNING,
-        "古い様式（版{value}）の調査票です。現在の版は{current}です。次回からは新しい調査票を使ってください。",
-    ),
-    "duplicate_submission": (
-        WARNING,
-        "{reporter}の調査票が複数あります。新しい方（{newer}）を使い、{older}は取り込みません。違う場合は不要なファイルをフォルダから外してください。",
-    ),
-    "hidden_content": (
-        WARNING,
-        "{where}が非表示になっています。非表示の行やシートの内容も読み取っています。内容を確認してください。",
-    ),
-    "merged_input": (
-        ERROR,
-        "{where}のセルが結合されています。入力欄のセル結合を解除してください。",
-    ),
-    "date1904": (
-        WARNING,
-        "この調査票は1904年日付システムで保存されています。日付は換算して読み取りました。内容を確認してください。",
-    ),
-    "faked_formula_value": (
-        ERROR,
-        "{where}は計算式で、保存されている値が「{value}」です。計算結果が正しく保存されていない可能性があるため取り込みません。計算式をやめ、数値を直接入力してください。",
-    ),
-    # --- the master workbook ------------------------------------------------------
-    "master_missing_sheet": (
-        ERROR,
-        "マスタにシート「{sheet}」がありません。{hint}シートを元に戻すか、sorachi-etl init で作り直してください。",
-    ),
-    "master_missing_column": (
-        ERROR,
-        "マスタのシート「{sheet}」に列「{column}」がありません。見出し行を元に戻してください。",
-    ),
-    "master_bad_value": (ERROR, "マスタの{where}「{value}」は{column}として読めません。{hint}"),
-    "master_required": (ERROR, "マスタの{where}の{column}が空欄です。入力してください。"),
-    "master_out_of_range": (
-        ERROR,
-        "マスタの{where}「{value}」は{column}として範囲外です（{limit}）。",
-    ),
-    "master_not_in_choices": (
-        ERROR,
-        "マスタの{where}「{value}」は{column}に使えません。{choices}のどれかにしてください。",
-    ),
-    "master_duplicate": (
-        ERROR,
-        "マスタの{where}の{column}「{value}」が重複しています。1行にまとめてください。",
-    ),
-    "master_unknown_ref": (
-        ERROR,
-        "マスタの{where}の{column}「{value}」が{target}にありません。{hint}",
-    ),
-    # --- files that cannot be read -------------------------------------------------
-    "encrypted": (
-        ERROR,
-        "パスワード付きのファイルです。パスワードを --password で指定するか、パスワードを外して送り直してもらってください。",
-    ),
-    "wrong_password": (
-        ERROR,
-        "パスワードが違うため開けません。正しいパスワードを確認してください。",
-    ),
-    "legacy_xls": (
-        ERROR,
-        "古いExcel形式（.xls）のファイルです。Excelで「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
-    ),
-    "ods": (
-        ERROR,
-        "OpenDocument形式（.ods）のファイルです。「Excel 2007-365（.xlsx）」形式で保存し直して送ってもらってください。",
-    ),
-    "xlsm": (
-        ERROR,
-        "マクロ付きブック（.xlsm）です。安全のため読み取りません（マクロは実行していません）。「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
-    ),
-    "xlsb": (
-        ERROR,
-        "バイナリ形式のExcelブック（.xlsb）です。「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
-    ),
-    "not_excel": (
-        ERROR,
-        "Excelブックではありません（{kind}）。送付した調査票（.xlsx）に記入して送ってもらってください。",
-    ),
-    "empty_file": (
-        ERROR,
-        "ファイルが空です（0バイト）。送信時に壊れた可能性があります。もう一度送ってもらってください。",
-    ),
-    "corrupt": (
-        ERROR,
-        "ファイルが壊れていて開けません（{detail}）。もう一度送ってもらってください。",
-    ),
-    "too_large": (
-        ERROR,
-        "ファイルの中身が大きすぎます（{detail}）。安全のため読み取りません。送付した調査票に記入して送ってもらってください。",
-    ),
-    "unsafe_archive": (
-        ERROR,
-        "ファイルの構造に危険な点があります（{detail}）。安全のため読み取りません。送付した調査票に記入して送ってもらってください。",
-    ),
-    "sheet_too_big": (
-        ERROR,
-        "シート「{sheet}」の使用範囲が大きすぎます（{detail}）。安全のため読み取りません。不要な行・列を削除して保存し直してもらってください。",
-    ),
-    "no_sheets": (
-        ERROR,
-        "シートが1枚もありません。送付した調査票に記入して送ってもらってください。",
-    ),
-    "not_survey": (
-        ERROR,
-        "送付した調査票ではありません（{detail}）。送付した調査票に記入して送ってもらってください。",
-    ),
-    "unreadable": (ERROR, "ファイルを読み取れません（{detail}）。もう一度送ってもらってください。"),
-    # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)
-    "invalid_value": (
-        ERROR,
-        "{where}「{value}」は{column}として使えない値です。記入要領を確認して入力し直してください。",
-    ),
-}
-
-
-def message(code: str, **values: object) -> str:
-    """Fill the Japanese template of `code`; unknown placeholders read as empty."""
-    _, template = CATALOGUE[code]
-    return template.format_map(_Blank(values))
-
-
-def severity(code: str) -> Severity:
-    return CATALOGUE[code][0]
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in one place of one returned workbook."""
-
-    code: str
-    message: str
-    severity: Severity = ERROR
-    file: str = ""
-    reporter: str | None = None
-    sheet: str | None = None
-    cell: str | None = None
-    item: str | None = None
-    value: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        d = asdict(self)
-        del d["file"], d["reporter"]
-        return {k: d[k] for k in ("severity", "code", "sheet", "cell", "item", "value", "message")}
-
-
-def finding(
-    code: str,
-    *,
-    file: str = "",
-    reporter: str | None = None,
-    sheet: str | None = None,
-    cell: str | None = None,
-    item: str | None = None,
-    value: object = None,
-    **extra: object,
-) -> Finding:
-    """Build a Finding whose message is filled from the catalogue."""
-    where = f"{sheet}!{cell}" if sheet and cell else (f"シート「{sheet}」" if sheet else "")
-    text = None if value is None else str(value)
-    msg = message(
-        code,
-        where=where,
-        value=text if text is not None else "",
-        item=item or "",
-        sheet=sheet or "",
-        **({"reporter": reporter or ""} | extra),
-    )
-    return Finding(
-        code=code,
-        message=msg,
-        severity=severity(code),
-        file=file,
-        reporter=reporter,
-        sheet=sheet,
-        cell=cell,
-        item=item,
-        value=text,
-    )
-
-
-@dataclass
-class FileReport:
-    """What was found in one returned workbook."""
-
-    file: str
-    reporter: str | None = None
-    status: FileStatus = "ok"
-    findings: list[Finding] = field(default_factory=list)
-    year: int | None = None
-    sha256: str = ""
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == WARNING]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "reporter": self.reporter,
-            "status": self.status,
-            "findings": [f.to_dict() for f in self.findings],
-        }
-
-
-@dataclass
-class Report:
-    """The result of checking a set of workbooks."""
-
-    files: list[FileReport] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return all(f.status == "ok" for f in self.files)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"files": [f.to_dict() for f in self.files]}
+# How many lines of details a message lists before "ほか N件".
+MOST_DETAILS = 20
 
 
 class SorachiError(Exception):
-    """Something that stops a run; `str()` is a Japanese message for the user."""
+    """Something that stops a run (exit 1: a problem in the data)."""
 
     exit_code = 1
 
+    def __init__(
+        self,
+        code: str,
+        /,
+        *,
+        details: Iterable[str] = (),
+        findings: Iterable[Finding] = (),
+        **values: object,
+    ) -> None:
+        self.code = code
+        self.values = values
+        self.findings = list(findings)
+        self.details = list(details) or [f.message for f in self.findings]
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        values = {"count": len(self.details), **self.values}
+        lines = [message(self.code, **values)]
+        lines += [f"  ・{line}" for line in self.details[:MOST_DETAILS]]
+        if len(self.details) > MOST_DETAILS:
+            lines.append(f"  ・ほか{len(self.details) - MOST_DETAILS}件")
+        return "\n".join(lines)
+
+    def __reduce__(self):
+        # rebuilt from its code and values when sent back from a worker process
+        return (_rebuild, (type(self), self.code, self.values, self.details, self.findings))
+
+
+def _rebuild(cls, code, values, details, findings):
+    error = cls(code, details=details, findings=findings, **values)
+    error.details = details
+    return error
+
 
 class UsageError(SorachiError):
-    """Bad usage: a path that does not exist, a locked or broken master (exit 2)."""
+    """Bad usage: a path that does not exist or is the wrong kind, a wrong option (exit 2)."""
 
     exit_code = 2
 
 
 class MasterError(UsageError):
-    """The master workbook cannot be used as it is."""
+    """The master workbook cannot be used as it is: missing, open elsewhere, broken (exit 2)."""
 
 
 class UnreadableWorkbook(SorachiError):
-    """A returned file that cannot be read; `code` is a key of CATALOGUE."""
-
-    def __init__(self, code: str, **values: object) -> None:
-        self.code = code
-        self.values = values
-        super().__init__(message(code, **values))
-
-    def __reduce__(self):
-        # rebuilt from its code and values when sent back from a worker process
-        return (_unreadable, (self.code, self.values))
-
-
-def _unreadable(code: str, values: dict[str, object]) -> UnreadableWorkbook:
-    return UnreadableWorkbook(code, **values)
+    """A returned file that cannot be read; reported as a finding on that file, not raised to the user."""

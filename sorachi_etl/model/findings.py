@@ -1,0 +1,107 @@
+"""Findings are values: one problem in one place of one returned workbook, and reports of them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from sorachi_etl.model.messages import ERROR, WARNING, Severity, message, severity
+
+FileStatus = Literal["ok", "invalid", "unreadable"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one place of one returned workbook."""
+
+    code: str
+    message: str
+    severity: Severity = ERROR
+    file: str = ""
+    reporter: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    item: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        del d["file"], d["reporter"]
+        return {k: d[k] for k in ("severity", "code", "sheet", "cell", "item", "value", "message")}
+
+
+def finding(
+    code: str,
+    *,
+    file: str = "",
+    reporter: str | None = None,
+    sheet: str | None = None,
+    cell: str | None = None,
+    item: str | None = None,
+    value: object = None,
+    **extra: object,
+) -> Finding:
+    """Build a Finding whose message is filled from the catalogue."""
+    where = f"{sheet}!{cell}" if sheet and cell else (f"シート「{sheet}」" if sheet else "")
+    text = None if value is None else str(value)
+    msg = message(
+        code,
+        where=where,
+        value=text if text is not None else "",
+        item=item or "",
+        sheet=sheet or "",
+        **({"reporter": reporter or ""} | extra),
+    )
+    return Finding(
+        code=code,
+        message=msg,
+        severity=severity(code),
+        file=file,
+        reporter=reporter,
+        sheet=sheet,
+        cell=cell,
+        item=item,
+        value=text,
+    )
+
+
+@dataclass
+class FileReport:
+    """What was found in one returned workbook."""
+
+    file: str
+    reporter: str | None = None
+    status: FileStatus = "ok"
+    findings: list[Finding] = field(default_factory=list)
+    year: int | None = None
+    sha256: str = ""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "reporter": self.reporter,
+            "status": self.status,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    """The result of checking a set of workbooks."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return all(f.status == "ok" for f in self.files)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"files": [f.to_dict() for f in self.files]}

@@ -1,0 +1,401 @@
+"""One catalogue of every sentence the library says to a user: a code and a Japanese template.
+
+Two kinds of codes live here: findings about a returned workbook (values, in a
+`Report`; see `findings`), and the errors that stop a run (raised as a
+`SorachiError` with the code and its values; see `errors`). Tests assert codes;
+people read the messages, which say where, what is wrong and how to fix it.
+
+Placeholders a finding's template may use: {where} (e.g. 調査実績!E7), {value},
+{item}, and any keyword passed to `message()`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+
+# code -> (severity, message template)
+CATALOGUE: dict[str, tuple[Severity, str]] = {
+    # --- values typed into 調査実績 -------------------------------------------------
+    "not_a_number": (
+        ERROR,
+        "{where}「{value}」は数値として読めません。半角数字で入力してください（例:12345）。",
+    ),
+    "negative": (ERROR, "{where}「{value}」はマイナスの値です。0以上の数値を入力してください。"),
+    "out_of_range": (
+        ERROR,
+        "{where}「{value}」は{item}の値として大きすぎます（上限{limit}）。桁や単位を確認してください。",
+    ),
+    "not_integer": (
+        ERROR,
+        "{where}「{value}」は{item}の値ですが小数になっています。整数で入力してください。",
+    ),
+    "unit_mismatch": (
+        ERROR,
+        "{where}「{value}」の単位が{item}の単位（{unit}）と違います。{unit}で数値だけを入力してください。",
+    ),
+    "approximate_value": (
+        ERROR,
+        "「{value}」はおおよその値です。確定した数値を半角数字で入力してください（まだ確定していない場合は、実績値を空欄にして状態を「集計中」にしてください）。",
+    ),
+    "other_year": (
+        WARNING,
+        "この調査票は{year}の調査票です（いま集めているのは{current}）。{year}の値として取り込みます。年度を確認してください。",
+    ),
+    "excel_error": (
+        ERROR,
+        "{where}はExcelのエラー値「{value}」になっています。計算式をやめ、数値を直接入力してください。",
+    ),
+    "formula_no_value": (
+        ERROR,
+        "{where}は計算式ですが、計算結果が保存されていません。Excelで開いて保存し直すか、数値を直接入力してください。",
+    ),
+    "formula_text": (
+        ERROR,
+        "{where}「{value}」は計算式のように見えます。数値か文字だけを入力してください（先頭の「=」「+」「-」「@」は使えません）。",
+    ),
+    "pending_with_value": (
+        ERROR,
+        "{where}は状態が「{status}」なのに数値「{value}」が入っています。確定した値なら状態を「確定」に、集計中なら数値を消してください。",
+    ),
+    "status_without_value": (
+        ERROR,
+        "{where}は状態が「確定」なのに実績値が空欄です。数値を入力するか、状態を「集計中」にしてください。",
+    ),
+    "status_conflict": (
+        ERROR,
+        "{where}は「{value}」と入力されていますが、状態が「確定」になっています。確定した数値を入力するか、状態を「{typed}」にしてください。",
+    ),
+    "value_missing": (
+        ERROR,
+        "{item}（{where}）の実績値が空欄です。数値を入力するか、集計中なら状態を「集計中」にしてください。",
+    ),
+    "unknown_status": (
+        ERROR,
+        "{where}の状態「{value}」は使えません。「確定」「集計中」「該当なし」から選んでください。",
+    ),
+    "large_change": (
+        WARNING,
+        "{where}「{value}」は前年度（{previous}）から{change}変化しています。桁や単位に誤りがないか確認してください。",
+    ),
+    "status_missing": (
+        WARNING,
+        "{where}の状態が空欄です。数値が入っているので「確定」として扱いました。違う場合は状態を選んでください。",
+    ),
+    "empty_row": (WARNING, "{where}の行に調査項目がありません。不要な行なら削除してください。"),
+    # --- rows of 調査実績 ---------------------------------------------------------
+    "missing_measure": (
+        ERROR,
+        "シート「{sheet}」に調査項目「{item}」の行がありません。送付した調査票の行を消さずに記入してください。",
+    ),
+    "unknown_measure": (
+        ERROR,
+        "{where}の調査項目「{value}」はこの報告者の調査項目ではありません。送付した調査票の項目名を変えずに記入してください。",
+    ),
+    "duplicate_measure": (
+        ERROR,
+        "{where}の調査項目「{item}」が重複しています（{first}と同じ項目）。1行にまとめてください。",
+    ),
+    # --- 取組 -----------------------------------------------------------------------
+    "required_text": (ERROR, "{where}の{column}が空欄です。入力してください。"),
+    "info_missing": (
+        WARNING,
+        "{where}の{column}が空欄です。問い合わせ先として、次回からは入力してください。",
+    ),
+    "duplicate_initiative": (
+        ERROR,
+        "{where}の取組名「{value}」が重複しています（{first}と同じ取組名）。1行にまとめるか、取組名を区別してください。",
+    ),
+    "bad_date": (
+        ERROR,
+        "{where}「{value}」は日付として読めません。「2024/9/16」の形で入力してください。",
+    ),
+    "date_outside_year": (
+        ERROR,
+        "{where}の日付「{value}」は{year}（{start}～{end}）の範囲外です。年度を確認してください。",
+    ),
+    "date_order": (
+        ERROR,
+        "{where}の終了日「{value}」が開始日「{start}」より前になっています。日付を確認してください。",
+    ),
+    "date_range_conflict": (
+        ERROR,
+        "{where}「{value}」は期間ですが、終了日（{end}）と合いません。開始日には最初の日だけを、終了日には最後の日を入力してください。",
+    ),
+    "unknown_project": (
+        ERROR,
+        "{where}のプロジェクト「{value}」が見つかりません。一覧から選んでください。",
+    ),
+    "text_too_long": (
+        ERROR,
+        "{where}の文字数が多すぎます（{length}文字、上限{limit}文字）。短くしてください。",
+    ),
+    "control_chars": (
+        WARNING,
+        "{where}に制御文字が含まれていたため取り除きました。内容を確認してください。",
+    ),
+    # --- the workbook as a whole --------------------------------------------------
+    "missing_sheet": (
+        ERROR,
+        "シート「{sheet}」がありません。{hint}送付した調査票を使って記入してください。",
+    ),
+    "missing_column": (
+        ERROR,
+        "シート「{sheet}」に列「{column}」がありません。{hint}見出しを変えずに記入してください。",
+    ),
+    "missing_meta": (
+        ERROR,
+        "調査票の管理用の非表示シートがありません（シートを新しいブックにコピーすると失われます）。お送りした調査票のファイルに直接記入して送ってもらってください。",
+    ),
+    "reporter_mismatch": (
+        ERROR,
+        "報告者が一致しません（{detail}）。その市町あてに送付した調査票に記入し、ファイル名や市町名を変えずに送ってください。",
+    ),
+    "year_mismatch": (
+        ERROR,
+        "年度が一致しません（{detail}）。{year}の調査票に記入し、ファイル名を変えずに送ってください。",
+    ),
+    "unknown_reporter": (ERROR, "報告者「{value}」はマスタの市町一覧にありません。{hint}"),
+    "old_template": (
+        WARNING,
+        "古い様式（版{value}）の調査票です。現在の版は{current}です。次回からは新しい調査票を使ってください。",
+    ),
+    "duplicate_submission": (
+        WARNING,
+        "{reporter}の調査票が複数あります。新しい方（{newer}）を使い、{older}は取り込みません。違う場合は不要なファイルをフォルダから外してください。",
+    ),
+    "hidden_content": (
+        WARNING,
+        "{where}が非表示になっています。非表示の行やシートの内容も読み取っています。内容を確認してください。",
+    ),
+    "merged_input": (
+        ERROR,
+        "{where}のセルが結合されています。入力欄のセル結合を解除してください。",
+    ),
+    "date1904": (
+        WARNING,
+        "この調査票は1904年日付システムで保存されています。日付は換算して読み取りました。内容を確認してください。",
+    ),
+    "faked_formula_value": (
+        ERROR,
+        "{where}は計算式で、保存されている値が「{value}」です。計算結果が正しく保存されていない可能性があるため取り込みません。計算式をやめ、数値を直接入力してください。",
+    ),
+    # --- the master workbook ------------------------------------------------------
+    "master_missing_sheet": (
+        ERROR,
+        "マスタにシート「{sheet}」がありません。{hint}シートを元に戻すか、sorachi-etl init で作り直してください。",
+    ),
+    "master_missing_column": (
+        ERROR,
+        "マスタのシート「{sheet}」に列「{column}」がありません。見出し行を元に戻してください。",
+    ),
+    "master_bad_value": (ERROR, "マスタの{where}「{value}」は{column}として読めません。{hint}"),
+    "master_required": (ERROR, "マスタの{where}の{column}が空欄です。入力してください。"),
+    "master_out_of_range": (
+        ERROR,
+        "マスタの{where}「{value}」は{column}として範囲外です（{limit}）。",
+    ),
+    "master_not_in_choices": (
+        ERROR,
+        "マスタの{where}「{value}」は{column}に使えません。{choices}のどれかにしてください。",
+    ),
+    "master_duplicate": (
+        ERROR,
+        "マスタの{where}の{column}「{value}」が重複しています。1行にまとめてください。",
+    ),
+    "master_unknown_ref": (
+        ERROR,
+        "マスタの{where}の{column}「{value}」が{target}にありません。{hint}",
+    ),
+    # --- files that cannot be read -------------------------------------------------
+    "encrypted": (
+        ERROR,
+        "パスワード付きのファイルです。パスワードを --password で指定するか、パスワードを外して送り直してもらってください。",
+    ),
+    "wrong_password": (
+        ERROR,
+        "パスワードが違うため開けません。正しいパスワードを確認してください。",
+    ),
+    "legacy_xls": (
+        ERROR,
+        "古いExcel形式（.xls）のファイルです。Excelで「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
+    ),
+    "ods": (
+        ERROR,
+        "OpenDocument形式（.ods）のファイルです。「Excel 2007-365（.xlsx）」形式で保存し直して送ってもらってください。",
+    ),
+    "xlsm": (
+        ERROR,
+        "マクロ付きブック（.xlsm）です。安全のため読み取りません（マクロは実行していません）。「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
+    ),
+    "xlsb": (
+        ERROR,
+        "バイナリ形式のExcelブック（.xlsb）です。「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
+    ),
+    "not_excel": (
+        ERROR,
+        "Excelブックではありません（{kind}）。送付した調査票（.xlsx）に記入して送ってもらってください。",
+    ),
+    "empty_file": (
+        ERROR,
+        "ファイルが空です（0バイト）。送信時に壊れた可能性があります。もう一度送ってもらってください。",
+    ),
+    "corrupt": (
+        ERROR,
+        "ファイルが壊れていて開けません（{detail}）。もう一度送ってもらってください。",
+    ),
+    "too_large": (
+        ERROR,
+        "ファイルの中身が大きすぎます（{detail}）。安全のため読み取りません。送付した調査票に記入して送ってもらってください。",
+    ),
+    "unsafe_archive": (
+        ERROR,
+        "ファイルの構造に危険な点があります（{detail}）。安全のため読み取りません。送付した調査票に記入して送ってもらってください。",
+    ),
+    "sheet_too_big": (
+        ERROR,
+        "シート「{sheet}」の使用範囲が大きすぎます（{detail}）。安全のため読み取りません。不要な行・列を削除して保存し直してもらってください。",
+    ),
+    "no_sheets": (
+        ERROR,
+        "シートが1枚もありません。送付した調査票に記入して送ってもらってください。",
+    ),
+    "not_survey": (
+        ERROR,
+        "送付した調査票ではありません（{detail}）。送付した調査票に記入して送ってもらってください。",
+    ),
+    "unreadable": (ERROR, "ファイルを読み取れません（{detail}）。もう一度送ってもらってください。"),
+    # === errors that stop a run (raised as SorachiError and its subclasses) ==============
+    # --- the master workbook ------------------------------------------------------
+    "master_not_found": (
+        ERROR,
+        "マスタ「{path}」が見つかりません。パスを確認するか、sorachi-etl init で作成してください。",
+    ),
+    "master_unreadable": (
+        ERROR,
+        "マスタ「{name}」を開けません（{detail}）。Excelで開けるか確認し、開けない場合はバックアップ（backup フォルダ）から戻してください。",
+    ),
+    "master_invalid": (
+        ERROR,
+        "マスタ「{name}」に問題があるため処理を中止しました（{count}件）。",
+    ),
+    "master_at_risk": (
+        ERROR,
+        "マスタ「{name}」には、このツールで保存すると消えてしまうもの（下記）があるため、書き込みを中止しました。これらは別のブックに移すか削除してから、もう一度実行してください。マスタは変更していません。",
+    ),
+    "master_open_elsewhere": (
+        ERROR,
+        "マスタ「{name}」は Excel か LibreOffice で開かれています（{lock} があります）。ファイルを閉じてから、もう一度実行してください。",
+    ),
+    "master_write_denied": (
+        ERROR,
+        "マスタ「{name}」を書き込めません（フォルダへの書き込み権限がありません）。保存先のフォルダを確認してください。マスタは変更していません。",
+    ),
+    "master_save_failed": (
+        ERROR,
+        "マスタ「{name}」を保存できませんでした（{reason}）。マスタは変更していません。",
+    ),
+    "master_name_not_xlsx": (
+        ERROR,
+        "マスタのファイル名は .xlsx で終わる名前にしてください（指定: {name}）。",
+    ),
+    "master_exists": (
+        ERROR,
+        "「{path}」はすでにあります。上書きする場合は --force を付けてください。",
+    ),
+    # --- survey templates ---------------------------------------------------------
+    "no_survey_reporters": (
+        ERROR,
+        "調査票を作る報告者がありません。マスタのシート「市町」と「調査項目」のグループを確認してください。",
+    ),
+    "reporter_without_measures": (
+        ERROR,
+        "報告者「{name}」には調査項目がありません。マスタのシート「調査項目」のグループを確認してください。",
+    ),
+    "base_template_missing_sheet": (
+        ERROR,
+        "基本様式「{name}」にシート「{sheet}」がありません。templates/make_base_template.py で作り直してください。",
+    ),
+    "base_template_missing_items": (
+        ERROR,
+        "基本様式のシート「{sheet}」に項目「{items}」がありません。templates/make_base_template.py で作り直してください。",
+    ),
+    "base_template_missing_columns": (
+        ERROR,
+        "基本様式のシート「{sheet}」に列「{items}」の見出しがありません。templates/make_base_template.py で作り直してください。",
+    ),
+    # --- files and folders a command writes or reads -------------------------------
+    "file_in_use": (
+        ERROR,
+        "「{name}」を書き込めません。Excel などで開いている場合は閉じてから、もう一度実行してください。",
+    ),
+    "file_write_failed": (ERROR, "「{path}」に書き込めません（{reason}）。"),
+    "folder_missing": (
+        ERROR,
+        "フォルダ「{path}」がありません。先にフォルダを作るか、パスを確認してください。",
+    ),
+    "folder_not_empty": (
+        ERROR,
+        "フォルダ「{path}」は空ではありません。新しいフォルダを指定してください。",
+    ),
+    "path_not_found": (ERROR, "{what}「{path}」が見つかりません。パスを確認してください。"),
+    "no_files": (ERROR, "「{path}」に点検するファイルがありません。パスを確認してください。"),
+    "annotate_unsupported": (
+        ERROR,
+        "「{name}」は、注記を付けたコピーを作れない形式で保存されています。",
+    ),
+    # --- options ------------------------------------------------------------------
+    "bad_year_option": (ERROR, "--year の指定が読めません: {reason}"),
+    "report_unknown_suffix": (
+        ERROR,
+        "「{name}」の拡張子から形式が分かりません。--format csv、md、json のどれかを付けるか、拡張子を .csv などにしてください。",
+    ),
+    "report_table_to_file": (
+        ERROR,
+        "--format table は画面表示用のため、ファイルには書き出せません。--format csv、md、json のどれかを指定してください。",
+    ),
+    # --- years and dates ------------------------------------------------------------
+    "bad_fiscal_year": (
+        ERROR,
+        "「{value}」は年度として読めません。R6 や 令和6年度 の形で入力してください。",
+    ),
+    "fiscal_year_out_of_range": (
+        ERROR,
+        "「{value}」は年度として範囲外です（{low}～{high}年度）。",
+    ),
+    "fiscal_year_unprintable": (ERROR, "{year}年度は表示できません。"),
+    "bad_date_value": (
+        ERROR,
+        "「{value}」は日付として読めません。2024/9/16 の形で入力してください。",
+    ),
+    "date_out_of_range": (ERROR, "「{value}」は日付として範囲外です。"),
+    # --- the installation -----------------------------------------------------------
+    "unsafe_xml_parser": (
+        ERROR,
+        "openpyxl が安全なXML読み取り（defusedxml）を使っていません。defusedxml をインストールし、環境変数 OPENPYXL_DEFUSEDXML を外してください。",
+    ),
+    # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)
+    "invalid_value": (
+        ERROR,
+        "{where}「{value}」は{column}として使えない値です。記入要領を確認して入力し直してください。",
+    ),
+}
+
+
+def message(code: str, **values: object) -> str:
+    """Fill the Japanese template of `code`; unknown placeholders read as empty."""
+    _, template = CATALOGUE[code]
+    return template.format_map(_Blank(values))
+
+
+def severity(code: str) -> Severity:
+    return CATALOGUE[code][0]
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""

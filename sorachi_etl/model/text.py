@@ -1,0 +1,55 @@
+"""Plain text as the tool keeps it: what a clerk would recognise, cleaned of what breaks files.
+
+`xml_safe` is the one place that removes the characters XML 1.0 forbids; every
+string the tool writes into a workbook (cells, sheet names, comments, the log)
+passes through it, whoever writes the XML.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def raw_text(value: object) -> str:
+    """The value as a clerk would recognise it in a message."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What XML 1.0 forbids in character data: C0 controls but tab, newline and carriage
+# return, lone surrogates, and U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> tuple[str, bool]:
+    """`text` without the characters XML 1.0 forbids; says whether any were removed."""
+    if _NOT_XML.search(text) is None:
+        return text, False
+    return _NOT_XML.sub("", text), True
+
+
+def clean_text(value: object) -> tuple[str, bool]:
+    """Strip a text cell and remove control characters; says whether any were removed."""
+    if value is None:
+        return "", False
+    text = raw_text(value)
+    cleaned = _CONTROL.sub("", text).strip()
+    return cleaned, cleaned != text.strip()
+
+
+_LIST_SPLIT = re.compile(r"[,、，・/／;；\n]")
+
+
+def split_list(value: object) -> list[str]:
+    """ "空知,炭鉄港" / "振興局・市町" / "3、4" -> a list of stripped items."""
+    if value is None:
+        return []
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]

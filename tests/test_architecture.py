@@ -1,0 +1,198 @@
+"""The shape of the house: layers that read as the pipeline, no circles, one catalogue.
+
+model < intake, kpi < check < book < api < cli: a module may import from its own
+layer and the ones below, never from above (a function-level import counts too).
+"""
+
+from __future__ import annotations
+
+import ast
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sorachi_etl.model.messages import CATALOGUE, message
+
+PACKAGE = Path(__file__).resolve().parents[1] / "sorachi_etl"
+LAYERS = {"model": 0, "intake": 1, "kpi": 1, "check": 2, "book": 3, "api": 4, "cli": 5}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def layer_of(module: str) -> int | None:
+    parts = module.split(".")
+    return LAYERS.get(parts[1]) if len(parts) > 1 else None
+
+
+def imports_of(path: Path) -> list[tuple[str, list[str], bool]]:
+    """(module imported, names taken, at module level outside TYPE_CHECKING) for each import."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top_level: set[int] = set()
+    for node in tree.body:
+        guarded = isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        if not guarded:
+            top_level.update(id(n) for n in ast.walk(node))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [a.name for a in node.names]
+            if node.module == "sorachi_etl" or (
+                node.module.count(".") == 1 and all(f"{node.module}.{n}" in MODULES for n in names)
+            ):
+                for n in names:  # from sorachi_etl.book import rowxml: the module itself
+                    out.append((f"{node.module}.{n}", [], id(node) in top_level))
+            else:
+                out.append((node.module, names, id(node) in top_level))
+        elif isinstance(node, ast.Import):
+            out += [(a.name, [], id(node) in top_level) for a in node.names]
+    return [(m, n, top) for m, n, top in out if m.split(".")[0] == "sorachi_etl"] + [
+        (m, n, top) for m, n, top in out if m.split(".")[0] in ("typer", "rich", "click")
+    ]
+
+
+def test_every_module_imports_on_its_own():
+    """Each module imported first, in a fresh set of modules: an import circle fails here."""
+    script = (
+        "import importlib, sys\n"
+        f"for name in {sorted(MODULES)!r}:\n"
+        "    for loaded in [m for m in sys.modules if m.startswith('sorachi_etl')]:\n"
+        "        del sys.modules[loaded]\n"
+        "    importlib.import_module(name)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def test_layers_are_only_imported_downwards():
+    wrong = []
+    for name, path in MODULES.items():
+        for target, _, _ in imports_of(path):
+            here, there = layer_of(name), layer_of(target)
+            if here is not None and there is not None and there > here:
+                wrong.append(f"{name} -> {target}")
+            same_floor = there == here and here == 1
+            if same_floor and name.split(".")[1] != target.split(".")[1]:
+                wrong.append(f"{name} -> {target} (intake and kpi stand side by side)")
+    assert wrong == []
+
+
+def test_no_module_takes_another_ones_private_names():
+    taken = [
+        f"{name} takes {target}.{n}"
+        for name, path in MODULES.items()
+        for target, names, _ in imports_of(path)
+        for n in names
+        if n.startswith("_") and not n.startswith("__")
+    ]
+    assert taken == []
+
+
+def test_no_circle_among_module_level_imports():
+    graph = {
+        name: {t for t, _, top in imports_of(path) if top and t in MODULES and t != name}
+        for name, path in MODULES.items()
+    }
+    graph = {k: {t for t in v if MODULES[t].name != "__init__.py"} for k, v in graph.items()}
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in graph[node]:
+            if state.get(nxt) == 1:
+                return [*trail, node, nxt]
+            if nxt not in state and (found := visit(nxt, [*trail, node])):
+                return found
+        state[node] = 2
+        return None
+
+    for start in graph:
+        if start not in state:
+            assert visit(start, []) is None
+
+
+def test_only_the_cli_imports_typer_and_rich():
+    outside = [
+        f"{name} imports {target}"
+        for name, path in MODULES.items()
+        if not name.startswith("sorachi_etl.cli")
+        for target, _, _ in imports_of(path)
+        if target.split(".")[0] in ("typer", "rich", "click")
+    ]
+    assert outside == []
+
+
+# --- the catalogue ------------------------------------------------------------------
+
+
+def stop_errors() -> set[str]:
+    """The names of SorachiError and every subclass of it the package defines."""
+    import importlib
+
+    from sorachi_etl.model.errors import SorachiError
+
+    for name in MODULES:
+        importlib.import_module(name)
+    found, todo = set(), [SorachiError]
+    while todo:
+        cls = todo.pop()
+        found.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return found
+
+
+def codes_used() -> dict[str, list[str]]:
+    """Catalogue codes named in the source: finding("code"), SomeError("code"), message("code")."""
+    used: dict[str, list[str]] = {}
+    raisers = stop_errors()
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            first = node.args[0]
+            func = ast.unparse(node.func).split(".")[-1]
+            takes_code = func in ("finding", "message", "severity") or func in raisers
+            if takes_code and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                used.setdefault(first.value, []).append(name)
+    return used
+
+
+def test_every_code_the_source_uses_has_a_message():
+    missing = {code: where for code, where in codes_used().items() if code not in CATALOGUE}
+    assert missing == {}
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_every_message_fills_and_reads_as_japanese(code):
+    severity, template = CATALOGUE[code]
+    assert severity in ("error", "warning")
+    fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    text = message(code, **{f: "〇〇" for f in fields})
+    assert "{" not in text and "}" not in text
+    assert any("\u3040" <= ch <= "\u30ff" for ch in text), "a clerk reads Japanese"
+
+
+def test_errors_carry_codes_not_sentences():
+    """No exception that stops a run is given a ready-made sentence."""
+    sentences = []
+    raisers = stop_errors()
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                func = ast.unparse(node.exc.func).split(".")[-1]
+                args = node.exc.args
+                if func in raisers and (
+                    not args
+                    or not isinstance(args[0], ast.Constant)
+                    or args[0].value not in CATALOGUE
+                ):
+                    sentences.append(f"{name}: {ast.unparse(node.exc)[:60]}")
+    assert sentences == []
