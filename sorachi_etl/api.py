@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from sorachi_etl.kpi.aggregate import KpiTable, master_to_kpi_table
 from sorachi_etl.model import domain
 from sorachi_etl.model.errors import MasterError, UsageError
+from sorachi_etl.model.names import SUBMISSION_MISSING
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -122,6 +123,40 @@ class MergeOutcome:
     backup: Path | None = None
     status: StatusReport | None = None  # who has sent what, after the merge
 
+    @property
+    def missing(self) -> list[str]:
+        """Reporters who have sent nothing for the year (after the merge)."""
+        rows = self.status.rows if self.status else []
+        return [r.reporter for r in rows if r.state == SUBMISSION_MISSING]
+
+    def to_dict(self) -> dict[str, object]:
+        """What `merge --json` prints: the check of every file, then what the merge did."""
+        return {
+            **self.validation.report.to_dict(),
+            **self.result.to_dict(),
+            "written": self.written,
+            "backup": str(self.backup) if self.backup else None,
+            "missing": self.missing,
+        }
+
+
+def returned_files(paths: list[Path]) -> list[Path]:
+    """The files to check under `paths` (files and folders), or UsageError saying why none.
+
+    Every command that reads returns starts here, so each gets the same answer
+    for a path that does not exist or a folder with nothing to check.
+    """
+    from sorachi_etl.intake.files import collect_files
+
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.exists():
+            raise UsageError("path_not_found", what="ファイルまたはフォルダ", path=path)
+    files = collect_files(paths)
+    if not files:
+        raise UsageError("no_files", path="、".join(str(p) for p in paths))
+    return files
+
 
 @_gc_paused
 def validate_paths_with_master(
@@ -140,7 +175,8 @@ def validate_paths_with_master(
     from sorachi_etl.check.validate import validate_paths
 
     master = load_master(Path(master_path), check=False) if master_path else None
-    return validate_paths(paths, master=master, year=year, password=password, progress=progress)
+    files = returned_files(paths)
+    return validate_paths(files, master=master, year=year, password=password, progress=progress)
 
 
 @_gc_paused
@@ -168,14 +204,13 @@ def merge_paths(
     )
     from sorachi_etl.book.preserve import content_at_risk
     from sorachi_etl.check.validate import Reading, validate_reading
-    from sorachi_etl.intake.files import collect_files
     from sorachi_etl.kpi.merge import merge_submissions
     from sorachi_etl.kpi.status import master_to_status
 
     master_path = Path(master_path)
     book = open_master(master_path)  # every cell read, no pandas yet: fast
     master = book.master
-    files = collect_files(paths)
+    files = returned_files(paths)
     # Worker processes read and check the returns while this one checks the master
     # with pandera, looks at what saving it would meet and opens it for writing.
     wb = None
@@ -209,13 +244,16 @@ def merge_paths(
     return MergeOutcome(validation, result, written=True, backup=saved, status=status)
 
 
-def status_of(master_path: Path, *, year: int | None = None) -> tuple[domain.Master, StatusReport]:
-    """Who has sent, who has not, and what is pending, from the master alone (fast)."""
+def status_of(master_path: Path, *, year: int | None = None) -> StatusReport:
+    """Who has sent, who has not, and what is pending, from the master alone (fast).
+
+    >>> report = status_of(Path("master.xlsx"))  # doctest: +SKIP
+    >>> report.count("未提出"), report.to_dict()["reminder"]  # doctest: +SKIP
+    """
     from sorachi_etl.book.master_read import load_master
     from sorachi_etl.kpi.status import master_to_status
 
-    master = load_master(Path(master_path), check=False)
-    return master, master_to_status(master, year)
+    return master_to_status(load_master(Path(master_path), check=False), year)
 
 
 def annotate_reports(validation: Validation, out_dir: Path) -> list[Path]:

@@ -66,7 +66,7 @@ def test_init_then_report_json(tmp_path):
     result = runner.invoke(app, ["report", "--master", str(master), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["actual_year"] == "R5"
+    assert (data["actual_year"], data["actual_year_text"]) == (2023, "R5")
     assert [r["progress_rate"] for r in data["rows"]] == [
         None,
         99.9,
@@ -274,16 +274,17 @@ def test_report_output_bad_usage_is_exit_2(sample_master_path, tmp_path, name, a
 # --- JSON the same way everywhere --------------------------------------------------------------
 
 
-def years_in(data, key=""):
-    """Every value under a key that names a year, anywhere in the document."""
+def years_in(data):
+    """(year, its display text) for every key that names a year, anywhere in the document."""
     if isinstance(data, dict):
         for k, v in data.items():
-            yield from years_in(v, k)
+            if k.endswith("year"):
+                yield v, data.get(f"{k}_text", "missing")
+            else:
+                yield from years_in(v)
     elif isinstance(data, list):
         for v in data:
-            yield from years_in(v, key)
-    elif "year" in key:
-        yield data
+            yield from years_in(v)
 
 
 @pytest.mark.parametrize(
@@ -295,18 +296,23 @@ def years_in(data, key=""):
         ["merge", str(REPO / "samples" / "returns"), "-m", "{master}", "--json", "--dry-run"],
     ],
 )
-def test_json_is_unescaped_japanese_with_years_as_r6(sample_master_path, args):
+def test_json_is_unescaped_japanese_with_years_as_numbers_and_r6(sample_master_path, args):
     result = runner.invoke(app, [a.format(master=sample_master_path) for a in args])
     assert "\\u" not in result.stdout
     assert re.search(r"[ぁ-んァ-ン一-龥]", result.stdout)
     data = json.loads(result.stdout)
-    for year in years_in(data):
-        assert year is None or re.fullmatch(r"R\d+", year), year
+    for year, text in years_in(data):
+        if year is None:
+            assert text is None
+        else:
+            assert isinstance(year, int) and 2019 <= year <= 2030, year
+            assert text == f"R{year - 2018}", (year, text)
 
 
 def test_status_json_year(sample_master_path):
     result = runner.invoke(app, ["status", "-m", str(sample_master_path), "--json"])
-    assert json.loads(result.stdout)["year"] == "R6"
+    data = json.loads(result.stdout)
+    assert (data["year"], data["year_text"]) == (2024, "R6")
 
 
 # --- the KPI table in a narrow terminal ----------------------------------------------------------
@@ -386,3 +392,37 @@ def test_many_files_with_findings_are_listed_without_boxes():
     # a long message wraps under itself, indented, not back to the left edge
     lines = [line for line in many.splitlines() if line.strip()]
     assert all(line.startswith(("■", "○", "  ")) for line in lines)
+
+
+# --- --json is the library's own result ------------------------------------------------------
+
+
+def test_merge_json_is_the_library_result(sample_master_path, tmp_path):
+    from sorachi_etl.api import merge_paths
+    from sorachi_etl.cli.common import json_text
+
+    returns = REPO / "samples" / "returns"
+    result = runner.invoke(
+        app, ["merge", str(returns), "-m", str(sample_master_path), "--json", "--dry-run"]
+    )
+    outcome = merge_paths([returns], sample_master_path, dry_run=True)
+    assert json.loads(result.stdout) == json.loads(json_text(outcome.to_dict()))
+    data = json.loads(result.stdout)
+    change = next(c for c in data["kpi_changes"] if c["kpi"] == "K03")  # 新規高卒者管内企業就職率
+    assert (change["year"], change["year_text"]) == (2024, "R6")
+    assert isinstance(change["new"]["value"], float) and change["new"]["text"].endswith("%")
+    assert isinstance(change["new_rate"], float)
+    assert data["missing"] == ["歌志内市"]
+
+
+def test_status_json_is_the_library_result(sample_master_path):
+    from sorachi_etl.api import merge_paths, status_of
+    from sorachi_etl.cli.common import json_text
+
+    merge_paths([REPO / "samples" / "returns"], sample_master_path)
+    result = runner.invoke(app, ["status", "-m", str(sample_master_path), "--json"])
+    report = status_of(sample_master_path)
+    assert json.loads(result.stdout) == json.loads(json_text(report.to_dict()))
+    data = json.loads(result.stdout)
+    assert data["counts"]["未提出"] == 1
+    assert "歌志内市" in data["reminder"]

@@ -110,3 +110,15 @@ def test_progress_is_reported_file_by_file(sample_master_path, tmp_path):
     )
     assert seen[0] == (0, 27) and seen[-1] == (27, 27)
     assert [d for d, _ in seen] == list(range(28))
+
+
+def test_merge_on_an_empty_folder_is_bad_usage_and_writes_nothing(sample_master_path, tmp_path):
+    """As validate says: nothing to check is a wrong path, not a successful merge."""
+    empty = tmp_path / "回収"
+    empty.mkdir()
+    before = sample_master_path.read_bytes()
+    result = runner.invoke(app, ["merge", str(empty), "--master", str(sample_master_path)])
+    assert result.exit_code == 2
+    assert "点検するファイルがありません" in result.output
+    assert sample_master_path.read_bytes() == before
+    assert not (sample_master_path.parent / "backup").exists()

@@ -310,8 +310,8 @@ def test_reminder_says_when_the_deadline_has_passed(sample_master_path):
 
     master = load_master(sample_master_path)
     status = master_to_status(master)
-    before = reminder_text(status, master, today=dt.date(2025, 5, 1))
-    after = reminder_text(status, master, today=dt.date(2025, 6, 10))
+    before = reminder_text(status, today=dt.date(2025, 5, 1))
+    after = reminder_text(status, today=dt.date(2025, 6, 10))
     assert "2025年5月30日）までにご提出" in before
     assert "を過ぎていますので、至急ご提出" in after
 

@@ -14,7 +14,6 @@ from sorachi_etl.cli.common import (
     PasswordOption,
     YearOption,
     console,
-    existing,
     file_progress,
     parse_year,
     paths_argument,
@@ -52,9 +51,6 @@ def merge(
     from sorachi_etl.api import merge_paths
 
     def go():
-        for p in paths:
-            existing(p)
-        existing(master, "マスタ")
         fiscal_year = parse_year(year)
         with file_progress("調査票を点検しています") as progress:
             return merge_paths(
@@ -69,21 +65,7 @@ def merge(
     outcome = run(go, debug)
     report, result = outcome.validation.report, outcome.result
     if as_json:
-        data = report.to_dict()
-        data["merged"] = result.merged_files
-        data["written"] = outcome.written
-        data["changes"] = [
-            {
-                "sheet": c.sheet,
-                "key": c.key,
-                "column": c.column,
-                "old": c.old,
-                "new": c.new,
-            }
-            for c in result.changes
-        ]
-        data["kpi_changes"] = [c.__dict__ for c in result.kpi_changes]
-        print_json(data)
+        print_json(outcome.to_dict())
         raise typer.Exit(0 if report.valid else 1)
 
     from rich.console import Group
@@ -104,8 +86,7 @@ def merge(
         else:
             console.print("マスタに加える変更はありません。")
     console.print(render.kpi_changes(result.kpi_changes))
-    status = outcome.status
-    missing = [r.reporter for r in status.rows if r.state == "未提出"]
+    missing = outcome.missing
     if missing:
         console.print(f"未提出（{len(missing)}）: " + "、".join(missing))
     if outcome.written:

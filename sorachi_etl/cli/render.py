@@ -268,13 +268,20 @@ def kpi_changes(changes) -> Table | Text:
     t.add_column("前", justify="right")
     t.add_column("後", justify="right")
     t.add_column("進捗率", justify="right")
+    from sorachi_etl.kpi.aggregate import format_rate
+    from sorachi_etl.model.eras import format_fiscal_year
+
     for c in changes:
+        new_rate = format_rate(c.new_rate)
+        if c.rate_year is not None:
+            new_rate += f"（{format_fiscal_year(c.rate_year)}）"
         rate = (
-            c.new_rate
-            if not c.old_rate or c.old_rate in c.new_rate
-            else f"{c.old_rate} → {c.new_rate}"
+            new_rate
+            if c.old_rate is None or c.old_rate == c.new_rate
+            else f"{format_rate(c.old_rate)} → {new_rate}"
         )
-        t.add_row(c.label, c.old, Text(c.new, style="bold"), rate)
+        label = f"{c.kpi.name}（{format_fiscal_year(c.year)}）"
+        t.add_row(label, c.value_text(c.old), Text(c.value_text(c.new), style="bold"), rate)
     return t
 
 

@@ -43,26 +43,12 @@ def status(
     """
     from sorachi_etl.api import status_of
     from sorachi_etl.kpi.status import reminder_text
-    from sorachi_etl.model.eras import format_fiscal_year
 
-    master_data, report = run(
-        lambda: status_of(existing(master, "マスタ"), year=parse_year(year)), debug
-    )
-    text = reminder_text(report, master_data)
+    report = run(lambda: status_of(existing(master, "マスタ"), year=parse_year(year)), debug)
     if as_json:
-        rows = [
-            {
-                "reporter": r.reporter,
-                "state": r.state,
-                "file": r.file,
-                "received_at": r.received_at.isoformat() if r.received_at else None,
-                "pending": r.pending,
-                "missing": r.missing,
-            }
-            for r in report.rows
-        ]
-        print_json({"year": format_fiscal_year(report.year), "rows": rows, "reminder": text})
+        print_json(report.to_dict())
         return
+    text = reminder_text(report)
     if reminder:
         typer.echo(text)
         return

@@ -16,14 +16,12 @@ from sorachi_etl.cli.common import (
     YearOption,
     console,
     err_console,
-    existing,
     file_progress,
     parse_year,
     paths_argument,
     print_json,
     run,
 )
-from sorachi_etl.model.errors import UsageError
 
 
 def validate(
@@ -73,15 +71,6 @@ def validate(
 
     def go():
         fiscal_year = parse_year(year)
-        for p in paths:
-            existing(p)
-        if master is not None:
-            existing(master, "マスタ")
-        from sorachi_etl.intake.files import collect_files
-
-        if not collect_files(paths):
-            shown = "、".join(str(p) for p in paths)
-            raise UsageError("no_files", path=shown)
         with file_progress("調査票を点検しています") as progress:
             return validate_paths_with_master(
                 paths, master, year=fiscal_year, password=password, progress=progress

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, YearValue, format_rate, format_value
+from sorachi_etl.model.domain import Kpi
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.names import STATUS_CONFIRMED, STATUS_PENDING
 
@@ -23,13 +24,17 @@ def headers(table: KpiTable) -> list[str]:
 
 
 def _cell(row: KpiRow, year: int) -> str:
-    v = row.values.get(year)
+    return year_value_text(row.values.get(year), row.kpi)
+
+
+def year_value_text(v: YearValue | None, kpi: Kpi) -> str:
+    """A KPI's value for a year as the list shows it: 7,487千人, 集計中（18/24）, or ""."""
     if v is None:
         return ""
     if v.status == STATUS_PENDING:
         return pending_text(v)
     if v.status == STATUS_CONFIRMED and v.value is not None:
-        return format_value(v.value, row.kpi.decimals or 0, row.kpi.unit)
+        return format_value(v.value, kpi.decimals or 0, kpi.unit)
     return ""
 
 
@@ -94,8 +99,15 @@ def _num(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _year(key: str, year: int | None) -> dict[str, object]:
+    """{"year": 2023, "year_text": "R5"}: a fiscal year in JSON, as data and as shown."""
+    return {key: year, f"{key}_text": format_fiscal_year(year) if year else None}
+
+
 def to_data(table: KpiTable) -> dict:
-    """The KPI list as JSON-ready data (numbers as numbers, years as "R5")."""
+    """The KPI list as JSON-ready data: numbers as numbers, years as fiscal-year ints
+    (2023) with their display text beside them (`year_text`: "R5"); the values of a
+    row are keyed by the display text of their year, as the list's columns are."""
     rows = []
     for row in table.rows:
         k = row.kpi
@@ -120,21 +132,15 @@ def to_data(table: KpiTable) -> dict:
                 "kpi": k.name,
                 "relisted": row.relisted,
                 "unit": k.unit,
-                "base": {
-                    "value": _num(k.base_value),
-                    "year": format_fiscal_year(k.base_year) if k.base_year else None,
-                },
+                "base": {"value": _num(k.base_value), **_year("year", k.base_year)},
                 "values": values,
-                "target": {
-                    "value": _num(k.target_value),
-                    "year": format_fiscal_year(k.target_year) if k.target_year else None,
-                },
+                "target": {"value": _num(k.target_value), **_year("year", k.target_year)},
                 "progress_rate": _num(row.rate),
             }
         )
     return {
-        "report_year": format_fiscal_year(table.report_year),
-        "actual_year": format_fiscal_year(table.actual_year),
+        **_year("report_year", table.report_year),
+        **_year("actual_year", table.actual_year),
         "year_columns": [format_fiscal_year(y) for y in table.years],
         "rows": rows,
         "analysis": table.analysis,

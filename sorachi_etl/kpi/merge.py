@@ -12,9 +12,10 @@ import copy
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 
-from sorachi_etl.kpi.aggregate import KpiTable, master_to_kpi_table
-from sorachi_etl.model.domain import Initiative, LogEntry, Master, MeasureValue, Submission
+from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, YearValue, master_to_kpi_table
+from sorachi_etl.model.domain import Initiative, Kpi, LogEntry, Master, MeasureValue, Submission
 from sorachi_etl.model.findings import FileReport
 
 # Results written to 取込履歴 and shown in 提出状況.
@@ -35,15 +36,63 @@ class Change:
     old: object
     new: object
 
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sheet": self.sheet,
+            "key": self.key,
+            "column": self.column,
+            "old": self.old,
+            "new": self.new,
+        }
+
 
 @dataclass(frozen=True)
 class KpiChange:
-    kpi: str
-    label: str
-    old: str
-    new: str
-    old_rate: str
-    new_rate: str
+    """A KPI whose value in a year, or whose progress rate, the merge changes.
+
+    `year` is the fiscal year whose value changed (the actual year when only the
+    rate did); `old_rate` is None when there was none or it was of another actual year.
+    """
+
+    kpi: Kpi
+    year: int
+    old: YearValue | None
+    new: YearValue | None
+    rate_year: int | None
+    old_rate: Decimal | None
+    new_rate: Decimal | None
+
+    def value_text(self, value: YearValue | None) -> str:
+        """A value as the KPI list shows it: 54.1%, 集計中（10/12）, or （なし）."""
+        from sorachi_etl.kpi.formats import year_value_text
+
+        return year_value_text(value, self.kpi) or "（なし）"
+
+    def to_dict(self) -> dict[str, object]:
+        from sorachi_etl.model.eras import format_fiscal_year
+
+        def value(v: YearValue | None) -> dict[str, object] | None:
+            if v is None:
+                return None
+            number = None if v.value is None else float(v.value)
+            return {"value": number, "status": v.status, "text": self.value_text(v)}
+
+        def rate(r: Decimal | None) -> float | None:
+            return None if r is None else float(r)
+
+        return {
+            "kpi": self.kpi.id,
+            "name": self.kpi.name,
+            "unit": self.kpi.unit,
+            "year": self.year,
+            "year_text": format_fiscal_year(self.year),
+            "old": value(self.old),
+            "new": value(self.new),
+            "rate_year": self.rate_year,
+            "rate_year_text": format_fiscal_year(self.rate_year) if self.rate_year else None,
+            "old_rate": rate(self.old_rate),
+            "new_rate": rate(self.new_rate),
+        }
 
 
 @dataclass
@@ -60,6 +109,14 @@ class MergeResult:
     @property
     def changed(self) -> bool:
         return bool(self.changes)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "merged": list(self.merged_files),
+            "replaced": list(self.replaced),
+            "changes": [c.to_dict() for c in self.changes],
+            "kpi_changes": [c.to_dict() for c in self.kpi_changes],
+        }
 
 
 _VALUE_COLUMNS = {"value": "実績値", "status": "状態", "note": "備考"}
@@ -215,42 +272,39 @@ def _value_order(master: Master):
 
 
 def kpi_changes(before: KpiTable, after: KpiTable) -> list[KpiChange]:
-    """KPIs whose value in any year, or whose progress rate, differs between two tables."""
-    from sorachi_etl.kpi.formats import row_strings
+    """KPIs whose value in any year, or whose progress rate, differs between two tables.
+
+    Compared as the KPI list shows them (rounded values, 集計中 with its count).
+    """
+    from sorachi_etl.kpi.formats import year_value_text
 
     out = []
     old_rows = {r.kpi.id: r for r in before.distinct_rows}
     years = after.years
+    same_actual_year = before.actual_year == after.actual_year
     for row in after.distinct_rows:
         old = old_rows.get(row.kpi.id)
-        new_cells = row_strings(after, row)
-        old_cells = row_strings(before, old) if old else [""] * len(new_cells)
-        value_cols = range(3, 3 + len(years))
-        diffs = [i for i in value_cols if new_cells[i] != old_cells[i]]
-        if diffs or new_cells[-1] != old_cells[-1]:
-            if diffs:
-                i = diffs[-1]
-            elif after.actual_year in years:
-                i = 3 + years.index(after.actual_year)
-            else:
-                i = 3
-            out.append(
-                KpiChange(
-                    row.kpi.id,
-                    f"{row.kpi.name}（{_year(years, i)}）",
-                    old_cells[i] or "（なし）",
-                    new_cells[i] or "（なし）",
-                    # rates of different actual years are not a before and after
-                    old_cells[-1] if before.actual_year == after.actual_year else "",
-                    f"{new_cells[-1]}（{_year(years, 3 + years.index(after.actual_year))}）"
-                    if after.actual_year in years
-                    else new_cells[-1],
-                )
+
+        def shown(r: KpiRow | None, year: int) -> str:
+            return year_value_text(r.values.get(year), r.kpi) if r is not None else ""
+
+        diffs = [y for y in years if shown(row, y) != shown(old, y)]
+        old_rate = old.rate if old is not None and same_actual_year else None
+        rate_changed = (old.rate if old is not None else None) != row.rate
+        if not diffs and not rate_changed:
+            continue
+        year = (
+            diffs[-1] if diffs else (after.actual_year if after.actual_year in years else years[0])
+        )
+        out.append(
+            KpiChange(
+                kpi=row.kpi,
+                year=year,
+                old=old.values.get(year) if old is not None else None,
+                new=row.values.get(year),
+                rate_year=after.actual_year,
+                old_rate=old_rate,
+                new_rate=row.rate,
             )
+        )
     return out
-
-
-def _year(years: list[int], i: int) -> str:
-    from sorachi_etl.model.eras import format_fiscal_year
-
-    return format_fiscal_year(years[i - 3])

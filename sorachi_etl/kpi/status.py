@@ -31,15 +31,45 @@ class ReporterStatus:
     contact: str = ""
     unreadable: bool = False
 
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "reporter": self.reporter,
+            "state": self.state,
+            "file": self.file or None,
+            "received_at": self.received_at.isoformat() if self.received_at else None,
+            "pending": list(self.pending),
+            "missing": list(self.missing),
+            "note": self.note or None,
+        }
+
 
 @dataclass
 class StatusReport:
+    """Who has sent what for one survey year, and whom to write to (the bureau's contact)."""
+
     year: int
     deadline: dt.date | None
     rows: list[ReporterStatus]
+    contact: str = ""  # the bureau's contact line for the reminder
 
     def count(self, state: str) -> int:
         return sum(1 for r in self.rows if r.state == state)
+
+    def to_dict(self, today: dt.date | None = None) -> dict[str, object]:
+        """What `status --json` prints: numbers and dates as data, years also as text."""
+        from sorachi_etl.model.eras import format_fiscal_year
+
+        return {
+            "year": self.year,
+            "year_text": format_fiscal_year(self.year),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "counts": {
+                state: self.count(state)
+                for state in (SUBMISSION_OK, SUBMISSION_INVALID, SUBMISSION_MISSING)
+            },
+            "rows": [r.to_dict() for r in self.rows],
+            "reminder": reminder_text(self, today),
+        }
 
     @property
     def to_chase(self) -> list[ReporterStatus]:
@@ -96,12 +126,15 @@ def master_to_status(master: Master, year: int | None = None) -> StatusReport:
                 row.file, row.received_at, row.note = bad[-1].file, bad[-1].time, bad[-1].note
                 row.unreadable = bad[-1].result == "読取不可"
         rows.append(row)
-    return StatusReport(year, master.settings.survey_deadline, rows)
-
-
-def reminder_text(status: StatusReport, master: Master, today: dt.date | None = None) -> str:
-    """A ready-to-send list of whom to chase and for what, in plain Japanese."""
     s = master.settings
+    contact = "　".join(
+        x for x in (s.contact_department, s.contact_person, s.contact_phone, s.contact_mail) if x
+    )
+    return StatusReport(year, s.survey_deadline, rows, contact)
+
+
+def reminder_text(status: StatusReport, today: dt.date | None = None) -> str:
+    """A ready-to-send list of whom to chase and for what, in plain Japanese."""
     year = format_fiscal_year_long(status.year)
     d = status.deadline
     deadline = f"{d.year}年{d.month}月{d.day}日" if d else "（期限未設定）"
@@ -130,9 +163,6 @@ def reminder_text(status: StatusReport, master: Master, today: dt.date | None = 
         lines.append(f"・{r.reporter}　{what}")
     if status.rows and len(lines) == 2:
         lines.append("・すべての報告者から提出済みで、集計中の項目もありません。")
-    contact = "　".join(
-        x for x in (s.contact_department, s.contact_person, s.contact_phone, s.contact_mail) if x
-    )
-    if contact:
-        lines += ["", f"問い合わせ先: {contact}"]
+    if status.contact:
+        lines += ["", f"問い合わせ先: {status.contact}"]
     return "\n".join(lines)
