@@ -17,12 +17,14 @@ from sorachi_etl.kpi.aggregate import KpiTable, master_to_kpi_table
 from sorachi_etl.model import domain
 from sorachi_etl.model.errors import MasterError, UsageError
 from sorachi_etl.model.names import SUBMISSION_MISSING
+from sorachi_etl.model.paths import check_drive, expand, file_to_write, folder_to_write
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 if TYPE_CHECKING:
     from sorachi_etl.check.validate import Validation
+    from sorachi_etl.intake.files import Collection
     from sorachi_etl.kpi.merge import MergeResult
     from sorachi_etl.kpi.status import StatusReport
 
@@ -92,12 +94,19 @@ def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> 
     from sorachi_etl.book.master_write import append_log, save_atomic
     from sorachi_etl.model.sample import sample_master
 
-    path = Path(path)
+    path = expand(path)
+    if path.is_dir():
+        raise UsageError(
+            "folder_given_for_file",
+            path=path,
+            option="sorachi-etl init",
+            example=path / "master.xlsx",
+        )
     if path.suffix.lower() != ".xlsx":
         raise UsageError("master_name_not_xlsx", name=path.name)
     if path.exists() and not overwrite:
         raise UsageError("master_exists", path=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    file_to_write(path, option="sorachi-etl init", example="master.xlsx")
     master = sample_master(empty=empty)
     table = master_to_kpi_table(master)
     wb = render_master(master, table)
@@ -110,7 +119,36 @@ def kpi_report(master_path: Path, *, year: int | None = None) -> KpiTable:
     """The KPI list computed from a master, for the actual year `year` (default: latest)."""
     from sorachi_etl.book.master_read import load_master
 
-    return master_to_kpi_table(load_master(Path(master_path), check=False), year=year)
+    return master_to_kpi_table(load_master(master_file(master_path), check=False), year=year)
+
+
+def master_file(path: Path) -> Path:
+    """The master a command reads, as given (~ expanded); `open_master` says what is wrong with it."""
+    path = expand(path)
+    if not path.exists():
+        check_drive(path)
+    return path
+
+
+def report_output(path: Path) -> Path:
+    """The file `report --output` writes: a file in an existing folder, never a workbook.
+
+    Writing CSV over master.xlsx (a slip of the hand in the file name) would lose the
+    master: an existing Excel workbook is refused.
+    """
+    from sorachi_etl.intake.files import SPREADSHEET_KINDS
+    from sorachi_etl.intake.sniff import sniff_kind
+
+    example = "評価指標一覧.csv"
+    path = file_to_write(path, option="--output", example=example)
+    if path.exists():
+        try:
+            kind = sniff_kind(path)
+        except OSError:
+            kind = ""
+        if kind in SPREADSHEET_KINDS or kind == "encrypted":
+            raise UsageError("output_is_workbook", path=path, example=example)
+    return path
 
 
 @dataclass
@@ -140,22 +178,46 @@ class MergeOutcome:
         }
 
 
-def returned_files(paths: list[Path]) -> list[Path]:
-    """The files to check under `paths` (files and folders), or UsageError saying why none.
+def returned_files(paths: list[Path]) -> Collection:
+    """The files to check under `paths` (files and folders), and what was left aside there,
+    or UsageError saying why there is nothing to check.
 
     Every command that reads returns starts here, so each gets the same answer
     for a path that does not exist or a folder with nothing to check.
     """
-    from sorachi_etl.intake.files import collect_files
+    from sorachi_etl.intake.files import collect
 
-    paths = [Path(p) for p in paths]
+    paths = [expand(p) for p in paths]
     for path in paths:
         if not path.exists():
+            check_drive(path)
             raise UsageError("path_not_found", what="ファイルまたはフォルダ", path=path)
-    files = collect_files(paths)
-    if not files:
-        raise UsageError("no_files", path="、".join(str(p) for p in paths))
-    return files
+    found = collect(paths)
+    if not found.files:
+        _nothing_to_check(paths, found.skipped)
+    return found
+
+
+def _nothing_to_check(paths: list[Path], skipped: list) -> None:
+    """UsageError for returns that turned out to be none: the master, documents, or nothing."""
+    named = "、".join(str(p) for p in paths)
+    masters = [s for s in skipped if s.kind == "master"]
+    if masters:
+        raise UsageError("return_is_master", name=masters[0].file)
+    if skipped:
+        files = "、".join(f"{s.file}（{s.label}）" if s.label else s.file for s in skipped[:5])
+        if len(skipped) > 5:
+            files += f"、ほか{len(skipped) - 5}件"
+        raise UsageError("no_returns", path=named, files=files)
+    raise UsageError("no_files", path=named)
+
+
+def _with_skipped(validation: Validation, found: Collection, paths: list[Path]) -> Validation:
+    """The files left aside when collecting, put in the report; UsageError if none was a return."""
+    validation.report.skipped[:0] = found.skipped
+    if not validation.report.files:
+        _nothing_to_check([expand(p) for p in paths], validation.report.skipped)
+    return validation
 
 
 @_gc_paused
@@ -174,9 +236,12 @@ def validate_paths_with_master(
     from sorachi_etl.book.master_read import load_master
     from sorachi_etl.check.validate import validate_paths
 
-    master = load_master(Path(master_path), check=False) if master_path else None
-    files = returned_files(paths)
-    return validate_paths(files, master=master, year=year, password=password, progress=progress)
+    master = load_master(master_file(master_path), check=False) if master_path else None
+    found = returned_files(paths)
+    validation = validate_paths(
+        found.files, master=master, year=year, password=password, progress=progress
+    )
+    return _with_skipped(validation, found, paths)
 
 
 @_gc_paused
@@ -207,10 +272,11 @@ def merge_paths(
     from sorachi_etl.kpi.merge import merge_submissions
     from sorachi_etl.kpi.status import master_to_status
 
-    master_path = Path(master_path)
+    master_path = master_file(master_path)
     book = open_master(master_path)  # every cell read, no pandas yet: fast
     master = book.master
-    files = returned_files(paths)
+    found = returned_files(paths)
+    files = found.files
     # Worker processes read and check the returns while this one checks the master
     # with pandera, looks at what saving it would meet and opens it for writing.
     wb = None
@@ -227,6 +293,7 @@ def merge_paths(
             wb = open_workbook(master_path, without_cells=rewritten_sheets())
         before = master_to_kpi_table(master)
         validation = validate_reading(reading, progress=progress, announced=True)
+    _with_skipped(validation, found, paths)
     result = merge_submissions(
         master,
         validation.submissions,
@@ -253,14 +320,45 @@ def status_of(master_path: Path, *, year: int | None = None) -> StatusReport:
     from sorachi_etl.book.master_read import load_master
     from sorachi_etl.kpi.status import master_to_status
 
-    return master_to_status(load_master(Path(master_path), check=False), year)
+    return master_to_status(load_master(master_file(master_path), check=False), year)
 
 
-def annotate_reports(validation: Validation, out_dir: Path) -> list[Path]:
-    """Annotated copies of every faulty (but readable) workbook, for mailing back."""
+def annotate_folder(out_dir: Path, paths: list[Path] | None = None) -> Path:
+    """The folder `validate --annotate` writes into, checked before anything is read.
+
+    A folder (or nothing yet) in an existing folder, writable, and not one of the
+    folders of returns being checked (`paths`). UsageError otherwise.
+    """
+    out_dir = folder_to_write(out_dir, option="--annotate", example="返送用")
+    if out_dir.exists():
+        here = out_dir.resolve()
+        for path in paths or []:
+            path = expand(path)
+            if path.is_dir() and path.resolve() == here:
+                raise UsageError("annotate_into_returns", path=out_dir)
+    return out_dir
+
+
+@dataclass
+class Annotations:
+    """What `annotate_reports` wrote, and the faulty files it could make no copy of, with why."""
+
+    written: list[Path]
+    failed: dict[str, str]  # file name -> reason, in Japanese
+
+
+def annotate_reports(validation: Validation, out_dir: Path) -> Annotations:
+    """Annotated copies of every faulty (but readable) workbook, for mailing back.
+
+    The folder is checked first (`annotate_folder`), and marked afterwards as the
+    tool's own (`intake.files.mark_output`), so its copies are never read back as returns.
+    """
     from sorachi_etl.book.annotate import annotate_workbook
+    from sorachi_etl.intake.files import mark_output
+    from sorachi_etl.model.errors import SorachiError
 
-    written = []
+    out_dir = annotate_folder(out_dir)
+    done = Annotations([], {})
     for fr in validation.report.files:
         if fr.status != "invalid":
             continue
@@ -268,10 +366,18 @@ def annotate_reports(validation: Validation, out_dir: Path) -> list[Path]:
         if source is None:
             continue
         try:
-            written.append(annotate_workbook(source, fr, Path(out_dir)))
+            done.written.append(annotate_workbook(source, fr, out_dir))
+        except SorachiError as exc:
+            done.failed[fr.file] = str(exc)
+        except PermissionError:
+            done.failed[fr.file] = (
+                "書き出し先のファイルが開かれているか、書き込みの権限がありません"
+            )
         except Exception:  # a file openpyxl cannot open is still reported; just no copy
-            continue
-    return written
+            done.failed[fr.file] = "このファイルは注記を付けたコピーを作れない形式です"
+    if done.written:
+        mark_output(out_dir, "annotate", done.written)
+    return done
 
 
 def make_templates(
@@ -284,9 +390,14 @@ def make_templates(
     """
     from sorachi_etl.book.master_read import load_master
     from sorachi_etl.book.template import master_to_templates
+    from sorachi_etl.intake.files import mark_output
 
-    master = load_master(Path(master_path))
-    return master_to_templates(master, year, Path(out_dir), reporters=reporters)
+    master_path = master_file(master_path)
+    out_dir = folder_to_write(out_dir, option="--out", example="R6_調査票")
+    master = load_master(master_path)
+    results = master_to_templates(master, year, out_dir, reporters=reporters)
+    mark_output(out_dir, "template", [r.path for r in results])
+    return results
 
 
 @dataclass
@@ -298,7 +409,7 @@ class DemoResult:
     templates: list
     returns: Path
     validation: Validation
-    annotated: list[Path]
+    annotated: Annotations
     outcome: MergeOutcome
     status: StatusReport
 
@@ -318,10 +429,8 @@ def run_demo(folder: Path) -> DemoResult:
     from sorachi_etl.kpi.status import master_to_status
     from sorachi_etl.model.resources import samples_dir
 
-    folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        raise UsageError("folder_not_empty", path=folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = folder_to_write(folder, option="--out", example="デモ", empty=True)
+    folder.mkdir(exist_ok=True)
     master_path = folder / "master.xlsx"
     init_master(master_path)
     templates = make_templates(master_path, DEMO_YEAR, folder / "調査票")

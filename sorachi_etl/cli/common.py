@@ -87,12 +87,6 @@ def parse_year(text: str | None) -> int | None:
         raise UsageError("bad_year_option", reason=str(exc)) from None
 
 
-def existing(path: Path, what: str = "ファイル") -> Path:
-    if not path.exists():
-        raise UsageError("path_not_found", what=what, path=path)
-    return path
-
-
 @contextmanager
 def handle_errors(debug: bool = False) -> Iterator[None]:
     """Turn the library's exceptions into a Japanese message and an exit code."""

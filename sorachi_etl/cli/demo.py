@@ -58,7 +58,7 @@ def demo(
         if hasattr(block, "title") and "要修正" in str(block.title):
             console.print(block)
     console.print(render.report_summary(report))
-    for path in result.annotated:
+    for path in result.annotated.written:
         console.print(f"返送用のコピー（問題のセルを赤く塗りコメント付き）: {path}")
 
     console.rule("[bold]3. マスタに取り込み（sorachi-etl merge）")

@@ -221,6 +221,16 @@ def _without_place(message: str, where: str) -> str:
     return rest[1:] if rest[:1] in ("の", "は") else rest
 
 
+def notes(report) -> list[Text]:
+    """The run's 注意 about files found beside the returns and not read, one line each."""
+    out = []
+    for line in report.notes():
+        text = Text("注意: ", style="yellow")
+        text.append(line)
+        out.append(text)
+    return out
+
+
 def report_summary(report) -> Text:
     """One line: how many files are fine, need fixing or cannot be read, and how many findings."""
     counts = {s: sum(1 for f in report.files if f.status == s) for s in STATUS_LABELS}
