@@ -184,7 +184,12 @@ def test_merge_a_busy_folder_fails_only_for_the_faulty_returns(
     note = [line for line in out.splitlines() if "調査票ではないファイル" in line]
     assert len(note) == 1 and note[0].startswith("注意:")
     notes = "".join(out.split())  # the note may wrap on a narrow terminal
-    for name in ("回収/表紙.pdf", "回収/スキャン.jpg", "回収/送付文.docx", "master.xlsx（マスタブック）"):
+    for name in (
+        "回収/表紙.pdf",
+        "回収/スキャン.jpg",
+        "回収/送付文.docx",
+        "master.xlsx（マスタブック）",
+    ):
         assert name in notes
     for silent in ("Thumbs.db", "desktop.ini", ".DS_Store", "~$R6", ".~lock"):
         assert silent not in out
@@ -231,5 +236,7 @@ def test_status_after_merging_a_busy_folder_chases_nobody_for_a_document(
     result = runner.invoke(app, ["status", "--master", str(sample_master_path), "--reminder"])
     text = result.output
     assert "表紙" not in text and "スキャン" not in text and "送付文" not in text
-    chased = {line.split("　")[0].lstrip("・") for line in text.splitlines() if line.startswith("・")}
+    chased = {
+        line.split("　")[0].lstrip("・") for line in text.splitlines() if line.startswith("・")
+    }
     assert chased == {"芦別市", "沼田町", "歌志内市", "滝川市"}
