@@ -92,7 +92,8 @@ def validate(
 
         from sorachi_etl.cli import render
 
-        console.print(Group(*render.file_reports(report)))  # one print: faster
+        blocks = render.file_reports(report, plain=console.piped)
+        console.print(Group(*blocks))  # one print: faster
         for line in render.notes(report):
             console.print(line)
         console.print(render.report_summary(report))
