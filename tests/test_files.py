@@ -103,6 +103,22 @@ def test_content_decides_not_the_name(tmp_path):
     assert pdf.findings[0].code == "not_excel" and "PDF" in pdf.findings[0].message
 
 
+def test_a_survey_sent_as_a_pdf_or_a_scan_is_a_return_tied_to_its_sender(tmp_path):
+    """R6_歌志内市_調査票.pdf is no cover letter: 歌志内市 answered, in the wrong form."""
+    shutil.copy(DOCUMENTS / "表紙.pdf", tmp_path / "R6_歌志内市_調査票.pdf")
+    shutil.copy(DOCUMENTS / "スキャン.jpg", tmp_path / "調査票_R6_歌志内市_スキャン.jpg")
+    shutil.copy(DOCUMENTS / "スキャン.jpg", tmp_path / "歌志内市_R6_調査票.jpg")
+    found = collect([tmp_path])
+    assert names(found.files) == ["R6_歌志内市_調査票.pdf", "歌志内市_R6_調査票.jpg"]
+    [report, _] = api.validate_paths_with_master([tmp_path]).report.files
+    assert (report.file, report.status, report.reporter) == (
+        "R6_歌志内市_調査票.pdf",
+        "unreadable",
+        "歌志内市",
+    )
+    assert report.findings[0].code == "not_excel"
+
+
 def test_own_folders_by_name_and_by_marker(returns, sample_master_path, tmp_path):
     """返送用 and backup by name; a renamed 返送用 by the marker the tool leaves in it."""
     annotated_copies(returns, sample_master_path, returns / "返送用")

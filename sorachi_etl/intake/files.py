@@ -21,6 +21,7 @@ publications). `collect` sorts them:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -187,7 +188,9 @@ def document_kind(path: Path, size: int | None = None) -> str | None:
     from sorachi_etl.intake.sniff import OLE_MAGIC, sniff_bytes
 
     named = _DOCUMENT_KINDS.get(path.suffix.lower())
-    if named is None:
+    if named is None or named_as_survey(path):
+        # R6_歌志内市_調査票.pdf is the survey sent in the wrong form: a return to
+        # refuse and tie to its sender (who answered), never a cover letter to skip
         return None
     size = path.stat().st_size if size is None else size
     try:
@@ -225,6 +228,24 @@ _DOCUMENT_LABELS = {
     "html": "HTMLファイル",
     "mail": "メール",
 }
+
+
+def named_as_survey(path: Path) -> bool:
+    """Whether a file is named as the surveys are: R6_岩見沢市_調査票 (year and reporter
+    in either order, anything after 調査票), as check.identity.name_parts reads it."""
+    from sorachi_etl.model.eras import EraError, parse_fiscal_year
+
+    parts = path.stem.split("_")
+    at = next((i for i, p in enumerate(parts) if p.startswith("調査票")), None)
+    if at is None or at < 2:
+        return False
+    for year in (parts[at - 2], parts[at - 1]):
+        try:
+            parse_fiscal_year(year.strip())
+        except EraError:
+            continue
+        return True
+    return False
 
 
 def kind_label(kind: str) -> str:
@@ -294,13 +315,16 @@ def mark_output(folder: Path, kind: str, files: Iterable[Path]) -> None:
         ensure_ascii=False,
         indent=1,
     )
+    staged = folder / f"{MARKER}.{os.getpid()}.tmp"
     try:
+        staged.write_text(text, encoding="utf-8")
         if marker.exists():
-            _set_hidden(marker, False)  # Windows refuses to overwrite a hidden file
-        marker.write_text(text, encoding="utf-8")
+            _set_hidden(marker, False)  # Windows refuses to replace a hidden file
+        os.replace(staged, marker)  # whole or not at all: two runs at once tear nothing
         _set_hidden(marker, True)
     except OSError:
-        return
+        with contextlib.suppress(OSError):
+            staged.unlink()
 
 
 def _set_hidden(path: Path, hidden: bool) -> None:
