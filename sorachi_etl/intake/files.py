@@ -111,22 +111,27 @@ def collect(paths: Iterable[Path]) -> Collection:
         if not path.is_dir():
             found.append((path, path.name))
             continue
-        here_found: list[tuple[Path, str]] = []
+        root = path.name or str(path)
+        here_found: list[tuple[str, str]] = []
         for dirpath, dirnames, filenames in os.walk(path):
-            here = Path(dirpath)
+            rel = os.path.relpath(dirpath, path)
+            shown_dir = root if rel == os.curdir else os.path.join(root, rel)
             kept = []
             for d in dirnames:
                 if d.lower() in _SYSTEM_FOLDERS or d.startswith("."):
                     continue
                 own = OWN_FOLDERS.get(d) or OWN_FOLDERS.get(d.lower())
                 if own:
-                    label = OUTPUT_LABELS[own]
-                    out.skipped.append(Skipped(_shown(here / d, path), "own_folder", own, label))
+                    shown = os.path.join(shown_dir, d)
+                    out.skipped.append(Skipped(shown, "own_folder", own, OUTPUT_LABELS[own]))
                     continue
                 kept.append(d)
             dirnames[:] = kept  # os.walk goes into these only
-            here_found += [(here / name, _shown(here / name, path)) for name in filenames]
-        found += sorted(here_found)
+            here_found += [
+                (os.path.join(dirpath, name), os.path.join(shown_dir, name)) for name in filenames
+            ]
+        here_found.sort()
+        found += [(Path(full), shown) for full, shown in here_found]
     out.skipped.sort(key=lambda s: s.file)
 
     for path, shown in found:
@@ -159,11 +164,6 @@ def collect(paths: Iterable[Path]) -> Collection:
 def collect_files(paths: Iterable[Path]) -> list[Path]:
     """The files `collect` would read as returns."""
     return collect(paths).files
-
-
-def _shown(path: Path, root: Path) -> str:
-    """A path as the user finds it: from the named folder's own name down."""
-    return str(Path(root.name) / path.relative_to(root)) if root.name else str(path)
 
 
 def is_system_file(name: str) -> bool:
