@@ -156,6 +156,19 @@ def test_a_return_saved_into_a_folder_the_tool_wrote_is_read(sample_master_path,
     ]
 
 
+def test_the_kpi_list_written_by_report_is_not_a_return(sample_master_path, tmp_path):
+    out = tmp_path / "評価指標一覧.csv"
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "R6_芦別市_調査票.csv").write_text("調査項目,実績値\n観光入込客数,455000\n")
+    found = collect([tmp_path])
+    assert [(s.file.rsplit("/", 1)[-1], s.reason, s.kind) for s in found.skipped] == [
+        ("評価指標一覧.csv", "own_output", "report")
+    ]
+    # a CSV sent instead of the survey is a return in the wrong form, told to its sender
+    assert names(found.files) == ["R6_芦別市_調査票.csv", "master.xlsx"]
+
+
 def test_marker_is_hidden_never_read_and_kept_up_to_date(tmp_path):
     first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     first.write_bytes(b"one")

@@ -42,6 +42,7 @@ OUTPUT_LABELS = {
     "template": "送付用の調査票",
     "publish": "公表用の資料",
     "backup": "マスタのバックアップ",
+    "report": "report で書き出した評価指標一覧",
 }
 # Folders of the tool's own output, known by name below a named folder (also those
 # written before markers existed). "backup" is book.master_write.BACKUP_DIR.
@@ -149,7 +150,7 @@ def collect(paths: Iterable[Path]) -> Collection:
         seen.add(key)
         if is_system_file(path.name):
             continue
-        own = _own_output(path, markers)
+        own = _own_output(path, markers) or _report_csv(path)
         if own:
             out.skipped.append(Skipped(shown, "own_output", own, OUTPUT_LABELS.get(own, "")))
             continue
@@ -271,6 +272,22 @@ def _own_output(path: Path, markers: dict[Path, dict[str, dict[str, str]]]) -> s
     if digest != entry.get("sha256"):
         return None  # changed since: a return saved over it, or a copy sent back fixed
     return entry.get("kind") or "annotate"
+
+
+# How the CSV `report --output` writes begins (kpi.formats.headers), after its BOM.
+_REPORT_CSV_HEAD = "プロジェクト名,評価指標（KPI）,".encode()
+
+
+def _report_csv(path: Path) -> str | None:
+    """ "report" for a KPI list this tool wrote as CSV (`report --output 一覧.csv`)."""
+    if path.suffix.lower() != ".csv":
+        return None
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_REPORT_CSV_HEAD) + 3)
+    except OSError:
+        return None
+    return "report" if head.removeprefix(b"\xef\xbb\xbf") == _REPORT_CSV_HEAD else None
 
 
 def read_marker(folder: Path) -> dict[str, dict[str, str]]:
