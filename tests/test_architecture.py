@@ -196,3 +196,49 @@ def test_errors_carry_codes_not_sentences():
                 ):
                     sentences.append(f"{name}: {ast.unparse(node.exc)[:60]}")
     assert sentences == []
+
+
+# --- the README's map of the house --------------------------------------------------
+
+README = PACKAGE.parent / "README.md"
+MAP_START, MAP_END = "<!-- architecture:start -->", "<!-- architecture:end -->"
+
+
+def first_line(path: Path) -> str:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def architecture_text() -> str:
+    """The module map, built from the package and module docstrings (first paragraph)."""
+    order = ["model", "intake", "check", "kpi", "book"]
+    lines = [
+        f"- `sorachi_etl/api.py`: {first_line(PACKAGE / 'api.py')}",
+    ]
+    for package in order:
+        lines.append(f"- `sorachi_etl/{package}/`: {first_line(PACKAGE / package / '__init__.py')}")
+        for path in sorted((PACKAGE / package).glob("*.py")):
+            if path.name != "__init__.py":
+                lines.append(f"  - `{path.stem}`: {first_line(path)}")
+    lines.append(f"- `sorachi_etl/cli/`: {first_line(PACKAGE / 'cli' / '__init__.py')}")
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        if path.name != "__init__.py":
+            lines.append(f"  - `{path.stem}`: {first_line(path)}")
+    return "\n".join(lines)
+
+
+def test_readme_maps_every_module_from_its_docstring():
+    """Regenerate with: python tests/test_architecture.py --write"""
+    text = README.read_text(encoding="utf-8")
+    assert MAP_START in text and MAP_END in text
+    shown = text.split(MAP_START)[1].split(MAP_END)[0].strip()
+    assert shown == architecture_text()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
+    text = README.read_text(encoding="utf-8")
+    head, rest = text.split(MAP_START)
+    README.write_text(
+        f"{head}{MAP_START}\n{architecture_text()}\n{MAP_END}{rest.split(MAP_END)[1]}",
+        encoding="utf-8",
+    )
