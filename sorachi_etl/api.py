@@ -74,18 +74,23 @@ def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
 
 
 def rewritten_sheets() -> list[str]:
-    """The sheets `render_master` writes anew: the data sheets but the log, and the output sheets."""
+    """The sheets `render_master` writes anew: the data sheets but the log and staff's own
+    sheets (分析メモ), and the output sheets."""
     from sorachi_etl.names import MASTER_OUTPUT_SHEETS
     from sorachi_etl.rules import master_rules
 
-    return [name for name, rule in master_rules().items() if not rule.log] + list(
+    return [name for name, rule in master_rules().items() if not (rule.log or rule.staff)] + list(
         MASTER_OUTPUT_SHEETS
     )
 
 
 def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> InitResult:
-    """Write a new master workbook from the bundled sample data (or its empty structure)."""
-    from sorachi_etl.sample import sample_master
+    """Write a new master workbook from the bundled sample data (or its empty structure).
+
+    With the sample data, the placeholder pictures its 取組 rows name are copied
+    beside the master (写真/), where `publish` looks for them.
+    """
+    from sorachi_etl.sample import copy_sample_photos, sample_master
     from sorachi_etl.write import append_log, save_atomic
 
     path = Path(path)
@@ -101,6 +106,7 @@ def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> 
     wb = render_master(master, table)
     append_log(wb, [])
     save_atomic(wb, path, make_backup=overwrite)
+    copy_sample_photos(master, path.parent)
     return InitResult(path, master, table)
 
 

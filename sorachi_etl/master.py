@@ -18,6 +18,7 @@ from sorachi_etl.cells import a1
 from sorachi_etl.errors import Finding, MasterError, finding
 from sorachi_etl.names import (
     KIND_BY_LABEL,
+    SHEET_ANALYSIS_NOTES,
     SHEET_BUSINESSES,
     SHEET_IMPORT_LOG,
     SHEET_INITIATIVES,
@@ -41,6 +42,7 @@ ROW_TYPES: dict[str, type] = {
     SHEET_KPI_VALUES: domain.KpiValue,
     SHEET_INITIATIVES: domain.Initiative,
     SHEET_BUSINESSES: domain.Business,
+    SHEET_ANALYSIS_NOTES: domain.AnalysisNote,
     SHEET_IMPORT_LOG: domain.LogEntry,
 }
 MASTER_FIELD = {
@@ -52,6 +54,7 @@ MASTER_FIELD = {
     SHEET_KPI_VALUES: "kpi_values",
     SHEET_INITIATIVES: "initiatives",
     SHEET_BUSINESSES: "businesses",
+    SHEET_ANALYSIS_NOTES: "analysis_notes",
     SHEET_IMPORT_LOG: "log",
 }
 _HINTS = {
@@ -373,6 +376,17 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
     for i, kv in enumerate(master.kpi_values):
         if kv.kpi not in kpis:
             ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
+    names = {fold_header(k.name) for k in master.kpis}
+    for i, note in enumerate(master.analysis_notes):
+        if note.kpi and note.kpi not in kpis and fold_header(note.kpi) not in names:
+            ref(
+                SHEET_ANALYSIS_NOTES,
+                i,
+                "kpi",
+                note.kpi,
+                "シート「評価指標」",
+                "指標ID（K01 など）か評価指標名を入力するか、全体についての文なら空欄にしてください。",
+            )
     return out
 
 
@@ -402,7 +416,7 @@ def open_master(path: Path) -> MasterBook:
     sheets: dict[str, SheetRows] = {}
     for name, rule in master_rules().items():
         if name not in grids:
-            if rule.log:
+            if rule.log or rule.staff:  # made when the master is next written
                 continue
             hint = did_you_mean(name, order)
             findings.append(

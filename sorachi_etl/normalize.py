@@ -208,7 +208,9 @@ def parse_status(value: object) -> str | None:
     raise ValueError(text)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the ones XML cannot hold at all (U+FFFE, U+FFFF, lone
+# surrogates): a workbook or web page carrying one would not open.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(value: object) -> tuple[str, bool]:

@@ -1,0 +1,1 @@
+"""Everything that writes a workbook (and the publication made from one)."""
