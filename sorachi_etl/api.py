@@ -8,19 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from sorachi_etl import domain
 from sorachi_etl.aggregate import KpiTable, master_to_kpi_table
-from sorachi_etl.errors import MasterError, UsageError
+from sorachi_etl.errors import Finding, MasterError, UsageError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 if TYPE_CHECKING:
+    from sorachi_etl.kpi.report_model import Report
     from sorachi_etl.merge import MergeResult
     from sorachi_etl.status import StatusReport
     from sorachi_etl.validate import Validation
@@ -248,6 +250,125 @@ def make_templates(
 
     master = load_master(Path(master_path))
     return master_to_templates(master, year, Path(out_dir), reporters=reporters)
+
+
+PUBLISH_FORMATS = ("xlsx", "pdf", "html")
+PUBLISH_FOLDER = "報告書"
+
+
+@dataclass
+class PublishResult:
+    """What `publish` made: the report's content, the files written and the warnings."""
+
+    report: Report
+    files: dict[str, Path]  # format ("xlsx", "pdf", "html") -> file written
+    findings: list[Finding]  # warnings: a photo not found, no PDF, an empty section…
+    seconds: dict[str, float]  # time each format took
+
+
+def publish(
+    master_path: Path,
+    *,
+    year: int | None = None,
+    out_dir: Path | None = None,
+    formats: Iterable[str] = PUBLISH_FORMATS,
+) -> PublishResult:
+    """Write the whole progress report (推進管理報告書) of a master: workbook, PDF, HTML.
+
+    `year` is the report's fiscal year (R6 = 2024, whose figures are of R5);
+    by default the year after the latest that holds KPI values, as `report`
+    decides it. Files go to `out_dir` (default: 報告書/ beside the master),
+    named R6_推進管理報告書.xlsx/.pdf/.html. The PDF is made with LibreOffice
+    where it is found; where it is not, a warning says so and the other
+    formats are still written. Raises MasterError for a missing or broken
+    master, UsageError for a bad format or an output that cannot be written,
+    SorachiError when the master has no projects.
+    """
+    import time
+
+    from sorachi_etl.book.pdf import PdfError, find_soffice, workbook_to_pdf
+    from sorachi_etl.book.photos import load_photos
+    from sorachi_etl.book.publish import report_to_workbook, save_workbook, write_file
+    from sorachi_etl.book.publish_html import report_to_html
+    from sorachi_etl.cells import a1
+    from sorachi_etl.errors import SorachiError, finding, message
+    from sorachi_etl.kpi.report_model import master_to_report
+    from sorachi_etl.master import check_master, open_master
+    from sorachi_etl.names import SHEET_INITIATIVES
+
+    wanted = _publish_formats(formats)
+    master_path = Path(master_path)
+    book = open_master(master_path)
+    check_master(book, rows=False)
+    master = book.master
+    if not master.projects:
+        raise SorachiError(message("publish_no_projects", file=master_path.name))
+    table = master_to_kpi_table(master, year=None if year is None else year - 1)
+    sheet = book.sheets.get(SHEET_INITIATIVES)
+    photo_col = sheet.columns.get("photo") if sheet is not None else None
+    cells = [
+        a1(r, photo_col) if photo_col is not None else None
+        for r in (sheet.row_numbers if sheet is not None else [])
+    ]
+    report = master_to_report(master, table, photo_cells=cells)
+    out = Path(out_dir) if out_dir is not None else master_path.parent / PUBLISH_FOLDER
+    if out.exists() and not out.is_dir():
+        raise UsageError(message("publish_out_not_folder", path=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            message("publish_cannot_write", path=out, detail=exc.strerror or exc)
+        ) from None
+    photos, photo_warnings = load_photos(report.photos, master_path.parent)
+    result = PublishResult(report, {}, [*report.warnings, *photo_warnings], {})
+    started = time.perf_counter()
+    if "xlsx" in wanted or "pdf" in wanted:
+        wb = report_to_workbook(report, photos)
+        xlsx = out / f"{report.file_stem}.xlsx"
+        if "xlsx" in wanted:
+            result.files["xlsx"] = save_workbook(wb, xlsx)
+            result.seconds["xlsx"] = time.perf_counter() - started
+        if "pdf" in wanted:
+            started = time.perf_counter()
+            soffice = find_soffice()
+            pdf = out / f"{report.file_stem}.pdf"
+            if soffice is None:
+                result.findings.append(finding("pdf_no_soffice", file=xlsx.name))
+            else:
+                try:
+                    if "xlsx" in wanted:
+                        workbook_to_pdf(xlsx, pdf, soffice)
+                    else:  # a PDF alone: its workbook in a temporary folder
+                        with tempfile.TemporaryDirectory(dir=out) as tmp:
+                            source = save_workbook(wb, Path(tmp) / xlsx.name)
+                            workbook_to_pdf(source, pdf, soffice)
+                    result.files["pdf"] = pdf
+                except PdfError as exc:
+                    result.findings.append(finding("pdf_failed", detail=exc, file=xlsx.name))
+            result.seconds["pdf"] = time.perf_counter() - started
+    if "html" in wanted:
+        started = time.perf_counter()
+        page = report_to_html(report, photos).encode("utf-8")
+        html = out / f"{report.file_stem}.html"
+        result.files["html"] = write_file(html, lambda fh: fh.write(page))
+        result.seconds["html"] = time.perf_counter() - started
+    return result
+
+
+def _publish_formats(formats: Iterable[str]) -> list[str]:
+    from sorachi_etl.errors import message
+
+    wanted = []
+    for name in formats:
+        name = name.strip().lower().lstrip(".")
+        if name not in PUBLISH_FORMATS:
+            raise UsageError(message("publish_bad_format", value=name))
+        if name not in wanted:
+            wanted.append(name)
+    if not wanted:
+        raise UsageError(message("publish_bad_format", value=""))
+    return wanted
 
 
 @dataclass

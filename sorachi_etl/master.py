@@ -439,12 +439,14 @@ def open_master(path: Path) -> MasterBook:
     return MasterBook(path, master, sheets)
 
 
-def check_master(book: MasterBook) -> None:
+def check_master(book: MasterBook, *, rows: bool = True) -> None:
     """The checks over whole sheets (pandera, from schemas/master.toml) and between sheets.
 
-    Raises MasterError listing every problem found.
+    `rows=False` checks the references between sheets only (no pandas: for
+    quick read-only commands). Raises MasterError listing every problem found.
     """
-    _check_rows(book.path, book.sheets)
+    if rows:
+        _check_rows(book.path, book.sheets)
     _check_references(book)
 
 
