@@ -10,7 +10,7 @@ import functools
 import gc
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -264,6 +264,7 @@ class PublishResult:
     files: dict[str, Path]  # format ("xlsx", "pdf", "html") -> file written
     findings: list[Finding]  # warnings: a photo not found, no PDF, an empty section…
     seconds: dict[str, float]  # time each format took
+    sheets: list[str] = field(default_factory=list)  # the workbook's sheets: one per page
 
 
 def publish(
@@ -286,12 +287,12 @@ def publish(
     """
     import time
 
-    from sorachi_etl.book.pdf import PdfError, find_soffice, workbook_to_pdf
+    from sorachi_etl.book.pdf import find_soffice
     from sorachi_etl.book.photos import load_photos
     from sorachi_etl.book.publish import report_to_workbook, save_workbook, write_file
     from sorachi_etl.book.publish_html import report_to_html
     from sorachi_etl.cells import a1
-    from sorachi_etl.errors import SorachiError, finding, message
+    from sorachi_etl.errors import SorachiError, message
     from sorachi_etl.kpi.report_model import master_to_report
     from sorachi_etl.master import check_master, open_master
     from sorachi_etl.names import SHEET_INITIATIVES
@@ -302,7 +303,7 @@ def publish(
     check_master(book, rows=False)
     master = book.master
     if not master.projects:
-        raise SorachiError(message("publish_no_projects", file=master_path.name))
+        raise SorachiError(message("publish_no_projects", master=master_path.name))
     table = master_to_kpi_table(master, year=None if year is None else year - 1)
     sheet = book.sheets.get(SHEET_INITIATIVES)
     photo_col = sheet.columns.get("photo") if sheet is not None else None
@@ -325,27 +326,18 @@ def publish(
     started = time.perf_counter()
     if "xlsx" in wanted or "pdf" in wanted:
         wb = report_to_workbook(report, photos)
+        result.sheets = list(wb.sheetnames)
         xlsx = out / f"{report.file_stem}.xlsx"
         if "xlsx" in wanted:
             result.files["xlsx"] = save_workbook(wb, xlsx)
             result.seconds["xlsx"] = time.perf_counter() - started
         if "pdf" in wanted:
             started = time.perf_counter()
-            soffice = find_soffice()
-            pdf = out / f"{report.file_stem}.pdf"
-            if soffice is None:
-                result.findings.append(finding("pdf_no_soffice", file=xlsx.name))
-            else:
-                try:
-                    if "xlsx" in wanted:
-                        workbook_to_pdf(xlsx, pdf, soffice)
-                    else:  # a PDF alone: its workbook in a temporary folder
-                        with tempfile.TemporaryDirectory(dir=out) as tmp:
-                            source = save_workbook(wb, Path(tmp) / xlsx.name)
-                            workbook_to_pdf(source, pdf, soffice)
-                    result.files["pdf"] = pdf
-                except PdfError as exc:
-                    result.findings.append(finding("pdf_failed", detail=exc, file=xlsx.name))
+            problem = _pdf(wb, xlsx, result, find_soffice())
+            if problem is not None:
+                result.findings.append(problem)
+                if "xlsx" not in result.files:  # what the notice tells to save as PDF
+                    result.files["xlsx"] = save_workbook(wb, xlsx)
             result.seconds["pdf"] = time.perf_counter() - started
     if "html" in wanted:
         started = time.perf_counter()
@@ -354,6 +346,28 @@ def publish(
         result.files["html"] = write_file(html, lambda fh: fh.write(page))
         result.seconds["html"] = time.perf_counter() - started
     return result
+
+
+def _pdf(wb, xlsx: Path, result: PublishResult, soffice: str | None) -> Finding | None:
+    """The PDF beside `xlsx` (saved already, or in a temporary folder), or the warning
+    saying why there is none."""
+    from sorachi_etl.book.pdf import PdfError, workbook_to_pdf
+    from sorachi_etl.book.publish import save_workbook
+    from sorachi_etl.errors import finding
+
+    if soffice is None:
+        return finding("pdf_no_soffice", workbook=xlsx.name)
+    pdf = xlsx.with_suffix(".pdf")
+    try:
+        if "xlsx" in result.files:
+            workbook_to_pdf(xlsx, pdf, soffice)
+        else:  # a PDF alone: its workbook in a temporary folder
+            with tempfile.TemporaryDirectory(dir=xlsx.parent, prefix=".sorachi-") as tmp:
+                workbook_to_pdf(save_workbook(wb, Path(tmp) / xlsx.name), pdf, soffice)
+    except PdfError as exc:
+        return finding("pdf_failed", detail=exc, workbook=xlsx.name)
+    result.files["pdf"] = pdf
+    return None
 
 
 def _publish_formats(formats: Iterable[str]) -> list[str]:
@@ -383,6 +397,7 @@ class DemoResult:
     annotated: list[Path]
     outcome: MergeOutcome
     status: StatusReport
+    publication: PublishResult | None = None
 
 
 DEMO_YEAR = 2024
@@ -393,7 +408,8 @@ def run_demo(folder: Path) -> DemoResult:
 
     init a master from the sample data, write the R6 survey workbooks, copy the
     bundled returns, validate them (annotating the faulty ones), merge, and
-    compute the submission status.
+    compute the submission status, and publish the report the merged data makes
+    (into 報告書/).
     """
     import shutil
 
@@ -423,4 +439,5 @@ def run_demo(folder: Path) -> DemoResult:
         annotated,
         outcome,
         outcome.status or master_to_status(outcome.result.master),
+        publish(master_path, out_dir=folder / PUBLISH_FOLDER),
     )

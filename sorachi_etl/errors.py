@@ -273,7 +273,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # --- the published report (publish) ------------------------------------------
     "publish_no_projects": (
         ERROR,
-        "マスタ「{file}」にはプロジェクトが1件もないため、報告書を作れません。シート「プロジェクト」などを入力してから、もう一度実行してください。",
+        "マスタ「{master}」にはプロジェクトが1件もないため、報告書を作れません。シート「プロジェクト」などを入力してから、もう一度実行してください。",
     ),
     "publish_bad_format": (
         ERROR,
@@ -285,7 +285,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "publish_file_open": (
         ERROR,
-        "「{file}」は Excel などで開かれているため書き込めません。閉じてから、もう一度実行してください。",
+        "「{name}」は Excel などで開かれているため書き込めません。閉じてから、もう一度実行してください。",
     ),
     "publish_cannot_write": (
         ERROR,
@@ -321,11 +321,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "pdf_no_soffice": (
         WARNING,
-        "PDFは作成しませんでした（LibreOffice が見つかりません）。LibreOffice をインストールしてもう一度実行するか、「{file}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
+        "PDFは作成しませんでした（LibreOffice が見つかりません）。LibreOffice をインストールしてもう一度実行するか、「{workbook}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
     ),
     "pdf_failed": (
         WARNING,
-        "PDFを作成できませんでした（{detail}）。「{file}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
+        "PDFを作成できませんでした（{detail}）。「{workbook}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
     ),
     # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)
     "invalid_value": (

@@ -62,10 +62,20 @@ def test_read_only_folder(sample_master_path, returns):
             assert setpriv, "setpriv (util-linux) is needed to test a read-only folder as root"
             before = digest(sample_master_path)
             run = subprocess.run(
-                [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--",
-                 sys.executable, "-c", "from sorachi_etl.cli import main; main()",
-                 "merge", str(returns), "--master", str(sample_master_path)],
-                capture_output=True, text=True,
+                [
+                    setpriv,
+                    "--bounding-set=-dac_override,-dac_read_search",
+                    "--",
+                    sys.executable,
+                    "-c",
+                    "from sorachi_etl.cli import main; main()",
+                    "merge",
+                    str(returns),
+                    "--master",
+                    str(sample_master_path),
+                ],
+                capture_output=True,
+                text=True,
             )
             assert run.returncode == 2, run.stderr
             assert "書き込めません" in run.stderr and "Traceback" not in run.stderr

@@ -60,7 +60,7 @@ def workbook_to_pdf(workbook: Path, target: Path, soffice: str) -> Path:
     LibreOffice runs with a profile of its own in a temporary folder, so it
     works while the user has LibreOffice open. Raises PdfError.
     """
-    workbook, target = Path(workbook), Path(target)
+    workbook, target = Path(workbook).resolve(), Path(target).resolve()
     with tempfile.TemporaryDirectory(prefix=".sorachi-pdf-", dir=target.parent) as tmp:
         work = Path(tmp)
         profile = work / "profile"

@@ -15,6 +15,7 @@ set to print on exactly one page; a longer one breaks between blocks.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import math
@@ -50,6 +51,7 @@ from sorachi_etl.write import FONT_NAME, put
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.worksheet.worksheet import Worksheet
 
 # Text sizes (pt)
@@ -202,26 +204,21 @@ class _Page:
         self.cells(row, first, last, style)
         put(self.ws, row, first, text)
         if last > first:
-            self.ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            _merge(self.ws, row, first, row, last)
         return row
 
     def cells(self, row: int, first: int, last: int, style: _Style) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        font = Font(name=FONT_NAME, size=style.size, bold=style.bold, color=style.color)
-        align = Alignment(
-            horizontal=style.align, vertical=style.valign, wrap_text=True, indent=style.indent
-        )
-        thin = Side(style="thin", color=LINE)
-        border = Border(left=thin, right=thin, top=thin, bottom=thin) if style.box else None
-        fill = PatternFill("solid", fgColor=style.fill) if style.fill else None
+        """Give cells a style. openpyxl hashes every style object it is given, which was
+        most of the time spent writing the report: each `_Style` is built once per
+        workbook and its style array copied to the next cells."""
+        cache: dict[_Style, StyleArray] = self.ws.parent.__dict__.setdefault("_sorachi", {})
         for c in range(first, last + 1):
             cell = self.ws.cell(row=row, column=c)
-            cell.font, cell.alignment = font, align
-            if border is not None:
-                cell.border = border
-            if fill is not None:
-                cell.fill = fill
+            if style in cache:
+                cell._style = copy.copy(cache[style])
+                continue
+            _apply(cell, style)
+            cache[style] = copy.copy(cell._style)
 
     def figure(self, row: int, col: int, figure: Figure, style: _Style) -> None:
         """A figure as a number with its unit in the number format, or as text (集計中, —)."""
@@ -267,6 +264,33 @@ class _Page:
 
         ws.print_area = f"A1:{get_column_letter(self.ncols)}{max(self.row, 1)}"
         ws.sheet_view.showGridLines = False
+
+
+def _merge(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+    """Merge a range whose cells are styled already (borders included).
+
+    Worksheet.merge_cells would restyle the range's edges and replace its cells,
+    hashing style objects anew for each: a third of the time spent on the report.
+    """
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    area = CellRange(min_col=left, min_row=top, max_col=right, max_row=bottom)
+    ws.merged_cells.add(MergedCellRange(ws, area.coord))
+
+
+def _apply(cell, style: _Style) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    cell.font = Font(name=FONT_NAME, size=style.size, bold=style.bold, color=style.color)
+    cell.alignment = Alignment(
+        horizontal=style.align, vertical=style.valign, wrap_text=True, indent=style.indent
+    )
+    if style.box:
+        thin = Side(style="thin", color=LINE)
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    if style.fill:
+        cell.fill = PatternFill("solid", fgColor=style.fill)
 
 
 def _header_footer(ws: Worksheet, report: Report) -> None:
@@ -521,7 +545,7 @@ def _kpi_list(wb: Workbook, report: Report) -> None:
             page.cells(row, 1, 1, cell)
         put(page.ws, rows[0], 1, name)
         if len(rows) > 1:
-            page.ws.merge_cells(start_row=rows[0], start_column=1, end_row=rows[-1], end_column=1)
+            _merge(page.ws, rows[0], 1, rows[-1], 1)
         need = page.measure(name, 1, 1) + 4
         have = sum(page.ws.row_dimensions[row].height or 0 for row in rows)
         if need > have:
@@ -627,7 +651,7 @@ def write_file(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     path = Path(path)
     for lock in _locks(path):
         if lock.exists():
-            raise UsageError(message("publish_file_open", file=path.name))
+            raise UsageError(message("publish_file_open", name=path.name))
     tmp = None
     try:
         fd, name = tempfile.mkstemp(prefix=".sorachi-", suffix=".tmp", dir=path.parent)
@@ -637,7 +661,7 @@ def write_file(path: Path, write: Callable[[BinaryIO], object]) -> Path:
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except PermissionError:
-        raise UsageError(message("publish_file_open", file=path.name)) from None
+        raise UsageError(message("publish_file_open", name=path.name)) from None
     except OSError as exc:
         raise UsageError(
             message("publish_cannot_write", path=path, detail=exc.strerror or exc)
