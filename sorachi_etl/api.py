@@ -287,9 +287,10 @@ def publish(
     """
     import time
 
+    from sorachi_etl.book.page_layout import save_workbook, write_file
     from sorachi_etl.book.pdf import find_soffice
     from sorachi_etl.book.photos import load_photos
-    from sorachi_etl.book.publish import report_to_workbook, save_workbook, write_file
+    from sorachi_etl.book.publish import report_to_workbook
     from sorachi_etl.book.publish_html import report_to_html
     from sorachi_etl.cells import a1
     from sorachi_etl.errors import SorachiError, message
@@ -333,7 +334,7 @@ def publish(
             result.seconds["xlsx"] = time.perf_counter() - started
         if "pdf" in wanted:
             started = time.perf_counter()
-            problem = _pdf(wb, xlsx, result, find_soffice())
+            problem = _pdf(xlsx, result, photos, find_soffice())
             if problem is not None:
                 result.findings.append(problem)
                 if "xlsx" not in result.files:  # what the notice tells to save as PDF
@@ -348,22 +349,21 @@ def publish(
     return result
 
 
-def _pdf(wb, xlsx: Path, result: PublishResult, soffice: str | None) -> Finding | None:
-    """The PDF beside `xlsx` (saved already, or in a temporary folder), or the warning
-    saying why there is none."""
+def _pdf(xlsx: Path, result: PublishResult, photos: dict, soffice: str | None) -> Finding | None:
+    """The PDF beside `xlsx`, or the warning saying why there is none."""
+    from sorachi_etl.book.page_layout import LIBREOFFICE, save_workbook
     from sorachi_etl.book.pdf import PdfError, workbook_to_pdf
-    from sorachi_etl.book.publish import save_workbook
+    from sorachi_etl.book.publish import report_to_workbook
     from sorachi_etl.errors import finding
 
     if soffice is None:
         return finding("pdf_no_soffice", workbook=xlsx.name)
     pdf = xlsx.with_suffix(".pdf")
+    # the same pages, their rows as tall as LibreOffice (not Excel) sets the lines
+    for_pdf = report_to_workbook(result.report, photos, LIBREOFFICE)
     try:
-        if "xlsx" in result.files:
-            workbook_to_pdf(xlsx, pdf, soffice)
-        else:  # a PDF alone: its workbook in a temporary folder
-            with tempfile.TemporaryDirectory(dir=xlsx.parent, prefix=".sorachi-") as tmp:
-                workbook_to_pdf(save_workbook(wb, Path(tmp) / xlsx.name), pdf, soffice)
+        with tempfile.TemporaryDirectory(dir=xlsx.parent, prefix=".sorachi-") as tmp:
+            workbook_to_pdf(save_workbook(for_pdf, Path(tmp) / xlsx.name), pdf, soffice)
     except PdfError as exc:
         return finding("pdf_failed", detail=exc, workbook=xlsx.name)
     result.files["pdf"] = pdf
