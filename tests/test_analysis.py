@@ -151,3 +151,20 @@ def test_a_faulty_note_is_named(sample_master_path, row, message):
         load_master(sample_master_path)
     assert message in str(caught.value)
     assert "分析メモ!" in str(caught.value)
+
+
+def test_report_shows_the_staff_lines_without_marks(sample_master_path):
+    from sorachi_etl import formats
+
+    md = formats.to_markdown(api.kpi_report(sample_master_path))
+    assert "- 移住相談件数についてはオンライン相談の強化により増加傾向となっている。" in md
+    assert DRAFT_MARK not in md
+    data = formats.to_data(api.kpi_report(sample_master_path))
+    assert [line["drafted"] for line in data["analysis_lines"]].count(False) == 2
+
+
+@pytest.mark.parametrize("odd", ["\uffff", "\ufffe", "\ud800", "\x01", "\x1f"])
+def test_characters_xml_cannot_hold_are_removed_when_read(odd):
+    from sorachi_etl.normalize import clean_text
+
+    assert clean_text(f"空知{odd}地域") == ("空知地域", True)

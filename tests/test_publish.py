@@ -314,6 +314,37 @@ def test_every_sheet_prints_as_one_a4_page(pdf_pages):
             assert f"-{n}-" in norm(page)
 
 
+RUNNING = {"道央広域連携地域政策展開方針の推進管理について", "令和6年度", "北海道空知総合振興局"}
+
+
+def without(page: str, lines: set[str]) -> str:
+    """A page's text without the lines that repeat on every page (header, footer, the
+    table's header row) and the `lines` of a table cell beside a long text."""
+    kept = []
+    for line in page.splitlines():
+        line = line.strip()
+        if not re.fullmatch(r"-\s*\d+\s*-", line) and line not in RUNNING | lines:
+            kept.append(line)
+    return norm("".join(kept))
+
+
+def assert_one_page_wide(pages: list[str]) -> None:
+    """Each table's first and last column print on the same page: none spilt across."""
+    for first, last in [
+        ("実績値（実績年）", "進捗率"),
+        ("プロジェクト名", "進捗率"),
+        ("事業名", "主な関連プロジェクト"),
+    ]:
+        texts = [norm(page) for page in pages]
+        with_first = [n for n, page in enumerate(texts) if norm(first) in page]
+        assert with_first
+        assert all(norm(last) in texts[n] for n in with_first), (first, last)
+
+
+def test_tables_print_whole_across(pdf_pages):
+    assert_one_page_wide(pdf_pages[1])
+
+
 def test_the_workbook_is_one_sheet_per_page_a4_one_page_wide(published):
     wb = load_workbook(published.files["xlsx"])
     assert wb.sheetnames == [
@@ -392,7 +423,9 @@ def test_photos_inlined_in_the_html(published):
         img = figure.find("img")
         assert img.get("src").startswith("data:image/png;base64,")
         assert img.get("alt")
-        assert figure.find("figcaption").text.startswith("▲")
+        caption = figure.find("figcaption")
+        assert text_of(caption).startswith("▲")
+        assert caption.find("span").get("aria-hidden") == "true"  # the mark is not read out
 
 
 def test_a_missing_or_broken_photo_is_a_warning_naming_its_row(sample, tmp_path):
@@ -559,3 +592,75 @@ def test_odd_characters_never_reach_the_files(sample, tmp_path):
     path = tmp_path / "odd.xlsx"
     report_to_workbook(report, {}).save(path)
     assert load_workbook(path)["プロジェクト1"]["A1"].value == "炭鉄港<script>alert(1)</script>&"
+
+
+def test_long_texts_and_huge_figures_still_print_one_page_wide_and_whole(sample, tmp_path):
+    need_soffice()
+    wb = load_workbook(sample)
+    wb["プロジェクト"]["E2"] = "長い目的の文です。" * 250  # runs over more than a page
+    ws = wb["取組"]
+    col = {c.value: c.column for c in ws[1]}
+    ws.cell(2, col["取組名"]).value = "非常に長い取組名の例" * 30
+    ws.cell(2, col["場所"]).value = "https://www.example.jp/" + "sorachi/" * 12  # no break
+    ws.cell(2, col["概要"]).value = "概要の文章がとても長く続きます。" * 60
+    wb["事業"]["B2"] = "とても長い事業の概要です。" * 200  # taller than a row can be
+    for n in range(25):
+        wb["事業"].append([f"追加の事業{n + 1}", "事業の概要です。" * (10 + 5 * n), "1,4"])
+    wb["指標実績"].append(["K01", "R5", 98765432109, "確定", "手入力", ""])
+    wb["評価指標"]["L2"] = 12345678901  # 目標値
+    master = tmp_path / "master.xlsx"
+    wb.save(master)
+    shutil.copytree(sample.parent / "写真", tmp_path / "写真")
+    result = api.publish(master, formats=["xlsx", "pdf"])
+    assert "pdf" in result.files, [f.message for f in result.findings]
+    pdf = result.files["pdf"]
+    info = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    assert all(sorted((round(float(w)), round(float(h)))) == [595, 842] for w, h in sizes)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")[: len(sizes)]
+    assert sum("長い目的の文です" in page for page in pages) >= 2  # runs on, down
+    assert_one_page_wide(pages)
+    assert "#" not in text
+    assert "98,765,432,109千人" in text and "12,345,678,901千人(R7)" in norm(text)
+    assert norm("https://www.example.jp/" + "sorachi/" * 12) in norm(text)
+    # a text over several pages reads on from page to page, once the running header and
+    # footer are taken out
+    beside = {"令和6年度 北海道空知総合振興局", "事業名", "概要", "主な関連プロジェク", "ト（※）"}
+    beside |= {"日本遺産「炭鉄港」広域連携推進事業", "①"}
+    body = "".join(without(page, beside) for page in pages)
+    for long in ("長い目的の文です。" * 250, "とても長い事業の概要です。" * 200):
+        assert norm(long) in body
+    # no row is taller than a spreadsheet row may be (409 pt): long texts go over rows
+    for ws in load_workbook(result.files["xlsx"]).worksheets:
+        assert all((d.height or 0) <= 409 for d in ws.row_dimensions.values()), ws.title
+    for n in (1, 25):
+        assert f"追加の事業{n}" in text
+
+
+def test_a_master_from_before_the_report_still_publishes(sample, tmp_path):
+    """No 分析メモ, no photo columns, none of the report's settings: the tool's own
+    masters of earlier versions. The report comes out, and says what to fill in."""
+    wb = load_workbook(sample)
+    del wb["分析メモ"]
+    ws = wb["取組"]
+    for c in range(ws.max_column, 0, -1):
+        if ws.cell(1, c).value in ("写真ファイル", "写真の説明"):
+            ws.delete_cols(c)
+    settings = wb["設定"]
+    for r in range(settings.max_row, 0, -1):
+        if settings.cell(r, 1).value in ("報告書の表題", "振興局名", "事業一覧の見出し"):
+            settings.delete_rows(r)
+    master = tmp_path / "master.xlsx"
+    wb.save(master)
+    result = api.publish(master, formats=["html"])
+    blanks = [f.message for f in result.findings if f.code == "publish_setting_blank"]
+    assert len(blanks) == 1 and "「振興局名」が空欄" in blanks[0]
+    tree = html_tree(result.files["html"])
+    assert tree.find(".//h1").text == "道央広域連携地域政策展開方針の推進管理"  # the 表題
+    assert tree.find(".//figure") is None
+    assert tree.find(".//section[@id='businesses']/h2").text == "R6年度における主な取組"

@@ -65,6 +65,9 @@ LANDSCAPE = (1026, 468)
 # A sheet estimated at up to this share of a page is set to print on exactly one
 # page (scaled down a little if need be); a longer one runs over pages, one wide.
 ONE_PAGE_UP_TO = 1.25
+# The tallest row written (pt): a spreadsheet neither breaks a row across pages nor lets
+# one grow past 409 pt, so a longer text goes over several rows of at most this.
+MAX_ROW_PT = 240.0
 
 
 # --- measuring text ---------------------------------------------------------------------
@@ -105,24 +108,40 @@ def column_px(width: float, metrics: Metrics = EXCEL) -> int:
 
 def text_lines(text: str, px: float, size: float) -> int:
     """Lines `text` wraps into in a cell `px` wide at `size` pt (a little generously)."""
+    return len(wrap(text, px, size))
+
+
+def wrap(text: str, px: float, size: float) -> list[str]:
+    """The lines `text` wraps into in a cell `px` wide; a line that ends a paragraph
+    keeps its "\n"."""
     unit = size * 2 / 3 * 1.03  # px of half an em, with room for the rules on line starts
     width = max(4.0, (px - 10) / unit)
-    return sum(_wrapped(paragraph, width) for paragraph in text.split("\n"))
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        wrapped = _wrapped(paragraph, width)
+        wrapped[-1] += "\n"
+        lines += wrapped
+    lines[-1] = lines[-1][:-1]
+    return lines
 
 
-def _wrapped(paragraph: str, width: float) -> int:
-    lines, used = 1, 0.0
+def _wrapped(paragraph: str, width: float) -> list[str]:
+    lines, used = [""], 0.0
     for token in _TOKENS.findall(paragraph):
         size = text_units(token)
         if used + size <= width:
+            lines[-1] += token
             used += size
         elif size <= width:  # the word starts the next line
-            lines, used = lines + 1, size
+            lines.append(token)
+            used = size
         else:  # longer than a line: broken anywhere
             for ch in token:
                 w = char_units(ch)
                 if used + w > width:
-                    lines, used = lines + 1, 0.0
+                    lines.append("")
+                    used = 0.0
+                lines[-1] += ch
                 used += w
     return lines
 
@@ -163,6 +182,7 @@ class Style:
     box: bool = False
     indent: int = 0
     color: str | None = None
+    edges: str = "ltrb"  # the sides of a box drawn: a text over several rows is one box
 
 
 class Page:
@@ -190,6 +210,7 @@ class Page:
         self.used = 0.0  # height since the last page break
         self.total = 0.0
         self.breaks: list[int] = []
+        self.last_rows: list[int] = []  # the rows the last text() wrote
         for c, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(c)].width = width
         if header:
@@ -246,15 +267,40 @@ class Page:
         height: float | None = None,
         row: int | None = None,
     ) -> int:
-        """Write `text` across columns first..last of a new row (or of `row`)."""
+        """Write `text` across columns first..last of a new row (or of `row`); returns
+        the row. A text too tall for one row goes over several (`last_rows`)."""
         last = last or self.ncols
         if row is None:
-            row = self.next_row(height or self.measure(text, first, last, style.size))
+            height = height or self.measure(text, first, last, style.size)
+            pieces = self.pieces(text, first, last, style.size) if height > MAX_ROW_PT else []
+            if len(pieces) > 1:
+                self.last_rows = []
+                for n, (piece, piece_h) in enumerate(pieces):
+                    edges = "ltr" if n == 0 else "lrb" if n == len(pieces) - 1 else "lr"
+                    self.keep(piece_h)
+                    r = self.next_row(piece_h)
+                    self.text(piece, first, last, dataclasses.replace(style, edges=edges), row=r)
+                    self.last_rows.append(r)
+                return self.last_rows[0]
+            row = self.next_row(height)
+        self.last_rows = [row]
         self.cells(row, first, last, style)
         put(self.ws, row, first, text)
         if last > first:
             merge_range(self.ws, row, first, row, last)
         return row
+
+    def pieces(
+        self, text: str, first: int, last: int, size: float = BODY
+    ) -> list[tuple[str, float]]:
+        """`text` cut at line ends into pieces no taller than MAX_ROW_PT, with their heights."""
+        lines = wrap(text, self.span(first, last), size)
+        per = max(1, int((MAX_ROW_PT - 4) // (size * self.metrics.line)))
+        out = []
+        for start in range(0, len(lines), per):
+            piece = "".join(lines[start : start + per]).rstrip("\n")
+            out.append((piece, len(lines[start : start + per]) * size * self.metrics.line + 4))
+        return out
 
     def cells(self, row: int, first: int, last: int, style: Style) -> None:
         """Give cells a style. openpyxl hashes every style object it is given, which was
@@ -328,6 +374,9 @@ def merge_range(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> 
     ws.merged_cells.add(MergedCellRange(ws, area.coord))
 
 
+_SIDES = {"l": "left", "r": "right", "t": "top", "b": "bottom"}
+
+
 def apply_style(cell, style: Style) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -337,7 +386,8 @@ def apply_style(cell, style: Style) -> None:
     )
     if style.box:
         thin = Side(style="thin", color=LINE)
-        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        sides = {name: thin for key, name in _SIDES.items() if key in style.edges}
+        cell.border = Border(**sides)
     if style.fill:
         cell.fill = PatternFill("solid", fgColor=style.fill)
 

@@ -11,6 +11,7 @@ metrics, is what the PDF is printed from.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from sorachi_etl.book.page_layout import (
     EXCEL,
     HEADING_FILL,
     LANDSCAPE,
+    MAX_ROW_PT,
     PAGE_TITLE,
     SECTION,
     SMALL,
@@ -219,10 +221,10 @@ def _initiative(page: Page, block: _BlockRows) -> None:
         if rows.part.subtitle:
             page.text(f"○ {rows.part.subtitle}", style=Style(bold=True, indent=1), height=sub_h)
         last = TEXT_LAST if rows.photo is not None else page.ncols
-        written = [
+        written: list[int] = []
+        for line, h in zip(rows.lines, rows.heights, strict=False):
             page.text(line, 1, last, Style(indent=1), height=h)
-            for line, h in zip(rows.lines, rows.heights, strict=False)
-        ]
+            written += page.last_rows
         if rows.photo is not None:
             if not written:  # a photo without details: a row of its own
                 written.append(page.next_row(rows.heights[0]))
@@ -398,12 +400,28 @@ def _businesses(wb: Workbook, report: Report, metrics: Metrics) -> None:
         page.text(BUSINESS_COLUMNS[2], 4, 4, HEADER_STYLE, row=r)
         page.ws.print_title_rows = f"{r}:{r}"
         cell = Style(box=True, valign="center")
+        marks = Style(box=True, valign="center", align="center")
         for i in chunk:
             business = report.businesses[i]
-            r = page.next_row(heights[i])
-            page.text(business.name, 1, 1, cell, row=r)
-            page.text(business.summary, 2, 3, cell, row=r)
-            page.text(business.marks, 4, 4, Style(box=True, valign="center", align="center"), row=r)
+            pieces = [(business.summary, heights[i])]
+            if heights[i] > MAX_ROW_PT:  # over several rows, name and marks merged beside
+                pieces = page.pieces(business.summary, 2, 3)
+            rows = [page.next_row(h) for _, h in pieces]
+            # over several rows (and pages), every part starts at the top
+            tall = {"valign": "top"} if len(rows) > 1 else {}
+            for n, ((piece, _), r) in enumerate(zip(pieces, rows, strict=True)):
+                edges = "ltrb" if len(rows) == 1 else "ltr" if n == 0 else "lr"
+                edges = "lrb" if len(rows) > 1 and n == len(rows) - 1 else edges
+                page.text(piece, 2, 3, dataclasses.replace(cell, edges=edges, **tall), row=r)
+            for col, text, style in (
+                (1, business.name, dataclasses.replace(cell, **tall)),
+                (4, business.marks, dataclasses.replace(marks, **tall)),
+            ):
+                for r in rows:
+                    page.cells(r, col, col, style)
+                put(page.ws, rows[0], col, text)
+                if len(rows) > 1:
+                    merge_range(page.ws, rows[0], col, rows[-1], col)
         page.gap(10)
         page.text(report.legend_title, style=Style(size=SMALL, bold=True), height=16)
         for (left, right), height in zip(legend, legend_h, strict=True):

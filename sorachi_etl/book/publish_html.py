@@ -25,6 +25,7 @@ from sorachi_etl.kpi.report_model import (
     KPI_LIST_HEADING,
     NO_INITIATIVES,
     PAST_HEADING,
+    PHOTO_MARK,
     PROJECT_KPI_COLUMNS,
     PURPOSE_LABEL,
     Figure,
@@ -210,7 +211,9 @@ def _figure(part: Part, photos: dict[str, PhotoData]) -> list[str]:
         f'<img src="data:{photo.mime};base64,{data}" width="{w}" height="{h}" alt="{_e(alt)}">',
     ]
     if part.photo.caption:
-        out.append(f"<figcaption>{_e(part.photo.caption_line)}</figcaption>")
+        # ▲ points at the photo on paper: decoration, not a word to read aloud
+        mark = f'<span aria-hidden="true">{_e(PHOTO_MARK)}</span>'
+        out.append(f"<figcaption>{mark}{_e(part.photo.caption)}</figcaption>")
     return [*out, "</figure>"]
 
 
