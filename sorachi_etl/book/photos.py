@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sorachi_etl.errors import Finding
-from sorachi_etl.kpi.report_model import Photo
+from sorachi_etl.kpi.report_initiatives import Photo
 
 MAX_FILE_BYTES = 30 * 1024 * 1024  # a camera's JPEG is a few MB
 MAX_PIXELS = 80_000_000  # past this a picture is more likely a decompression bomb

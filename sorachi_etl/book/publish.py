@@ -35,6 +35,7 @@ from sorachi_etl.book.page_layout import (
     merge_range,
 )
 from sorachi_etl.book.photos import PhotoData, fit
+from sorachi_etl.kpi.report_initiatives import PLANNED_BULLET, InitiativeBlock, Part
 from sorachi_etl.kpi.report_model import (
     ANALYSIS_HEADING,
     AREA_LABEL,
@@ -42,12 +43,9 @@ from sorachi_etl.kpi.report_model import (
     KPI_LIST_HEADING,
     NO_INITIATIVES,
     PAST_HEADING,
-    PLANNED_BULLET,
     PROJECT_KPI_COLUMNS,
     PURPOSE_LABEL,
-    InitiativeBlock,
     KpiLine,
-    Part,
     ProjectPage,
     Report,
 )

@@ -17,6 +17,7 @@ import base64
 from html import escape
 
 from sorachi_etl.book.photos import PhotoData, fit
+from sorachi_etl.kpi.report_initiatives import PHOTO_MARK, InitiativeBlock, Part
 from sorachi_etl.kpi.report_model import (
     ANALYSIS_HEADING,
     AREA_LABEL,
@@ -25,12 +26,9 @@ from sorachi_etl.kpi.report_model import (
     KPI_LIST_HEADING,
     NO_INITIATIVES,
     PAST_HEADING,
-    PHOTO_MARK,
     PROJECT_KPI_COLUMNS,
     PURPOSE_LABEL,
     Figure,
-    InitiativeBlock,
-    Part,
     ProjectPage,
     Report,
 )
