@@ -293,7 +293,7 @@ def publish(
     from sorachi_etl.book.publish import report_to_workbook
     from sorachi_etl.book.publish_html import report_to_html
     from sorachi_etl.cells import a1
-    from sorachi_etl.errors import SorachiError, message
+    from sorachi_etl.errors import SorachiError, finding, message
     from sorachi_etl.kpi.report_model import master_to_report
     from sorachi_etl.master import check_master, open_master
     from sorachi_etl.names import SHEET_INITIATIVES
@@ -337,6 +337,9 @@ def publish(
             problem = _pdf(xlsx, result, photos, find_soffice())
             if problem is not None:
                 result.findings.append(problem)
+                old_pdf = xlsx.with_suffix(".pdf")
+                if old_pdf.exists():  # an earlier run's, now out of date
+                    result.findings.append(finding("pdf_stale", name=old_pdf.name))
                 if "xlsx" not in result.files:  # what the notice tells to save as PDF
                     result.files["xlsx"] = save_workbook(wb, xlsx)
             result.seconds["pdf"] = time.perf_counter() - started

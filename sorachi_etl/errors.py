@@ -293,7 +293,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "publish_setting_blank": (
         WARNING,
-        "シート「設定」の「{column}」が空欄のため、{what}がありません。入力してから、もう一度実行してください。",
+        "シート「設定」の「{column}」が空欄です（{what}）。入力してから、もう一度実行してください。",
     ),
     "publish_no_values": (
         WARNING,
@@ -326,6 +326,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "pdf_failed": (
         WARNING,
         "PDFを作成できませんでした（{detail}）。「{workbook}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
+    ),
+    "pdf_stale": (
+        WARNING,
+        "前に作った「{name}」が残っていますが、今回の内容ではありません。公表や印刷に使わないよう、削除するか作り直してください。",
     ),
     # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)
     "invalid_value": (

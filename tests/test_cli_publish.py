@@ -142,3 +142,30 @@ def test_the_demo_ends_by_publishing(tmp_path):
         "R7_推進管理報告書.html",
     }
     assert len(list((folder / "写真").glob("*.png"))) == 4
+
+
+def test_an_old_pdf_left_from_before_is_named(master):
+    out = master.parent / "報告書"
+    out.mkdir()
+    (out / "R6_推進管理報告書.pdf").write_bytes(b"%PDF-1.4 of last year")
+    result = runner.invoke(app, ["publish", "-m", str(master)], env=NO_SOFFICE)
+    assert result.exit_code == 0
+    assert "前に作った「R6_推進管理報告書.pdf」が残っていますが、今回の内容ではありません" in (
+        result.output
+    )
+
+
+def test_publish_imports_neither_pandas_nor_pandera(master):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from sorachi_etl.cli import app\n"
+        f"r = CliRunner().invoke(app, ['publish', '-m', {str(master)!r}, '-f', 'xlsx,html'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(sorted(m for m in ('pandas', 'pandera') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

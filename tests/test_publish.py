@@ -659,7 +659,10 @@ def test_a_master_from_before_the_report_still_publishes(sample, tmp_path):
     wb.save(master)
     result = api.publish(master, formats=["html"])
     blanks = [f.message for f in result.findings if f.code == "publish_setting_blank"]
-    assert len(blanks) == 1 and "「振興局名」が空欄" in blanks[0]
+    assert blanks == [
+        "シート「設定」の「振興局名」が空欄です（表紙に局名が載りません）。"
+        "入力してから、もう一度実行してください。"
+    ]
     tree = html_tree(result.files["html"])
     assert tree.find(".//h1").text == "道央広域連携地域政策展開方針の推進管理"  # the 表題
     assert tree.find(".//figure") is None

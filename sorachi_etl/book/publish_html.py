@@ -110,7 +110,7 @@ def _lines(text: str) -> str:
 
 def report_to_html(report: Report, photos: dict[str, PhotoData]) -> str:
     """The report as one HTML document (UTF-8 text)."""
-    title = report.title or report.business_heading
+    title = report.title
     page_title = f"{report.year_text} {title}" + (f"｜{report.bureau}" if report.bureau else "")
     out = [
         "<!DOCTYPE html>",

@@ -177,11 +177,18 @@ def master_to_report(
     title = clean(settings.report_title or settings.title, "設定の報告書の表題")
     if not title:
         warnings.append(
-            finding("publish_setting_blank", column="報告書の表題", what="表紙や見出しの表題")
+            finding(
+                "publish_setting_blank",
+                column="報告書の表題",
+                what=f"表紙と見出しには「{FILE_SUFFIX}」とだけ載せました",
+            )
         )
+        title = FILE_SUFFIX  # a page needs a title: the report's kind, until one is set
     bureau = clean(settings.bureau, "設定の振興局名")
     if not bureau:
-        warnings.append(finding("publish_setting_blank", column="振興局名", what="表紙の局名"))
+        warnings.append(
+            finding("publish_setting_blank", column="振興局名", what="表紙に局名が載りません")
+        )
     year, actual = table.report_year, table.actual_year
     short = format_fiscal_year(year)
     cells = photo_cells or []
