@@ -75,6 +75,8 @@ caption { text-align: left; font-weight: bold; padding: .25rem 0; }
 th, td { border: 1px solid #6b7a90; padding: .35rem .5rem; vertical-align: middle; }
 thead th { background: #e3eaf5; text-align: center; }
 tbody th { text-align: left; font-weight: normal; }
+th[scope="row"] { min-width: 10em; }  /* on a phone the table scrolls, names stay readable */
+th[scope="rowgroup"] { min-width: 8em; }
 td.num { text-align: right; white-space: nowrap; }
 td.mark { text-align: center; white-space: nowrap; }
 .legend { font-size: .9375rem; }
