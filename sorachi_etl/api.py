@@ -8,14 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-from collections.abc import Callable
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from sorachi_etl.kpi.aggregate import KpiTable, master_to_kpi_table
 from sorachi_etl.model import domain
 from sorachi_etl.model.errors import MasterError, UsageError
+from sorachi_etl.model.findings import Finding
 from sorachi_etl.model.names import SUBMISSION_MISSING
 
 P = ParamSpec("P")
@@ -24,6 +26,7 @@ R = TypeVar("R")
 if TYPE_CHECKING:
     from sorachi_etl.check.validate import Validation
     from sorachi_etl.kpi.merge import MergeResult
+    from sorachi_etl.kpi.report_model import Report
     from sorachi_etl.kpi.status import StatusReport
 
 
@@ -78,19 +81,24 @@ def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
 
 
 def rewritten_sheets() -> list[str]:
-    """The sheets `render_master` writes anew: the data sheets but the log, and the output sheets."""
+    """The sheets `render_master` writes anew: the data sheets but the log and staff's own
+    sheets (分析メモ), and the output sheets."""
     from sorachi_etl.model.names import MASTER_OUTPUT_SHEETS
     from sorachi_etl.model.rules import master_rules
 
-    return [name for name, rule in master_rules().items() if not rule.log] + list(
+    return [name for name, rule in master_rules().items() if not (rule.log or rule.staff)] + list(
         MASTER_OUTPUT_SHEETS
     )
 
 
 def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> InitResult:
-    """Write a new master workbook from the bundled sample data (or its empty structure)."""
+    """Write a new master workbook from the bundled sample data (or its empty structure).
+
+    With the sample data, the placeholder pictures its 取組 rows name are copied
+    beside the master (写真/), where `publish` looks for them.
+    """
     from sorachi_etl.book.master_write import append_log, save_atomic
-    from sorachi_etl.model.sample import sample_master
+    from sorachi_etl.model.sample import copy_sample_photos, sample_master
 
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -103,6 +111,7 @@ def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> 
     wb = render_master(master, table)
     append_log(wb, [])
     save_atomic(wb, path, make_backup=overwrite)
+    copy_sample_photos(master, path.parent)
     return InitResult(path, master, table)
 
 
@@ -289,6 +298,140 @@ def make_templates(
     return master_to_templates(master, year, Path(out_dir), reporters=reporters)
 
 
+PUBLISH_FORMATS = ("xlsx", "pdf", "html")
+PUBLISH_FOLDER = "報告書"
+
+
+@dataclass
+class PublishResult:
+    """What `publish` made: the report's content, the files written and the warnings."""
+
+    report: Report
+    files: dict[str, Path]  # format ("xlsx", "pdf", "html") -> file written
+    findings: list[Finding]  # warnings: a photo not found, no PDF, an empty section…
+    seconds: dict[str, float]  # time each format took
+    sheets: list[str] = field(default_factory=list)  # the workbook's sheets: one per page
+
+
+def publish(
+    master_path: Path,
+    *,
+    year: int | None = None,
+    out_dir: Path | None = None,
+    formats: Iterable[str] = PUBLISH_FORMATS,
+) -> PublishResult:
+    """Write the whole progress report (推進管理報告書) of a master: workbook, PDF, HTML.
+
+    `year` is the report's fiscal year (R6 = 2024, whose figures are of R5);
+    by default the year after the latest that holds KPI values, as `report`
+    decides it. Files go to `out_dir` (default: 報告書/ beside the master),
+    named R6_推進管理報告書.xlsx/.pdf/.html. The PDF is made with LibreOffice
+    where it is found; where it is not, a warning says so and the other
+    formats are still written. Raises MasterError for a missing or broken
+    master, UsageError for a bad format or an output that cannot be written,
+    SorachiError when the master has no projects.
+    """
+    import time
+
+    from sorachi_etl.book.master_read import check_master, open_master
+    from sorachi_etl.book.page_layout import save_workbook, write_file
+    from sorachi_etl.book.pdf import find_soffice
+    from sorachi_etl.book.photos import load_photos
+    from sorachi_etl.book.publish import report_to_workbook
+    from sorachi_etl.book.publish_html import report_to_html
+    from sorachi_etl.kpi.report_model import master_to_report
+    from sorachi_etl.model.cells import a1
+    from sorachi_etl.model.errors import SorachiError
+    from sorachi_etl.model.findings import finding
+    from sorachi_etl.model.names import SHEET_INITIATIVES
+
+    wanted = _publish_formats(formats)
+    master_path = Path(master_path)
+    book = open_master(master_path)
+    check_master(book, rows=False)
+    master = book.master
+    if not master.projects:
+        raise SorachiError("publish_no_projects", master=master_path.name)
+    table = master_to_kpi_table(master, year=None if year is None else year - 1)
+    sheet = book.sheets.get(SHEET_INITIATIVES)
+    photo_col = sheet.columns.get("photo") if sheet is not None else None
+    cells = [
+        a1(r, photo_col) if photo_col is not None else None
+        for r in (sheet.row_numbers if sheet is not None else [])
+    ]
+    report = master_to_report(master, table, photo_cells=cells)
+    out = Path(out_dir) if out_dir is not None else master_path.parent / PUBLISH_FOLDER
+    if out.exists() and not out.is_dir():
+        raise UsageError("publish_out_not_folder", path=out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError("publish_cannot_write", path=out, detail=exc.strerror or exc) from None
+    photos, photo_warnings = load_photos(report.photos, master_path.parent)
+    result = PublishResult(report, {}, [*report.warnings, *photo_warnings], {})
+    started = time.perf_counter()
+    if "xlsx" in wanted or "pdf" in wanted:
+        wb = report_to_workbook(report, photos)
+        result.sheets = list(wb.sheetnames)
+        xlsx = out / f"{report.file_stem}.xlsx"
+        if "xlsx" in wanted:
+            result.files["xlsx"] = save_workbook(wb, xlsx)
+            result.seconds["xlsx"] = time.perf_counter() - started
+        if "pdf" in wanted:
+            started = time.perf_counter()
+            problem = _pdf(xlsx, result, photos, find_soffice())
+            if problem is not None:
+                result.findings.append(problem)
+                old_pdf = xlsx.with_suffix(".pdf")
+                if old_pdf.exists():  # an earlier run's, now out of date
+                    result.findings.append(finding("pdf_stale", name=old_pdf.name))
+                if "xlsx" not in result.files:  # what the notice tells to save as PDF
+                    result.files["xlsx"] = save_workbook(wb, xlsx)
+            result.seconds["pdf"] = time.perf_counter() - started
+    if "html" in wanted:
+        started = time.perf_counter()
+        page = report_to_html(report, photos).encode("utf-8")
+        html = out / f"{report.file_stem}.html"
+        result.files["html"] = write_file(html, lambda fh: fh.write(page))
+        result.seconds["html"] = time.perf_counter() - started
+    return result
+
+
+def _pdf(xlsx: Path, result: PublishResult, photos: dict, soffice: str | None) -> Finding | None:
+    """The PDF beside `xlsx`, or the warning saying why there is none."""
+    from sorachi_etl.book.page_layout import LIBREOFFICE, save_workbook
+    from sorachi_etl.book.pdf import PdfError, workbook_to_pdf
+    from sorachi_etl.book.publish import report_to_workbook
+    from sorachi_etl.model.findings import finding
+
+    if soffice is None:
+        return finding("pdf_no_soffice", workbook=xlsx.name)
+    pdf = xlsx.with_suffix(".pdf")
+    # the same pages, their rows as tall as LibreOffice (not Excel) sets the lines
+    for_pdf = report_to_workbook(result.report, photos, LIBREOFFICE)
+    try:
+        with tempfile.TemporaryDirectory(dir=xlsx.parent, prefix=".sorachi-") as tmp:
+            workbook_to_pdf(save_workbook(for_pdf, Path(tmp) / xlsx.name), pdf, soffice)
+    except PdfError as exc:
+        return finding("pdf_failed", detail=exc, workbook=xlsx.name)
+    result.files["pdf"] = pdf
+    return None
+
+
+def _publish_formats(formats: Iterable[str]) -> list[str]:
+
+    wanted = []
+    for name in formats:
+        name = name.strip().lower().lstrip(".")
+        if name not in PUBLISH_FORMATS:
+            raise UsageError("publish_bad_format", value=name)
+        if name not in wanted:
+            wanted.append(name)
+    if not wanted:
+        raise UsageError("publish_bad_format", value="")
+    return wanted
+
+
 @dataclass
 class DemoResult:
     """Everything `run_demo` made, for the CLI to tell the user about."""
@@ -301,6 +444,7 @@ class DemoResult:
     annotated: list[Path]
     outcome: MergeOutcome
     status: StatusReport
+    publication: PublishResult | None = None
 
 
 DEMO_YEAR = 2024
@@ -311,7 +455,8 @@ def run_demo(folder: Path) -> DemoResult:
 
     init a master from the sample data, write the R6 survey workbooks, copy the
     bundled returns, validate them (annotating the faulty ones), merge, and
-    compute the submission status.
+    compute the submission status, and publish the report the merged data makes
+    (into 報告書/).
     """
     import shutil
 
@@ -339,4 +484,5 @@ def run_demo(folder: Path) -> DemoResult:
         annotated,
         outcome,
         outcome.status or master_to_status(outcome.result.master),
+        publish(master_path, out_dir=folder / PUBLISH_FOLDER),
     )

@@ -328,3 +328,27 @@ def test_merging_leaves_the_master_it_was_given_as_it_was(sample_master_path, re
     result = merge_submissions(master, validation.submissions, validation.report.files)
     assert result.master.measure_values != before.measure_values  # the merge did something
     assert master == before
+
+
+def test_a_photo_staff_added_stays_when_the_initiative_comes_again(sample_master_path, tmp_path):
+    from sorachi_etl.model.resources import samples_dir
+
+    wb = load_workbook(sample_master_path)
+    ws = wb["取組"]
+    header = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(header)}
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, col["取組名"]).value == "日本遺産認定5周年フォーラム":
+            ws.cell(r, col["写真ファイル"]).value = "写真/フォーラム.jpg"
+            ws.cell(r, col["写真の説明"]).value = "フォーラムの様子"
+    wb.save(sample_master_path)
+    returns = tmp_path / "回収"
+    shutil.copytree(samples_dir() / "returns", returns)  # the bureau sends the forum as done
+    api.merge_paths([returns], sample_master_path)
+    forum = next(
+        i
+        for i in load_master(sample_master_path).initiatives
+        if i.title == "日本遺産認定5周年フォーラム"
+    )
+    assert forum.kind == "実績" and forum.venue == "岩見沢市"  # the return's content
+    assert (forum.photo, forum.photo_caption) == ("写真/フォーラム.jpg", "フォーラムの様子")

@@ -19,6 +19,7 @@ from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.findings import Finding, finding
 from sorachi_etl.model.names import (
     KIND_BY_LABEL,
+    SHEET_ANALYSIS_NOTES,
     SHEET_BUSINESSES,
     SHEET_IMPORT_LOG,
     SHEET_INITIATIVES,
@@ -48,6 +49,7 @@ ROW_TYPES: dict[str, type] = {
     SHEET_KPI_VALUES: domain.KpiValue,
     SHEET_INITIATIVES: domain.Initiative,
     SHEET_BUSINESSES: domain.Business,
+    SHEET_ANALYSIS_NOTES: domain.AnalysisNote,
     SHEET_IMPORT_LOG: domain.LogEntry,
 }
 MASTER_FIELD = {
@@ -59,6 +61,7 @@ MASTER_FIELD = {
     SHEET_KPI_VALUES: "kpi_values",
     SHEET_INITIATIVES: "initiatives",
     SHEET_BUSINESSES: "businesses",
+    SHEET_ANALYSIS_NOTES: "analysis_notes",
     SHEET_IMPORT_LOG: "log",
 }
 _HINTS = {
@@ -381,6 +384,17 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
     for i, kv in enumerate(master.kpi_values):
         if kv.kpi not in kpis:
             ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
+    names = {fold_header(k.name) for k in master.kpis}
+    for i, note in enumerate(master.analysis_notes):
+        if note.kpi and note.kpi not in kpis and fold_header(note.kpi) not in names:
+            ref(
+                SHEET_ANALYSIS_NOTES,
+                i,
+                "kpi",
+                note.kpi,
+                "シート「評価指標」",
+                "指標ID（K01 など）か評価指標名を入力するか、全体についての文なら空欄にしてください。",
+            )
     return out
 
 
@@ -408,7 +422,7 @@ def open_master(path: Path) -> MasterBook:
     sheets: dict[str, SheetRows] = {}
     for name, rule in master_rules().items():
         if name not in grids:
-            if rule.log:
+            if rule.log or rule.staff:  # made when the master is next written
                 continue
             hint = did_you_mean(name, order)
             findings.append(
@@ -431,12 +445,14 @@ def open_master(path: Path) -> MasterBook:
     return MasterBook(path, master, sheets)
 
 
-def check_master(book: MasterBook) -> None:
+def check_master(book: MasterBook, *, rows: bool = True) -> None:
     """The checks over whole sheets (pandera, from schemas/master.toml) and between sheets.
 
-    Raises MasterError listing every problem found.
+    `rows=False` checks the references between sheets only (no pandas: for
+    quick read-only commands). Raises MasterError listing every problem found.
     """
-    _check_rows(book.path, book.sheets)
+    if rows:
+        _check_rows(book.path, book.sheets)
     _check_references(book)
 
 

@@ -168,9 +168,13 @@ def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Setting
 
 
 def write_data_sheets(wb: Workbook, master: domain.Master) -> None:
-    """Rewrite every data sheet of the master (not the log, not the output sheets)."""
+    """Rewrite every data sheet of the master (not the log, not the output sheets).
+
+    A staff sheet (分析メモ) is written only when the workbook lacks it: after
+    that its content is staff's alone.
+    """
     for name, rule in master_rules().items():
-        if rule.log:
+        if rule.log or (rule.staff and name in wb.sheetnames):
             continue
         if name == SHEET_SETTINGS:
             write_settings_sheet(wb, rule, master.settings)

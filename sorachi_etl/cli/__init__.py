@@ -31,13 +31,14 @@ from sorachi_etl.cli import (  # noqa: E402  (each module registers its command)
     demo,
     init,
     merge,
+    publish,
     report,
     status,
     template,
     validate,
 )
 
-for module in (init, template, validate, merge, status, report, demo):
+for module in (init, template, validate, merge, status, report, publish, demo):
     module.register(app)
 
 

@@ -144,5 +144,10 @@ def to_data(table: KpiTable) -> dict:
         "year_columns": [format_fiscal_year(y) for y in table.years],
         "rows": rows,
         "analysis": table.analysis,
+        # each line and whether it is drafted from the data or staff's own (分析メモ)
+        "analysis_lines": [
+            {"text": line.text, "kpi_id": line.kpi, "drafted": line.drafted}
+            for line in table.analysis_lines
+        ],
         "warnings": table.warnings,
     }

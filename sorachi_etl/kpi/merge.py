@@ -120,8 +120,13 @@ class MergeResult:
 
 
 _VALUE_COLUMNS = {"value": "実績値", "status": "状態", "note": "備考"}
+# Staff add a photo to an initiative in the master; a return has none to give, so the
+# photo stays with its row when the reporter sends the initiative again.
+_STAFF_COLUMNS = ("photo", "photo_caption")
 _INITIATIVE_COLUMNS = {
-    f.name: f.name for f in fields(Initiative) if f.name not in ("source_file", "received_at")
+    f.name: f.name
+    for f in fields(Initiative)
+    if f.name not in ("source_file", "received_at", *_STAFF_COLUMNS)
 }
 
 
@@ -196,6 +201,9 @@ def merge_submissions(
             )
             merged = copy.copy(ini)
             merged.source_file, merged.received_at = sub.file, now
+            if old_i is not None:
+                for name in _STAFF_COLUMNS:
+                    setattr(merged, name, getattr(old_i, name))
             initiatives[ini.key] = merged
             changed_rows += 1
         if previous_files and changed_rows:

@@ -269,8 +269,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "送付した調査票ではありません（{detail}）。送付した調査票に記入して送ってもらってください。",
     ),
     "unreadable": (ERROR, "ファイルを読み取れません（{detail}）。もう一度送ってもらってください。"),
-    # === errors that stop a run (raised as SorachiError and its subclasses) ==============
-    # --- the master workbook ------------------------------------------------------
+    # === errors that stop a run (raised as SorachiError and its subclasses) =======    # --- the master workbook ------------------------------------------------------
     "master_not_found": (
         ERROR,
         "マスタ「{path}」が見つかりません。パスを確認するか、sorachi-etl init で作成してください。",
@@ -377,6 +376,71 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "unsafe_xml_parser": (
         ERROR,
         "openpyxl が安全なXML読み取り（defusedxml）を使っていません。defusedxml をインストールし、環境変数 OPENPYXL_DEFUSEDXML を外してください。",
+    ),
+    # --- the published report (publish) ------------------------------------------
+    "publish_no_projects": (
+        ERROR,
+        "マスタ「{master}」にはプロジェクトが1件もないため、報告書を作れません。シート「プロジェクト」などを入力してから、もう一度実行してください。",
+    ),
+    "publish_bad_format": (
+        ERROR,
+        "--format に「{value}」は指定できません。xlsx、pdf、html から選び、カンマで区切って指定してください（例: --format xlsx,html）。",
+    ),
+    "publish_out_not_folder": (
+        ERROR,
+        "出力先「{path}」はフォルダではありません。報告書を書き出すフォルダを --out で指定してください。",
+    ),
+    "publish_file_open": (
+        ERROR,
+        "「{name}」は Excel などで開かれているため書き込めません。閉じてから、もう一度実行してください。",
+    ),
+    "publish_cannot_write": (
+        ERROR,
+        "「{path}」に書き込めません（{detail}）。保存先のフォルダを確認してください。",
+    ),
+    "publish_setting_blank": (
+        WARNING,
+        "シート「設定」の「{column}」が空欄です（{what}）。入力してから、もう一度実行してください。",
+    ),
+    "publish_no_values": (
+        WARNING,
+        "{year}の評価指標の値がマスタにないため、実績値と進捗率はすべて「—」になります。年度（--year）を確認してください。",
+    ),
+    "publish_no_past": (
+        WARNING,
+        "プロジェクト{project}には{years}の取組（区分「実績」）がシート「取組」にないため、「これまでの主な取組・成果」に載せるものがありません。",
+    ),
+    "publish_no_planned": (
+        WARNING,
+        "プロジェクト{project}には{year}の取組（区分「予定」）がシート「取組」にないため、「{heading}」に載せるものがありません。",
+    ),
+    "publish_removed_chars": (
+        WARNING,
+        "{item}に使えない文字（制御文字など）があったため、取り除いて載せました。マスタの文字を確認してください。",
+    ),
+    "photo_missing": (
+        WARNING,
+        "{where}（取組名「{item}」）の写真「{value}」が見つかりません。マスタのあるフォルダから見た場所（例: 写真/看板.jpg）を確認してください。写真なしで作成しました。",
+    ),
+    "photo_unreadable": (
+        WARNING,
+        "{where}（取組名「{item}」）の写真「{value}」は画像として読めません（{detail}）。JPEG か PNG の画像にしてください。写真なしで作成しました。",
+    ),
+    "pdf_no_soffice": (
+        WARNING,
+        "PDFは作成しませんでした（LibreOffice が見つかりません）。LibreOffice をインストールしてもう一度実行するか、「{workbook}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
+    ),
+    "pdf_failed": (
+        WARNING,
+        "PDFを作成できませんでした（{detail}）。「{workbook}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
+    ),
+    # why LibreOffice made no PDF: the {detail} of pdf_failed
+    "pdf_timeout": (ERROR, "LibreOffice が{seconds}秒たっても終わりませんでした"),
+    "pdf_cannot_start": (ERROR, "LibreOffice を起動できません: {detail}"),
+    "pdf_not_written": (ERROR, "LibreOffice が PDF を書き出しませんでした（{detail}）"),
+    "pdf_stale": (
+        WARNING,
+        "前に作った「{name}」が残っていますが、今回の内容ではありません。公表や印刷に使わないよう、削除するか作り直してください。",
     ),
     # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)
     "invalid_value": (

@@ -20,7 +20,9 @@ def raw_text(value: object) -> str:
     return str(value)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the ones XML cannot hold at all (U+FFFE, U+FFFF, lone
+# surrogates): a workbook or web page carrying one would not open.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # What XML 1.0 forbids in character data: C0 controls but tab, newline and carriage
 # return, lone surrogates, and U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
