@@ -130,6 +130,56 @@ def test_only_the_cli_imports_typer_and_rich():
     assert outside == []
 
 
+def private_imports(path: Path) -> list[str]:
+    """Every import in `path` of a private module or name of a package that is not ours."""
+
+    def private(dotted: str) -> bool:
+        return any(part.startswith("_") and not part.startswith("__") for part in dotted.split("."))
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if private(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if private(node.module):
+                found.append(node.module)
+            else:  # from typer import _click
+                found += [f"{node.module}.{a.name}" for a in node.names if private(a.name)]
+    return [name for name in found if name.split(".")[0] != "sorachi_etl"]
+
+
+def test_no_private_module_of_another_package_is_imported():
+    """typer._click and the like change without notice: reach them through public objects."""
+    taken = [
+        f"{name} imports {target}"
+        for name, path in MODULES.items()
+        for target in private_imports(path)
+    ]
+    assert taken == []
+
+
+def test_private_imports_are_found(tmp_path):
+    """The check above catches each way of writing such an import, and lets ours and dunders be."""
+    source = tmp_path / "m.py"
+    source.write_text(
+        "from __future__ import annotations\n"
+        "import typer._click\n"
+        "from typer._click import core\n"
+        "from typer import _param_types\n"
+        "def f():\n"
+        "    import pandas._libs.tslibs as t\n"
+        "from sorachi_etl.model import _private\n"
+        "import typer.core\n",
+        encoding="utf-8",
+    )
+    assert private_imports(source) == [
+        "typer._click",
+        "typer._click",
+        "typer._param_types",
+        "pandas._libs.tslibs",
+    ]
+
+
 # --- the catalogue ------------------------------------------------------------------
 
 

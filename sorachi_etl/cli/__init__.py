@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 
 from sorachi_etl.cli import (  # noqa: E402  (each module registers its command)
+    common,
     demo,
     init,
     merge,
@@ -39,6 +40,13 @@ from sorachi_etl.cli import (  # noqa: E402  (each module registers its command)
 
 for module in (init, template, validate, merge, status, report, demo):
     module.register(app)
+
+
+@app.callback()
+def _every_command(debug: common.DebugOption = False) -> None:
+    # --debug is also taken before the command (`sorachi-etl --debug merge …`), where
+    # people put it as often as after; each command takes it too.
+    common.debug_every_command(debug)
 
 
 # Commands that keep the objects of every file checked until they end.
