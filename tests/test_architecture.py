@@ -7,6 +7,7 @@ layer and the ones below, never from above (a function-level import counts too).
 from __future__ import annotations
 
 import ast
+import re
 import string
 import subprocess
 import sys
@@ -178,6 +179,48 @@ def test_private_imports_are_found(tmp_path):
         "typer._param_types",
         "pandas._libs.tslibs",
     ]
+
+
+def third_party_imports(paths: list[Path]) -> set[str]:
+    """The top-level names of every import in `paths` that is neither ours nor the stdlib."""
+    found = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    ours = {p.stem for p in PACKAGE.parent.iterdir()}  # sorachi_etl, tests, benchmarks
+    return found - set(sys.stdlib_module_names) - ours
+
+
+def distribution(requirement: str) -> str:
+    """'python-calamine>=0.2.3' -> 'python-calamine' (normalised as pip does)."""
+    name = re.match(r"[A-Za-z0-9._-]+", requirement).group(0)  # type: ignore[union-attr]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@pytest.mark.parametrize(
+    ("folder", "extras"), [("sorachi_etl", ()), ("tests", ("test",))], ids=["package", "tests"]
+)
+def test_every_package_imported_is_a_declared_dependency(folder, extras):
+    """An import of a package that only comes with another one (olefile) breaks when that one changes."""
+    import importlib.metadata
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = project["project"]["dependencies"] + [
+        r for extra in extras for r in project["project"]["optional-dependencies"][extra]
+    ]
+    declared = {distribution(r) for r in requirements}
+    provided_by = importlib.metadata.packages_distributions()
+    imported = third_party_imports(sorted((PACKAGE.parent / folder).rglob("*.py")))
+    undeclared = {
+        name: provided_by.get(name, ["?"])
+        for name in imported
+        if not {distribution(d) for d in provided_by.get(name, [name])} & declared
+    }
+    assert undeclared == {}
 
 
 # --- the catalogue ------------------------------------------------------------------

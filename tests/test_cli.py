@@ -156,6 +156,19 @@ def test_help_has_no_english_and_no_type_names(command):
     assert not ENGLISH.search(result.output), result.output
     for english in ("<bool>", "<str>", "<path>", "list[", "{paths}", "[OPTIONS]", "COMMAND"):
         assert english not in result.output
+    # click's type names (older Typer) and the Python names of the arguments ("paths")
+    assert not re.search(r"\b(TEXT|PATH|BOOLEAN|INTEGER)\b", result.output), result.output
+    for name in argument_names(command):
+        assert not re.search(rf"\b{name}\b", result.output), result.output
+
+
+def argument_names(command: str | None) -> list[str]:
+    import typer.main
+
+    if command is None:
+        return []
+    params = typer.main.get_command(app).commands[command].params
+    return [p.name for p in params if p.param_type_name == "argument"]
 
 
 @pytest.mark.parametrize("command", command_names())
