@@ -247,6 +247,12 @@ def run_cp932(*args: str, cwd) -> subprocess.CompletedProcess:
         (["validate", str(REPO / "samples" / "returns")], 1, "○ R6_三笠市_調査票.xlsx"),
         # the last line merge prints, after which the process ends at once (fast exit)
         (["merge", str(REPO / "samples" / "returns"), "-m", "{master}"], 1, "書き込む前のマスタ"),
+        # --debug before the command: the same run, ended the same way
+        (
+            ["--debug", "merge", str(REPO / "samples" / "returns"), "-m", "{master}"],
+            1,
+            "書き込む前のマスタ",
+        ),
         (["demo", "--out", "{tmp}/デモ"], 0, "評価指標一覧"),
         (["bogus"], 2, "というコマンドはありません"),
     ],
