@@ -7,6 +7,7 @@ layer and the ones below, never from above (a function-level import counts too).
 from __future__ import annotations
 
 import ast
+import re
 import string
 import subprocess
 import sys
@@ -128,6 +129,98 @@ def test_only_the_cli_imports_typer_and_rich():
         if target.split(".")[0] in ("typer", "rich", "click")
     ]
     assert outside == []
+
+
+def private_imports(path: Path) -> list[str]:
+    """Every import in `path` of a private module or name of a package that is not ours."""
+
+    def private(dotted: str) -> bool:
+        return any(part.startswith("_") and not part.startswith("__") for part in dotted.split("."))
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if private(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if private(node.module):
+                found.append(node.module)
+            else:  # from typer import _click
+                found += [f"{node.module}.{a.name}" for a in node.names if private(a.name)]
+    return [name for name in found if name.split(".")[0] != "sorachi_etl"]
+
+
+def test_no_private_module_of_another_package_is_imported():
+    """typer._click and the like change without notice: reach them through public objects."""
+    taken = [
+        f"{name} imports {target}"
+        for name, path in MODULES.items()
+        for target in private_imports(path)
+    ]
+    assert taken == []
+
+
+def test_private_imports_are_found(tmp_path):
+    """The check above catches each way of writing such an import, and lets ours and dunders be."""
+    source = tmp_path / "m.py"
+    source.write_text(
+        "from __future__ import annotations\n"
+        "import typer._click\n"
+        "from typer._click import core\n"
+        "from typer import _param_types\n"
+        "def f():\n"
+        "    import pandas._libs.tslibs as t\n"
+        "from sorachi_etl.model import _private\n"
+        "import typer.core\n",
+        encoding="utf-8",
+    )
+    assert private_imports(source) == [
+        "typer._click",
+        "typer._click",
+        "typer._param_types",
+        "pandas._libs.tslibs",
+    ]
+
+
+def third_party_imports(paths: list[Path]) -> set[str]:
+    """The top-level names of every import in `paths` that is neither ours nor the stdlib."""
+    found = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    ours = {p.stem for p in PACKAGE.parent.iterdir()}  # sorachi_etl, tests, benchmarks
+    return found - set(sys.stdlib_module_names) - ours
+
+
+def distribution(requirement: str) -> str:
+    """'python-calamine>=0.2.3' -> 'python-calamine' (normalised as pip does)."""
+    name = re.match(r"[A-Za-z0-9._-]+", requirement).group(0)  # type: ignore[union-attr]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@pytest.mark.parametrize(
+    ("folder", "extras"), [("sorachi_etl", ()), ("tests", ("test",))], ids=["package", "tests"]
+)
+def test_every_package_imported_is_a_declared_dependency(folder, extras):
+    """An import of a package that only comes with another one (olefile) breaks when that one changes."""
+    import importlib.metadata
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = project["project"]["dependencies"] + [
+        r for extra in extras for r in project["project"]["optional-dependencies"][extra]
+    ]
+    declared = {distribution(r) for r in requirements}
+    provided_by = importlib.metadata.packages_distributions()
+    imported = third_party_imports(sorted((PACKAGE.parent / folder).rglob("*.py")))
+    undeclared = {
+        name: provided_by.get(name, ["?"])
+        for name in imported
+        if not {distribution(d) for d in provided_by.get(name, [name])} & declared
+    }
+    assert undeclared == {}
 
 
 # --- the catalogue ------------------------------------------------------------------

@@ -93,9 +93,21 @@ def existing(path: Path, what: str = "ファイル") -> Path:
     return path
 
 
+# --debug given before the command (`sorachi-etl --debug merge …`): the app's callback
+# sets it on every run, so it holds for whichever command follows.
+_debug_for_every_command = False
+
+
+def debug_every_command(debug: bool) -> None:
+    """Show tracebacks in whatever command runs next (the app-level --debug)."""
+    global _debug_for_every_command
+    _debug_for_every_command = debug
+
+
 @contextmanager
 def handle_errors(debug: bool = False) -> Iterator[None]:
     """Turn the library's exceptions into a Japanese message and an exit code."""
+    debug = debug or _debug_for_every_command
     try:
         yield
     except SorachiError as exc:
