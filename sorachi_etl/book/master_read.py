@@ -83,12 +83,22 @@ class SheetRows:
     columns: dict[str, int]  # rule key -> zero-based column
 
 
-def read_sheets(path: Path) -> tuple[dict[str, list[list[object]]], list[str]]:
-    """All sheets of a workbook as grids of values (python-calamine), and the sheet order."""
+def read_sheets(
+    path: Path, data: bytes | None = None
+) -> tuple[dict[str, list[list[object]]], list[str]]:
+    """All sheets of a workbook as grids of values (python-calamine), and the sheet order.
+
+    From `data`, the file's bytes, when the caller has read them already.
+    """
+    import io
+
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if data is not None:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        else:
+            wb = CalamineWorkbook.from_path(str(path))
         grids = {}
         for name in wb.sheet_names:
             if name in master_rules():
@@ -393,17 +403,20 @@ class MasterBook:
     sheets: dict[str, SheetRows]
 
 
-def open_master(path: Path) -> MasterBook:
+def open_master(path: Path, data: bytes | None = None) -> MasterBook:
     """Read a master workbook and normalise every cell, without pandas (fast).
+
+    `data` is the file's bytes, when the caller has read them already (see
+    `master_file.read_master_file`): then those very bytes are what is read.
 
     Raises MasterError for a missing file or sheet and for cells that cannot be
     read as their column's type. `check_master` does the rest of the checking;
     `load_master` does both.
     """
     path = Path(path)
-    if not path.exists():
+    if data is None and not path.exists():
         raise MasterError("master_not_found", path=path)
-    grids, order = read_sheets(path)
+    grids, order = read_sheets(path, data)
     findings: list[Finding] = []
     sheets: dict[str, SheetRows] = {}
     for name, rule in master_rules().items():

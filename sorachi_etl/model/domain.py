@@ -30,6 +30,7 @@ class Settings:
     change_warning_percent: float | None = 50.0
     title: str = ""
     region: str = ""
+    backups_kept: int = 20  # backups of the master kept in backup/; 0 keeps them all
 
     @property
     def plan_years(self) -> list[int]:
