@@ -204,9 +204,28 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
                     hint=_HINTS.get(code, ""),
                 )
             )
+        elif _outside(converted, col):
+            # the pandera pass checks tables only: a setting's bounds are checked here
+            limit = " ～ ".join(f"{v:g}" for v in (col.min, col.max) if v is not None)
+            findings.append(
+                finding(
+                    "master_out_of_range",
+                    sheet=rule.name,
+                    cell=a1(r, 1),
+                    value=value,
+                    column=col.header,
+                    limit=limit,
+                )
+            )
         row[col.key] = converted
         where[col.key] = r
     return SheetRows(rule, [row], [0], {k: 1 for k in where})
+
+
+def _outside(value: Any, col: Any) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return (col.min is not None and value < col.min) or (col.max is not None and value > col.max)
 
 
 def validate_rows(sheet: SheetRows, findings: list[Finding]) -> None:

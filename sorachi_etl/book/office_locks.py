@@ -211,7 +211,7 @@ def ensure_not_open(master: Path, *, force: bool = False) -> list[Finding]:
         values = {
             "name": master.name,
             "lock": lock.path.name,
-            "path": str(lock.path),
+            "path": os.path.abspath(lock.path),
             "program": lock.program,
             "who": lock.who(),
             "host": lock.host,

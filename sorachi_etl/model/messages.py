@@ -289,19 +289,19 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "master_open_elsewhere": (
         ERROR,
-        "マスタ「{name}」は {program}{who} で開かれています（ロックファイル「{lock}」があります）。ファイルを閉じてから、もう一度実行してください。",
+        "マスタ「{name}」は {program} で開かれています{who}。ロックファイル「{lock}」があるため、書き込みません。ファイルを閉じてから、もう一度実行してください。",
     ),
     "master_lock_left_over_older": (
         ERROR,
-        "マスタ「{name}」には {program}{who} のロックファイル「{lock}」がありますが、マスタが最後に保存されるより前に作られたものです。{program} が異常終了したあとに残っただけかもしれません。だれもマスタを開いていないことを確かめてから、--force-unlock を付けて実行してください（このロックファイルだけを削除して続けます）。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
+        "マスタ「{name}」の {program} のロックファイル「{lock}」{who}は、マスタが最後に保存されるより前に作られたもので、{program} が異常終了したあとに残っただけかもしれません。だれもマスタを開いていないことを確かめてから、--force-unlock を付けて実行してください（このロックファイルだけを削除して続けます）。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
     ),
     "master_lock_left_over_no_soffice": (
         ERROR,
-        "マスタ「{name}」には LibreOffice{who} のロックファイル「{lock}」がありますが、この端末（{host}）で LibreOffice は動いていないため、異常終了したあとに残ったものです。--force-unlock を付けて実行すると、このロックファイルだけを削除して続けます。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
+        "マスタ「{name}」の LibreOffice のロックファイル「{lock}」{who}が残っていますが、この端末（{host}）では LibreOffice が動いていないため、異常終了したあとに残ったものです。--force-unlock を付けて実行すると、このロックファイルだけを削除して続けます。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
     ),
     "office_lock_removed": (
         WARNING,
-        "--force-unlock の指定により、{program}{who} のロックファイル「{lock}」を削除しました。",
+        "--force-unlock の指定により、{program} のロックファイル「{lock}」{who}を削除しました。",
     ),
     "office_lock_remove_failed": (
         ERROR,
