@@ -180,6 +180,28 @@ def test_two_runs_finding_one_left_over_lock_take_it_over_once(sample_master_pat
     assert LockOwner.from_bytes(path.read_bytes()).token == first.token
 
 
+def test_a_run_that_died_while_taking_over_does_not_block_the_next(sample_master_path):
+    write_lock(sample_master_path, pid=ended_pid())
+    guard = lock_path(sample_master_path).with_name(".master.xlsx.sorachi-lock.takeover")
+    guard.write_bytes(
+        lock.LockOwner(
+            "sato", lock.this_host(), ended_pid(), lock.this_process("merge").started
+        ).to_bytes()
+    )
+    with master_lock(sample_master_path, "merge", wait=1) as held:
+        assert [n.code for n in held.notices] == ["lock_taken_over_ended"]
+    assert not guard.exists()
+
+
+def test_a_guard_being_written_this_moment_is_left_alone(sample_master_path):
+    write_lock(sample_master_path, pid=ended_pid())
+    guard = lock_path(sample_master_path).with_name(".master.xlsx.sorachi-lock.takeover")
+    guard.write_bytes(b"")  # another run created it and has not written it yet
+    with pytest.raises(MasterError):
+        lock.acquire(sample_master_path, "merge", wait=0.3)
+    assert guard.exists()
+
+
 def test_init_force_takes_the_lock_too(sample_master_path, monkeypatch):
     monkeypatch.setattr(lock, "WAIT_SECONDS", 0.2)
     write_lock(sample_master_path, command="merge")
@@ -207,3 +229,17 @@ def test_host_names_compare_as_one_machine(a, b, same):
 def test_a_process_that_ended_is_not_running():
     assert not lock.process_running(ended_pid())
     assert lock.process_running(os.getpid())
+    assert lock.holder_alive(os.getpid())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_lock_naming_a_reused_process_id_is_left_over(sample_master_path):
+    """The id in a crashed run's lock now belongs to another program (here: sleep)."""
+    other = subprocess.Popen([shutil.which("sleep"), "30"])
+    try:
+        write_lock(sample_master_path, pid=other.pid)
+        with master_lock(sample_master_path, "merge", wait=0.2) as held:
+            assert [n.code for n in held.notices] == ["lock_taken_over_ended"]
+    finally:
+        other.kill()
+        other.wait()

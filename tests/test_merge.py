@@ -195,14 +195,19 @@ def test_a_file_seen_before_that_changes_a_reporters_state_is_written(
     good.mkdir(), bad.mkdir()
     shutil.copy(returns / name, good / name)
     fill_survey(returns / name, bad / name, values={"M02": ("12,3OO", "確定")})
-    api.merge_paths([good], sample_master_path)
+    import datetime as dt
+
+    def at(minute: int) -> dt.datetime:  # 提出状況 tells runs apart by their time
+        return dt.datetime(2026, 6, 1, 9, minute)
+
+    api.merge_paths([good], sample_master_path, now=at(0))
     states = []
-    for folder in (bad, good):
-        outcome = api.merge_paths([folder], sample_master_path)
+    for minute, folder in ((1, bad), (2, good)):
+        outcome = api.merge_paths([folder], sample_master_path, now=at(minute))
         assert outcome.written and outcome.result.changes == []
         states.append({r.reporter: r.state for r in outcome.status.rows}["岩見沢市"])
     assert states == ["要修正", "受付済"]
-    assert api.merge_paths([good], sample_master_path).unchanged
+    assert api.merge_paths([good], sample_master_path, now=at(3)).unchanged
 
 
 def test_dry_run_writes_nothing(sample_master_path, returns):

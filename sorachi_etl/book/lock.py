@@ -48,7 +48,6 @@ import os
 import socket
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -159,7 +158,7 @@ def this_process(command: str) -> LockOwner:
         pid=os.getpid(),
         started=dt.datetime.now().astimezone().replace(microsecond=0),
         command=command,
-        token=uuid.uuid4().hex,
+        token=os.urandom(16).hex(),
     )
 
 
@@ -182,6 +181,50 @@ def process_running(pid: int) -> bool:
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+def holder_alive(pid: int) -> bool:
+    """Whether the process with this id runs and could be a run of this tool.
+
+    A process id is reused once its process has ended: a lock left by a crash
+    may name the id of some other program by now. Where the system tells the
+    program a process runs (Linux, Windows), anything but Python is not us.
+    """
+    if not process_running(pid):
+        return False
+    program = _program_of(pid)
+    return program is None or "python" in program or "sorachi" in program
+
+
+def _program_of(pid: int) -> str | None:
+    """The command line (Linux) or program file (Windows) of a process, lower case."""
+    if sys.platform.startswith("linux"):
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").lower()
+        except OSError:
+            return None
+    if sys.platform == "win32":
+        return _windows_program_of(pid)
+    return None
+
+
+def _windows_program_of(pid: int) -> str | None:
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return None
+    try:
+        size = wintypes.DWORD(32768)
+        buf = ctypes.create_unicode_buffer(size.value)
+        if not kernel32.QueryFullProcessImageNameW(handle, 0, buf, ctypes.byref(size)):
+            return None
+        return buf.value.lower()
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def _windows_process_running(pid: int) -> bool:
@@ -207,7 +250,7 @@ def _windows_process_running(pid: int) -> bool:
 def stale_reason(owner: LockOwner, now: dt.datetime | None = None) -> str | None:
     """Why a lock is left over ("ended", "old"), or None while its holder may still run."""
     now = now or dt.datetime.now().astimezone()
-    if owner.here and not process_running(owner.pid):
+    if owner.here and not holder_alive(owner.pid):
         return "ended"
     if now - owner.started > STALE_AFTER:
         return "old"
@@ -267,7 +310,8 @@ def _take_over(path: Path, seen: bytes, me: LockOwner) -> bool:
     guard = path.with_name(path.name + ".takeover")
     if not _create(guard, me):
         held = LockOwner.from_bytes(_read(guard) or b"")
-        if held is None or stale_reason(held) is not None:
+        dead = _age(guard) > STALE_AFTER if held is None else stale_reason(held) is not None
+        if dead:
             with contextlib.suppress(OSError):  # a run that died while taking over
                 guard.unlink()
         return False
@@ -323,7 +367,7 @@ def acquire(
             reason = "old" if _age(path) > STALE_AFTER else None
         else:
             reason = stale_reason(owner)
-        forced = force and (owner is None or not (owner.here and process_running(owner.pid)))
+        forced = force and (owner is None or not (owner.here and holder_alive(owner.pid)))
         if (reason or forced) and _take_over(path, seen, me):
             return HeldLock(path, me, [_taken_over(master, path, owner, reason)])
         if time.monotonic() >= deadline:
