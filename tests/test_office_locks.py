@@ -250,3 +250,11 @@ def test_a_longer_name_sharing_the_tail_is_not_this_masters_owner_file(sample_ma
     ster.xlsx is not that of master.xlsx."""
     put(sample_master_path.parent / "~$ster.xlsx", excel_owner_file("tanaka"))
     assert api.merge_paths([returns], sample_master_path).written
+
+
+@pytest.mark.parametrize("command", ["merge", "init"])
+def test_force_unlock_is_in_the_help_and_the_readme(command):
+    help_text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).output
+    assert "--force-unlock" in help_text and "ロックファイル" in help_text
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "--force-unlock" in readme and "バックアップの保存数" in readme

@@ -271,6 +271,32 @@ def test_only_the_newest_backups_of_this_master_are_kept(sample_master_path, ret
     assert set(not_ours) <= set(left) and "master_20230101-000000.xlsx" in left
 
 
+def test_the_backup_just_made_stays_even_if_others_look_newer(
+    sample_master_path, returns, tmp_path
+):
+    """Backups left by a PC whose clock ran ahead must not push out the one just made."""
+    folder = sample_master_path.parent / "backup"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"master_20990101-00000{n}.xlsx").write_bytes(b"future")
+    set_backups_kept(sample_master_path, 2)
+    outcome = api.merge_paths([one_more_change(returns, tmp_path / "r", 0)], sample_master_path)
+    assert backups(sample_master_path.parent) == sorted(
+        [outcome.backup.name, "master_20990101-000002.xlsx"]
+    )
+
+
+@pytest.mark.parametrize("name", ["推進管理 マスタ(2).xlsx", "m+a[s]t.er.xlsx"])
+def test_backup_names_of_any_master_name(tmp_path, name):
+    target = tmp_path / name
+    pattern = master_file.backup_pattern(target)
+    stem = name[: -len(".xlsx")]
+    assert pattern.fullmatch(f"{stem}_20260601-090000.xlsx")
+    assert pattern.fullmatch(f"{stem}_20260601-090000_3.xlsx")
+    assert not pattern.fullmatch(f"{stem}_20260601-090000_3.xlsx.tmp")
+    assert not pattern.fullmatch(f"x{stem}_20260601-090000.xlsx")
+
+
 def test_zero_keeps_every_backup(sample_master_path, returns, tmp_path):
     set_backups_kept(sample_master_path, 0)
     for n in range(3):

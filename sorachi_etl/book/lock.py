@@ -274,7 +274,8 @@ def _create(path: Path, owner: LockOwner) -> bool:
         return False
     try:
         os.write(fd, owner.to_bytes())
-        os.fsync(fd)
+        # no fsync: the server decides the exclusive create; a lock emptied by a power cut
+        # reads as unreadable and is judged by its age
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):

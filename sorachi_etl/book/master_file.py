@@ -139,9 +139,10 @@ def _in_use(exc: OSError) -> bool:
 
 def backup_pattern(target: Path) -> re.Pattern[str]:
     """The names of this master's backups: STEM_YYYYmmdd-HHMMSS[_n].SUFFIX, nothing else."""
+    # Names differ only in case on Windows and macOS, not elsewhere.
+    case = re.IGNORECASE if sys.platform in ("win32", "darwin") else 0
     return re.compile(
-        rf"{re.escape(target.stem)}_(\d{{8}}-\d{{6}})(?:_(\d+))?{re.escape(target.suffix)}",
-        re.IGNORECASE,
+        rf"{re.escape(target.stem)}_(\d{{8}}-\d{{6}})(?:_(\d+))?{re.escape(target.suffix)}", case
     )
 
 
@@ -181,11 +182,13 @@ def write_backup(
     return backup
 
 
-def prune_backups(target: Path, keep: int) -> list[Path]:
+def prune_backups(target: Path, keep: int, newest: Path | None = None) -> list[Path]:
     """Remove this master's oldest backups beyond the newest `keep` (0: keep them all).
 
     Only regular files named as `write_backup` names them for this master are
     counted or removed; a file that cannot be removed (open elsewhere) is left.
+    `newest`, the backup just written, always stays, whatever its time stamp says
+    (a PC whose clock ran ahead may have left backups "from the future").
     """
     if keep <= 0:
         return []
@@ -196,10 +199,13 @@ def prune_backups(target: Path, keep: int) -> list[Path]:
         for entry in os.scandir(folder):
             m = pattern.fullmatch(entry.name)
             if m and entry.is_file(follow_symlinks=False):
+                if newest is not None and entry.name == newest.name:
+                    continue
                 ours.append(((m.group(1), int(m.group(2) or 0)), Path(entry.path)))
     ours.sort()
+    kept_already = 1 if newest is not None else 0
     removed = []
-    for _, path in ours[: max(0, len(ours) - keep)]:
+    for _, path in ours[: max(0, len(ours) - (keep - kept_already))]:
         with contextlib.suppress(OSError):
             path.unlink()
             removed.append(path)

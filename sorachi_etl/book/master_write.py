@@ -255,7 +255,7 @@ def save_atomic(
             if saved is not None:
                 saved.unlink(missing_ok=True)
             raise
-        prune_backups(target, keep_backups)
+        prune_backups(target, keep_backups, newest=saved)
         if saved is not None and target.parent == real_path(path.parent):
             saved = path.parent / saved.parent.name / saved.name  # as the user named the folder
         return saved
