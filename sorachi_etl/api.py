@@ -24,6 +24,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 if TYPE_CHECKING:
+    from sorachi_etl.book.master_file import MasterFile
     from sorachi_etl.check.validate import Validation
     from sorachi_etl.kpi.merge import MergeResult
     from sorachi_etl.kpi.report_model import Report
@@ -57,6 +58,41 @@ class InitResult:
     path: Path
     master: domain.Master
     table: KpiTable
+    backup: Path | None = None
+    notices: list[Finding] = field(default_factory=list)  # 注意 said on the way (a lock removed)
+
+
+Notify = Callable[[Finding], None]
+
+
+class _Notices(list):
+    """The notices of a run, each passed on to `notify` (the CLI prints it) as it comes."""
+
+    def __init__(self, notify: Notify | None) -> None:
+        super().__init__()
+        self.notify = notify
+
+    def add(self, found: list[Finding]) -> None:
+        for f in found:
+            self.append(f)
+            if self.notify is not None:
+                self.notify(f)
+
+
+def _read_master_file(path: Path) -> MasterFile:
+    """The master's bytes and fingerprint, or MasterError for a path that is not a readable file."""
+    from sorachi_etl.book.master_file import read_master_file
+
+    try:
+        return read_master_file(path)
+    except FileNotFoundError:
+        raise MasterError("master_not_found", path=path) from None
+    except IsADirectoryError:
+        raise MasterError("master_unreadable", name=path.name, detail="フォルダです") from None
+    except OSError:
+        raise MasterError(
+            "master_unreadable", name=path.name, detail="ファイルを読み取れません"
+        ) from None
 
 
 def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
@@ -91,13 +127,25 @@ def rewritten_sheets() -> list[str]:
     )
 
 
-def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> InitResult:
+def init_master(
+    path: Path,
+    *,
+    empty: bool = False,
+    overwrite: bool = False,
+    force_unlock: bool = False,
+    notify: Notify | None = None,
+) -> InitResult:
     """Write a new master workbook from the bundled sample data (or its empty structure).
 
-    With the sample data, the placeholder pictures its 取組 rows name are copied
-    beside the master (写真/), where `publish` looks for them.
+    Holds the master's lock while writing. `overwrite` replaces an existing file
+    (kept as a backup); `force_unlock` removes the owner files Excel or
+    LibreOffice left and a lock no live run holds, each with a notice. With the
+    sample data, the placeholder pictures its 取組 rows name are copied beside the
+    master (写真/), where `publish` looks for them.
     """
+    from sorachi_etl.book.lock import master_lock
     from sorachi_etl.book.master_write import append_log, save_atomic
+    from sorachi_etl.book.office_locks import ensure_not_open
     from sorachi_etl.model.sample import copy_sample_photos, sample_master
 
     path = Path(path)
@@ -106,13 +154,26 @@ def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> 
     if path.exists() and not overwrite:
         raise UsageError("master_exists", path=path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    master = sample_master(empty=empty)
-    table = master_to_kpi_table(master)
-    wb = render_master(master, table)
-    append_log(wb, [])
-    save_atomic(wb, path, make_backup=overwrite)
+    notices = _Notices(notify)
+    with master_lock(path, "init", force=force_unlock) as held:
+        notices.add(held.notices)
+        if path.exists() and not overwrite:  # made by another run while we waited
+            raise UsageError("master_exists", path=path)
+        notices.add(ensure_not_open(path, force=force_unlock))
+        expected = _read_master_file(path) if path.exists() else None
+        master = sample_master(empty=empty)
+        table = master_to_kpi_table(master)
+        wb = render_master(master, table)
+        append_log(wb, [])
+        saved = save_atomic(
+            wb,
+            path,
+            make_backup=overwrite,
+            expected=expected,
+            keep_backups=master.settings.backups_kept,
+        )
     copy_sample_photos(master, path.parent)
-    return InitResult(path, master, table)
+    return InitResult(path, master, table, saved, list(notices))
 
 
 def kpi_report(master_path: Path, *, year: int | None = None) -> KpiTable:
@@ -131,6 +192,9 @@ class MergeOutcome:
     written: bool
     backup: Path | None = None
     status: StatusReport | None = None  # who has sent what, after the merge
+    # True when the merge added nothing the master did not already hold: not rewritten
+    unchanged: bool = False
+    notices: list[Finding] = field(default_factory=list)  # 注意 said on the way (a lock taken over)
 
     @property
     def missing(self) -> list[str]:
@@ -144,8 +208,10 @@ class MergeOutcome:
             **self.validation.report.to_dict(),
             **self.result.to_dict(),
             "written": self.written,
+            "unchanged": self.unchanged,
             "backup": str(self.backup) if self.backup else None,
             "missing": self.missing,
+            "notices": [n.to_dict() for n in self.notices],
         }
 
 
@@ -198,26 +264,64 @@ def merge_paths(
     password: str | None = None,
     now: dt.datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
+    force_unlock: bool = False,
+    notify: Notify | None = None,
 ) -> MergeOutcome:
     """Validate, merge every valid workbook, regenerate the output sheets and save safely.
 
     An invalid or unreadable workbook is skipped whole. With `dry_run` nothing
-    is written. Raises MasterError (exit 2) for a missing, locked or broken master.
+    is written (and no lock is taken). Otherwise the master's lock is held from
+    before the master is read until the new one is in place; a merge that adds
+    nothing the master does not already hold writes nothing (`unchanged`).
+    `force_unlock` removes the owner files Excel or LibreOffice left, and a lock
+    no live run holds; `notify` is given each notice as it arises.
+    Raises MasterError (exit 2) for a missing, locked, busy or broken master.
     """
-    from sorachi_etl.book.master_read import check_master, open_master
-    from sorachi_etl.book.master_write import (
-        append_log,
-        ensure_not_locked,
-        open_workbook,
-        save_atomic,
-    )
-    from sorachi_etl.book.preserve import content_at_risk
-    from sorachi_etl.check.validate import Reading, validate_reading
-    from sorachi_etl.kpi.merge import merge_submissions
-    from sorachi_etl.kpi.status import master_to_status
+    import contextlib
+
+    from sorachi_etl.book.lock import master_lock
 
     master_path = Path(master_path)
-    book = open_master(master_path)  # every cell read, no pandas yet: fast
+    if not master_path.exists():
+        raise MasterError("master_not_found", path=master_path)
+    notices = _Notices(notify)
+    with contextlib.ExitStack() as stack:
+        if not dry_run:
+            held = stack.enter_context(master_lock(master_path, "merge", force=force_unlock))
+            notices.add(held.notices)
+        outcome = _merge_locked(
+            paths, master_path, dry_run, year, password, now, progress, force_unlock, notices
+        )
+    outcome.notices = list(notices)
+    return outcome
+
+
+def _merge_locked(
+    paths: list[Path],
+    master_path: Path,
+    dry_run: bool,
+    year: int | None,
+    password: str | None,
+    now: dt.datetime | None,
+    progress: Callable[[int, int], None] | None,
+    force_unlock: bool,
+    notices: _Notices,
+) -> MergeOutcome:
+    from sorachi_etl.book.master_file import saved_by_us
+    from sorachi_etl.book.master_read import check_master, open_master
+    from sorachi_etl.book.master_write import append_log, open_workbook, save_atomic
+    from sorachi_etl.book.office_locks import ensure_not_open
+    from sorachi_etl.book.preserve import content_at_risk
+    from sorachi_etl.check.validate import Reading, validate_reading
+    from sorachi_etl.kpi.merge import adds_nothing, merge_submissions
+    from sorachi_etl.kpi.status import master_to_status
+
+    if not dry_run:
+        notices.add(ensure_not_open(master_path, force=force_unlock))
+    # Read once: these bytes are parsed, and their fingerprint is compared with the
+    # file on disk just before the new master replaces it.
+    original = _read_master_file(master_path)
+    book = open_master(master_path, original.data)  # every cell read, no pandas yet: fast
     master = book.master
     files = returned_files(paths)
     # Worker processes read and check the returns while this one checks the master
@@ -228,7 +332,6 @@ def merge_paths(
             progress(0, len(files))  # the bar shows from the start, not after these steps
         check_master(book)
         if not dry_run:
-            ensure_not_locked(master_path)
             at_risk = content_at_risk(master_path)
             if at_risk:
                 raise MasterError("master_at_risk", name=master_path.name, details=at_risk)
@@ -247,9 +350,18 @@ def merge_paths(
     status = master_to_status(result.master)
     if wb is None:
         return MergeOutcome(validation, result, written=False, status=status)
+    # Nothing new, and the output sheets are ours as last written (no one has saved
+    # the master since, so no staff edit waits to be shown in them): leave it alone.
+    if adds_nothing(master, result) and saved_by_us(original):
+        return MergeOutcome(validation, result, written=False, status=status, unchanged=True)
     render_master(result.master, result.table, wb, status)
     append_log(wb, result.log)
-    saved = save_atomic(wb, master_path)
+    saved = save_atomic(
+        wb,
+        master_path,
+        expected=original,
+        keep_backups=result.master.settings.backups_kept,
+    )
     return MergeOutcome(validation, result, written=True, backup=saved, status=status)
 
 

@@ -86,12 +86,22 @@ class SheetRows:
     columns: dict[str, int]  # rule key -> zero-based column
 
 
-def read_sheets(path: Path) -> tuple[dict[str, list[list[object]]], list[str]]:
-    """All sheets of a workbook as grids of values (python-calamine), and the sheet order."""
+def read_sheets(
+    path: Path, data: bytes | None = None
+) -> tuple[dict[str, list[list[object]]], list[str]]:
+    """All sheets of a workbook as grids of values (python-calamine), and the sheet order.
+
+    From `data`, the file's bytes, when the caller has read them already.
+    """
+    import io
+
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if data is not None:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        else:
+            wb = CalamineWorkbook.from_path(str(path))
         grids = {}
         for name in wb.sheet_names:
             if name in master_rules():
@@ -197,9 +207,28 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
                     hint=_HINTS.get(code, ""),
                 )
             )
+        elif _outside(converted, col):
+            # the pandera pass checks tables only: a setting's bounds are checked here
+            limit = " ～ ".join(f"{v:g}" for v in (col.min, col.max) if v is not None)
+            findings.append(
+                finding(
+                    "master_out_of_range",
+                    sheet=rule.name,
+                    cell=a1(r, 1),
+                    value=value,
+                    column=col.header,
+                    limit=limit,
+                )
+            )
         row[col.key] = converted
         where[col.key] = r
     return SheetRows(rule, [row], [0], {k: 1 for k in where})
+
+
+def _outside(value: Any, col: Any) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return (col.min is not None and value < col.min) or (col.max is not None and value > col.max)
 
 
 def validate_rows(sheet: SheetRows, findings: list[Finding]) -> None:
@@ -407,17 +436,20 @@ class MasterBook:
     sheets: dict[str, SheetRows]
 
 
-def open_master(path: Path) -> MasterBook:
+def open_master(path: Path, data: bytes | None = None) -> MasterBook:
     """Read a master workbook and normalise every cell, without pandas (fast).
+
+    `data` is the file's bytes, when the caller has read them already (see
+    `master_file.read_master_file`): then those very bytes are what is read.
 
     Raises MasterError for a missing file or sheet and for cells that cannot be
     read as their column's type. `check_master` does the rest of the checking;
     `load_master` does both.
     """
     path = Path(path)
-    if not path.exists():
+    if data is None and not path.exists():
         raise MasterError("master_not_found", path=path)
-    grids, order = read_sheets(path)
+    grids, order = read_sheets(path, data)
     findings: list[Finding] = []
     sheets: dict[str, SheetRows] = {}
     for name, rule in master_rules().items():

@@ -59,6 +59,16 @@ DebugOption = Annotated[
         "--debug", help="問題の調査用に、エラーの詳細（トレースバック）を表示します。", hidden=True
     ),
 ]
+ForceUnlockOption = Annotated[
+    bool,
+    typer.Option(
+        "--force-unlock",
+        help="Excel や LibreOffice が異常終了して残ったロックファイル"
+        "（例: ~$master.xlsx、.~lock.master.xlsx#）や、途中で止まった取込のロックファイルを"
+        "削除してから実行します。"
+        "だれもマスタを開いていない・実行していないことを確かめてから使ってください。",
+    ),
+]
 PasswordOption = Annotated[
     str | None,
     typer.Option(
@@ -129,6 +139,11 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
             markup=True,
         )
         raise typer.Exit(1) from None
+
+
+def print_notice(notice: Any) -> None:
+    """A 注意 the library raised on the way (a lock taken over or removed), on stderr."""
+    err_console.print(f"[yellow]注意:[/] {notice.message}", markup=True, soft_wrap=True)
 
 
 def run(fn: Callable[[], T], debug: bool = False) -> T:

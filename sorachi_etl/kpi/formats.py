@@ -10,6 +10,7 @@ from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, YearValue, format_rate, 
 from sorachi_etl.model.domain import Kpi
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.names import STATUS_CONFIRMED, STATUS_PENDING
+from sorachi_etl.model.text import csv_safe
 
 
 def headers(table: KpiTable) -> list[str]:
@@ -87,11 +88,12 @@ def to_markdown(table: KpiTable) -> str:
 
 
 def to_csv(table: KpiTable) -> str:
+    """The KPI list as CSV for Excel; no cell can be taken for a formula (`text.csv_safe`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(headers(table))
+    writer.writerow([csv_safe(c) for c in headers(table)])
     for row in table.rows:
-        writer.writerow(row_strings(table, row))
+        writer.writerow([csv_safe(c) for c in row_strings(table, row)])
     return buf.getvalue()
 
 

@@ -263,6 +263,39 @@ def merge_submissions(
     return result
 
 
+def adds_nothing(before: Master, result: MergeResult) -> bool:
+    """Whether writing `result` would tell nothing the master `before` does not already say.
+
+    True when no cell of the data changes, every line the merge would add to
+    取込履歴 repeats one already there (the same file, with the same SHA-256, for
+    the same reporter and year, with the same outcome: taken, faulty, unreadable,
+    passed over), and no reporter's state in 提出状況 would change. Merging the
+    same files again is such a run: it need not rewrite the master (nor back it up).
+    A file not seen before is news even when its values are the same: the log
+    records that it came.
+    """
+    from sorachi_etl.kpi.status import master_to_status
+
+    if result.changes:
+        return False
+    seen = {_log_fact(e) for e in before.log}
+    if any(_log_fact(e) not in seen for e in result.log):
+        return False
+    return _states(master_to_status(before)) == _states(master_to_status(result.master))
+
+
+def _log_fact(e: LogEntry) -> tuple:
+    taken = e.result in (RESULT_MERGED, RESULT_UNCHANGED)
+    return (e.file, e.sha256, e.reporter, e.year, "taken" if taken else e.result)
+
+
+def _states(status) -> list[tuple]:
+    return [
+        (r.reporter, r.state, r.file, r.unreadable, tuple(r.pending), tuple(r.missing))
+        for r in status.rows
+    ]
+
+
 def _value_order(master: Master):
     measure_index = {m.id: i for i, m in enumerate(master.measures)}
     reporter_index = {r.name: i for i, r in enumerate(master.reporters)}

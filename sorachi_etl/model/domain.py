@@ -34,6 +34,7 @@ class Settings:
     report_title: str = ""  # the published report's title (cover); `title` when blank
     bureau: str = ""  # who publishes it, as the cover prints it
     business_heading: str = ""  # heading of the businesses pages, after "R6年度における"
+    backups_kept: int = 20  # backups of the master kept in backup/; 0 keeps them all
 
     @property
     def plan_years(self) -> list[int]:

@@ -288,7 +288,63 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "master_open_elsewhere": (
         ERROR,
-        "マスタ「{name}」は Excel か LibreOffice で開かれています（{lock} があります）。ファイルを閉じてから、もう一度実行してください。",
+        "マスタ「{name}」は {program} で開かれています{who}。ロックファイル「{lock}」があるため、書き込みません。ファイルを閉じてから、もう一度実行してください。",
+    ),
+    "master_lock_left_over_older": (
+        ERROR,
+        "マスタ「{name}」の {program} のロックファイル「{lock}」{who}は、マスタが最後に保存されるより前に作られたもので、{program} が異常終了したあとに残っただけかもしれません。だれもマスタを開いていないことを確かめてから、--force-unlock を付けて実行してください（このロックファイルだけを削除して続けます）。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
+    ),
+    "master_lock_left_over_no_soffice": (
+        ERROR,
+        "マスタ「{name}」の LibreOffice のロックファイル「{lock}」{who}が残っていますが、この端末（{host}）では LibreOffice が動いていないため、異常終了したあとに残ったものです。--force-unlock を付けて実行すると、このロックファイルだけを削除して続けます。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
+    ),
+    "office_lock_removed": (
+        WARNING,
+        "--force-unlock の指定により、{program} のロックファイル「{lock}」{who}を削除しました。",
+    ),
+    "office_lock_remove_failed": (
+        ERROR,
+        "ロックファイル「{path}」を削除できませんでした。ファイルの権限を確認するか、手で削除してから、もう一度実行してください。マスタは変更していません。",
+    ),
+    "master_busy": (
+        ERROR,
+        "マスタ「{name}」は、別の{what}（{user}、{host}、{started}開始）が実行中です。終わるのを待ってから、もう一度実行してください。マスタは変更していません。",
+    ),
+    "master_busy_elsewhere": (
+        ERROR,
+        "マスタ「{name}」は、別の{what}（{user}、{host}、{started}開始）が実行中です。終わるのを待ってから、もう一度実行してください。その端末で処理が途中で止まっていて実行中でないことが確かな場合は、--force-unlock を付けて実行してください（ロックファイル「{lock}」を削除して続けます）。マスタは変更していません。",
+    ),
+    "master_busy_unknown": (
+        ERROR,
+        "マスタ「{name}」は、別の取込が使用中です（ロックファイル「{lock}」の内容は読み取れませんでした）。少し待ってから、もう一度実行してください。実行中の取込がないことが確かな場合は、--force-unlock を付けて実行してください。マスタは変更していません。",
+    ),
+    "lock_taken_over_ended": (
+        WARNING,
+        "前回の{what}（{user}、{host}、{started}開始）のロックファイル「{lock}」が残っていましたが、その処理はもう終了しているため、引き継いで実行します。",
+    ),
+    "lock_taken_over_old": (
+        WARNING,
+        "前回の{what}（{user}、{host}、{started}開始）のロックファイル「{lock}」が残っていましたが、時間がたちすぎているため、途中で止まったものとみなして引き継いで実行します。",
+    ),
+    "lock_taken_over_unreadable": (
+        WARNING,
+        "内容の読めない古いロックファイル「{lock}」が残っていたため、削除して実行します。",
+    ),
+    "lock_removed_forced": (
+        WARNING,
+        "--force-unlock の指定により、{what}（{user}、{host}、{started}開始）のロックファイル「{lock}」を削除して実行します。",
+    ),
+    "lock_removed_forced_unreadable": (
+        WARNING,
+        "--force-unlock の指定により、内容の読めないロックファイル「{lock}」を削除して実行します。",
+    ),
+    "master_changed_meanwhile": (
+        ERROR,
+        "マスタ「{name}」は、この処理が読み込んだあとに、ほかの人かプログラムによって保存されました。その内容を上書きしないよう、書き込みを中止しました（マスタは変更していません）。もう一度実行してください。",
+    ),
+    "master_in_use": (
+        ERROR,
+        "マスタ「{name}」を置き換えられませんでした。ほかのプログラム（Excel など）が開いています。閉じてから、もう一度実行してください（ファイルが読み取り専用になっている場合は、それも外してください）。マスタは変更していません。",
     ),
     "master_write_denied": (
         ERROR,
