@@ -16,7 +16,8 @@ and prints the median wall time of each (the whole process, interpreter start
 included), the time per workbook, the peak memory, the ratios merge/floor and
 merge/naive, and whether the targets of issue #6 are met. It also times
 `sorachi-etl --help` and `sorachi-etl status` on the sample master, and checks
-that `status` imports none of pandas, pandera and openpyxl.
+that `status` imports none of pandas, pandera and openpyxl; it times
+`sorachi-etl publish` on the sample master too, with and without the PDF.
 
 Peak memory is measured two ways: "max RSS" is the largest resident size of
 any one process of the run (os.wait4, which also covers the worker processes
@@ -88,6 +89,7 @@ PEAK_MB = 500
 GROWTH = 1.5
 HELP_S = 0.3
 STATUS_S = 1.0
+PUBLISH_S = 2.0  # publish of the sample, workbook and HTML (the PDF is LibreOffice's time)
 
 
 @dataclass
@@ -209,7 +211,18 @@ def bench_size(
     return series
 
 
-def bench_commands(scratch: Path, runs: int) -> tuple[Series, Series, str]:
+@dataclass
+class Commands:
+    """The commands timed on the sample master."""
+
+    help: Series
+    status: Series
+    heavy: str  # heavy modules `status` imported
+    publish: Series  # publish --format xlsx,html
+    pdf: Series  # publish --format pdf (empty without LibreOffice)
+
+
+def bench_commands(scratch: Path, runs: int) -> Commands:
     from sorachi_etl.api import init_master
 
     master = scratch / "sample" / "master.xlsx"
@@ -225,16 +238,21 @@ def bench_commands(scratch: Path, runs: int) -> tuple[Series, Series, str]:
         check=False,
     )
     heavy = probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else ""
-    return help_, status, heavy
+    out = scratch / "sample" / "報告書"
+    publish = [*cli, "publish", "--master", str(master), "--out", str(out)]
+    html = Series([measure([*publish, "--format", "xlsx,html"]) for _ in range(runs)])
+    pdf = Series()
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        pdf.runs = [measure([*publish, "--format", "pdf"]) for _ in range(min(runs, 3))]
+    return Commands(help_, status, heavy, html, pdf)
 
 
 def _mb(x: float) -> str:
     return f"{x:,.0f}"
 
 
-def report(
-    results: dict[int, dict[str, Series]], help_: Series, status: Series, heavy: str
-) -> list[tuple[str, bool]]:
+def report(results: dict[int, dict[str, Series]], commands: Commands) -> list[tuple[str, bool]]:
+    help_, status, heavy = commands.help, commands.status, commands.heavy
     print()
     print(
         f"{'N':>6} {'command':<7} {'runs':>4} {'median s':>9} {'ms/workbook':>12} "
@@ -262,6 +280,16 @@ def report(
         f"sorachi-etl status (sample master): {status.median:.2f} s "
         f"(median of {len(status.runs)}); heavy modules imported: {heavy or 'none'}"
     )
+    publish = commands.publish
+    print(
+        f"sorachi-etl publish --format xlsx,html (sample master): {publish.median:.2f} s "
+        f"(median of {len(publish.runs)})"
+    )
+    if commands.pdf.runs:
+        print(
+            f"sorachi-etl publish --format pdf (LibreOffice): {commands.pdf.median:.2f} s "
+            f"(median of {len(commands.pdf.runs)})"
+        )
 
     checks: list[tuple[str, bool]] = []
     big = max(results)
@@ -314,6 +342,12 @@ def report(
         (f"status under {STATUS_S:g} s ({status.median:.2f} s)", status.median < STATUS_S)
     )
     checks.append(("status imports none of pandas, pandera, openpyxl", not heavy))
+    checks.append(
+        (
+            f"publish without PDF under {PUBLISH_S:g} s ({publish.median:.2f} s)",
+            publish.median < PUBLISH_S,
+        )
+    )
     print()
     for text, ok in checks:
         print(f"[{'ok' if ok else 'MISSED'}] {text}")
@@ -350,8 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             naive = args.naive_runs if n == sizes[-1] and n > 200 else args.runs
             results[n] = bench_size(n, args.runs, naive, args.seed, args.data, scratch)
-        help_, status, heavy = bench_commands(scratch, max(args.runs, 5))
-    checks = report(results, help_, status, heavy)
+        commands = bench_commands(scratch, max(args.runs, 5))
+    checks = report(results, commands)
     print(f"\nbenchmark took {time.perf_counter() - started:.0f} s on {os.cpu_count()} cores")
     return 0 if all(ok for _, ok in checks) else 1
 

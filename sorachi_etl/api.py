@@ -8,14 +8,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-from collections.abc import Callable
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from sorachi_etl.kpi.aggregate import KpiTable, master_to_kpi_table
 from sorachi_etl.model import domain
 from sorachi_etl.model.errors import MasterError, UsageError
+from sorachi_etl.model.findings import Finding
 from sorachi_etl.model.names import SUBMISSION_MISSING
 from sorachi_etl.model.paths import check_drive, expand, file_to_write, folder_to_write
 
@@ -23,9 +25,11 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 if TYPE_CHECKING:
+    from sorachi_etl.book.master_file import MasterFile
     from sorachi_etl.check.validate import Validation
     from sorachi_etl.intake.files import Collection
     from sorachi_etl.kpi.merge import MergeResult
+    from sorachi_etl.kpi.report_model import Report
     from sorachi_etl.kpi.status import StatusReport
 
 
@@ -56,6 +60,41 @@ class InitResult:
     path: Path
     master: domain.Master
     table: KpiTable
+    backup: Path | None = None
+    notices: list[Finding] = field(default_factory=list)  # 注意 said on the way (a lock removed)
+
+
+Notify = Callable[[Finding], None]
+
+
+class _Notices(list):
+    """The notices of a run, each passed on to `notify` (the CLI prints it) as it comes."""
+
+    def __init__(self, notify: Notify | None) -> None:
+        super().__init__()
+        self.notify = notify
+
+    def add(self, found: list[Finding]) -> None:
+        for f in found:
+            self.append(f)
+            if self.notify is not None:
+                self.notify(f)
+
+
+def _read_master_file(path: Path) -> MasterFile:
+    """The master's bytes and fingerprint, or MasterError for a path that is not a readable file."""
+    from sorachi_etl.book.master_file import read_master_file
+
+    try:
+        return read_master_file(path)
+    except FileNotFoundError:
+        raise MasterError("master_not_found", path=path) from None
+    except IsADirectoryError:
+        raise MasterError("master_unreadable", name=path.name, detail="フォルダです") from None
+    except OSError:
+        raise MasterError(
+            "master_unreadable", name=path.name, detail="ファイルを読み取れません"
+        ) from None
 
 
 def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
@@ -80,19 +119,36 @@ def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
 
 
 def rewritten_sheets() -> list[str]:
-    """The sheets `render_master` writes anew: the data sheets but the log, and the output sheets."""
+    """The sheets `render_master` writes anew: the data sheets but the log and staff's own
+    sheets (分析メモ), and the output sheets."""
     from sorachi_etl.model.names import MASTER_OUTPUT_SHEETS
     from sorachi_etl.model.rules import master_rules
 
-    return [name for name, rule in master_rules().items() if not rule.log] + list(
+    return [name for name, rule in master_rules().items() if not (rule.log or rule.staff)] + list(
         MASTER_OUTPUT_SHEETS
     )
 
 
-def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> InitResult:
-    """Write a new master workbook from the bundled sample data (or its empty structure)."""
+def init_master(
+    path: Path,
+    *,
+    empty: bool = False,
+    overwrite: bool = False,
+    force_unlock: bool = False,
+    notify: Notify | None = None,
+) -> InitResult:
+    """Write a new master workbook from the bundled sample data (or its empty structure).
+
+    Holds the master's lock while writing. `overwrite` replaces an existing file
+    (kept as a backup); `force_unlock` removes the owner files Excel or
+    LibreOffice left and a lock no live run holds, each with a notice. With the
+    sample data, the placeholder pictures its 取組 rows name are copied beside the
+    master (写真/), where `publish` looks for them.
+    """
+    from sorachi_etl.book.lock import master_lock
     from sorachi_etl.book.master_write import append_log, save_atomic
-    from sorachi_etl.model.sample import sample_master
+    from sorachi_etl.book.office_locks import ensure_not_open
+    from sorachi_etl.model.sample import copy_sample_photos, sample_master
 
     path = expand(path)
     if path.is_dir():
@@ -107,12 +163,26 @@ def init_master(path: Path, *, empty: bool = False, overwrite: bool = False) -> 
     if path.exists() and not overwrite:
         raise UsageError("master_exists", path=path)
     file_to_write(path, option="sorachi-etl init", example="master.xlsx")
-    master = sample_master(empty=empty)
-    table = master_to_kpi_table(master)
-    wb = render_master(master, table)
-    append_log(wb, [])
-    save_atomic(wb, path, make_backup=overwrite)
-    return InitResult(path, master, table)
+    notices = _Notices(notify)
+    with master_lock(path, "init", force=force_unlock) as held:
+        notices.add(held.notices)
+        if path.exists() and not overwrite:  # made by another run while we waited
+            raise UsageError("master_exists", path=path)
+        notices.add(ensure_not_open(path, force=force_unlock))
+        expected = _read_master_file(path) if path.exists() else None
+        master = sample_master(empty=empty)
+        table = master_to_kpi_table(master)
+        wb = render_master(master, table)
+        append_log(wb, [])
+        saved = save_atomic(
+            wb,
+            path,
+            make_backup=overwrite,
+            expected=expected,
+            keep_backups=master.settings.backups_kept,
+        )
+    copy_sample_photos(master, path.parent)
+    return InitResult(path, master, table, saved, list(notices))
 
 
 def kpi_report(master_path: Path, *, year: int | None = None) -> KpiTable:
@@ -160,6 +230,9 @@ class MergeOutcome:
     written: bool
     backup: Path | None = None
     status: StatusReport | None = None  # who has sent what, after the merge
+    # True when the merge added nothing the master did not already hold: not rewritten
+    unchanged: bool = False
+    notices: list[Finding] = field(default_factory=list)  # 注意 said on the way (a lock taken over)
 
     @property
     def missing(self) -> list[str]:
@@ -173,8 +246,10 @@ class MergeOutcome:
             **self.validation.report.to_dict(),
             **self.result.to_dict(),
             "written": self.written,
+            "unchanged": self.unchanged,
             "backup": str(self.backup) if self.backup else None,
             "missing": self.missing,
+            "notices": [n.to_dict() for n in self.notices],
         }
 
 
@@ -254,26 +329,68 @@ def merge_paths(
     password: str | None = None,
     now: dt.datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
+    force_unlock: bool = False,
+    notify: Notify | None = None,
 ) -> MergeOutcome:
     """Validate, merge every valid workbook, regenerate the output sheets and save safely.
 
     An invalid or unreadable workbook is skipped whole. With `dry_run` nothing
-    is written. Raises MasterError (exit 2) for a missing, locked or broken master.
+    is written (and no lock is taken). Otherwise the master's lock is held from
+    before the master is read until the new one is in place; a merge that adds
+    nothing the master does not already hold writes nothing (`unchanged`).
+    `force_unlock` removes the owner files Excel or LibreOffice left, and a lock
+    no live run holds; `notify` is given each notice as it arises.
+    Raises MasterError (exit 2) for a missing, locked, busy or broken master.
     """
-    from sorachi_etl.book.master_read import check_master, open_master
-    from sorachi_etl.book.master_write import (
-        append_log,
-        ensure_not_locked,
-        open_workbook,
-        save_atomic,
-    )
-    from sorachi_etl.book.preserve import content_at_risk
-    from sorachi_etl.check.validate import Reading, validate_reading
-    from sorachi_etl.kpi.merge import merge_submissions
-    from sorachi_etl.kpi.status import master_to_status
+    import contextlib
+
+    from sorachi_etl.book.lock import master_lock
 
     master_path = master_file(master_path)
-    book = open_master(master_path)  # every cell read, no pandas yet: fast
+    if not master_path.exists():
+        raise MasterError("master_not_found", path=master_path)
+    if master_path.is_dir():  # told before a lock is taken beside it
+        raise MasterError(
+            "folder_given_for_file", path=master_path, option="--master", example="master.xlsx"
+        )
+    notices = _Notices(notify)
+    with contextlib.ExitStack() as stack:
+        if not dry_run:
+            held = stack.enter_context(master_lock(master_path, "merge", force=force_unlock))
+            notices.add(held.notices)
+        outcome = _merge_locked(
+            paths, master_path, dry_run, year, password, now, progress, force_unlock, notices
+        )
+    outcome.notices = list(notices)
+    return outcome
+
+
+def _merge_locked(
+    paths: list[Path],
+    master_path: Path,
+    dry_run: bool,
+    year: int | None,
+    password: str | None,
+    now: dt.datetime | None,
+    progress: Callable[[int, int], None] | None,
+    force_unlock: bool,
+    notices: _Notices,
+) -> MergeOutcome:
+    from sorachi_etl.book.master_file import saved_by_us
+    from sorachi_etl.book.master_read import check_master, open_master
+    from sorachi_etl.book.master_write import append_log, open_workbook, save_atomic
+    from sorachi_etl.book.office_locks import ensure_not_open
+    from sorachi_etl.book.preserve import content_at_risk
+    from sorachi_etl.check.validate import Reading, validate_reading
+    from sorachi_etl.kpi.merge import adds_nothing, merge_submissions
+    from sorachi_etl.kpi.status import master_to_status
+
+    if not dry_run:
+        notices.add(ensure_not_open(master_path, force=force_unlock))
+    # Read once: these bytes are parsed, and their fingerprint is compared with the
+    # file on disk just before the new master replaces it.
+    original = _read_master_file(master_path)
+    book = open_master(master_path, original.data)  # every cell read, no pandas yet: fast
     master = book.master
     found = returned_files(paths)
     files = found.files
@@ -285,7 +402,6 @@ def merge_paths(
             progress(0, len(files))  # the bar shows from the start, not after these steps
         check_master(book)
         if not dry_run:
-            ensure_not_locked(master_path)
             at_risk = content_at_risk(master_path)
             if at_risk:
                 raise MasterError("master_at_risk", name=master_path.name, details=at_risk)
@@ -305,9 +421,18 @@ def merge_paths(
     status = master_to_status(result.master)
     if wb is None:
         return MergeOutcome(validation, result, written=False, status=status)
+    # Nothing new, and the output sheets are ours as last written (no one has saved
+    # the master since, so no staff edit waits to be shown in them): leave it alone.
+    if adds_nothing(master, result) and saved_by_us(original):
+        return MergeOutcome(validation, result, written=False, status=status, unchanged=True)
     render_master(result.master, result.table, wb, status)
     append_log(wb, result.log)
-    saved = save_atomic(wb, master_path)
+    saved = save_atomic(
+        wb,
+        master_path,
+        expected=original,
+        keep_backups=result.master.settings.backups_kept,
+    )
     return MergeOutcome(validation, result, written=True, backup=saved, status=status)
 
 
@@ -400,6 +525,146 @@ def make_templates(
     return results
 
 
+PUBLISH_FORMATS = ("xlsx", "pdf", "html")
+PUBLISH_FOLDER = "報告書"
+
+
+@dataclass
+class PublishResult:
+    """What `publish` made: the report's content, the files written and the warnings."""
+
+    report: Report
+    files: dict[str, Path]  # format ("xlsx", "pdf", "html") -> file written
+    findings: list[Finding]  # warnings: a photo not found, no PDF, an empty section…
+    seconds: dict[str, float]  # time each format took
+    sheets: list[str] = field(default_factory=list)  # the workbook's sheets: one per page
+
+
+def publish(
+    master_path: Path,
+    *,
+    year: int | None = None,
+    out_dir: Path | None = None,
+    formats: Iterable[str] = PUBLISH_FORMATS,
+) -> PublishResult:
+    """Write the whole progress report (推進管理報告書) of a master: workbook, PDF, HTML.
+
+    `year` is the report's fiscal year (R6 = 2024, whose figures are of R5);
+    by default the year after the latest that holds KPI values, as `report`
+    decides it. Files go to `out_dir` (default: 報告書/ beside the master),
+    named R6_推進管理報告書.xlsx/.pdf/.html. The PDF is made with LibreOffice
+    where it is found; where it is not, a warning says so and the other
+    formats are still written. Raises MasterError for a missing or broken
+    master, UsageError for a bad format or an output that cannot be written,
+    SorachiError when the master has no projects.
+    """
+    import time
+
+    from sorachi_etl.book.master_read import check_master, open_master
+    from sorachi_etl.book.page_layout import save_workbook, write_file
+    from sorachi_etl.book.pdf import find_soffice
+    from sorachi_etl.book.photos import load_photos
+    from sorachi_etl.book.publish import report_to_workbook
+    from sorachi_etl.book.publish_html import report_to_html
+    from sorachi_etl.intake.files import mark_output
+    from sorachi_etl.kpi.report_model import master_to_report
+    from sorachi_etl.model.cells import a1
+    from sorachi_etl.model.errors import SorachiError
+    from sorachi_etl.model.findings import finding
+    from sorachi_etl.model.names import SHEET_INITIATIVES
+
+    wanted = _publish_formats(formats)
+    master_path = master_file(master_path)
+    # the folder is checked before anything is computed; it is made only to write into
+    out = folder_to_write(
+        out_dir if out_dir is not None else master_path.parent / PUBLISH_FOLDER,
+        option="--out",
+        example=PUBLISH_FOLDER,
+    )
+    book = open_master(master_path)
+    check_master(book, rows=False)
+    master = book.master
+    if not master.projects:
+        raise SorachiError("publish_no_projects", master=master_path.name)
+    table = master_to_kpi_table(master, year=None if year is None else year - 1)
+    sheet = book.sheets.get(SHEET_INITIATIVES)
+    photo_col = sheet.columns.get("photo") if sheet is not None else None
+    cells = [
+        a1(r, photo_col) if photo_col is not None else None
+        for r in (sheet.row_numbers if sheet is not None else [])
+    ]
+    report = master_to_report(master, table, photo_cells=cells)
+    try:
+        out.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UsageError("publish_cannot_write", path=out, detail=exc.strerror or exc) from None
+    photos, photo_warnings = load_photos(report.photos, master_path.parent)
+    result = PublishResult(report, {}, [*report.warnings, *photo_warnings], {})
+    started = time.perf_counter()
+    if "xlsx" in wanted or "pdf" in wanted:
+        wb = report_to_workbook(report, photos)
+        result.sheets = list(wb.sheetnames)
+        xlsx = out / f"{report.file_stem}.xlsx"
+        if "xlsx" in wanted:
+            result.files["xlsx"] = save_workbook(wb, xlsx)
+            result.seconds["xlsx"] = time.perf_counter() - started
+        if "pdf" in wanted:
+            started = time.perf_counter()
+            problem = _pdf(xlsx, result, photos, find_soffice())
+            if problem is not None:
+                result.findings.append(problem)
+                old_pdf = xlsx.with_suffix(".pdf")
+                if old_pdf.exists():  # an earlier run's, now out of date
+                    result.findings.append(finding("pdf_stale", name=old_pdf.name))
+                if "xlsx" not in result.files:  # what the notice tells to save as PDF
+                    result.files["xlsx"] = save_workbook(wb, xlsx)
+            result.seconds["pdf"] = time.perf_counter() - started
+    if "html" in wanted:
+        started = time.perf_counter()
+        page = report_to_html(report, photos).encode("utf-8")
+        html = out / f"{report.file_stem}.html"
+        result.files["html"] = write_file(html, lambda fh: fh.write(page))
+        result.seconds["html"] = time.perf_counter() - started
+    # never read back as returns (the workbook, the page) by validate or merge
+    mark_output(out, "publish", result.files.values())
+    return result
+
+
+def _pdf(xlsx: Path, result: PublishResult, photos: dict, soffice: str | None) -> Finding | None:
+    """The PDF beside `xlsx`, or the warning saying why there is none."""
+    from sorachi_etl.book.page_layout import LIBREOFFICE, save_workbook
+    from sorachi_etl.book.pdf import PdfError, workbook_to_pdf
+    from sorachi_etl.book.publish import report_to_workbook
+    from sorachi_etl.model.findings import finding
+
+    if soffice is None:
+        return finding("pdf_no_soffice", workbook=xlsx.name)
+    pdf = xlsx.with_suffix(".pdf")
+    # the same pages, their rows as tall as LibreOffice (not Excel) sets the lines
+    for_pdf = report_to_workbook(result.report, photos, LIBREOFFICE)
+    try:
+        with tempfile.TemporaryDirectory(dir=xlsx.parent, prefix=".sorachi-") as tmp:
+            workbook_to_pdf(save_workbook(for_pdf, Path(tmp) / xlsx.name), pdf, soffice)
+    except PdfError as exc:
+        return finding("pdf_failed", detail=exc, workbook=xlsx.name)
+    result.files["pdf"] = pdf
+    return None
+
+
+def _publish_formats(formats: Iterable[str]) -> list[str]:
+
+    wanted = []
+    for name in formats:
+        name = name.strip().lower().lstrip(".")
+        if name not in PUBLISH_FORMATS:
+            raise UsageError("publish_bad_format", value=name)
+        if name not in wanted:
+            wanted.append(name)
+    if not wanted:
+        raise UsageError("publish_bad_format", value="")
+    return wanted
+
+
 @dataclass
 class DemoResult:
     """Everything `run_demo` made, for the CLI to tell the user about."""
@@ -412,6 +677,7 @@ class DemoResult:
     annotated: Annotations
     outcome: MergeOutcome
     status: StatusReport
+    publication: PublishResult | None = None
 
 
 DEMO_YEAR = 2024
@@ -422,7 +688,8 @@ def run_demo(folder: Path) -> DemoResult:
 
     init a master from the sample data, write the R6 survey workbooks, copy the
     bundled returns, validate them (annotating the faulty ones), merge, and
-    compute the submission status.
+    compute the submission status, and publish the report the merged data makes
+    (into 報告書/).
     """
     import shutil
 
@@ -448,4 +715,5 @@ def run_demo(folder: Path) -> DemoResult:
         annotated,
         outcome,
         outcome.status or master_to_status(outcome.result.master),
+        publish(master_path, out_dir=folder / PUBLISH_FOLDER),
     )

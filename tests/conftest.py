@@ -98,3 +98,17 @@ def survey_templates(tmp_path_factory):
 def realworld() -> Path:
     """The folder of real-world workbooks (see `need_realworld`)."""
     return need_realworld()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line when the outside corpus was absent, instead of a line per skipped test."""
+    skipped = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "shared/realworld" in str(r.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"../shared/realworld がないため、実在ブックの {len(skipped)} 件のテストを飛ばしました "
+            f"({len(skipped)} tests over the real-world corpus skipped: it is not beside the repo)."
+        )

@@ -7,6 +7,7 @@ layer and the ones below, never from above (a function-level import counts too).
 from __future__ import annotations
 
 import ast
+import re
 import string
 import subprocess
 import sys
@@ -130,6 +131,98 @@ def test_only_the_cli_imports_typer_and_rich():
     assert outside == []
 
 
+def private_imports(path: Path) -> list[str]:
+    """Every import in `path` of a private module or name of a package that is not ours."""
+
+    def private(dotted: str) -> bool:
+        return any(part.startswith("_") and not part.startswith("__") for part in dotted.split("."))
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if private(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if private(node.module):
+                found.append(node.module)
+            else:  # from typer import _click
+                found += [f"{node.module}.{a.name}" for a in node.names if private(a.name)]
+    return [name for name in found if name.split(".")[0] != "sorachi_etl"]
+
+
+def test_no_private_module_of_another_package_is_imported():
+    """typer._click and the like change without notice: reach them through public objects."""
+    taken = [
+        f"{name} imports {target}"
+        for name, path in MODULES.items()
+        for target in private_imports(path)
+    ]
+    assert taken == []
+
+
+def test_private_imports_are_found(tmp_path):
+    """The check above catches each way of writing such an import, and lets ours and dunders be."""
+    source = tmp_path / "m.py"
+    source.write_text(
+        "from __future__ import annotations\n"
+        "import typer._click\n"
+        "from typer._click import core\n"
+        "from typer import _param_types\n"
+        "def f():\n"
+        "    import pandas._libs.tslibs as t\n"
+        "from sorachi_etl.model import _private\n"
+        "import typer.core\n",
+        encoding="utf-8",
+    )
+    assert private_imports(source) == [
+        "typer._click",
+        "typer._click",
+        "typer._param_types",
+        "pandas._libs.tslibs",
+    ]
+
+
+def third_party_imports(paths: list[Path]) -> set[str]:
+    """The top-level names of every import in `paths` that is neither ours nor the stdlib."""
+    found = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    ours = {p.stem for p in PACKAGE.parent.iterdir()}  # sorachi_etl, tests, benchmarks
+    return found - set(sys.stdlib_module_names) - ours
+
+
+def distribution(requirement: str) -> str:
+    """'python-calamine>=0.2.3' -> 'python-calamine' (normalised as pip does)."""
+    name = re.match(r"[A-Za-z0-9._-]+", requirement).group(0)  # type: ignore[union-attr]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@pytest.mark.parametrize(
+    ("folder", "extras"), [("sorachi_etl", ()), ("tests", ("test",))], ids=["package", "tests"]
+)
+def test_every_package_imported_is_a_declared_dependency(folder, extras):
+    """An import of a package that only comes with another one (olefile) breaks when that one changes."""
+    import importlib.metadata
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    requirements = project["project"]["dependencies"] + [
+        r for extra in extras for r in project["project"]["optional-dependencies"][extra]
+    ]
+    declared = {distribution(r) for r in requirements}
+    provided_by = importlib.metadata.packages_distributions()
+    imported = third_party_imports(sorted((PACKAGE.parent / folder).rglob("*.py")))
+    undeclared = {
+        name: provided_by.get(name, ["?"])
+        for name in imported
+        if not {distribution(d) for d in provided_by.get(name, [name])} & declared
+    }
+    assert undeclared == {}
+
+
 # --- the catalogue ------------------------------------------------------------------
 
 
@@ -196,3 +289,49 @@ def test_errors_carry_codes_not_sentences():
                 ):
                     sentences.append(f"{name}: {ast.unparse(node.exc)[:60]}")
     assert sentences == []
+
+
+# --- the README's map of the house --------------------------------------------------
+
+README = PACKAGE.parent / "README.md"
+MAP_START, MAP_END = "<!-- architecture:start -->", "<!-- architecture:end -->"
+
+
+def first_line(path: Path) -> str:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
+def architecture_text() -> str:
+    """The module map, built from the package and module docstrings (first paragraph)."""
+    order = ["model", "intake", "check", "kpi", "book"]
+    lines = [
+        f"- `sorachi_etl/api.py`: {first_line(PACKAGE / 'api.py')}",
+    ]
+    for package in order:
+        lines.append(f"- `sorachi_etl/{package}/`: {first_line(PACKAGE / package / '__init__.py')}")
+        for path in sorted((PACKAGE / package).glob("*.py")):
+            if path.name != "__init__.py":
+                lines.append(f"  - `{path.stem}`: {first_line(path)}")
+    lines.append(f"- `sorachi_etl/cli/`: {first_line(PACKAGE / 'cli' / '__init__.py')}")
+    for path in sorted((PACKAGE / "cli").glob("*.py")):
+        if path.name != "__init__.py":
+            lines.append(f"  - `{path.stem}`: {first_line(path)}")
+    return "\n".join(lines)
+
+
+def test_readme_maps_every_module_from_its_docstring():
+    """Regenerate with: python tests/test_architecture.py --write"""
+    text = README.read_text(encoding="utf-8")
+    assert MAP_START in text and MAP_END in text
+    shown = text.split(MAP_START)[1].split(MAP_END)[0].strip()
+    assert shown == architecture_text()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
+    text = README.read_text(encoding="utf-8")
+    head, rest = text.split(MAP_START)
+    README.write_text(
+        f"{head}{MAP_START}\n{architecture_text()}\n{MAP_END}{rest.split(MAP_END)[1]}",
+        encoding="utf-8",
+    )

@@ -132,6 +132,7 @@ ENGLISH = re.compile(
         ),
         (["report", "-m"], "オプション -m の後に値を指定してください。"),
         (["report", "-m", "master.xlsx", "余分"], "余分な指定があります: 余分。"),
+        (["--debug"], "コマンドを指定してください。"),
     ],
 )
 def test_usage_errors_are_japanese_and_exit_2(args, japanese):
@@ -155,6 +156,19 @@ def test_help_has_no_english_and_no_type_names(command):
     assert not ENGLISH.search(result.output), result.output
     for english in ("<bool>", "<str>", "<path>", "list[", "{paths}", "[OPTIONS]", "COMMAND"):
         assert english not in result.output
+    # click's type names (older Typer) and the Python names of the arguments ("paths")
+    assert not re.search(r"\b(TEXT|PATH|BOOLEAN|INTEGER)\b", result.output), result.output
+    for name in argument_names(command):
+        assert not re.search(rf"\b{name}\b", result.output), result.output
+
+
+def argument_names(command: str | None) -> list[str]:
+    import typer.main
+
+    if command is None:
+        return []
+    params = typer.main.get_command(app).commands[command].params
+    return [p.name for p in params if p.param_type_name == "argument"]
 
 
 @pytest.mark.parametrize("command", command_names())
@@ -169,6 +183,32 @@ def test_help_names_what_to_give():
     assert re.search(r"--master\s+-m\s+ファイル", out)
     assert re.search(r"--year\s+-y\s+年度", out)
     assert re.search(r"--annotate\s+-a\s+フォルダ", out)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--debug", "report", "-m", "{missing}"],  # before the command, where people also put it
+        ["report", "-m", "{missing}", "--debug"],
+    ],
+)
+def test_debug_shows_the_traceback_before_or_after_the_command(tmp_path, args):
+    from sorachi_etl.model.errors import UsageError
+
+    missing = str(tmp_path / "ない.xlsx")
+    result = runner.invoke(app, [a.format(missing=missing) for a in args])
+    assert isinstance(result.exception, UsageError), result.output  # raised, not reworded
+    # The next run without --debug is back to the one Japanese line.
+    plain = runner.invoke(app, ["report", "-m", missing])
+    assert plain.exit_code == 2
+    assert "エラー: マスタ「" in plain.output
+    assert "Traceback" not in plain.output
+
+
+def test_debug_is_not_in_the_help():
+    """It is for whoever investigates a problem, not a clerk's option."""
+    assert "--debug" not in runner.invoke(app, ["-h"]).output
+    assert "--debug" not in runner.invoke(app, ["report", "-h"]).output
 
 
 def test_abort_is_japanese(sample_master_path, monkeypatch):
@@ -207,6 +247,12 @@ def run_cp932(*args: str, cwd) -> subprocess.CompletedProcess:
         (["validate", str(REPO / "samples" / "returns")], 1, "○ R6_三笠市_調査票.xlsx"),
         # the last line merge prints, after which the process ends at once (fast exit)
         (["merge", str(REPO / "samples" / "returns"), "-m", "{master}"], 1, "書き込む前のマスタ"),
+        # --debug before the command: the same run, ended the same way
+        (
+            ["--debug", "merge", str(REPO / "samples" / "returns"), "-m", "{master}"],
+            1,
+            "書き込む前のマスタ",
+        ),
         (["demo", "--out", "{tmp}/デモ"], 0, "評価指標一覧"),
         (["bogus"], 2, "というコマンドはありません"),
     ],

@@ -121,6 +121,13 @@ WRONG = {
         ["validate", "回収", "--annotate", "ない/返送用"],
         "フォルダ「ない」がありません",
     ),
+    "publish --out: a file": (["publish", *M, "--out", "memo.txt"], "フォルダではなくファイルです"),
+    "publish --out: missing folder": (
+        ["publish", *M, "--out", "ない/報告書"],
+        "フォルダ「ない」がありません",
+    ),
+    "publish: survey as master": (["publish", "--master", "調査票.xlsx"], "は調査票です"),
+    "publish: folder as master": (["publish", "--master", "回収"], "フォルダです"),
     "demo --out: a file": (["demo", "--out", "memo.txt"], "フォルダではなくファイルです"),
     "demo --out: not empty": (["demo", "--out", "作業中"], "空ではありません"),
     "demo --out: missing folder": (["demo", "--out", "ない/デモ"], "フォルダ「ない」がありません"),
@@ -171,6 +178,7 @@ READ_ONLY = {
     "template --out": ["template", *M, "-y", "R6", "--out", "読み取り専用/送付"],
     "validate --annotate": ["validate", "回収", "--annotate", "読み取り専用/返送用"],
     "report --output": ["report", *M, "--output", "読み取り専用/一覧.csv"],
+    "publish --out": ["publish", *M, "--out", "読み取り専用/報告書", "-f", "html"],
     "demo --out": ["demo", "--out", "読み取り専用/デモ"],
 }
 

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sorachi_etl import api
-from sorachi_etl.book.master_write import BACKUP_DIR
+from sorachi_etl.book.master_file import BACKUP_DIR
 from sorachi_etl.cli import app
 from sorachi_etl.intake.files import MARKER, OWN_FOLDERS, collect, mark_output, read_marker
 from sorachi_etl.model.resources import samples_dir
@@ -167,6 +167,28 @@ def test_the_kpi_list_written_by_report_is_not_a_return(sample_master_path, tmp_
     ]
     # a CSV sent instead of the survey is a return in the wrong form, told to its sender
     assert names(found.files) == ["R6_芦別市_調査票.csv", "master.xlsx"]
+
+
+def test_a_publication_written_among_the_returns_is_not_read_back(returns, sample_master_path):
+    result = runner.invoke(
+        app,
+        [
+            "publish",
+            "-m",
+            str(sample_master_path),
+            "--out",
+            str(returns / "公表"),
+            "-f",
+            "xlsx,html",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    found = collect([returns])
+    assert len(found.files) == 27
+    assert {(s.file.rsplit("/", 1)[-1], s.reason, s.kind) for s in found.skipped} == {
+        ("R6_推進管理報告書.xlsx", "own_output", "publish"),
+        ("R6_推進管理報告書.html", "own_output", "publish"),
+    }
 
 
 def test_marker_is_hidden_never_read_and_kept_up_to_date(tmp_path):

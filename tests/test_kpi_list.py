@@ -107,3 +107,35 @@ def test_print_setup(sample_master_path):
 def test_libreoffice_renders_the_master(sample_master_path, tmp_path):
     pdf = libreoffice_convert(sample_master_path, tmp_path)
     assert pdf.stat().st_size > 10_000
+
+
+def test_whole_values_print_without_decimals_as_published(sample_master_path):
+    # 管内への観光入込客数 has one decimal, yet the report prints 1,232万人 beside 1,159.6万人:
+    # the number format is chosen per cell, by the value
+    _ws, header, rows = read_kpi_sheet(sample_master_path)
+    row = next(r["cells"] for r in rows if r["cells"][1].value == "管内への観光入込客数")
+    formats = {h: c.number_format for h, c in zip(header, row, strict=True)}
+    assert formats["基準値\n（基準年）"] == '#,##0"万人（R1）"'
+    assert formats["R3"] == '#,##0"万人"'
+    assert formats["R4"] == '#,##0.0"万人"'
+    assert formats["目標値\n（目標年）"] == '#,##0"万人（R6）"'
+    # a rate keeps its decimal, as published (52.0%)
+    k03 = next(r["cells"] for r in rows if r["cells"][1].value == "新規高卒者管内企業就職率")
+    assert k03[header.index("R5")].number_format == '0.0"%"'
+
+
+def test_whole_values_as_text(sample_master_path):
+    from sorachi_etl.api import kpi_report
+    from sorachi_etl.kpi.formats import row_strings
+
+    table = kpi_report(sample_master_path)
+    row = next(r for r in table.rows if r.kpi.id == "K05")
+    assert row_strings(table, row)[2:7] == [
+        "1,232万人（R1）",
+        "852万人",
+        "1,159.6万人",
+        "集計中",
+        "",
+    ]
+    k03 = next(r for r in table.rows if r.kpi.id == "K03")
+    assert row_strings(table, k03)[5] == "52.0%"

@@ -155,14 +155,59 @@ def test_missing_reporter_completes_the_kpis(sample_master_path, returns, tmp_pa
     assert rows["管内への観光入込客数"][r6_col] == pytest.approx(float(half_up(visitors, 1)))
 
 
-def test_merging_the_same_files_again_changes_no_data_sheet(sample_master_path, returns):
-    api.merge_paths([returns], sample_master_path)
-    first = data_sheets(sample_master_path)
+def test_merging_the_same_files_again_writes_nothing(sample_master_path, returns):
+    first = api.merge_paths([returns], sample_master_path)
+    before = sha(sample_master_path)
     again = api.merge_paths([returns], sample_master_path)
     assert again.result.changes == []
+    assert again.unchanged and not again.written and again.backup is None
+    assert sha(sample_master_path) == before  # not rewritten at all
+    assert sorted((sample_master_path.parent / "backup").iterdir()) == [first.backup]
+
+
+def test_the_same_files_after_a_staff_save_refresh_the_output_sheets(sample_master_path, returns):
+    """Saved in a spreadsheet program since our last write: staff may have changed data the
+    output sheets do not show yet, so a merge with nothing new still rewrites them."""
+    from sorachi_etl.book.master_file import WRITER
+
+    api.merge_paths([returns], sample_master_path)
+    first = data_sheets(sample_master_path)
+    wb = load_workbook(sample_master_path)
+    wb.properties.lastModifiedBy = "空知 花子"  # as Excel or LibreOffice records the saver
+    wb.save(sample_master_path)
+    again = api.merge_paths([returns], sample_master_path)
+    assert again.result.changes == [] and again.written and not again.unchanged
     assert data_sheets(sample_master_path) == first
-    log = list(load_workbook(sample_master_path)["取込履歴"].iter_rows(values_only=True))
+    wb = load_workbook(sample_master_path)
+    assert wb.properties.lastModifiedBy == WRITER
+    log = list(wb["取込履歴"].iter_rows(values_only=True))
     assert [row[6] for row in log[1:]].count("変更なし") == 27  # the log only grows
+    assert api.merge_paths([returns], sample_master_path).unchanged  # and now it is ours again
+
+
+def test_a_file_seen_before_that_changes_a_reporters_state_is_written(
+    sample_master_path, returns, tmp_path
+):
+    """岩見沢市 sends a faulty copy after its good one, then the good one again: nothing in
+    the data changes, but 提出状況 goes 受付済 → 要修正 → 受付済, so each run writes."""
+    name = "R6_岩見沢市_調査票.xlsx"
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir(), bad.mkdir()
+    shutil.copy(returns / name, good / name)
+    fill_survey(returns / name, bad / name, values={"M02": ("12,3OO", "確定")})
+    import datetime as dt
+
+    def at(minute: int) -> dt.datetime:  # 提出状況 tells runs apart by their time
+        return dt.datetime(2026, 6, 1, 9, minute)
+
+    api.merge_paths([good], sample_master_path, now=at(0))
+    states = []
+    for minute, folder in ((1, bad), (2, good)):
+        outcome = api.merge_paths([folder], sample_master_path, now=at(minute))
+        assert outcome.written and outcome.result.changes == []
+        states.append({r.reporter: r.state for r in outcome.status.rows}["岩見沢市"])
+    assert states == ["要修正", "受付済"]
+    assert api.merge_paths([good], sample_master_path, now=at(3)).unchanged
 
 
 def test_dry_run_writes_nothing(sample_master_path, returns):
@@ -328,3 +373,27 @@ def test_merging_leaves_the_master_it_was_given_as_it_was(sample_master_path, re
     result = merge_submissions(master, validation.submissions, validation.report.files)
     assert result.master.measure_values != before.measure_values  # the merge did something
     assert master == before
+
+
+def test_a_photo_staff_added_stays_when_the_initiative_comes_again(sample_master_path, tmp_path):
+    from sorachi_etl.model.resources import samples_dir
+
+    wb = load_workbook(sample_master_path)
+    ws = wb["取組"]
+    header = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(header)}
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, col["取組名"]).value == "日本遺産認定5周年フォーラム":
+            ws.cell(r, col["写真ファイル"]).value = "写真/フォーラム.jpg"
+            ws.cell(r, col["写真の説明"]).value = "フォーラムの様子"
+    wb.save(sample_master_path)
+    returns = tmp_path / "回収"
+    shutil.copytree(samples_dir() / "returns", returns)  # the bureau sends the forum as done
+    api.merge_paths([returns], sample_master_path)
+    forum = next(
+        i
+        for i in load_master(sample_master_path).initiatives
+        if i.title == "日本遺産認定5周年フォーラム"
+    )
+    assert forum.kind == "実績" and forum.venue == "岩見沢市"  # the return's content
+    assert (forum.photo, forum.photo_caption) == ("写真/フォーラム.jpg", "フォーラムの様子")

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sorachi_etl.book.xlsx import FONT_NAME, fresh_sheet, print_a4, put
-from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, rate_band
+from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, rate_band, shown_decimals
 from sorachi_etl.kpi.formats import pending_text
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.names import (
     DASH,
+    DRAFT_MARK,
+    SHEET_ANALYSIS_NOTES,
     SHEET_CHARTS,
     SHEET_KPI_LIST,
     SHEET_SUBMISSIONS,
@@ -121,11 +123,23 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     # analysis
     r = last_row + 3
     put(ws, r, 1, "分析・対応方向").font = Font(name=FONT_NAME, bold=True, size=12)
-    for line in table.analysis:
+    if any(line.drafted for line in table.analysis_lines):
         r += 1
+        put(
+            ws,
+            r,
+            1,
+            f"{DRAFT_MARK}の文はデータから自動で作成した下書きです（報告書には印を付けずに載ります）。"
+            f"書き足す・置き換える文はシート「{SHEET_ANALYSIS_NOTES}」に書いてください"
+            "（このシートは取り込みのたびに作り直されます）。",
+        ).font = Font(name=FONT_NAME, size=9, color="404040")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+    for item in table.analysis_lines:
+        r += 1
+        line = f"{DRAFT_MARK}{item.text}" if item.drafted else item.text
         put(ws, r, 1, f"・ {line}").alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        ws.row_dimensions[r].height = 30 if len(line) > 70 else 18
+        ws.row_dimensions[r].height = 15 * (1 + len(line) // 95) + 3
 
     widths = [26, 36, 15, *([12.5] * len(years)), 15, 9]
     for c, width in enumerate(widths, start=1):
@@ -154,13 +168,16 @@ def _write_kpi_row(
     c.border = box
 
     base_suffix = f"（{format_fiscal_year(kpi.base_year)}）" if kpi.base_year else ""
-    c = put(ws, r, 3, _float(_rounded(kpi.base_value, d)), unit_format(d, kpi.unit, base_suffix))
+    base = _rounded(kpi.base_value, d)
+    # the decimals of each cell, not of the KPI: 1,232万人 beside 1,159.6万人, as published
+    c = put(ws, r, 3, _float(base), unit_format(_places(base, kpi), kpi.unit, base_suffix))
     c.alignment, c.border = right, box
     for i, year in enumerate(years):
         col = 4 + i
         value = row.values.get(year)
         if value is not None and value.status == STATUS_CONFIRMED and value.value is not None:
-            c = put(ws, r, col, float(value.value), unit_format(d, kpi.unit))
+            fmt = unit_format(_places(value.value, kpi), kpi.unit)
+            c = put(ws, r, col, float(value.value), fmt)
             c.alignment = right
         elif value is not None and value.status == STATUS_PENDING:
             c = put(ws, r, col, pending_text(value))
@@ -170,9 +187,8 @@ def _write_kpi_row(
         c.border = box
     col = 4 + len(years)
     target_suffix = f"（{format_fiscal_year(kpi.target_year)}）" if kpi.target_year else ""
-    c = put(
-        ws, r, col, _float(_rounded(kpi.target_value, d)), unit_format(d, kpi.unit, target_suffix)
-    )
+    target = _rounded(kpi.target_value, d)
+    c = put(ws, r, col, _float(target), unit_format(_places(target, kpi), kpi.unit, target_suffix))
     c.alignment, c.border = right, box
     col += 1
     if row.rate is None:
@@ -186,6 +202,10 @@ def _write_kpi_row(
         c.font = Font(name=FONT_NAME, bold=True, color=BAND_FONTS[band])
     c.border = box
     ws.row_dimensions[r].height = 30
+
+
+def _places(value, kpi) -> int:
+    return shown_decimals(value, kpi.decimals or 0, kpi.unit)
 
 
 def _rounded(value: float | None, decimals: int):

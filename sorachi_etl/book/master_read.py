@@ -19,6 +19,7 @@ from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.findings import Finding, finding
 from sorachi_etl.model.names import (
     KIND_BY_LABEL,
+    SHEET_ANALYSIS_NOTES,
     SHEET_BUSINESSES,
     SHEET_IMPORT_LOG,
     SHEET_INITIATIVES,
@@ -49,6 +50,7 @@ ROW_TYPES: dict[str, type] = {
     SHEET_KPI_VALUES: domain.KpiValue,
     SHEET_INITIATIVES: domain.Initiative,
     SHEET_BUSINESSES: domain.Business,
+    SHEET_ANALYSIS_NOTES: domain.AnalysisNote,
     SHEET_IMPORT_LOG: domain.LogEntry,
 }
 MASTER_FIELD = {
@@ -60,6 +62,7 @@ MASTER_FIELD = {
     SHEET_KPI_VALUES: "kpi_values",
     SHEET_INITIATIVES: "initiatives",
     SHEET_BUSINESSES: "businesses",
+    SHEET_ANALYSIS_NOTES: "analysis_notes",
     SHEET_IMPORT_LOG: "log",
 }
 _HINTS = {
@@ -84,19 +87,29 @@ class SheetRows:
     columns: dict[str, int]  # rule key -> zero-based column
 
 
-def read_sheets(path: Path) -> tuple[dict[str, list[list[object]]], list[str]]:
-    """All sheets of a workbook as grids of values (python-calamine), and the sheet order."""
+def read_sheets(
+    path: Path, data: bytes | None = None
+) -> tuple[dict[str, list[list[object]]], list[str]]:
+    """All sheets of a workbook as grids of values (python-calamine), and the sheet order.
+
+    From `data`, the file's bytes, when the caller has read them already.
+    """
+    import io
+
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if data is not None:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        else:
+            wb = CalamineWorkbook.from_path(str(path))
         grids = {}
         for name in wb.sheet_names:
             if name in master_rules():
                 grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return grids, list(wb.sheet_names)
     except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
-        kind = _not_a_workbook(path)
+        kind = _not_a_workbook(path, data)
         if kind and path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
             # memo.txt, a PDF…: a wrong file given, not a broken master
             raise MasterError("master_not_master", name=path.name, detail=kind) from None
@@ -111,12 +124,12 @@ def read_sheets(path: Path) -> tuple[dict[str, list[list[object]]], list[str]]:
         ) from exc
 
 
-def _not_a_workbook(path: Path) -> str | None:
+def _not_a_workbook(path: Path, data: bytes | None = None) -> str | None:
     """What a file that calamine cannot open is, in a clerk's words, when it is no workbook."""
-    from sorachi_etl.intake.sniff import KIND_LABELS, sniff_kind
+    from sorachi_etl.intake.sniff import KIND_LABELS, sniff_bytes, sniff_kind
 
     try:
-        kind = sniff_kind(path)
+        kind = sniff_bytes(data) if data is not None else sniff_kind(path)
     except OSError:
         return None
     if kind in ("xlsx", "xlsm", "xlsb", "xls", "ods", "encrypted", "broken"):
@@ -222,9 +235,28 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
                     hint=_HINTS.get(code, ""),
                 )
             )
+        elif _outside(converted, col):
+            # the pandera pass checks tables only: a setting's bounds are checked here
+            limit = " ～ ".join(f"{v:g}" for v in (col.min, col.max) if v is not None)
+            findings.append(
+                finding(
+                    "master_out_of_range",
+                    sheet=rule.name,
+                    cell=a1(r, 1),
+                    value=value,
+                    column=col.header,
+                    limit=limit,
+                )
+            )
         row[col.key] = converted
         where[col.key] = r
     return SheetRows(rule, [row], [0], {k: 1 for k in where})
+
+
+def _outside(value: Any, col: Any) -> bool:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return (col.min is not None and value < col.min) or (col.max is not None and value > col.max)
 
 
 def validate_rows(sheet: SheetRows, findings: list[Finding]) -> None:
@@ -409,6 +441,17 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
     for i, kv in enumerate(master.kpi_values):
         if kv.kpi not in kpis:
             ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
+    names = {fold_header(k.name) for k in master.kpis}
+    for i, note in enumerate(master.analysis_notes):
+        if note.kpi and note.kpi not in kpis and fold_header(note.kpi) not in names:
+            ref(
+                SHEET_ANALYSIS_NOTES,
+                i,
+                "kpi",
+                note.kpi,
+                "シート「評価指標」",
+                "指標ID（K01 など）か評価指標名を入力するか、全体についての文なら空欄にしてください。",
+            )
     return out
 
 
@@ -421,21 +464,24 @@ class MasterBook:
     sheets: dict[str, SheetRows]
 
 
-def open_master(path: Path) -> MasterBook:
+def open_master(path: Path, data: bytes | None = None) -> MasterBook:
     """Read a master workbook and normalise every cell, without pandas (fast).
+
+    `data` is the file's bytes, when the caller has read them already (see
+    `master_file.read_master_file`): then those very bytes are what is read.
 
     Raises MasterError for a missing file or sheet and for cells that cannot be
     read as their column's type. `check_master` does the rest of the checking;
     `load_master` does both.
     """
     path = Path(path)
-    if not path.exists():
+    if data is None and not path.exists():
         raise MasterError("master_not_found", path=path)
     if path.is_dir():
         raise MasterError(
             "folder_given_for_file", path=path, option="--master", example="master.xlsx"
         )
-    grids, order = read_sheets(path)
+    grids, order = read_sheets(path, data)
     wrong = master_role_error(path, order)
     if wrong is not None:
         raise wrong
@@ -443,7 +489,7 @@ def open_master(path: Path) -> MasterBook:
     sheets: dict[str, SheetRows] = {}
     for name, rule in master_rules().items():
         if name not in grids:
-            if rule.log:
+            if rule.log or rule.staff:  # made when the master is next written
                 continue
             hint = did_you_mean(name, order)
             findings.append(
@@ -466,12 +512,14 @@ def open_master(path: Path) -> MasterBook:
     return MasterBook(path, master, sheets)
 
 
-def check_master(book: MasterBook) -> None:
+def check_master(book: MasterBook, *, rows: bool = True) -> None:
     """The checks over whole sheets (pandera, from schemas/master.toml) and between sheets.
 
-    Raises MasterError listing every problem found.
+    `rows=False` checks the references between sheets only (no pandas: for
+    quick read-only commands). Raises MasterError listing every problem found.
     """
-    _check_rows(book.path, book.sheets)
+    if rows:
+        _check_rows(book.path, book.sheets)
     _check_references(book)
 
 

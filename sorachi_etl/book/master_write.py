@@ -1,8 +1,9 @@
 """Write the master workbook: data sheets, the import log, and a safe save.
 
-Every cell goes through `xlsx.put()`, which stores text as text. The save writes a temporary file in the
-master's folder, keeps a timestamped backup, and swaps the new file in with
-an atomic rename, so a crash at any point leaves the previous master intact.
+Every cell goes through `xlsx.put()`, which stores text as text. The save writes a
+temporary file in the master's folder, keeps a timestamped backup, and swaps the
+new file in with an atomic rename, so a crash at any point leaves the previous
+master intact (`save_atomic`; the file-level steps are in `master_file`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ import datetime as dt
 import functools
 import operator
 import os
-import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.book import rowxml
+from sorachi_etl.book.lock import real_path
+from sorachi_etl.book.master_file import (
+    WRITER,
+    MasterFile,
+    ensure_unchanged,
+    prune_backups,
+    replace,
+    write_backup,
+)
 from sorachi_etl.book.master_read import MASTER_FIELD
+from sorachi_etl.book.office_locks import ensure_not_open
 from sorachi_etl.book.xlsx import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -37,8 +47,6 @@ from sorachi_etl.model.rules import ColumnRule, SheetRule, master_rules
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
-
-BACKUP_DIR = "backup"
 
 
 def _cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
@@ -168,9 +176,13 @@ def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Setting
 
 
 def write_data_sheets(wb: Workbook, master: domain.Master) -> None:
-    """Rewrite every data sheet of the master (not the log, not the output sheets)."""
+    """Rewrite every data sheet of the master (not the log, not the output sheets).
+
+    A staff sheet (分析メモ) is written only when the workbook lacks it: after
+    that its content is staff's alone.
+    """
     for name, rule in master_rules().items():
-        if rule.log:
+        if rule.log or (rule.staff and name in wb.sheetnames):
             continue
         if name == SHEET_SETTINGS:
             write_settings_sheet(wb, rule, master.settings)
@@ -209,49 +221,63 @@ def open_workbook(path: Path, *, without_cells: Iterable[str] = ()) -> Workbook:
 # --- saving safely ------------------------------------------------------------------
 
 
-def lock_files(path: Path) -> list[Path]:
-    """Owner files left by Excel (~$name) or LibreOffice (.~lock.name#) while it is open."""
-    candidates = [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
-    if len(path.name) > 2:
-        candidates.append(path.with_name("~$" + path.name[2:]))  # Excel trims long names
-    return [p for p in candidates if p.exists()]
+def save_atomic(
+    wb: Workbook,
+    path: Path,
+    *,
+    make_backup: bool = True,
+    expected: MasterFile | None = None,
+    keep_backups: int = 0,
+) -> Path | None:
+    """Save `wb` to `path` without ever leaving a half-written master or an extra backup.
 
+    In order: the new master is written to a temporary file beside the file itself
+    (a symlinked master is written through to its target; the link stays a link),
+    checked, the old master is kept as a backup, `expected` (the master as read)
+    is compared with the file on disk, and the new file is renamed over the old.
+    Whatever fails, the old master stays as it was and no backup is left behind.
+    After the swap the oldest backups beyond `keep_backups` are removed (0: none).
 
-def ensure_not_locked(path: Path) -> None:
-    locks = lock_files(path)
-    if locks:
-        raise MasterError("master_open_elsewhere", name=path.name, lock=locks[0].name)
-
-
-def backup(path: Path, now: dt.datetime | None = None) -> Path | None:
-    """Copy the current master to backup/NAME_YYYYmmdd-HHMMSS.xlsx beside it."""
-    if not path.exists():
-        return None
-    now = now or dt.datetime.now()
-    folder = path.parent / BACKUP_DIR
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{path.stem}_{now:%Y%m%d-%H%M%S}{path.suffix}"
-    n = 1
-    while target.exists():
-        target = folder / f"{path.stem}_{now:%Y%m%d-%H%M%S}_{n}{path.suffix}"
-        n += 1
-    shutil.copy2(path, target)
-    return target
-
-
-def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path | None:
-    """Save `wb` to `path` without ever leaving a half-written master.
-
-    Returns the backup's path (None for a new file). Raises MasterError with a
-    Japanese message when the folder is read-only, the disk is full, or the
-    master is open in Excel.
+    Returns the backup's path (None for a new file or without `make_backup`).
+    Raises MasterError with a Japanese message when the folder is read-only, the
+    disk is full, the master is open in Excel, or it was saved meanwhile.
     """
     path = Path(path)
-    ensure_not_locked(path)
+    target = real_path(path)
+    ensure_not_open(path)
     tmp: Path | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".sorachi-", suffix=".xlsx.tmp", dir=path.parent)
-        tmp = Path(tmp_name)
+        tmp = _write_temporary(wb, target)
+        # Here the temporary file is checked (well-formed, loadable) before anything
+        # replaces the master.
+        saved = write_backup(target, expected) if make_backup else None
+        try:
+            # As late as can be: a save by anyone else after this would be lost.
+            ensure_unchanged(path.name, expected)
+            replace(tmp, target, path.name)
+        except BaseException:
+            if saved is not None:
+                saved.unlink(missing_ok=True)
+            raise
+        prune_backups(target, keep_backups, newest=saved)
+        if saved is not None and target.parent == real_path(path.parent):
+            saved = path.parent / saved.parent.name / saved.name  # as the user named the folder
+        return saved
+    except PermissionError as exc:
+        raise MasterError("master_write_denied", name=path.name) from exc
+    except OSError as exc:
+        raise MasterError("master_save_failed", name=path.name, reason=_os_reason(exc)) from exc
+    finally:
+        if tmp is not None and tmp.exists():
+            tmp.unlink()
+
+
+def _write_temporary(wb: Workbook, target: Path) -> Path:
+    """`wb` saved to a new temporary file in `target`'s folder, flushed to disk."""
+    wb.properties.lastModifiedBy = WRITER
+    fd, tmp_name = tempfile.mkstemp(prefix=".sorachi-", suffix=".xlsx.tmp", dir=target.parent)
+    tmp = Path(tmp_name)
+    try:
         with os.fdopen(fd, "wb") as fh:
             if rowxml.has_pending(wb):
                 rowxml.save_with_rows(wb, fh)
@@ -261,17 +287,11 @@ def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path |
             os.fsync(fh.fileno())
         # mkstemp makes the file readable by its owner only; give it the master's own
         # permissions (or the usual ones for a new file) so colleagues can still open it
-        os.chmod(tmp, _file_mode(path))
-        saved = backup(path) if make_backup else None
-        os.replace(tmp, path)
-        return saved
-    except PermissionError as exc:
-        raise MasterError("master_write_denied", name=path.name) from exc
-    except OSError as exc:
-        raise MasterError("master_save_failed", name=path.name, reason=_os_reason(exc)) from exc
-    finally:
-        if tmp is not None and tmp.exists():
-            tmp.unlink()
+        os.chmod(tmp, _file_mode(target))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def _file_mode(path: Path) -> int:

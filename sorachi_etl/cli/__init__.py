@@ -28,17 +28,26 @@ app = typer.Typer(
 )
 
 from sorachi_etl.cli import (  # noqa: E402  (each module registers its command)
+    common,
     demo,
     init,
     merge,
+    publish,
     report,
     status,
     template,
     validate,
 )
 
-for module in (init, template, validate, merge, status, report, demo):
+for module in (init, template, validate, merge, status, report, publish, demo):
     module.register(app)
+
+
+@app.callback()
+def _every_command(debug: common.DebugOption = False) -> None:
+    # --debug is also taken before the command (`sorachi-etl --debug merge …`), where
+    # people put it as often as after; each command takes it too.
+    common.debug_every_command(debug)
 
 
 # Commands that keep the objects of every file checked until they end.
@@ -52,7 +61,10 @@ def main() -> None:
 
     from sorachi_etl.cli.common import make_output_safe
 
-    if len(sys.argv) > 1 and sys.argv[1] in _MANY_LIVE_OBJECTS:
+    # The command: the first word that is not an option (--debug may come before it).
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    heavy = command in _MANY_LIVE_OBJECTS
+    if heavy:
         # Checking many returns makes millions of objects that live until the command
         # ends: the cyclic collector would only walk them again and again (a tenth of
         # a second each time at 1,741 files). Not for the other commands: template
@@ -62,7 +74,6 @@ def main() -> None:
     # for data synthesis no command uses: 50 ms of every check. Tell it it is absent.
     sys.modules.setdefault("hypothesis", None)  # type: ignore[arg-type]
     make_output_safe()
-    heavy = len(sys.argv) > 1 and sys.argv[1] in _MANY_LIVE_OBJECTS
     try:
         app()
     except SystemExit as done:

@@ -99,6 +99,16 @@ DebugOption = Annotated[
         "--debug", help="問題の調査用に、エラーの詳細（トレースバック）を表示します。", hidden=True
     ),
 ]
+ForceUnlockOption = Annotated[
+    bool,
+    typer.Option(
+        "--force-unlock",
+        help="Excel や LibreOffice が異常終了して残ったロックファイル"
+        "（例: ~$master.xlsx、.~lock.master.xlsx#）や、途中で止まった取込のロックファイルを"
+        "削除してから実行します。"
+        "だれもマスタを開いていない・実行していないことを確かめてから使ってください。",
+    ),
+]
 PasswordOption = Annotated[
     str | None,
     typer.Option(
@@ -127,9 +137,27 @@ def parse_year(text: str | None) -> int | None:
         raise UsageError("bad_year_option", reason=str(exc)) from None
 
 
+def existing(path: Path, what: str = "ファイル") -> Path:
+    if not path.exists():
+        raise UsageError("path_not_found", what=what, path=path)
+    return path
+
+
+# --debug given before the command (`sorachi-etl --debug merge …`): the app's callback
+# sets it on every run, so it holds for whichever command follows.
+_debug_for_every_command = False
+
+
+def debug_every_command(debug: bool) -> None:
+    """Show tracebacks in whatever command runs next (the app-level --debug)."""
+    global _debug_for_every_command
+    _debug_for_every_command = debug
+
+
 @contextmanager
 def handle_errors(debug: bool = False) -> Iterator[None]:
     """Turn the library's exceptions into a Japanese message and an exit code."""
+    debug = debug or _debug_for_every_command
     try:
         yield
     except SorachiError as exc:
@@ -151,6 +179,11 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
             markup=True,
         )
         raise typer.Exit(1) from None
+
+
+def print_notice(notice: Any) -> None:
+    """A 注意 the library raised on the way (a lock taken over or removed), on stderr."""
+    err_console.print(f"[yellow]注意:[/] {notice.message}", markup=True, soft_wrap=True)
 
 
 def run(fn: Callable[[], T], debug: bool = False) -> T:

@@ -26,8 +26,8 @@ def demo(
     """サンプルデータで一連の流れを試します（最初の一歩に）。
 
     新しいフォルダに、マスタの作成 → 調査票の作成 → 回収した調査票（サンプル27件）の
-    点検 → マスタへの取り込み → 提出状況と評価指標一覧の表示、までを行います。
-    サンプルの数値は説明用の架空の値です。
+    点検 → マスタへの取り込み → 提出状況と評価指標一覧の表示 → 報告書の作成、
+    までを行います。サンプルの数値と写真は説明用の架空のものです。
 
     [bold]例[/]
 
@@ -84,6 +84,20 @@ def demo(
     console.print(render.kpi_table(merge.table, width=console.width))
     console.print(render.analysis(merge.table))
 
+    heading("6. 報告書を作成（sorachi-etl publish）")
+    publication = result.publication
+    if publication is not None:
+        console.print(
+            f"取り込んだ値で{publication.report.year_text}の報告書を作りました"
+            "（実績年はその前年度）。",
+            markup=False,
+        )
+        for path in publication.files.values():
+            console.print(f"  {path}", markup=False, soft_wrap=True)
+        for f in publication.findings:
+            console.print("[yellow]注意:[/] ", end="")
+            console.print(f.message, markup=False, soft_wrap=True)
+
     heading("作成したファイル")
     console.print(f"作業フォルダ: [bold]{result.folder.resolve()}[/]")
     console.print(
@@ -91,6 +105,9 @@ def demo(
     )
     console.print(
         "  調査票/ … 報告者に送る調査票　回収/ … 返ってきた調査票（サンプル）　返送用/ … 修正依頼用のコピー"
+    )
+    console.print(
+        "  報告書/ … 推進管理報告書（印刷用のExcel・PDF・ホームページ用のHTML）　写真/ … 取組の写真（見本）"
     )
     console.print(
         "次は、同じフォルダで [bold]sorachi-etl status --master master.xlsx[/] などを試してください。"

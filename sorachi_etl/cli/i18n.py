@@ -1,11 +1,16 @@
 """Japanese for the parts of Typer's help and errors that are not ours.
 
-Typer (and the click it vendors, typer._click) print fixed English words: panel
+Typer (and click, which it uses) print fixed English words: panel
 titles, "Usage:", the --help option's help, type names such as <bool>, the
 usage errors ("Missing option", "No such command", …) and "Try '… -h' for
 help.". Clerks read these, so they are replaced here, once, when the CLI starts:
 module constants are set, a few small methods are wrapped, and the usage error
 is reworded from the exception's own fields just before Typer prints it.
+
+Only public modules are imported: click's classes are reached through Typer's
+(`typer.Context.formatter_class`, the bases of `typer.core.TyperCommand`) and its
+exceptions are told apart by class name, so the same code serves Typer 0.29, which
+vendors click as a private module, and older Typer over the click package.
 """
 
 from __future__ import annotations
@@ -105,14 +110,19 @@ def _patch(owner: Any, name: str, make: Any) -> None:
 
 
 def _install_core() -> None:
-    """The parts in typer.core and the vendored click: usage line, --help, type names."""
-    import typer.core as typer_core
-    from typer._click import core as click_core
-    from typer._click import formatting
+    """The usage line, the --help option and the type names, through public objects only.
 
-    if getattr(formatting.HelpFormatter.write_usage, "_sorachi", False):
+    Typer vendors click (as a private module) since 0.26 and depended on the click
+    package before: click's classes are reached through Typer's public ones instead
+    of being imported, so the same code serves both.
+    """
+    import typer
+    import typer.core as typer_core
+
+    formatter = typer.Context.formatter_class  # click's HelpFormatter
+    if getattr(formatter.write_usage, "_sorachi", False):
         return
-    patch = _patch
+    command = _in_mro(typer_core.TyperCommand, "Command")  # click's Command (and so Group)
 
     def write_usage(original):
         def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
@@ -129,6 +139,26 @@ def _install_core() -> None:
 
         return get_help_option
 
+    def usage_pieces(original):
+        # "{paths}..." (Typer 0.29) reads as if the braces were to be typed, and older
+        # Typer drops the "...": show the name bare, and "..." where several may be given.
+        def get_usage_pieces(self, ctx):
+            name = self.metavar or self.name
+            name = name if self.required else f"[{name}]"
+            return [name + ("..." if self.nargs != 1 else "")]
+
+        return get_usage_pieces
+
+    _patch(formatter, "write_usage", write_usage)
+    _patch(command, "get_help_option", get_help_option)
+    _patch(typer_core.TyperArgument, "get_usage_pieces", usage_pieces)
+    if hasattr(typer_core.TyperOption, "display_type_rich"):  # Typer 0.29 shows "<bool>" etc.
+        _install_type_names(typer_core)
+
+
+def _install_type_names(typer_core: Any) -> None:
+    """Typer 0.29's type column: nothing for a flag, the metavar for an argument."""
+
     def option_type(original):
         # A flag takes no value: "<bool>" beside --json only puzzles a reader.
         def display_type_rich(self, ctx):
@@ -143,19 +173,13 @@ def _install_core() -> None:
 
         return display_type_rich
 
-    def usage_name(original):
-        # "{paths}..." reads as if the braces were to be typed: show the name bare.
-        def _usage_display_name(self):
-            name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
-            return name + ("..." if self.nargs != 1 else "")
+    _patch(typer_core.TyperOption, "display_type_rich", option_type)
+    _patch(typer_core.TyperArgument, "display_type_rich", argument_type)
 
-        return _usage_display_name
 
-    patch(formatting.HelpFormatter, "write_usage", write_usage)
-    patch(click_core.Command, "get_help_option", get_help_option)
-    patch(typer_core.TyperOption, "display_type_rich", option_type)
-    patch(typer_core.TyperArgument, "display_type_rich", argument_type)
-    patch(typer_core.TyperArgument, "_usage_display_name", usage_name)
+def _in_mro(cls: type, name: str) -> type:
+    """The class called `name` among `cls` and its bases (click's, seen through Typer's)."""
+    return next(c for c in cls.__mro__ if c.__name__ == name)
 
 
 # --- usage errors ------------------------------------------------------------------------
@@ -184,16 +208,17 @@ _PATTERNS: list[tuple[re.Pattern[str], Any]] = [
 
 def usage_error_message(exc: Exception) -> str:
     """The Japanese for a usage error click raised (falling back to its own words)."""
-    from typer._click import exceptions as ex
-
-    if isinstance(exc, ex.MissingParameter) and exc.param is not None:
-        return _missing(exc.param, exc.ctx)
-    if isinstance(exc, ex.NoSuchOption):
-        return f"オプション {exc.option_name} はありません。" + _did_you_mean(
-            exc.possibilities or []
+    # click's exception classes are private to Typer (or another package's): known by name.
+    kinds = {cls.__name__ for cls in type(exc).__mro__}
+    param, ctx = getattr(exc, "param", None), getattr(exc, "ctx", None)
+    if "MissingParameter" in kinds and param is not None:
+        return _missing(param, ctx)
+    if "NoSuchOption" in kinds:
+        return f"オプション {exc.option_name} はありません。" + _did_you_mean(  # type: ignore[attr-defined]
+            exc.possibilities or []  # type: ignore[attr-defined]
         )
-    if isinstance(exc, ex.BadParameter) and exc.param is not None:
-        return _bad_value(exc.param, exc.message, exc.ctx)
+    if "BadParameter" in kinds and param is not None:
+        return _bad_value(param, exc.message, ctx)  # type: ignore[attr-defined]
     message = getattr(exc, "message", str(exc))
     for pattern, japanese in _PATTERNS:
         m = pattern.fullmatch(message.strip())
@@ -213,16 +238,30 @@ def _param_name(param: Any) -> str:
     """How a message names the parameter, ready for a particle: "オプション --year / -y "."""
     if param.param_type_name == "option":
         return "オプション " + " / ".join(param.opts) + " "
-    return f"引数「{param.display_name_raw}」"
+    return f"引数「{param.metavar or param.name}」"
 
 
 def _choices(param: Any, ctx: Any) -> list[str]:
-    from typer._param_types import normalize_choice_value
+    """The values a choice parameter takes, as the user types them."""
+    desc = getattr(param, "type_descriptor", None)  # Typer 0.29
+    if desc is not None:
+        choices = desc.choices if desc.is_choice else None
+        case_sensitive = desc.case_sensitive
+    else:  # click's Choice
+        choices = getattr(param.type, "choices", None)
+        case_sensitive = getattr(param.type, "case_sensitive", True)
+    return [_choice_text(c, case_sensitive, ctx) for c in choices or ()]
 
-    desc = getattr(param, "type_descriptor", None)
-    if desc is None or not desc.is_choice:
-        return []
-    return [normalize_choice_value(c, desc.case_sensitive, ctx) for c in desc.choices or ()]
+
+def _choice_text(choice: Any, case_sensitive: bool, ctx: Any) -> str:
+    """A choice as click compares it: an Enum by its value, normalised as the context says."""
+    from enum import Enum
+
+    text = str(choice.value) if isinstance(choice, Enum) else str(choice)
+    normalize = getattr(ctx, "token_normalize_func", None)
+    if normalize is not None:
+        text = normalize(text)
+    return text if case_sensitive else text.casefold()
 
 
 def _missing(param: Any, ctx: Any) -> str:

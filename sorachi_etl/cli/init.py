@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from sorachi_etl.cli.common import FILE, DebugOption, console, run
+from sorachi_etl.cli.common import (
+    FILE,
+    DebugOption,
+    ForceUnlockOption,
+    console,
+    print_notice,
+    run,
+)
 
 
 def init(
@@ -27,6 +34,7 @@ def init(
             help="同じ名前のファイルがあれば上書きします（元のファイルは backup フォルダに残します）。",
         ),
     ] = False,
+    force_unlock: ForceUnlockOption = False,
     debug: DebugOption = False,
 ) -> None:
     """マスタブックを作成します。
@@ -42,9 +50,16 @@ def init(
     """
     from sorachi_etl.api import init_master
 
-    result = run(lambda: init_master(path, empty=empty, overwrite=force), debug)
+    result = run(
+        lambda: init_master(
+            path, empty=empty, overwrite=force, force_unlock=force_unlock, notify=print_notice
+        ),
+        debug,
+    )
     m = result.master
     console.print(f"マスタを作成しました: [bold]{result.path}[/]")
+    if result.backup:
+        console.print(f"上書きする前のファイル: {result.backup}")
     if empty:
         console.print(
             "空の様式です。シート「プロジェクト」「市町」「調査項目」「評価指標」を入力してください。"

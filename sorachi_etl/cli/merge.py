@@ -9,6 +9,7 @@ import typer
 
 from sorachi_etl.cli.common import (
     DebugOption,
+    ForceUnlockOption,
     JsonOption,
     MasterOption,
     PasswordOption,
@@ -18,6 +19,7 @@ from sorachi_etl.cli.common import (
     parse_year,
     paths_argument,
     print_json,
+    print_notice,
     run,
 )
 
@@ -33,6 +35,7 @@ def merge(
     ] = False,
     year: YearOption = None,
     password: PasswordOption = None,
+    force_unlock: ForceUnlockOption = False,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -40,13 +43,17 @@ def merge(
 
     問題のある調査票は丸ごと取り込みません（一部だけ取り込むことはありません）。
     取り込み後、評価指標を集計し直し、「評価指標一覧」「提出状況」「推移グラフ」を
-    作り直します。書き込む前のマスタは backup フォルダに残ります。
+    作り直します。書き込む前のマスタは backup フォルダに残ります（新しいものから
+    「設定」シートの「バックアップの保存数」だけ）。新しい内容がなければ、マスタには
+    書き込みません。別の人が同じマスタに取り込んでいる間は、終わるまで待つよう表示して止まります。
 
     [bold]例[/]
 
       sorachi-etl merge 回収 --master master.xlsx
 
       sorachi-etl merge 回収 --master master.xlsx --dry-run
+
+      sorachi-etl merge 回収 --master master.xlsx --force-unlock
     """
     from sorachi_etl.api import merge_paths
 
@@ -60,6 +67,8 @@ def merge(
                 year=fiscal_year,
                 password=password,
                 progress=progress,
+                force_unlock=force_unlock,
+                notify=print_notice,
             )
 
     outcome = run(go, debug)
@@ -96,11 +105,16 @@ def merge(
         changed = (
             "変更を書き込みました"
             if result.changes
-            else "変更はありませんでした（取込履歴だけ追記）"
+            else "データの変更はありませんでした（取込履歴の追記と、一覧・提出状況の作り直しだけ）"
         )
         console.print(f"マスタ「{master}」: {changed}。")
         if outcome.backup:
             console.print(f"書き込む前のマスタ: {outcome.backup}")
+    elif outcome.unchanged:
+        console.print(
+            f"マスタ「{master}」: 変更はありませんでした。マスタには書き込んでいません"
+            "（バックアップも作っていません）。"
+        )
     else:
         console.print("[bold]--dry-run のため、マスタには書き込んでいません。[/]")
     raise typer.Exit(0 if report.valid else 1)

@@ -45,7 +45,7 @@ OUTPUT_LABELS = {
     "report": "report で書き出した評価指標一覧",
 }
 # Folders of the tool's own output, known by name below a named folder (also those
-# written before markers existed). "backup" is book.master_write.BACKUP_DIR.
+# written before markers existed). "backup" is book.master_file.BACKUP_DIR.
 OWN_FOLDERS = {"backup": "backup", "返送用": "annotate"}
 
 # Left out silently: what systems and programs leave in a folder.

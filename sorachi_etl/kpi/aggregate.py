@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
+from sorachi_etl.kpi.analysis import AnalysisLine, with_staff_lines
 from sorachi_etl.kpi.progress import progress_rate, round_half_up, to_decimal
 from sorachi_etl.model.domain import Kpi, Master, MeasureValue
 from sorachi_etl.model.eras import EraError, format_fiscal_year, format_fiscal_year_long
@@ -74,8 +75,10 @@ class KpiTable:
     actual_year: int
     years: list[int]
     rows: list[KpiRow]
-    analysis: list[str] = field(default_factory=list)
+    analysis: list[str] = field(default_factory=list)  # the text of `analysis_lines`
     warnings: list[str] = field(default_factory=list)
+    # drafted and staff (分析メモ) lines, in the order they print
+    analysis_lines: list[AnalysisLine] = field(default_factory=list)
 
     @property
     def distinct_rows(self) -> list[KpiRow]:
@@ -235,7 +238,10 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
         rows=rows,
         warnings=warnings,
     )
-    table.analysis = analysis_lines(table)
+    table.analysis_lines = with_staff_lines(
+        drafted_lines(table), master.analysis_notes, master.kpis, table.report_year
+    )
+    table.analysis = [line.text for line in table.analysis_lines]
     return table
 
 
@@ -247,10 +253,19 @@ def format_number(value: Decimal | float | int, decimals: int) -> str:
     return f"{round_half_up(value, decimals):,.{decimals}f}"
 
 
+def shown_decimals(value: Decimal | float | None, decimals: int, unit: str) -> int:
+    """The decimals a KPI value prints with: a whole value prints none, as the published
+    report does (1,232万人 beside 1,159.6万人); a rate in % keeps them all (52.0%)."""
+    if not decimals or unit == "%" or value is None:
+        return decimals
+    rounded = round_half_up(value, decimals)
+    return 0 if rounded == rounded.to_integral_value() else decimals
+
+
 def format_value(value: Decimal | float | None, decimals: int, unit: str) -> str:
     if value is None:
         return DASH
-    return f"{format_number(value, decimals)}{unit}"
+    return f"{format_number(value, shown_decimals(value, decimals, unit))}{unit}"
 
 
 def format_rate(rate: Decimal | None) -> str:
@@ -276,10 +291,16 @@ def _confirmed_series(row: KpiRow, upto: int) -> list[tuple[int, Decimal]]:
 
 def analysis_lines(table: KpiTable) -> list[str]:
     """The 分析・対応方向 lines, drafted from the data in the report's style."""
-    lines = []
+    return [line.text for line in drafted_lines(table)]
+
+
+def drafted_lines(table: KpiTable) -> list[AnalysisLine]:
+    """The 分析・対応方向 lines drafted from the data, each tied to the KPI it speaks of."""
     n = len(table.rows)
     if n == 0:
-        return ["評価指標が登録されていません。マスタのシート「評価指標」に入力してください。"]
+        text = "評価指標が登録されていません。マスタのシート「評価指標」に入力してください。"
+        return [AnalysisLine(text)]
+    lines = _Lines()
     over = sum(1 for r in table.rows if r.rate is not None and r.rate > RATE_FAIR)
     if over:
         lines.append(f"{n}つの評価指標のうち、{over}つの評価指標が進捗率90%を超えている。")
@@ -288,6 +309,7 @@ def analysis_lines(table: KpiTable) -> list[str]:
     y = table.actual_year
     for row in table.distinct_rows:
         kpi = row.kpi
+        lines.kpi = kpi.id
         d = kpi.decimals or 0
         current = row.values.get(y)
         previous = row.values.get(y - 1)
@@ -350,7 +372,18 @@ def analysis_lines(table: KpiTable) -> list[str]:
                 f"{name}は、前年度に比べて{change}{word}している"
                 f"（{fmt(previous.value)}→{fmt(value)}）。"
             )
-    return lines
+    return lines.lines
+
+
+class _Lines:
+    """Drafted lines as they are appended, each tied to the KPI being written about."""
+
+    def __init__(self) -> None:
+        self.lines: list[AnalysisLine] = []
+        self.kpi: str | None = None
+
+    def append(self, text: str) -> None:
+        self.lines.append(AnalysisLine(text, self.kpi))
 
 
 def _format_in(value: Decimal | float | None, *, decimals: int, unit: str) -> str:

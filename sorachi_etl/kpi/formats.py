@@ -10,6 +10,7 @@ from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, YearValue, format_rate, 
 from sorachi_etl.model.domain import Kpi
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.names import STATUS_CONFIRMED, STATUS_PENDING
+from sorachi_etl.model.text import csv_safe
 
 
 def headers(table: KpiTable) -> list[str]:
@@ -87,11 +88,12 @@ def to_markdown(table: KpiTable) -> str:
 
 
 def to_csv(table: KpiTable) -> str:
+    """The KPI list as CSV for Excel; no cell can be taken for a formula (`text.csv_safe`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(headers(table))
+    writer.writerow([csv_safe(c) for c in headers(table)])
     for row in table.rows:
-        writer.writerow(row_strings(table, row))
+        writer.writerow([csv_safe(c) for c in row_strings(table, row)])
     return buf.getvalue()
 
 
@@ -144,5 +146,10 @@ def to_data(table: KpiTable) -> dict:
         "year_columns": [format_fiscal_year(y) for y in table.years],
         "rows": rows,
         "analysis": table.analysis,
+        # each line and whether it is drafted from the data or staff's own (分析メモ)
+        "analysis_lines": [
+            {"text": line.text, "kpi_id": line.kpi, "drafted": line.drafted}
+            for line in table.analysis_lines
+        ],
         "warnings": table.warnings,
     }

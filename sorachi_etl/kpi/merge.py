@@ -120,8 +120,13 @@ class MergeResult:
 
 
 _VALUE_COLUMNS = {"value": "実績値", "status": "状態", "note": "備考"}
+# Staff add a photo to an initiative in the master; a return has none to give, so the
+# photo stays with its row when the reporter sends the initiative again.
+_STAFF_COLUMNS = ("photo", "photo_caption")
 _INITIATIVE_COLUMNS = {
-    f.name: f.name for f in fields(Initiative) if f.name not in ("source_file", "received_at")
+    f.name: f.name
+    for f in fields(Initiative)
+    if f.name not in ("source_file", "received_at", *_STAFF_COLUMNS)
 }
 
 
@@ -196,6 +201,9 @@ def merge_submissions(
             )
             merged = copy.copy(ini)
             merged.source_file, merged.received_at = sub.file, now
+            if old_i is not None:
+                for name in _STAFF_COLUMNS:
+                    setattr(merged, name, getattr(old_i, name))
             initiatives[ini.key] = merged
             changed_rows += 1
         if previous_files and changed_rows:
@@ -253,6 +261,39 @@ def merge_submissions(
     result.table = master_to_kpi_table(new, year=year)
     result.kpi_changes = kpi_changes(before, result.table)
     return result
+
+
+def adds_nothing(before: Master, result: MergeResult) -> bool:
+    """Whether writing `result` would tell nothing the master `before` does not already say.
+
+    True when no cell of the data changes, every line the merge would add to
+    取込履歴 repeats one already there (the same file, with the same SHA-256, for
+    the same reporter and year, with the same outcome: taken, faulty, unreadable,
+    passed over), and no reporter's state in 提出状況 would change. Merging the
+    same files again is such a run: it need not rewrite the master (nor back it up).
+    A file not seen before is news even when its values are the same: the log
+    records that it came.
+    """
+    from sorachi_etl.kpi.status import master_to_status
+
+    if result.changes:
+        return False
+    seen = {_log_fact(e) for e in before.log}
+    if any(_log_fact(e) not in seen for e in result.log):
+        return False
+    return _states(master_to_status(before)) == _states(master_to_status(result.master))
+
+
+def _log_fact(e: LogEntry) -> tuple:
+    taken = e.result in (RESULT_MERGED, RESULT_UNCHANGED)
+    return (e.file, e.sha256, e.reporter, e.year, "taken" if taken else e.result)
+
+
+def _states(status) -> list[tuple]:
+    return [
+        (r.reporter, r.state, r.file, r.unreadable, tuple(r.pending), tuple(r.missing))
+        for r in status.rows
+    ]
 
 
 def _value_order(master: Master):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sorachi_etl.model.names import (
     DIRECTION_HIGHER,
     INITIATIVE_PAST,
+    NOTE_REPLACE,
     RULE_RATIO,
     SOURCE_MANUAL,
     STATUS_CONFIRMED,
@@ -30,6 +31,10 @@ class Settings:
     change_warning_percent: float | None = 50.0
     title: str = ""
     region: str = ""
+    report_title: str = ""  # the published report's title (cover); `title` when blank
+    bureau: str = ""  # who publishes it, as the cover prints it
+    business_heading: str = ""  # heading of the businesses pages, after "R6年度における"
+    backups_kept: int = 20  # backups of the master kept in backup/; 0 keeps them all
 
     @property
     def plan_years(self) -> list[int]:
@@ -143,6 +148,8 @@ class Initiative:
     outcome_label: str = ""
     outcome_value: float | None = None
     outcome_unit: str = ""
+    photo: str = ""  # a picture file, relative to the master's folder (staff add it)
+    photo_caption: str = ""
     source_file: str = ""
     received_at: dt.datetime | None = None
 
@@ -160,6 +167,21 @@ class Business:
     name: str
     summary: str = ""
     projects: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnalysisNote:
+    """One line of 分析メモ: staff's own words for 分析・対応方向 of a report year."""
+
+    year: int  # the report year (報告書の年度) it is printed in
+    text: str
+    kpi: str = ""  # the KPI it is about (its ID or name); blank: the list as a whole
+    order: float | None = None
+    drafted: str = ""  # 置き換える: it replaces the drafted lines (of its KPI, or all)
+
+    @property
+    def replaces(self) -> bool:
+        return self.drafted == NOTE_REPLACE
 
 
 @dataclass
@@ -189,6 +211,7 @@ class Master:
     kpi_values: list[KpiValue] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
     businesses: list[Business] = field(default_factory=list)
+    analysis_notes: list[AnalysisNote] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
 
     # --- look-ups -------------------------------------------------------------------

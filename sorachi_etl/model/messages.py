@@ -299,7 +299,63 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "master_open_elsewhere": (
         ERROR,
-        "マスタ「{name}」は Excel か LibreOffice で開かれています（{lock} があります）。ファイルを閉じてから、もう一度実行してください。",
+        "マスタ「{name}」は {program} で開かれています{who}。ロックファイル「{lock}」があるため、書き込みません。ファイルを閉じてから、もう一度実行してください。",
+    ),
+    "master_lock_left_over_older": (
+        ERROR,
+        "マスタ「{name}」の {program} のロックファイル「{lock}」{who}は、マスタが最後に保存されるより前に作られたもので、{program} が異常終了したあとに残っただけかもしれません。だれもマスタを開いていないことを確かめてから、--force-unlock を付けて実行してください（このロックファイルだけを削除して続けます）。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
+    ),
+    "master_lock_left_over_no_soffice": (
+        ERROR,
+        "マスタ「{name}」の LibreOffice のロックファイル「{lock}」{who}が残っていますが、この端末（{host}）では LibreOffice が動いていないため、異常終了したあとに残ったものです。--force-unlock を付けて実行すると、このロックファイルだけを削除して続けます。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
+    ),
+    "office_lock_removed": (
+        WARNING,
+        "--force-unlock の指定により、{program} のロックファイル「{lock}」{who}を削除しました。",
+    ),
+    "office_lock_remove_failed": (
+        ERROR,
+        "ロックファイル「{path}」を削除できませんでした。ファイルの権限を確認するか、手で削除してから、もう一度実行してください。マスタは変更していません。",
+    ),
+    "master_busy": (
+        ERROR,
+        "マスタ「{name}」は、別の{what}（{user}、{host}、{started}開始）が実行中です。終わるのを待ってから、もう一度実行してください。マスタは変更していません。",
+    ),
+    "master_busy_elsewhere": (
+        ERROR,
+        "マスタ「{name}」は、別の{what}（{user}、{host}、{started}開始）が実行中です。終わるのを待ってから、もう一度実行してください。その端末で処理が途中で止まっていて実行中でないことが確かな場合は、--force-unlock を付けて実行してください（ロックファイル「{lock}」を削除して続けます）。マスタは変更していません。",
+    ),
+    "master_busy_unknown": (
+        ERROR,
+        "マスタ「{name}」は、別の取込が使用中です（ロックファイル「{lock}」の内容は読み取れませんでした）。少し待ってから、もう一度実行してください。実行中の取込がないことが確かな場合は、--force-unlock を付けて実行してください。マスタは変更していません。",
+    ),
+    "lock_taken_over_ended": (
+        WARNING,
+        "前回の{what}（{user}、{host}、{started}開始）のロックファイル「{lock}」が残っていましたが、その処理はもう終了しているため、引き継いで実行します。",
+    ),
+    "lock_taken_over_old": (
+        WARNING,
+        "前回の{what}（{user}、{host}、{started}開始）のロックファイル「{lock}」が残っていましたが、時間がたちすぎているため、途中で止まったものとみなして引き継いで実行します。",
+    ),
+    "lock_taken_over_unreadable": (
+        WARNING,
+        "内容の読めない古いロックファイル「{lock}」が残っていたため、削除して実行します。",
+    ),
+    "lock_removed_forced": (
+        WARNING,
+        "--force-unlock の指定により、{what}（{user}、{host}、{started}開始）のロックファイル「{lock}」を削除して実行します。",
+    ),
+    "lock_removed_forced_unreadable": (
+        WARNING,
+        "--force-unlock の指定により、内容の読めないロックファイル「{lock}」を削除して実行します。",
+    ),
+    "master_changed_meanwhile": (
+        ERROR,
+        "マスタ「{name}」は、この処理が読み込んだあとに、ほかの人かプログラムによって保存されました。その内容を上書きしないよう、書き込みを中止しました（マスタは変更していません）。もう一度実行してください。",
+    ),
+    "master_in_use": (
+        ERROR,
+        "マスタ「{name}」を置き換えられませんでした。ほかのプログラム（Excel など）が開いています。閉じてから、もう一度実行してください（ファイルが読み取り専用になっている場合は、それも外してください）。マスタは変更していません。",
     ),
     "master_write_denied": (
         ERROR,
@@ -435,6 +491,67 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "unsafe_xml_parser": (
         ERROR,
         "openpyxl が安全なXML読み取り（defusedxml）を使っていません。defusedxml をインストールし、環境変数 OPENPYXL_DEFUSEDXML を外してください。",
+    ),
+    # --- the published report (publish) ------------------------------------------
+    "publish_no_projects": (
+        ERROR,
+        "マスタ「{master}」にはプロジェクトが1件もないため、報告書を作れません。シート「プロジェクト」などを入力してから、もう一度実行してください。",
+    ),
+    "publish_bad_format": (
+        ERROR,
+        "--format に「{value}」は指定できません。xlsx、pdf、html から選び、カンマで区切って指定してください（例: --format xlsx,html）。",
+    ),
+    "publish_file_open": (
+        ERROR,
+        "「{name}」は Excel などで開かれているため書き込めません。閉じてから、もう一度実行してください。",
+    ),
+    "publish_cannot_write": (
+        ERROR,
+        "「{path}」に書き込めません（{detail}）。保存先のフォルダを確認してください。",
+    ),
+    "publish_setting_blank": (
+        WARNING,
+        "シート「設定」の「{column}」が空欄です（{what}）。入力してから、もう一度実行してください。",
+    ),
+    "publish_no_values": (
+        WARNING,
+        "{year}の評価指標の値がマスタにないため、実績値と進捗率はすべて「—」になります。年度（--year）を確認してください。",
+    ),
+    "publish_no_past": (
+        WARNING,
+        "プロジェクト{project}には{years}の取組（区分「実績」）がシート「取組」にないため、「これまでの主な取組・成果」に載せるものがありません。",
+    ),
+    "publish_no_planned": (
+        WARNING,
+        "プロジェクト{project}には{year}の取組（区分「予定」）がシート「取組」にないため、「{heading}」に載せるものがありません。",
+    ),
+    "publish_removed_chars": (
+        WARNING,
+        "{item}に使えない文字（制御文字など）があったため、取り除いて載せました。マスタの文字を確認してください。",
+    ),
+    "photo_missing": (
+        WARNING,
+        "{where}（取組名「{item}」）の写真「{value}」が見つかりません。マスタのあるフォルダから見た場所（例: 写真/看板.jpg）を確認してください。写真なしで作成しました。",
+    ),
+    "photo_unreadable": (
+        WARNING,
+        "{where}（取組名「{item}」）の写真「{value}」は画像として読めません（{detail}）。JPEG か PNG の画像にしてください。写真なしで作成しました。",
+    ),
+    "pdf_no_soffice": (
+        WARNING,
+        "PDFは作成しませんでした（LibreOffice が見つかりません）。LibreOffice をインストールしてもう一度実行するか、「{workbook}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
+    ),
+    "pdf_failed": (
+        WARNING,
+        "PDFを作成できませんでした（{detail}）。「{workbook}」を Excel で開き「名前を付けて保存」で PDF を選んで保存してください。",
+    ),
+    # why LibreOffice made no PDF: the {detail} of pdf_failed
+    "pdf_timeout": (ERROR, "LibreOffice が{seconds}秒たっても終わりませんでした"),
+    "pdf_cannot_start": (ERROR, "LibreOffice を起動できません: {detail}"),
+    "pdf_not_written": (ERROR, "LibreOffice が PDF を書き出しませんでした（{detail}）"),
+    "pdf_stale": (
+        WARNING,
+        "前に作った「{name}」が残っていますが、今回の内容ではありません。公表や印刷に使わないよう、削除するか作り直してください。",
     ),
     # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)
     "invalid_value": (

@@ -18,6 +18,7 @@ SHEET_MEASURE_VALUES = "調査実績"
 SHEET_KPI_VALUES = "指標実績"
 SHEET_INITIATIVES = "取組"
 SHEET_BUSINESSES = "事業"
+SHEET_ANALYSIS_NOTES = "分析メモ"  # staff's own sheet: written when new, never rewritten
 MASTER_DATA_SHEETS = (
     SHEET_SETTINGS,
     SHEET_PROJECTS,
@@ -28,6 +29,7 @@ MASTER_DATA_SHEETS = (
     SHEET_KPI_VALUES,
     SHEET_INITIATIVES,
     SHEET_BUSINESSES,
+    SHEET_ANALYSIS_NOTES,
 )
 
 # Master workbook: sheets regenerated on every merge, and the log that only grows.
@@ -83,6 +85,12 @@ PROGRESS_RULES = (RULE_RATIO, RULE_IMPROVEMENT)
 INITIATIVE_PAST = "実績"
 INITIATIVE_PLANNED = "予定"
 INITIATIVE_KINDS = (INITIATIVE_PAST, INITIATIVE_PLANNED)
+
+# 分析メモ: whether a staff line replaces the drafted lines (自動作成の文) of its KPI.
+NOTE_REPLACE = "置き換える"
+NOTE_KEEP = "残す"
+# How 評価指標一覧 in the master marks a line drafted from the data (never in the report).
+DRAFT_MARK = "【自動作成】"
 
 # Submission states in 提出状況.
 SUBMISSION_OK = "受付済"

@@ -49,6 +49,7 @@ class SheetRule:
     table: str | None = None  # Excel table name in the survey workbook
     blank_rows: int = 0
     log: bool = False
+    staff: bool = False  # staff's own sheet: written only when new, never rewritten
     width: tuple[float, ...] = ()
     _by_key: dict[str, ColumnRule] = field(default_factory=dict, compare=False, repr=False)
 
@@ -199,7 +200,9 @@ def to_pandera(rule: SheetRule, *, extra_columns: bool = True) -> pa.DataFrameSc
         if col.max is not None:
             checks.append(pa.Check.le(col.max, name="out_of_range"))
         if col.choices:
-            checks.append(pa.Check.isin(list(col.choices), name="not_in_choices"))
+            # a text cell left blank reads as "": allowed where the column is optional
+            allowed = list(col.choices) + ([] if col.required else [""])
+            checks.append(pa.Check.isin(allowed, name="not_in_choices"))
         if col.max_length is not None:
             checks.append(pa.Check.str_length(max_value=col.max_length, name="text_too_long"))
         if col.required and col.type in ("text", "status"):

@@ -89,7 +89,30 @@ def catalog_to_master(catalog: dict, *, empty: bool = False) -> domain.Master:
         for i in catalog["initiatives"]
     ]
     master.businesses = [_build(domain.Business, b) for b in catalog["businesses"]]
+    master.analysis_notes = [
+        _build(domain.AnalysisNote, n) for n in catalog.get("analysis_notes", [])
+    ]
     return master
+
+
+def copy_sample_photos(master: domain.Master, folder: Path) -> list[Path]:
+    """Copy the placeholder pictures the sample's 取組 rows name into `folder` (the master's).
+
+    A file already there is left as it is. Returns the files written.
+    """
+    import shutil
+
+    written = []
+    for initiative in master.initiatives:
+        if not initiative.photo:
+            continue
+        source = samples_dir() / initiative.photo
+        target = Path(folder) / initiative.photo
+        if source.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            written.append(target)
+    return written
 
 
 def sample_master(*, empty: bool = False) -> domain.Master:

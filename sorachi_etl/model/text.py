@@ -20,7 +20,9 @@ def raw_text(value: object) -> str:
     return str(value)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the ones XML cannot hold at all (U+FFFE, U+FFFF, lone
+# surrogates): a workbook or web page carrying one would not open.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # What XML 1.0 forbids in character data: C0 controls but tab, newline and carriage
 # return, lone surrogates, and U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -40,6 +42,30 @@ def clean_text(value: object) -> tuple[str, bool]:
     text = raw_text(value)
     cleaned = _CONTROL.sub("", text).strip()
     return cleaned, cleaned != text.strip()
+
+
+# What makes a spreadsheet program opening a CSV take a cell for a formula (OWASP, "CSV
+# Injection"): =, +, -, @, and a leading tab or carriage return. The full-width forms are
+# included: Japanese Excel turns a typed "＝" into "=".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# A number as the CSV shows it, which Excel reads as that number (-1,234 / -12.3% / +5):
+# harmless, and a number the user expects to calculate with, so it is left as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that Excel or LibreOffice will not run as a formula.
+
+    Text beginning with =, +, -, @, tab or CR gets a single quote in front, as
+    OWASP advises: Excel then shows it as text (the quote visible) instead of
+    evaluating `=HYPERLINK(...)` or `=cmd|...`. A plain number such as -12.3%
+    keeps its sign and stays a number. Anything not text is returned as it is.
+    """
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    if _PLAIN_NUMBER.fullmatch(value):
+        return value
+    return "'" + value
 
 
 _LIST_SPLIT = re.compile(r"[,、，・/／;；\n]")
