@@ -652,7 +652,6 @@ def _pdf(xlsx: Path, result: PublishResult, photos: dict, soffice: str | None) -
 
 
 def _publish_formats(formats: Iterable[str]) -> list[str]:
-
     wanted = []
     for name in formats:
         name = name.strip().lower().lstrip(".")
