@@ -226,6 +226,7 @@ def bench_commands(scratch: Path, runs: int) -> Commands:
     from sorachi_etl.api import init_master
 
     master = scratch / "sample" / "master.xlsx"
+    master.parent.mkdir(parents=True, exist_ok=True)  # init makes no missing folder
     init_master(master)
     cli = sorachi_command()
     help_ = Series([measure([*cli, "--help"]) for _ in range(runs)])

@@ -19,6 +19,7 @@ from sorachi_etl.model import domain
 from sorachi_etl.model.errors import MasterError, UsageError
 from sorachi_etl.model.findings import Finding
 from sorachi_etl.model.names import SUBMISSION_MISSING
+from sorachi_etl.model.paths import check_drive, expand, file_to_write, folder_to_write
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -26,6 +27,7 @@ R = TypeVar("R")
 if TYPE_CHECKING:
     from sorachi_etl.book.master_file import MasterFile
     from sorachi_etl.check.validate import Validation
+    from sorachi_etl.intake.files import Collection
     from sorachi_etl.kpi.merge import MergeResult
     from sorachi_etl.kpi.report_model import Report
     from sorachi_etl.kpi.status import StatusReport
@@ -148,12 +150,19 @@ def init_master(
     from sorachi_etl.book.office_locks import ensure_not_open
     from sorachi_etl.model.sample import copy_sample_photos, sample_master
 
-    path = Path(path)
+    path = expand(path)
+    if path.is_dir():
+        raise UsageError(
+            "folder_given_for_file",
+            path=path,
+            option="sorachi-etl init",
+            example=path / "master.xlsx",
+        )
     if path.suffix.lower() != ".xlsx":
         raise UsageError("master_name_not_xlsx", name=path.name)
     if path.exists() and not overwrite:
         raise UsageError("master_exists", path=path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    file_to_write(path, option="sorachi-etl init", example="master.xlsx")
     notices = _Notices(notify)
     with master_lock(path, "init", force=force_unlock) as held:
         notices.add(held.notices)
@@ -180,7 +189,36 @@ def kpi_report(master_path: Path, *, year: int | None = None) -> KpiTable:
     """The KPI list computed from a master, for the actual year `year` (default: latest)."""
     from sorachi_etl.book.master_read import load_master
 
-    return master_to_kpi_table(load_master(Path(master_path), check=False), year=year)
+    return master_to_kpi_table(load_master(master_file(master_path), check=False), year=year)
+
+
+def master_file(path: Path) -> Path:
+    """The master a command reads, as given (~ expanded); `open_master` says what is wrong with it."""
+    path = expand(path)
+    if not path.exists():
+        check_drive(path)
+    return path
+
+
+def report_output(path: Path) -> Path:
+    """The file `report --output` writes: a file in an existing folder, never a workbook.
+
+    Writing CSV over master.xlsx (a slip of the hand in the file name) would lose the
+    master: an existing Excel workbook is refused.
+    """
+    from sorachi_etl.intake.files import SPREADSHEET_KINDS
+    from sorachi_etl.intake.sniff import sniff_kind
+
+    example = "評価指標一覧.csv"
+    path = file_to_write(path, option="--output", example=example)
+    if path.exists():
+        try:
+            kind = sniff_kind(path)
+        except OSError:
+            kind = ""
+        if kind in SPREADSHEET_KINDS or kind == "encrypted":
+            raise UsageError("output_is_workbook", path=path, example=example)
+    return path
 
 
 @dataclass
@@ -215,22 +253,46 @@ class MergeOutcome:
         }
 
 
-def returned_files(paths: list[Path]) -> list[Path]:
-    """The files to check under `paths` (files and folders), or UsageError saying why none.
+def returned_files(paths: list[Path]) -> Collection:
+    """The files to check under `paths` (files and folders), and what was left aside there,
+    or UsageError saying why there is nothing to check.
 
     Every command that reads returns starts here, so each gets the same answer
     for a path that does not exist or a folder with nothing to check.
     """
-    from sorachi_etl.intake.files import collect_files
+    from sorachi_etl.intake.files import collect
 
-    paths = [Path(p) for p in paths]
+    paths = [expand(p) for p in paths]
     for path in paths:
         if not path.exists():
+            check_drive(path)
             raise UsageError("path_not_found", what="ファイルまたはフォルダ", path=path)
-    files = collect_files(paths)
-    if not files:
-        raise UsageError("no_files", path="、".join(str(p) for p in paths))
-    return files
+    found = collect(paths)
+    if not found.files:
+        _nothing_to_check(paths, found.skipped)
+    return found
+
+
+def _nothing_to_check(paths: list[Path], skipped: list) -> None:
+    """UsageError for returns that turned out to be none: the master, documents, or nothing."""
+    named = "、".join(str(p) for p in paths)
+    masters = [s for s in skipped if s.kind == "master"]
+    if masters:
+        raise UsageError("return_is_master", name=masters[0].file)
+    if skipped:
+        files = "、".join(f"{s.file}（{s.label}）" if s.label else s.file for s in skipped[:5])
+        if len(skipped) > 5:
+            files += f"、ほか{len(skipped) - 5}件"
+        raise UsageError("no_returns", path=named, files=files)
+    raise UsageError("no_files", path=named)
+
+
+def _with_skipped(validation: Validation, found: Collection, paths: list[Path]) -> Validation:
+    """The files left aside when collecting, put in the report; UsageError if none was a return."""
+    validation.report.skipped[:0] = found.skipped
+    if not validation.report.files:
+        _nothing_to_check([expand(p) for p in paths], validation.report.skipped)
+    return validation
 
 
 @_gc_paused
@@ -249,9 +311,12 @@ def validate_paths_with_master(
     from sorachi_etl.book.master_read import load_master
     from sorachi_etl.check.validate import validate_paths
 
-    master = load_master(Path(master_path), check=False) if master_path else None
-    files = returned_files(paths)
-    return validate_paths(files, master=master, year=year, password=password, progress=progress)
+    master = load_master(master_file(master_path), check=False) if master_path else None
+    found = returned_files(paths)
+    validation = validate_paths(
+        found.files, master=master, year=year, password=password, progress=progress
+    )
+    return _with_skipped(validation, found, paths)
 
 
 @_gc_paused
@@ -281,9 +346,13 @@ def merge_paths(
 
     from sorachi_etl.book.lock import master_lock
 
-    master_path = Path(master_path)
+    master_path = master_file(master_path)
     if not master_path.exists():
         raise MasterError("master_not_found", path=master_path)
+    if master_path.is_dir():  # told before a lock is taken beside it
+        raise MasterError(
+            "folder_given_for_file", path=master_path, option="--master", example="master.xlsx"
+        )
     notices = _Notices(notify)
     with contextlib.ExitStack() as stack:
         if not dry_run:
@@ -323,7 +392,8 @@ def _merge_locked(
     original = _read_master_file(master_path)
     book = open_master(master_path, original.data)  # every cell read, no pandas yet: fast
     master = book.master
-    files = returned_files(paths)
+    found = returned_files(paths)
+    files = found.files
     # Worker processes read and check the returns while this one checks the master
     # with pandera, looks at what saving it would meet and opens it for writing.
     wb = None
@@ -339,6 +409,7 @@ def _merge_locked(
             wb = open_workbook(master_path, without_cells=rewritten_sheets())
         before = master_to_kpi_table(master)
         validation = validate_reading(reading, progress=progress, announced=True)
+    _with_skipped(validation, found, paths)
     result = merge_submissions(
         master,
         validation.submissions,
@@ -374,14 +445,45 @@ def status_of(master_path: Path, *, year: int | None = None) -> StatusReport:
     from sorachi_etl.book.master_read import load_master
     from sorachi_etl.kpi.status import master_to_status
 
-    return master_to_status(load_master(Path(master_path), check=False), year)
+    return master_to_status(load_master(master_file(master_path), check=False), year)
 
 
-def annotate_reports(validation: Validation, out_dir: Path) -> list[Path]:
-    """Annotated copies of every faulty (but readable) workbook, for mailing back."""
+def annotate_folder(out_dir: Path, paths: list[Path] | None = None) -> Path:
+    """The folder `validate --annotate` writes into, checked before anything is read.
+
+    A folder (or nothing yet) in an existing folder, writable, and not one of the
+    folders of returns being checked (`paths`). UsageError otherwise.
+    """
+    out_dir = folder_to_write(out_dir, option="--annotate", example="返送用")
+    if out_dir.exists():
+        here = out_dir.resolve()
+        for path in paths or []:
+            path = expand(path)
+            if path.is_dir() and path.resolve() == here:
+                raise UsageError("annotate_into_returns", path=out_dir)
+    return out_dir
+
+
+@dataclass
+class Annotations:
+    """What `annotate_reports` wrote, and the faulty files it could make no copy of, with why."""
+
+    written: list[Path]
+    failed: dict[str, str]  # file name -> reason, in Japanese
+
+
+def annotate_reports(validation: Validation, out_dir: Path) -> Annotations:
+    """Annotated copies of every faulty (but readable) workbook, for mailing back.
+
+    The folder is checked first (`annotate_folder`), and marked afterwards as the
+    tool's own (`intake.files.mark_output`), so its copies are never read back as returns.
+    """
     from sorachi_etl.book.annotate import annotate_workbook
+    from sorachi_etl.intake.files import mark_output
+    from sorachi_etl.model.errors import SorachiError
 
-    written = []
+    out_dir = annotate_folder(out_dir)
+    done = Annotations([], {})
     for fr in validation.report.files:
         if fr.status != "invalid":
             continue
@@ -389,10 +491,18 @@ def annotate_reports(validation: Validation, out_dir: Path) -> list[Path]:
         if source is None:
             continue
         try:
-            written.append(annotate_workbook(source, fr, Path(out_dir)))
+            done.written.append(annotate_workbook(source, fr, out_dir))
+        except SorachiError as exc:
+            done.failed[fr.file] = str(exc)
+        except PermissionError:
+            done.failed[fr.file] = (
+                "書き出し先のファイルが開かれているか、書き込みの権限がありません"
+            )
         except Exception:  # a file openpyxl cannot open is still reported; just no copy
-            continue
-    return written
+            done.failed[fr.file] = "このファイルは注記を付けたコピーを作れない形式です"
+    if done.written:
+        mark_output(out_dir, "annotate", done.written)
+    return done
 
 
 def make_templates(
@@ -405,9 +515,14 @@ def make_templates(
     """
     from sorachi_etl.book.master_read import load_master
     from sorachi_etl.book.template import master_to_templates
+    from sorachi_etl.intake.files import mark_output
 
-    master = load_master(Path(master_path))
-    return master_to_templates(master, year, Path(out_dir), reporters=reporters)
+    master_path = master_file(master_path)
+    out_dir = folder_to_write(out_dir, option="--out", example="R6_調査票")
+    master = load_master(master_path)
+    results = master_to_templates(master, year, out_dir, reporters=reporters)
+    mark_output(out_dir, "template", [r.path for r in results])
+    return results
 
 
 PUBLISH_FORMATS = ("xlsx", "pdf", "html")
@@ -451,6 +566,7 @@ def publish(
     from sorachi_etl.book.photos import load_photos
     from sorachi_etl.book.publish import report_to_workbook
     from sorachi_etl.book.publish_html import report_to_html
+    from sorachi_etl.intake.files import mark_output
     from sorachi_etl.kpi.report_model import master_to_report
     from sorachi_etl.model.cells import a1
     from sorachi_etl.model.errors import SorachiError
@@ -458,7 +574,13 @@ def publish(
     from sorachi_etl.model.names import SHEET_INITIATIVES
 
     wanted = _publish_formats(formats)
-    master_path = Path(master_path)
+    master_path = master_file(master_path)
+    # the folder is checked before anything is computed; it is made only to write into
+    out = folder_to_write(
+        out_dir if out_dir is not None else master_path.parent / PUBLISH_FOLDER,
+        option="--out",
+        example=PUBLISH_FOLDER,
+    )
     book = open_master(master_path)
     check_master(book, rows=False)
     master = book.master
@@ -472,11 +594,8 @@ def publish(
         for r in (sheet.row_numbers if sheet is not None else [])
     ]
     report = master_to_report(master, table, photo_cells=cells)
-    out = Path(out_dir) if out_dir is not None else master_path.parent / PUBLISH_FOLDER
-    if out.exists() and not out.is_dir():
-        raise UsageError("publish_out_not_folder", path=out)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(exist_ok=True)
     except OSError as exc:
         raise UsageError("publish_cannot_write", path=out, detail=exc.strerror or exc) from None
     photos, photo_warnings = load_photos(report.photos, master_path.parent)
@@ -506,6 +625,8 @@ def publish(
         html = out / f"{report.file_stem}.html"
         result.files["html"] = write_file(html, lambda fh: fh.write(page))
         result.seconds["html"] = time.perf_counter() - started
+    # never read back as returns (the workbook, the page) by validate or merge
+    mark_output(out, "publish", result.files.values())
     return result
 
 
@@ -531,7 +652,6 @@ def _pdf(xlsx: Path, result: PublishResult, photos: dict, soffice: str | None) -
 
 
 def _publish_formats(formats: Iterable[str]) -> list[str]:
-
     wanted = []
     for name in formats:
         name = name.strip().lower().lstrip(".")
@@ -553,7 +673,7 @@ class DemoResult:
     templates: list
     returns: Path
     validation: Validation
-    annotated: list[Path]
+    annotated: Annotations
     outcome: MergeOutcome
     status: StatusReport
     publication: PublishResult | None = None
@@ -575,10 +695,8 @@ def run_demo(folder: Path) -> DemoResult:
     from sorachi_etl.kpi.status import master_to_status
     from sorachi_etl.model.resources import samples_dir
 
-    folder = Path(folder)
-    if folder.exists() and any(folder.iterdir()):
-        raise UsageError("folder_not_empty", path=folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = folder_to_write(folder, option="--out", example="デモ", empty=True)
+    folder.mkdir(exist_ok=True)
     master_path = folder / "master.xlsx"
     init_master(master_path)
     templates = make_templates(master_path, DEMO_YEAR, folder / "調査票")

@@ -100,6 +100,24 @@ def test_analysis_lines_are_computed_from_the_data(master):
     assert "認定こども園設置数は、現状維持となった" in text
 
 
+def test_trend_lines_name_their_years(master):
+    master.analysis_notes = []  # the drafts alone (staff's 分析メモ may replace one)
+    text = "\n".join(master_to_kpi_table(master).analysis)
+    assert "移住相談件数は、増加傾向となっている（R2：574件→R3：777件→R4：821件）。" in text
+    assert "（R2：7,250千人→R3：7,487千人→R4：10,530千人）" in text
+
+
+def test_a_trend_from_a_base_value_without_its_year_shows_the_value_alone(master):
+    kpi = next(k for k in master.kpis if k.id == "K06")
+    kpi.base_year = None
+    master.analysis_notes = []
+    master.kpi_values = [
+        kv for kv in master.kpi_values if not (kv.kpi == "K06" and kv.year == 2020)
+    ]
+    text = "\n".join(master_to_kpi_table(master).analysis)
+    assert "移住相談件数は、増加傾向となっている（574件→R3：777件→R4：821件）。" in text
+
+
 def test_analysis_lines_follow_a_changed_number(master):
     for kv in master.kpi_values:
         if kv.kpi == "K03" and kv.year == 2023:

@@ -17,6 +17,11 @@ runner = CliRunner()
 NO_SOFFICE = {"SORACHI_ETL_SOFFICE": "", "COLUMNS": "200"}
 
 
+def shown(folder):
+    """The files a clerk sees in a folder (not the hidden marker the tool leaves there)."""
+    return [p for p in folder.iterdir() if not p.name.startswith(".")]
+
+
 @pytest.fixture(scope="module")
 def sample_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("sample")
@@ -40,7 +45,7 @@ def test_publish_writes_the_workbook_and_the_page_and_says_where(master):
     assert f"{out / 'R6_推進管理報告書.xlsx'}  … 印刷用のExcelブック（9シート）" in result.output
     assert "ホームページ用のHTML" in result.output
     assert "注意" not in result.output
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in shown(out)) == [
         "R6_推進管理報告書.html",
         "R6_推進管理報告書.xlsx",
     ]
@@ -54,14 +59,14 @@ def test_without_libreoffice_one_line_says_what_to_do_and_the_rest_is_written(ma
     assert len(notices) == 1
     assert "LibreOffice が見つかりません" in notices[0]
     assert "Excel で開き「名前を付けて保存」で PDF" in notices[0]
-    assert {p.suffix for p in out.iterdir()} == {".xlsx", ".html"}
+    assert {p.suffix for p in shown(out)} == {".xlsx", ".html"}
 
 
 def test_a_pdf_alone_without_libreoffice_leaves_the_workbook_to_save_as_pdf(master):
     result = runner.invoke(app, ["publish", "-m", str(master), "-f", "pdf"], env=NO_SOFFICE)
     assert result.exit_code == 0
     assert "「R6_推進管理報告書.xlsx」を Excel で開き" in result.output
-    assert [p.name for p in (master.parent / "報告書").iterdir()] == ["R6_推進管理報告書.xlsx"]
+    assert [p.name for p in shown(master.parent / "報告書")] == ["R6_推進管理報告書.xlsx"]
 
 
 def test_with_libreoffice_the_pdf_too(master, monkeypatch):
@@ -70,7 +75,7 @@ def test_with_libreoffice_the_pdf_too(master, monkeypatch):
     result = runner.invoke(app, ["publish", "-m", "master.xlsx", "--format", "pdf"])
     assert result.exit_code == 0, result.output
     out = master.parent / "報告書"
-    assert [p.name for p in out.iterdir()] == ["R6_推進管理報告書.pdf"]  # its workbook not left
+    assert [p.name for p in shown(out)] == ["R6_推進管理報告書.pdf"]  # its workbook not left
     assert (out / "R6_推進管理報告書.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -99,7 +104,7 @@ def test_a_missing_photo_is_a_notice_not_a_failure(master):
     [
         (["-f", "docx"], 2, "--format に「docx」は指定できません"),
         (["--year", "令和"], 2, "--year の指定が読めません"),
-        (["--out", "{master}"], 2, "はフォルダではありません"),
+        (["--out", "{master}"], 2, "はフォルダではなくファイルです"),
     ],
 )
 def test_usage_errors(master, args, code, words):
@@ -137,7 +142,7 @@ def test_the_demo_ends_by_publishing(tmp_path):
     assert result.exit_code == 0, result.output
     assert "6. 報告書を作成" in result.output
     # the merge brought R6 values: the report of R7
-    assert {p.name for p in (folder / "報告書").iterdir()} == {
+    assert {p.name for p in shown(folder / "報告書")} == {
         "R7_推進管理報告書.xlsx",
         "R7_推進管理報告書.html",
     }

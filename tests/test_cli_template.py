@@ -27,7 +27,7 @@ def test_writes_every_reporters_workbook(sample_master_path, tmp_path):
     assert result.exit_code == 0, result.output
     assert "28件" in result.output
     assert str(out) in result.output.replace("\n", "")
-    files = sorted(p.name for p in out.iterdir())
+    files = sorted(p.name for p in out.glob("*.xlsx"))
     assert len(files) == 28
     assert "R6_岩見沢市_調査票.xlsx" in files
 
@@ -68,7 +68,7 @@ def test_default_folder_is_named_for_the_year(sample_master_path, tmp_path, monk
         ],
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "R6_調査票").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "R6_調査票").glob("*.xlsx")) == [
         "R6_岩見沢市_調査票.xlsx",
         "R6_空知総合振興局_調査票.xlsx",
     ]

@@ -30,6 +30,7 @@ from sorachi_etl.model.names import (
     SHEET_PROJECTS,
     SHEET_REPORTERS,
     SHEET_SETTINGS,
+    workbook_role,
 )
 from sorachi_etl.model.rules import (
     SheetRule,
@@ -108,8 +109,12 @@ def read_sheets(
                 grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         return grids, list(wb.sheet_names)
     except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
+        kind = _not_a_workbook(path, data)
+        if kind and path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
+            # memo.txt, a PDF…: a wrong file given, not a broken master
+            raise MasterError("master_not_master", name=path.name, detail=kind) from None
         raise MasterError(
-            "master_unreadable", name=path.name, detail="Excelブックとして読めません"
+            "master_unreadable", name=path.name, detail=kind or "Excelブックとして読めません"
         ) from exc
     except BaseException as exc:  # pyo3 PanicException derives from BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
@@ -117,6 +122,29 @@ def read_sheets(
         raise MasterError(
             "master_unreadable", name=path.name, detail="ファイルが壊れています"
         ) from exc
+
+
+def _not_a_workbook(path: Path, data: bytes | None = None) -> str | None:
+    """What a file that calamine cannot open is, in a clerk's words, when it is no workbook."""
+    from sorachi_etl.intake.sniff import KIND_LABELS, sniff_bytes, sniff_kind
+
+    try:
+        kind = sniff_bytes(data) if data is not None else sniff_kind(path)
+    except OSError:
+        return None
+    if kind in ("xlsx", "xlsm", "xlsb", "xls", "ods", "encrypted", "broken"):
+        return None
+    return "中身はExcelブックではなく" + KIND_LABELS.get(kind, "形式が分からないファイル") + "です"
+
+
+def master_role_error(path: Path, sheet_names: list[str]) -> MasterError | None:
+    """The error for a workbook given as the master that is none: a survey, or any other
+    workbook without one of the master's sheets (one line, not one per missing sheet)."""
+    if workbook_role(sheet_names) == "survey":
+        return MasterError("master_is_survey", name=path.name)
+    if not set(sheet_names) & set(master_rules()):
+        return MasterError("master_not_master", name=path.name, detail="マスタのシートがありません")
+    return None
 
 
 def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Finding]) -> SheetRows:
@@ -449,7 +477,14 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
     path = Path(path)
     if data is None and not path.exists():
         raise MasterError("master_not_found", path=path)
+    if path.is_dir():
+        raise MasterError(
+            "folder_given_for_file", path=path, option="--master", example="master.xlsx"
+        )
     grids, order = read_sheets(path, data)
+    wrong = master_role_error(path, order)
+    if wrong is not None:
+        raise wrong
     findings: list[Finding] = []
     sheets: dict[str, SheetRows] = {}
     for name, rule in master_rules().items():

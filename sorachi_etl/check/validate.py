@@ -39,11 +39,11 @@ from sorachi_etl.check.rows import (
     survey_to_initiative_rows,
     survey_to_value_rows,
 )
-from sorachi_etl.intake.files import collect_files
+from sorachi_etl.intake.files import collect
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.domain import Initiative, Master, MeasureValue, Submission
 from sorachi_etl.model.errors import UnreadableWorkbook
-from sorachi_etl.model.findings import FileReport, Finding, Report, finding
+from sorachi_etl.model.findings import FileReport, Finding, Report, Skipped, finding
 from sorachi_etl.model.messages import ERROR
 from sorachi_etl.model.names import (
     INITIATIVE_PAST,
@@ -51,6 +51,7 @@ from sorachi_etl.model.names import (
     SURVEY_INITIATIVES,
     SURVEY_META,
     SURVEY_VALUES,
+    workbook_role,
 )
 from sorachi_etl.model.text import raw_text, split_list
 
@@ -120,6 +121,7 @@ class FileCheck:
     value_rows: list[ValueRow] = field(default_factory=list)
     initiative_rows: list[InitiativeRow] = field(default_factory=list)
     info_row: InfoRow | None = None
+    skipped: Skipped | None = None  # not a return after all (a master workbook)
 
 
 # The setting of a worker process, given once when the process starts.
@@ -217,9 +219,11 @@ def validate_paths(
     Never raises for a file: what cannot be read is a file with status
     "unreadable" and a finding saying why.
     """
-    files = collect_files(paths)
-    with Reading(files, password, workers, master=master, year=year) as reading:
-        return validate_reading(reading, progress=progress)
+    found = collect(paths)
+    with Reading(found.files, password, workers, master=master, year=year) as reading:
+        validation = validate_reading(reading, progress=progress)
+    validation.report.skipped[:0] = found.skipped
+    return validation
 
 
 def validate_reading(
@@ -256,8 +260,11 @@ class _Checker:
         self.value_rows: list[ValueRow] = []
         self.initiative_rows: list[InitiativeRow] = []
         self.info_rows: list[InfoRow] = []
+        self.skipped: dict[int, Skipped] = {}  # file index -> why it is no return
 
     def take(self, check: FileCheck) -> None:
+        if check.skipped is not None:
+            self.skipped[len(self.reports)] = check.skipped
         self.reports.append(check.report)
         self.paths[check.path.name] = check.path
         context = check.context  # made for this file alone: the master is put back in place
@@ -305,7 +312,9 @@ class _Checker:
             and self.contexts[index].reporter is not None
             and self.contexts[index].year is not None
         ]
-        return Validation(Report(self.reports), submissions, sorted(superseded), self.paths)
+        reports = [r for i, r in enumerate(self.reports) if i not in self.skipped]
+        report = Report(reports, list(self.skipped.values()))
+        return Validation(report, submissions, sorted(superseded), self.paths)
 
     def _submission(
         self, index: int, values: list[ValueRow], initiatives: list[InitiativeRow]
@@ -383,6 +392,11 @@ def check_file(
         )
         return check
     report.sha256 = wb.sha256
+    if workbook_role(wb.sheet_names or wb.sheets) == "master":
+        # the master (or a backup of it) put among the returns: told, never chased
+        report.status = "unreadable"
+        check.skipped = Skipped(path.name, "not_survey", "master", "マスタブック")
+        return check
     from sorachi_etl.intake.locate import workbook_to_survey
 
     survey = workbook_to_survey(wb)

@@ -8,6 +8,7 @@ a traceback only with --debug.
 from __future__ import annotations
 
 import codecs
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,12 +16,51 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from sorachi_etl.model.errors import SorachiError, UsageError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# How wide a table may be when output goes to a file or a pipe (its lines are not wrapped).
+PIPE_WIDTH = 200
+
+
+class OutputConsole(Console):
+    """A Rich console that, writing to a file or a pipe, wraps no line.
+
+    `report > 分析.txt` and `status | …` give text meant to be pasted into a
+    document: a sentence or a figure ("7,487千人") broken at 80 columns is a
+    mistake waiting to be copied. So when the stream is not a terminal (and no
+    COLUMNS asks for a width), text is written one line per line, and tables are
+    drawn at their own width (up to PIPE_WIDTH) instead of being squeezed. A
+    terminal sees what it always saw. Decided at each print: tests and callers
+    may swap the stream.
+    """
+
+    @property
+    def piped(self) -> bool:
+        """Writing to a file or a pipe, with no width asked for."""
+        return not self.is_terminal and "COLUMNS" not in os.environ
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = Console.size.fget(self)  # type: ignore[attr-defined]
+        return ConsoleDimensions(PIPE_WIDTH, size.height) if self.piped else size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+    @property
+    def soft_wrap(self) -> bool:  # type: ignore[override]
+        return self._soft_wrap or self.piped
+
+    @soft_wrap.setter
+    def soft_wrap(self, value: bool) -> None:
+        self._soft_wrap = value
+
+
+console = OutputConsole(highlight=False)
+err_console = OutputConsole(stderr=True, highlight=False)
 
 T = TypeVar("T")
 

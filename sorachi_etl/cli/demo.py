@@ -46,11 +46,11 @@ def demo(
     report = result.validation.report
     merge = result.outcome.result
 
-    console.rule("[bold]1. マスタと調査票を作成")
+    heading("1. マスタと調査票を作成")
     console.print(f"マスタ: {result.master_path}（令和6年度推進管理報告書のデータ入り）")
     console.print(f"調査票: {result.folder / '調査票'}（報告者ごとに {len(result.templates)}件）")
 
-    console.rule("[bold]2. 回収した調査票を点検（sorachi-etl validate）")
+    heading("2. 回収した調査票を点検（sorachi-etl validate）")
     console.print(
         f"サンプルの回収ファイル {len(report.files)}件（1団体は未提出の想定）を点検しました。"
     )
@@ -58,10 +58,10 @@ def demo(
         if hasattr(block, "title") and "要修正" in str(block.title):
             console.print(block)
     console.print(render.report_summary(report))
-    for path in result.annotated:
+    for path in result.annotated.written:
         console.print(f"返送用のコピー（問題のセルを赤く塗りコメント付き）: {path}")
 
-    console.rule("[bold]3. マスタに取り込み（sorachi-etl merge）")
+    heading("3. マスタに取り込み（sorachi-etl merge）")
     skipped = [f.file for f in report.files if f.status != "ok"]
     console.print(
         f"取り込み {len(merge.merged_files)}件、取り込まなかった {len(skipped)}件（要修正のため）"
@@ -70,7 +70,7 @@ def demo(
     if result.outcome.backup:
         console.print(f"取り込み前のマスタは {result.outcome.backup} に残しています。")
 
-    console.rule("[bold]4. 提出状況（sorachi-etl status）")
+    heading("4. 提出状況（sorachi-etl status）")
     status = result.status
     console.print(
         f"提出済 {status.count('受付済')}／{len(status.rows)}　要修正 {status.count('要修正')}　"
@@ -80,11 +80,11 @@ def demo(
         detail = "、".join(r.pending) if r.state == "受付済" else r.state
         console.print(f"  ・{r.reporter}: {detail}")
 
-    console.rule("[bold]5. 評価指標一覧（sorachi-etl report）")
+    heading("5. 評価指標一覧（sorachi-etl report）")
     console.print(render.kpi_table(merge.table, width=console.width))
     console.print(render.analysis(merge.table))
 
-    console.rule("[bold]6. 報告書を作成（sorachi-etl publish）")
+    heading("6. 報告書を作成（sorachi-etl publish）")
     publication = result.publication
     if publication is not None:
         console.print(
@@ -98,7 +98,7 @@ def demo(
             console.print("[yellow]注意:[/] ", end="")
             console.print(f.message, markup=False, soft_wrap=True)
 
-    console.rule("[bold]作成したファイル")
+    heading("作成したファイル")
     console.print(f"作業フォルダ: [bold]{result.folder.resolve()}[/]")
     console.print(
         "  master.xlsx … マスタ（「評価指標一覧」「提出状況」「推移グラフ」シートを確認してください）"
@@ -112,6 +112,14 @@ def demo(
     console.print(
         "次は、同じフォルダで [bold]sorachi-etl status --master master.xlsx[/] などを試してください。"
     )
+
+
+def heading(title: str) -> None:
+    """A section's title: a rule across a terminal, a plain line in a file or a pipe."""
+    if console.piped:
+        console.print(f"■ {title}", markup=False)
+    else:
+        console.rule(f"[bold]{title}")
 
 
 def register(app: typer.Typer) -> None:

@@ -81,7 +81,10 @@ def merge(
 
     from sorachi_etl.cli import render
 
-    console.print(Group(*render.file_reports(report, flagged_only=True)))  # one print: faster
+    blocks = render.file_reports(report, flagged_only=True, plain=console.piped)
+    console.print(Group(*blocks))  # one print: faster
+    for line in render.notes(report):
+        console.print(line)
     console.print(render.report_summary(report))
     skipped = [f.file for f in report.files if f.status != "ok"]
     console.print(

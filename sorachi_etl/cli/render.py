@@ -145,13 +145,14 @@ def _file_title(fr, color: str, label: str) -> Text:
 BOXED_MOST = 20
 
 
-def file_reports(report, *, flagged_only: bool = False) -> list:
+def file_reports(report, *, flagged_only: bool = False, plain: bool = False) -> list:
     """A Rich block per file: a line for a file without findings (unless `flagged_only`),
     else its findings (errors first) with where each is and what to do: in a panel,
-    or, when many files have findings, as plain indented lines."""
+    or, when many files have findings or `plain` is asked for (output to a file or a
+    pipe), as plain indented lines."""
     from rich.panel import Panel
 
-    boxed = sum(1 for fr in report.files if fr.findings) <= BOXED_MOST
+    boxed = not plain and sum(1 for fr in report.files if fr.findings) <= BOXED_MOST
     blocks: list = []
     for fr in report.files:
         label, color = STATUS_LABELS[fr.status]
@@ -197,6 +198,11 @@ class _Indented:
     def __rich_console__(self, console, options):
         from rich.segment import Segment
 
+        if getattr(console, "piped", False):  # to a file or a pipe: one line, never wrapped
+            yield Segment(" " * self.indent)
+            yield from self.text.render(console)
+            yield Segment.line()
+            return
         for line in self.text.wrap(console, max(10, options.max_width - self.indent)):
             yield Segment(" " * self.indent)
             yield from line.render(console)
@@ -219,6 +225,16 @@ def _without_place(message: str, where: str) -> str:
         return message
     rest = message[len(where) :]
     return rest[1:] if rest[:1] in ("の", "は") else rest
+
+
+def notes(report) -> list[Text]:
+    """The run's 注意 about files found beside the returns and not read, one line each."""
+    out = []
+    for line in report.notes():
+        text = Text("注意: ", style="yellow")
+        text.append(line)
+        out.append(text)
+    return out
 
 
 def report_summary(report) -> Text:

@@ -14,7 +14,6 @@ from sorachi_etl.cli.common import (
     MasterOption,
     YearOption,
     console,
-    existing,
     json_text,
     parse_year,
     run,
@@ -73,12 +72,14 @@ def report(
 
       sorachi-etl report --master master.xlsx --year R5 --format md
     """
-    from sorachi_etl.api import kpi_report
+    from sorachi_etl.api import kpi_report, report_output
     from sorachi_etl.kpi import formats
 
     def go():
+        if output is not None:  # a wrong place is told before anything is computed
+            report_output(output)
         chosen = _format(format, output)
-        return chosen, kpi_report(existing(master, "マスタ"), year=parse_year(year))
+        return chosen, kpi_report(master, year=parse_year(year))
 
     chosen, table = run(go, debug)
     if chosen is Format.table:
@@ -96,7 +97,7 @@ def report(
     if output is None:
         typer.echo(text, nl=False)
         return
-    run(lambda: _write(output, text, chosen), debug)
+    run(lambda: _write(report_output(output), text, chosen), debug)
     excel = "（Excel でそのまま開けます）" if chosen is Format.csv else ""
     console.print(f"評価指標一覧を書き出しました: {output}{excel}", markup=False, soft_wrap=True)
 

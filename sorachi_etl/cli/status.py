@@ -12,7 +12,6 @@ from sorachi_etl.cli.common import (
     MasterOption,
     YearOption,
     console,
-    existing,
     parse_year,
     print_json,
     run,
@@ -44,7 +43,7 @@ def status(
     from sorachi_etl.api import status_of
     from sorachi_etl.kpi.status import reminder_text
 
-    report = run(lambda: status_of(existing(master, "マスタ"), year=parse_year(year)), debug)
+    report = run(lambda: status_of(master, year=parse_year(year)), debug)
     if as_json:
         print_json(report.to_dict())
         return

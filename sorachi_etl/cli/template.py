@@ -13,7 +13,6 @@ from sorachi_etl.cli.common import (
     DebugOption,
     MasterOption,
     console,
-    existing,
     parse_year,
     run,
 )
@@ -77,7 +76,7 @@ def template(
         return (
             fiscal_year,
             folder,
-            make_templates(existing(master, "マスタ"), fiscal_year, folder, reporters=reporter),
+            make_templates(master, fiscal_year, folder, reporters=reporter),
         )
 
     fiscal_year, folder, results = run(go, debug)

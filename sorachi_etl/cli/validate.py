@@ -67,10 +67,12 @@ def validate(
 
       sorachi-etl validate R6_岩見沢市_調査票.xlsx --json
     """
-    from sorachi_etl.api import validate_paths_with_master
+    from sorachi_etl.api import annotate_folder, validate_paths_with_master
 
     def go():
         fiscal_year = parse_year(year)
+        if annotate is not None:  # a wrong folder is told before the files are read
+            annotate_folder(annotate, paths)
         with file_progress("調査票を点検しています") as progress:
             return validate_paths_with_master(
                 paths, master, year=fiscal_year, password=password, progress=progress
@@ -78,11 +80,11 @@ def validate(
 
     validation = run(go, debug)
     report = validation.report
-    annotated: list[Path] = []
+    annotations = None
     if annotate is not None:
         from sorachi_etl.api import annotate_reports
 
-        annotated = run(lambda: annotate_reports(validation, annotate), debug)
+        annotations = run(lambda: annotate_reports(validation, annotate), debug)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -90,28 +92,27 @@ def validate(
 
         from sorachi_etl.cli import render
 
-        console.print(Group(*render.file_reports(report)))  # one print: faster
+        blocks = render.file_reports(report, plain=console.piped)
+        console.print(Group(*blocks))  # one print: faster
+        for line in render.notes(report):
+            console.print(line)
         console.print(render.report_summary(report))
-    if annotate is not None:
-        _tell_annotated(report, annotated, annotate, as_json)
+    if annotations is not None and annotate is not None:
+        _tell_annotated(report, annotations, annotate, as_json)
     raise typer.Exit(0 if report.valid else 1)
 
 
-def _tell_annotated(report, annotated: list[Path], folder: Path, as_json: bool) -> None:
-    """Which copies were written, and which faulty files got none (to stderr with --json)."""
-    from sorachi_etl.book.annotate import annotated_name
-
+def _tell_annotated(report, annotations, folder: Path, as_json: bool) -> None:
+    """Which copies were written, and which faulty files got none and why (stderr with --json)."""
     out = err_console if as_json else console
-    written = {p.name for p in annotated}
-    for path in annotated:
+    for path in annotations.written:
         out.print(f"返送用のコピーを作りました: {path}", markup=False)
-    for fr in report.files:
-        if fr.status == "invalid" and annotated_name(Path(fr.file)) not in written:
-            out.print(
-                f"{fr.file} は返送用のコピーを作れませんでした。確認事項を別途伝えてください。",
-                markup=False,
-            )
-    if not annotated and not any(f.status == "invalid" for f in report.files):
+    for name, reason in annotations.failed.items():
+        out.print(
+            f"{name} は返送用のコピーを作れませんでした（{reason}）。確認事項を別途伝えてください。",
+            markup=False,
+        )
+    if not annotations.written and not any(f.status == "invalid" for f in report.files):
         out.print(f"要修正の調査票がないため、{folder} には何も作っていません。", markup=False)
 
 

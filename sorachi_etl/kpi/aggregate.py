@@ -8,6 +8,7 @@ render. Values are Decimals rounded half-up to each KPI's display decimals.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
@@ -15,7 +16,7 @@ from itertools import pairwise
 from sorachi_etl.kpi.analysis import AnalysisLine, with_staff_lines
 from sorachi_etl.kpi.progress import progress_rate, round_half_up, to_decimal
 from sorachi_etl.model.domain import Kpi, Master, MeasureValue
-from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
+from sorachi_etl.model.eras import EraError, format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.names import (
     DASH,
     KIND_RATIO,
@@ -327,7 +328,7 @@ def drafted_lines(table: KpiTable) -> list[AnalysisLine]:
                 )
                 lines.append(f"{name}の{format_fiscal_year_long(y)}実績は集計中である{counted}。")
             if trend:
-                steps = "→".join(fmt(v) for _, v in series[-3:])
+                steps = trend_steps(series[-3:], fmt)
                 lines.append(f"{name}は、{trend}となっている（{steps}）。")
             continue
         value = current.value
@@ -387,6 +388,22 @@ class _Lines:
 
 def _format_in(value: Decimal | float | None, *, decimals: int, unit: str) -> str:
     return format_value(value, decimals, unit)
+
+
+def trend_steps(series: list[tuple[int, Decimal]], fmt: Callable[[Decimal], str]) -> str:
+    """The values of a trend with their years: "R2：574件→R3：777件→R4：821件".
+
+    A value without a year it can be shown with (a base value whose base year is
+    blank) is shown alone.
+    """
+
+    def step(year: int, value: Decimal) -> str:
+        try:
+            return f"{format_fiscal_year(year)}：{fmt(value)}"
+        except EraError:
+            return fmt(value)
+
+    return "→".join(step(year, value) for year, value in series)
 
 
 def _trend(series: list[tuple[int, Decimal]]) -> str | None:

@@ -94,6 +94,7 @@ class Kpi:
     direction: str | None = DIRECTION_HIGHER
     progress_rule: str | None = RULE_RATIO
     relisted_in: list[str] = field(default_factory=list)
+    chart_min: float | None = None  # where 推移グラフ's axis starts (None: at zero)
 
     @property
     def projects(self) -> list[int]:

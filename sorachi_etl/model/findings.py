@@ -93,15 +93,71 @@ class FileReport:
         }
 
 
+# How many files a note names before "ほか N件".
+NOTE_MOST = 12
+
+
+def _named(name: str, label: str) -> str:
+    return f"{name}（{label}）" if label else name
+
+
+SkipReason = Literal["not_survey", "own_output", "own_folder"]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file (or folder) found among the returns and not read as one, and why.
+
+    reason: "not_survey" (a PDF, an image, a Word or text file, a master
+    workbook), "own_output" (a file this tool wrote, unchanged since) or
+    "own_folder" (a folder of the tool's output, known by its name). `kind` is a
+    code ("pdf", "master", "annotate", ...), `label` says it in a clerk's words.
+    """
+
+    file: str
+    reason: SkipReason
+    kind: str = ""
+    label: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "reason": self.reason, "kind": self.kind, "label": self.label}
+
+
 @dataclass
 class Report:
-    """The result of checking a set of workbooks."""
+    """The result of checking a set of workbooks, and what was found beside them."""
 
     files: list[FileReport] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # not read as returns
 
     @property
     def valid(self) -> bool:
         return all(f.status == "ok" for f in self.files)
 
+    def notes(self) -> list[str]:
+        """The run's 注意 about what was not read: a line per reason, naming the files
+        (the tool's own files by their folder)."""
+        documents = [_named(s.file, s.label) for s in self.skipped if s.reason == "not_survey"]
+        own: dict[tuple[str, str], int] = {}
+        for s in self.skipped:
+            if s.reason == "own_folder":
+                own[(s.file, s.label)] = 0
+            elif s.reason == "own_output":
+                folder = s.file.replace("\\", "/").rpartition("/")[0] or "."
+                own[(folder, s.label)] = own.get((folder, s.label), 0) + 1
+        folders = [_named(f, f"{label} {n}件" if n else label) for (f, label), n in own.items()]
+        out = []
+        for code, names in (("skipped_not_survey", documents), ("skipped_own", folders)):
+            if names:
+                files = "、".join(names[:NOTE_MOST])
+                if len(names) > NOTE_MOST:
+                    files += f"、ほか{len(names) - NOTE_MOST}件"
+                out.append(message(code, count=len(names), files=files))
+        return out
+
     def to_dict(self) -> dict[str, object]:
-        return {"files": [f.to_dict() for f in self.files]}
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "skipped": [s.to_dict() for s in self.skipped],
+            "notes": self.notes(),
+        }

@@ -269,7 +269,18 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "送付した調査票ではありません（{detail}）。送付した調査票に記入して送ってもらってください。",
     ),
     "unreadable": (ERROR, "ファイルを読み取れません（{detail}）。もう一度送ってもらってください。"),
-    # === errors that stop a run (raised as SorachiError and its subclasses) =======    # --- the master workbook ------------------------------------------------------
+    # --- what was found beside the returns and not read (one note per run) -----------
+    "skipped_not_survey": (
+        WARNING,
+        "調査票ではないファイルを読み飛ばしました（{count}件）: {files}",
+    ),
+    "skipped_own": (
+        WARNING,
+        "このツールが作ったファイルは調査票として読みませんでした: {files}。"
+        "返ってきた調査票がこの中にあれば、回収のフォルダに移してください。",
+    ),
+    # === errors that stop a run (raised as SorachiError and its subclasses) ==============
+    # --- the master workbook ------------------------------------------------------
     "master_not_found": (
         ERROR,
         "マスタ「{path}」が見つかりません。パスを確認するか、sorachi-etl init で作成してください。",
@@ -354,6 +365,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "マスタ「{name}」を保存できませんでした（{reason}）。マスタは変更していません。",
     ),
+    "master_is_survey": (
+        ERROR,
+        "「{name}」は調査票です。--master にはマスタブック（sorachi-etl init で作ったもの、例: master.xlsx）を指定してください。",
+    ),
+    "master_not_master": (
+        ERROR,
+        "「{name}」はマスタブックではありません（{detail}）。--master にはマスタブック（sorachi-etl init で作ったもの、例: master.xlsx）を指定してください。",
+    ),
     "master_name_not_xlsx": (
         ERROR,
         "マスタのファイル名は .xlsx で終わる名前にしてください（指定: {name}）。",
@@ -398,6 +417,46 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "フォルダ「{path}」は空ではありません。新しいフォルダを指定してください。",
     ),
     "path_not_found": (ERROR, "{what}「{path}」が見つかりません。パスを確認してください。"),
+    "file_given_for_folder": (
+        ERROR,
+        "「{path}」はフォルダではなくファイルです。{option} には書き出し先のフォルダを指定してください（例: {example}）。",
+    ),
+    "folder_given_for_file": (
+        ERROR,
+        "「{path}」はファイルではなくフォルダです。{option} にはファイルを指定してください（例: {example}）。",
+    ),
+    "file_in_path": (
+        ERROR,
+        "「{path}」はフォルダではなくファイルです。「{target}」のパスを確認してください。",
+    ),
+    "drive_missing": (
+        ERROR,
+        "ドライブ「{drive}」が見つかりません。ネットワークドライブなら接続を確認し、パスを確認してください。",
+    ),
+    "folder_not_writable": (
+        ERROR,
+        "フォルダ「{path}」に書き込めません（{reason}）。書き込みできるフォルダを指定してください。",
+    ),
+    "file_read_only": (
+        ERROR,
+        "「{path}」は読み取り専用のため上書きできません。別のファイル名を指定するか、読み取り専用を解除してください。",
+    ),
+    "output_is_workbook": (
+        ERROR,
+        "「{path}」はExcelブックです。上書きしないよう、書き出すファイルには別の名前（例: {example}）を指定してください。",
+    ),
+    "annotate_into_returns": (
+        ERROR,
+        "返送用のコピーの書き出し先「{path}」は、点検する調査票のフォルダです。別のフォルダ（例: 返送用）を指定してください。",
+    ),
+    "return_is_master": (
+        ERROR,
+        "「{name}」はマスタブックです。点検・取り込みには、返ってきた調査票かそのフォルダを指定してください（マスタは --master で指定します）。",
+    ),
+    "no_returns": (
+        ERROR,
+        "「{path}」に調査票がありません（調査票ではないファイルだけです: {files}）。返ってきた調査票かそのフォルダを指定してください。",
+    ),
     "no_files": (ERROR, "「{path}」に点検するファイルがありません。パスを確認してください。"),
     "annotate_unsupported": (
         ERROR,
@@ -441,10 +500,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "publish_bad_format": (
         ERROR,
         "--format に「{value}」は指定できません。xlsx、pdf、html から選び、カンマで区切って指定してください（例: --format xlsx,html）。",
-    ),
-    "publish_out_not_folder": (
-        ERROR,
-        "出力先「{path}」はフォルダではありません。報告書を書き出すフォルダを --out で指定してください。",
     ),
     "publish_file_open": (
         ERROR,

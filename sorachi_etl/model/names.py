@@ -6,6 +6,8 @@ other words the code must agree on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # Master workbook: data sheets the tool reads and writes.
 SHEET_SETTINGS = "設定"
 SHEET_PROJECTS = "プロジェクト"
@@ -104,3 +106,37 @@ TEMPLATE_VERSION = "2"
 # How the master's 評価指標 sheet spells a KPI kind.
 KIND_LABELS = {KIND_SUM: "合計", KIND_RATIO: "比率", KIND_VALUE: "単独"}
 KIND_BY_LABEL = {label: kind for kind, label in KIND_LABELS.items()}
+
+# Sheets only a master has, and only a survey has: what tells one given for the other.
+MASTER_ONLY_SHEETS = frozenset(
+    {
+        SHEET_SETTINGS,
+        SHEET_PROJECTS,
+        SHEET_REPORTERS,
+        SHEET_MEASURES,
+        SHEET_KPIS,
+        SHEET_KPI_VALUES,
+        SHEET_BUSINESSES,
+        SHEET_KPI_LIST,
+        SHEET_SUBMISSIONS,
+        SHEET_CHARTS,
+        SHEET_IMPORT_LOG,
+    }
+)
+SURVEY_ONLY_SHEETS = frozenset({SURVEY_GUIDE, SURVEY_INFO, SURVEY_META, SURVEY_FINDINGS})
+
+
+def workbook_role(sheet_names: Iterable[str]) -> str | None:
+    """ "master" or "survey" when a workbook's sheet names say it is one, else None.
+
+    A master has at least two of its own sheets and none of a survey's; a survey
+    has one of its own sheets (記入要領, 基本情報, _meta, 確認事項) and not two of
+    a master's.
+    """
+    names = set(sheet_names)
+    master = len(names & MASTER_ONLY_SHEETS)
+    if master >= 2 and not names & SURVEY_ONLY_SHEETS:
+        return "master"
+    if names & SURVEY_ONLY_SHEETS and master < 2:
+        return "survey"
+    return None

@@ -1,0 +1,120 @@
+"""The places a command reads from and writes to, checked before anything is done.
+
+Every path a user gives goes through one of these, so each command answers a
+file given for a folder, a folder for a file, a missing folder or drive, or a
+place it may not write to in the same words, with a `UsageError` (exit 2) and
+nothing written. `~` is the user's home folder, on every system.
+
+- `folder_to_write`: a folder a command writes files into (made if missing,
+  as long as the folder above it exists);
+- `file_to_write`: a file a command writes (its folder must exist);
+- `file_to_read`: a file a command reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import uuid
+from pathlib import Path
+
+from sorachi_etl.model.errors import UsageError
+
+
+def expand(path: Path | str) -> Path:
+    """`path` with a leading ~ as the home folder (Windows shells do not expand it)."""
+    return Path(path).expanduser()
+
+
+def folder_to_write(path: Path | str, *, option: str, example: str, empty: bool = False) -> Path:
+    """A folder to write files into: a folder or nothing yet, in an existing folder, writable.
+
+    `option` names the option in messages (e.g. "--out"), `example` a good value.
+    With `empty`, an existing folder must hold nothing. Creates nothing.
+    """
+    path = expand(path)
+    if path.exists():
+        if not path.is_dir():
+            raise UsageError("file_given_for_folder", path=path, option=option, example=example)
+        if empty and any(path.iterdir()):
+            raise UsageError("folder_not_empty", path=path)
+        check_writable(path)
+    else:
+        check_writable(existing_parent(path))
+    return path
+
+
+def file_to_write(path: Path | str, *, option: str, example: str) -> Path:
+    """A file to write: not a folder, in an existing folder, where writing is allowed.
+
+    An existing file may be replaced (the caller says whether it may); one marked
+    read-only may not. Creates nothing.
+    """
+    path = expand(path)
+    if path.is_dir():
+        raise UsageError("folder_given_for_file", path=path, option=option, example=example)
+    folder = existing_parent(path)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError("file_read_only", path=path)
+    check_writable(folder)
+    return path
+
+
+def file_to_read(path: Path | str, *, what: str, option: str, example: str) -> Path:
+    """A file to read: there, and a file (not a folder)."""
+    path = expand(path)
+    if not path.exists():
+        check_drive(path)
+        raise UsageError("path_not_found", what=what, path=path)
+    if path.is_dir():
+        raise UsageError("folder_given_for_file", path=path, option=option, example=example)
+    return path
+
+
+def existing_parent(path: Path) -> Path:
+    """The folder `path` is (to be) in; UsageError when it is missing or is a file."""
+    parent = path.parent
+    if parent.is_dir():
+        return parent
+    check_drive(path)
+    # The nearest part of the path that is there says which mistake it is.
+    for above in (parent, *parent.parents):
+        if above.exists():
+            if not above.is_dir():
+                raise UsageError("file_in_path", path=above, target=path)
+            break
+    raise UsageError("folder_missing", path=parent)
+
+
+def check_drive(path: Path) -> None:
+    """UsageError for a path on a drive (or network share) that is not there (D:\\, \\\\server\\share)."""
+    anchor = path.absolute().anchor
+    if anchor and not Path(anchor).exists():
+        raise UsageError("drive_missing", drive=anchor.rstrip("\\/") or anchor)
+
+
+def check_writable(folder: Path) -> None:
+    """UsageError unless a file can be made in `folder` (tried with a file made and removed).
+
+    Trying is the only sure test: permissions, Windows ACLs, read-only media and
+    network shares all answer it, where `os.access` knows only some of them.
+    """
+    probe = folder / f".sorachi-probe-{uuid.uuid4().hex}"
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except PermissionError:
+        raise UsageError(
+            "folder_not_writable", path=folder, reason="書き込みの権限がありません"
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.EROFS:
+            reason = "読み取り専用の場所です"
+        elif exc.errno == errno.ENOSPC:
+            reason = "ディスクの空き容量が足りません"
+        else:
+            reason = exc.strerror or type(exc).__name__
+        raise UsageError("folder_not_writable", path=folder, reason=reason) from None
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
