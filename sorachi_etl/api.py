@@ -257,18 +257,26 @@ def status_of(master_path: Path, *, year: int | None = None) -> StatusReport:
 
 
 def annotate_reports(validation: Validation, out_dir: Path) -> list[Path]:
-    """Annotated copies of every faulty (but readable) workbook, for mailing back."""
-    from sorachi_etl.book.annotate import annotate_workbook
+    """Annotated copies of every faulty (but readable) workbook, for mailing back.
+
+    A return saved as .xls or .ods gets an .xlsx copy (book.annotate.annotate_converted).
+    A return with a table past its row cap gets none: a copy of tens of thousands of rows
+    helps nobody, and the finding says what to do.
+    """
+    from sorachi_etl.book.annotate import annotate_converted, annotate_workbook, is_converted
 
     written = []
     for fr in validation.report.files:
-        if fr.status != "invalid":
+        if fr.status not in ("invalid", "partial"):
+            continue
+        if any(f.code == "too_many_rows" for f in fr.findings):
             continue
         source = validation.paths.get(fr.file)
         if source is None:
             continue
+        annotate = annotate_converted if is_converted(source) else annotate_workbook
         try:
-            written.append(annotate_workbook(source, fr, Path(out_dir)))
+            written.append(annotate(source, fr, Path(out_dir)))
         except Exception:  # a file openpyxl cannot open is still reported; just no copy
             continue
     return written

@@ -75,10 +75,10 @@ def test_merge_of_corpus_and_samples_merges_only_the_valid(corpus, sample_master
         shutil.copy(p, mixed / p.name)
     outcome = api.merge_paths([mixed], sample_master_path)
     merged = set(outcome.result.merged_files)
-    valid = {f.file for f in outcome.validation.report.files if f.status == "ok"}
+    valid = {f.file for f in outcome.validation.report.files if f.status in ("ok", "partial")}
     assert merged == valid
+    # 芦別市's faults lie in its numbers only: its 取組 go in; 沼田町 waits whole
     assert merged == {p.name for p in (samples_dir() / "returns").iterdir()} - {
-        "R6_芦別市_調査票.xlsx",
         "R6_沼田町_調査票.xlsx",
     }
 
@@ -123,7 +123,7 @@ def test_formula_without_cached_value(blanks, tmp_path, sample_master_path):
     wb.save(path)
     codes = _codes(path, sample_master_path)
     assert codes["formula_no_value"] == "error"
-    assert codes["__status__"] == "invalid"
+    assert codes["__status__"] == "partial"  # its numbers held back
 
 
 def test_formula_whose_cached_value_was_faked_as_zero(blanks, tmp_path, sample_master_path):
@@ -142,7 +142,7 @@ def test_formula_whose_cached_value_was_faked_as_zero(blanks, tmp_path, sample_m
     _rewrite(path, part, xml[start:end], faked)
     codes = _codes(path, sample_master_path)
     assert "faked_formula_value" in codes
-    assert codes["__status__"] == "invalid"  # never merged as a silent 0
+    assert codes["__status__"] == "partial"  # its numbers never merged as a silent 0
 
 
 def test_hidden_survey_sheet_is_flagged(blanks, tmp_path, sample_master_path):
@@ -230,7 +230,7 @@ def test_merged_cells_across_the_input_area_are_refused(blanks, tmp_path, sample
     wb.save(path)
     codes = _codes(path, sample_master_path)
     assert codes["merged_input"] == "error"
-    assert codes["__status__"] == "invalid"
+    assert codes["__status__"] == "partial"
 
 
 def test_a_form_of_an_earlier_year_is_taken_with_a_warning(tmp_path, sample_master_path):

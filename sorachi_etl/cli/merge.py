@@ -38,9 +38,12 @@ def merge(
 ) -> None:
     """調査票を点検し、問題のないものをマスタに取り込みます。
 
-    問題のある調査票は丸ごと取り込みません（一部だけ取り込むことはありません）。
+    調査票の実績値（調査実績）と取組は別々に受け付けます。片方に問題があれば
+    その部分だけを取り込まず、もう片方は取り込みます（一部受付）。本人確認（市町・
+    年度）などに問題がある調査票や、読み取れないファイルは取り込みません。
     取り込み後、評価指標を集計し直し、「評価指標一覧」「提出状況」「推移グラフ」を
     作り直します。書き込む前のマスタは backup フォルダに残ります。
+    .xls・.ods の調査票も読み取ります。
 
     [bold]例[/]
 
@@ -74,12 +77,20 @@ def merge(
 
     console.print(Group(*render.file_reports(report, flagged_only=True)))  # one print: faster
     console.print(render.report_summary(report))
-    skipped = [f.file for f in report.files if f.status != "ok"]
+    render.print_traces(report, debug)
+    merged = set(result.merged_files)
+    partial = [f for f in report.files if f.status == "partial" and f.file in merged]
+    skipped = [f for f in report.files if f.status != "ok" and f.file not in merged]
     console.print(
-        f"取り込み: {len(result.merged_files)}ファイル　取り込まなかった: {len(skipped)}ファイル"
+        f"取り込み: {len(merged)}ファイル"
+        + (f"（うち一部受付 {len(partial)}）" if partial else "")
+        + f"　取り込まなかった: {len(skipped)}ファイル",
+        markup=False,
     )
-    for name in skipped:
-        console.print(f"  ・{name}（直して送り直してもらってください）")
+    for f in partial:
+        console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False)
+    for f in skipped:
+        console.print(f"  ・{f.file}（直して送り直してもらってください）", markup=False)
     if dry_run:
         if result.changes:
             console.print(render.cell_changes(result.changes))

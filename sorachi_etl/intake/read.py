@@ -24,7 +24,7 @@ openpyxl is never used here: it is slow on full-grid dimensions and silently
 reads 0 sheets from Strict OOXML and fails on backslash part names. XML is never
 parsed with entity expansion: any part holding a DTD is refused before parsing,
 workbook.xml and relationship parts then go through expat with DTD and entity
-declarations refused (archive._elements), sheets through the byte scanner, and
+declarations refused (archive.elements), sheets through the byte scanner, and
 `defusedxml.defuse_stdlib()` is not needed. For the writers that do use
 openpyxl, see `harden_openpyxl`.
 
@@ -56,8 +56,10 @@ from sorachi_etl.intake.archive import (
     shown,
     too_large,
 )
+from sorachi_etl.intake.cfb import MAGIC as OLE_MAGIC
+from sorachi_etl.intake.cfb import Container
 from sorachi_etl.intake.sheetxml import SheetFacts, a1, check_shared_strings, col_letter, scan_sheet
-from sorachi_etl.intake.sniff import KIND_LABELS, sniff_bytes, sniff_kind
+from sorachi_etl.intake.sniff import KIND_LABELS, ole_kind, sniff_bytes, sniff_kind
 from sorachi_etl.model.errors import SorachiError, UnreadableWorkbook
 from sorachi_etl.model.text import clean_text
 
@@ -72,6 +74,7 @@ __all__ = [
     "col_letter",
     "harden_openpyxl",
     "read_workbook",
+    "salvage",
     "sniff_kind",
 ]
 
@@ -127,6 +130,7 @@ class WorkbookData:
     sheet_names: list[str] = field(default_factory=list)  # every sheet, read or not
     decrypted: bool = False  # read with the password given
     modified: float | None = None  # the file's mtime (seconds since the epoch)
+    format: str = "xlsx"  # "xlsx", "xls" (Excel 97-2003) or "ods" (OpenDocument)
 
 
 def read_workbook(
@@ -154,6 +158,53 @@ def read_workbook(
         raise UnreadableWorkbook("unreadable", detail=_failure(exc)) from exc
 
 
+def salvage(
+    path: Path, sheets: Iterable[str], limits: Limits = DEFAULT_LIMITS
+) -> WorkbookData | None:
+    """The named sheets of a file `read_workbook` refused, when they can still be read safely.
+
+    For telling who sent a file the tool cannot take (its _meta and 基本情報).
+    Only a ZIP package that is an .xlsx or an .xlsm (values only: its macros
+    are never run) is tried, and only through the same gates as on the way in,
+    member by member: the package's directory, workbook.xml and its
+    relationships, then just the members calamine needs for those sheets, each
+    inflated under the caps with DTDs refused, and each sheet scanned for its
+    extent. A member that is not needed is never inflated, so a bomb or a
+    broken part elsewhere does no harm. None whenever anything fails.
+    """
+    try:
+        data, modified = _read_bytes(Path(path), limits)
+        if not data.startswith(b"PK"):
+            return None
+        package = Package(data, limits)
+        if package.kind() not in ("xlsx", "xlsm"):
+            return None
+        package.check_directory()
+        parts = package.workbook_parts()
+        wanted = set(sheets)
+        chosen = [s for s in parts.sheets if s.name in wanted and s.part]
+        keys = package.calamine_parts(parts, [s.name for s in chosen]) if chosen else None
+        if keys is None:
+            return None
+        keys = {k for k in keys if k in package.by_name}
+        package.check_members(keys)
+        facts = {s.name: scan_sheet(package.read(s.part) or b"", s.name, limits) for s in chosen}
+        check_shared_strings(package.read(parts.shared_strings or "xl/sharedStrings.xml"), limits)
+        values = _calamine_values(package.repacked(keys), [s.name for s in chosen])
+        book = WorkbookData(path=Path(path), sheets={}, size=len(data), modified=modified)
+        book.sheet_names = [s.name for s in parts.sheets]
+        for sheet in chosen:
+            book.sheets[sheet.name] = _sheet(
+                sheet.name, sheet.state, values[sheet.name], facts[sheet.name]
+            )
+            _check_text(book.sheets[sheet.name], limits)
+        return book
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:  # whatever the file holds, salvage only ever answers "cannot tell"
+        return None
+
+
 def _read(
     path: Path, password: str | None, wanted: Iterable[str] | None, limits: Limits
 ) -> WorkbookData:
@@ -165,11 +216,20 @@ def _read(
         size=len(data),
         modified=modified,
     )
+    if data.startswith(OLE_MAGIC):
+        container = Container(data, limits)
+        kind = ole_kind(container)
+        if kind == "xls":
+            return _read_xls(container, book, wanted, limits, password)
+        if kind != "encrypted":
+            raise _refusal(kind)
     if not data.startswith(b"PK"):
         data = _decrypt(data, password)
         book.decrypted = True
     package = Package(data, limits)
     kind = package.kind()
+    if kind == "ods":
+        return _read_ods(package, book, wanted, limits)
     if kind != "xlsx":
         raise _refusal(kind)
     package.check_directory()
@@ -206,6 +266,101 @@ def _read(
             _check_text(data_sheet, limits)
         if wanted_set is None or sheet.name in wanted_set:
             book.sheets[sheet.name] = data_sheet
+    return book
+
+
+def _read_xls(
+    container: Container,
+    book: WorkbookData,
+    wanted: Iterable[str] | None,
+    limits: Limits,
+    password: str | None,
+) -> WorkbookData:
+    """An Excel 97-2003 workbook: its container and records checked (cfb, biff), then read."""
+    from sorachi_etl.intake.biff import scan_workbook
+    from sorachi_etl.intake.cfb import rebuilt
+
+    name = "workbook" if "workbook" in container.top else "book"
+    stream = container.stream(name)
+    if stream is None:
+        raise corrupt("Excelのブックの本体が見つかりません")
+    try:
+        scanned = scan_workbook(stream, limits)
+    except UnreadableWorkbook as exc:
+        if exc.code != "encrypted" or password is None or book.decrypted:
+            raise
+        book.decrypted = True
+        return _read_xls(
+            _decrypted_xls(container.data, password, limits), book, wanted, limits, None
+        )
+    book.format = "xls"
+    book.date1904 = scanned.date1904
+    sheets = {s.name: (s.state, s.facts) for s in scanned.sheets}
+    return _read_with_calamine(
+        book, rebuilt("Workbook", stream), sheets, wanted, len(stream), limits
+    )
+
+
+def _decrypted_xls(data: bytes, password: str, limits: Limits) -> Container:
+    """The container of an encrypted .xls (RC4), decrypted in memory with `password`."""
+    import msoffcrypto
+    from msoffcrypto.exceptions import InvalidKeyError
+
+    out = io.BytesIO()
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password=password)
+        office.decrypt(out)
+    except InvalidKeyError as exc:
+        raise UnreadableWorkbook("wrong_password") from exc
+    except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
+        raise corrupt("パスワード付きファイルを復号できません") from exc
+    return Container(out.getvalue(), limits)
+
+
+def _read_ods(
+    package: Package, book: WorkbookData, wanted: Iterable[str] | None, limits: Limits
+) -> WorkbookData:
+    """An OpenDocument spreadsheet: the ZIP and content.xml checked (archive, ods), then read."""
+    from sorachi_etl.intake.ods import CALAMINE_MEMBERS, check_manifest, scan_content
+
+    package.check_directory()
+    package.check_sizes()
+    manifest = package.key("META-INF/manifest.xml")
+    package.check_members({manifest})
+    check_manifest(package.read(manifest))  # an encrypted .ods: before its scrambled content
+    keys = {package.key(m) for m in CALAMINE_MEMBERS}
+    package.check_members(keys)
+    content = package.read("content.xml")
+    if content is None:
+        raise corrupt("OpenDocumentの本体（content.xml）がありません")
+    book.format = "ods"
+    sheets = {s.name: (s.state, s.facts) for s in scan_content(content, limits)}
+    return _read_with_calamine(book, package.repacked(keys), sheets, wanted, len(content), limits)
+
+
+def _read_with_calamine(
+    book: WorkbookData,
+    checked: bytes,
+    sheets: dict[str, tuple[str, SheetFacts]],
+    wanted: Iterable[str] | None,
+    size: int,
+    limits: Limits,
+) -> WorkbookData:
+    """The sheets of an .xls or .ods (their facts already scanned) read from the checked bytes."""
+    book.sheet_names = list(sheets)
+    if not sheets:
+        raise UnreadableWorkbook("no_sheets")
+    if isinstance(wanted, str):
+        wanted = [wanted]
+    chosen = [n for n in sheets if wanted is None or n in set(wanted)]
+    values = _calamine_values(checked, chosen)
+    for name in chosen:
+        state, facts = sheets[name]
+        data_sheet = _sheet(name, state, values[name], facts)
+        if size > limits.max_text_chars:  # no text is longer than the part it is written in
+            _check_text(data_sheet, limits)
+        book.sheets[name] = data_sheet
     return book
 
 
@@ -345,10 +500,11 @@ def _sheet(name: str, state: str, rows: list[list[object]], facts: SheetFacts) -
         hidden_cols=facts.hidden_cols,
         merged=facts.merged,
     )
+    # calamine gives '' for a cached error (an .ods stores a number beside it, which
+    # calamine gives instead): the error is what the cell shows
     for (r, c), text in facts.errors.items():
-        if sheet.cell(r, c) == "":  # calamine gives '' for a cached error
-            _grow(rows, r, c)
-            rows[r][c] = ExcelError(text)
+        _grow(rows, r, c)
+        rows[r][c] = ExcelError(text)
     return sheet
 
 

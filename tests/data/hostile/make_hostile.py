@@ -373,7 +373,7 @@ def _hostile_files() -> dict[str, tuple[bytes, str]]:
                     ("content.xml", "<x/>"),
                 ]
             ),
-            "ods",
+            "corrupt",  # an .ods without its manifest
         ),
         "biff4_worksheet.xlsx": (b"\x09\x04\x06\x00\x00\x00\x10\x00" + bytes(32), "legacy_xls"),
     }
