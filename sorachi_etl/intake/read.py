@@ -353,14 +353,19 @@ def _read_with_calamine(
         raise UnreadableWorkbook("no_sheets")
     if isinstance(wanted, str):
         wanted = [wanted]
-    chosen = [n for n in sheets if wanted is None or n in set(wanted)]
+    wanted_set = None if wanted is None else set(wanted)
+    # As for an .xlsx: a workbook without every sheet asked for is read whole, so that a
+    # dangerous file is called so, not merely a wrong one.
+    read_all = wanted_set is None or not wanted_set <= set(sheets)
+    chosen = [n for n in sheets if read_all or n in wanted_set]
     values = _calamine_values(checked, chosen)
     for name in chosen:
         state, facts = sheets[name]
         data_sheet = _sheet(name, state, values[name], facts)
         if size > limits.max_text_chars:  # no text is longer than the part it is written in
             _check_text(data_sheet, limits)
-        book.sheets[name] = data_sheet
+        if wanted_set is None or name in wanted_set:
+            book.sheets[name] = data_sheet
     return book
 
 

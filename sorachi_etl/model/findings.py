@@ -51,7 +51,7 @@ def finding(
     msg = message(
         code,
         where=where,
-        value=text if text is not None else "",
+        value=_shortened(text) if text is not None else "",
         item=item or "",
         sheet=sheet or "",
         **({"reporter": reporter or ""} | extra),
@@ -67,6 +67,16 @@ def finding(
         item=item,
         value=text,
     )
+
+
+# A value quoted in a message longer than this is cut (the finding keeps it whole).
+_QUOTED_MOST = 60
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= _QUOTED_MOST:
+        return text
+    return text[: _QUOTED_MOST - 10] + f"…（{len(text):,}文字）"
 
 
 @dataclass
