@@ -211,3 +211,14 @@ def test_validate_json_marks_the_format(sample_master_path):
     assert entry["status"] == "ok"
     assert [f["code"] for f in entry["findings"]] == ["legacy_format"]
     assert result.exit_code == 0
+
+
+def test_a_password_protected_xls_opens_with_its_password(sample_master_path):
+    path = LO / "encrypted" / "R6_芦別市_調査票.xls"
+    [fr] = check(path, sample_master_path).report.files
+    assert (fr.status, fr.refusal) == ("unreadable", "encrypted")
+    right = api.validate_paths_with_master([path], sample_master_path, password="soracchi")
+    [sub] = right.submissions
+    assert (sub.values[0].measure, sub.values[0].value) == ("M01", 455000)
+    wrong = api.validate_paths_with_master([path], sample_master_path, password="違う")
+    assert wrong.report.files[0].refusal == "wrong_password"

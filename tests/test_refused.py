@@ -210,3 +210,12 @@ def test_every_refusal_has_a_label_and_a_wording_of_its_own():
 
     assert refusal_of("読取不可") == "unreadable"
     assert refusal_of("取込") is None
+
+
+def test_the_readme_shows_every_reminder_wording():
+    """Staff read in the README what each reporter will be told (status --reminder)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = {"file": "「芦別市回答.xls」", "deadline": "2025年5月30日", "items": "認定こども園数"}
+    for code in CATALOGUE:
+        if code.startswith("remind_"):
+            assert message(code, **shown) in readme, code

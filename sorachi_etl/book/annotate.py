@@ -122,7 +122,7 @@ def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
     """
     from openpyxl.styles import Alignment
 
-    from sorachi_etl.book.xlsx import DATE_FORMAT, DATETIME_FORMAT, new_workbook, put
+    from sorachi_etl.book.xlsx import DATE_FORMAT, DATETIME_FORMAT, new_workbook, print_a4, put
     from sorachi_etl.intake.read import read_workbook
     from sorachi_etl.model.text import xml_safe
 
@@ -135,6 +135,8 @@ def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
         ws = wb.create_sheet(name)
         ws.sheet_state = {"veryhidden": "veryHidden"}.get(sheet.state, sheet.state)
         widths: dict[int, int] = {}
+        # a text merged across columns (a title) does not widen its first column
+        spanning = {(top, left) for top, left, _, right in sheet.merged if right > left}
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row):
                 if value is None or value == "":
@@ -149,7 +151,8 @@ def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
                 cell = put(ws, r + 1, c + 1, value, fmt)
                 if isinstance(value, str) and len(value) > 20:
                     cell.alignment = wrap
-                widths[c] = max(widths.get(c, 0), min(_text_width(value), 50))
+                if (r, c) not in spanning:
+                    widths[c] = max(widths.get(c, 0), min(_text_width(value), 50))
         for c, width in widths.items():
             ws.column_dimensions[_letter(c)].width = max(width + 2, 8)
         for r in sheet.hidden_rows:
@@ -157,6 +160,7 @@ def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
         for c in sheet.hidden_cols:
             if c < 1000:
                 ws.column_dimensions[_letter(c)].hidden = True
+        print_a4(ws)  # one page wide, as the template prints
         for top, left, bottom, right in sheet.merged:
             if (top, left) != (bottom, right):
                 ws.merge_cells(
