@@ -280,6 +280,10 @@ def _read_xls(
     from sorachi_etl.intake.biff import scan_workbook
     from sorachi_etl.intake.cfb import rebuilt
 
+    # Macros are never run (calamine is given the Workbook stream alone), but a macro
+    # workbook is refused as an .xlsm is: the sender is asked for a plain workbook.
+    if any(name.startswith("_vba_project") for name in container.top):
+        raise UnreadableWorkbook("xlsm")
     name = "workbook" if "workbook" in container.top else "book"
     stream = container.stream(name)
     if stream is None:
@@ -326,6 +330,9 @@ def _read_ods(
 
     package.check_directory()
     package.check_sizes()
+    # LibreOffice Basic and scripts: never given to calamine, but refused as an .xlsm is
+    if any(key.startswith(("basic/", "scripts/")) for key in package.by_name):
+        raise UnreadableWorkbook("xlsm")
     manifest = package.key("META-INF/manifest.xml")
     package.check_members({manifest})
     check_manifest(package.read(manifest))  # an encrypted .ods: before its scrambled content

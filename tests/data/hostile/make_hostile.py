@@ -614,6 +614,17 @@ def _xls_files() -> dict[str, tuple[bytes, str]]:
             "encrypted",
         ),
         "xls_biff5_excel95.xls": (xls_bytes(version=0x0500), "legacy_xls"),
+        "xls_with_vba_macros.xls": (
+            bytes(
+                cfb_parts(
+                    {
+                        "Workbook": biff_stream({"Sheet1": cells}),
+                        "_VBA_PROJECT_CUR": b"Attribute VB_Name",
+                    }
+                )[0]
+            ),
+            "xlsm",
+        ),
         "xls_text_40000_chars.xls": (
             xls_bytes({"Sheet1": [biff_label(0, 0, "a" * 40_000)]}),
             "too_large",
@@ -770,6 +781,17 @@ def _ods_files() -> dict[str, tuple[bytes, str]]:
             "corrupt",
         ),
         "ods_encrypted_manifest.ods": (ods_bytes(manifest=ODS_ENCRYPTED_MANIFEST), "encrypted"),
+        "ods_with_basic_macros.ods": (
+            zip_bytes(
+                [
+                    ("mimetype", ODS_MIME),
+                    ("META-INF/manifest.xml", ODS_MANIFEST),
+                    ("content.xml", ods_content()),
+                    ("Basic/Standard/Module1.xml", "<script/>"),
+                ]
+            ),
+            "xlsm",
+        ),
         "ods_without_content.ods": (
             zip_bytes([("mimetype", ODS_MIME), ("META-INF/manifest.xml", ODS_MANIFEST)]),
             "corrupt",
