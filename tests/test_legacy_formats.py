@@ -222,3 +222,72 @@ def test_a_password_protected_xls_opens_with_its_password(sample_master_path):
     assert (sub.values[0].measure, sub.values[0].value) == ("M01", 455000)
     wrong = api.validate_paths_with_master([path], sample_master_path, password="違う")
     assert wrong.report.files[0].refusal == "wrong_password"
+
+
+# --- real files from calamine's own test suite (tests/data/calamine, MIT) -----------------
+
+CAL = REPO / "tests" / "data" / "calamine"
+READ_AS_CALAMINE_DOES = [
+    "any_sheets.xls",
+    "any_sheets.ods",
+    "date_1904.xls",
+    "merged_range.xls",
+    "covered.ods",
+    "sst_continue.xls",
+]
+
+
+@pytest.mark.parametrize("name", READ_AS_CALAMINE_DOES)
+def test_real_files_read_as_calamine_reads_them(name):
+    import python_calamine as pc
+
+    from sorachi_etl.intake.read import ExcelError
+
+    book = read_workbook(CAL / name)
+    raw = pc.CalamineWorkbook.from_path(str(CAL / name))
+    assert book.sheet_names == raw.sheet_names
+    states = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryhidden"}
+    for meta in raw.sheets_metadata:
+        sheet = book.sheets[meta.name]
+        assert sheet.state == states[str(meta.visible).rsplit(".", 1)[-1]]
+        expected = raw.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+        # the same values, but that a cached error shows as itself, not as ''
+        got = [["" if isinstance(v, ExcelError) else v for v in row] for row in sheet.rows]
+        assert got == expected
+        merges = raw.get_sheet_by_name(meta.name).merged_cell_ranges
+        if merges is not None:  # calamine gives the merges of an .xls, not of an .ods
+            assert sorted(sheet.merged) == sorted((a[0], a[1], b[0], b[1]) for a, b in merges)
+    if name == "covered.ods":  # A2 spans two rows
+        assert book.sheets["sheet1"].merged == [(1, 0, 2, 0)]
+
+
+def test_an_excel_xls_with_a_vba_project_is_read_and_its_states_kept():
+    book = read_workbook(CAL / "any_sheets.xls")
+    assert {n: s.state for n, s in book.sheets.items()} == {
+        "Visible": "visible",
+        "Hidden": "hidden",
+        "VeryHidden": "veryhidden",
+        "Chart": "visible",
+    }
+
+
+def test_the_1904_date_system_of_an_xls_is_noticed():
+    import datetime as dt
+
+    book = read_workbook(CAL / "date_1904.xls")
+    assert book.date1904 is True
+    assert book.sheets["Sheet1"].cell(0, 0) == dt.date(2021, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("issue_594_dos.ods", "sheet_too_big"), ("OOM_alloc3.xls", "corrupt")]
+)
+def test_real_hostile_files_are_refused_before_calamine(name, code, monkeypatch):
+    from sorachi_etl.intake import read
+    from sorachi_etl.model.errors import UnreadableWorkbook
+
+    calls = []
+    monkeypatch.setattr(read, "_calamine_values", lambda *a: calls.append(a))
+    with pytest.raises(UnreadableWorkbook) as refused:
+        read_workbook(CAL / name)
+    assert refused.value.code == code and calls == []

@@ -280,10 +280,8 @@ def _read_xls(
     from sorachi_etl.intake.biff import scan_workbook
     from sorachi_etl.intake.cfb import rebuilt
 
-    # Macros are never run (calamine is given the Workbook stream alone), but a macro
-    # workbook is refused as an .xlsm is: the sender is asked for a plain workbook.
-    if any(name.startswith("_vba_project") for name in container.top):
-        raise UnreadableWorkbook("xlsm")
+    # Excel keeps a VBA project (_VBA_PROJECT_CUR) in many an .xls with no macro of the
+    # user's: it is not refused, and never read (calamine is given the Workbook alone).
     name = "workbook" if "workbook" in container.top else "book"
     stream = container.stream(name)
     if stream is None:
@@ -330,9 +328,7 @@ def _read_ods(
 
     package.check_directory()
     package.check_sizes()
-    # LibreOffice Basic and scripts: never given to calamine, but refused as an .xlsm is
-    if any(key.startswith(("basic/", "scripts/")) for key in package.by_name):
-        raise UnreadableWorkbook("xlsm")
+    # LibreOffice Basic and scripts (Basic/, Scripts/) are never inflated nor given to calamine
     manifest = package.key("META-INF/manifest.xml")
     package.check_members({manifest})
     check_manifest(package.read(manifest))  # an encrypted .ods: before its scrambled content

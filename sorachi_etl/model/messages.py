@@ -226,7 +226,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "xlsm": (
         ERROR,
-        "マクロ付きブック（.xlsm、またはマクロを含む .xls・.ods）です。安全のため読み取りません（マクロは実行していません）。「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
+        "マクロ付きブック（.xlsm）です。安全のため読み取りません（マクロは実行していません）。「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
     ),
     "xlsb": (
         ERROR,
@@ -337,7 +337,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "remind_xlsm": (
         WARNING,
-        "届いた調査票{file}を読み取れません（マクロ付きのブックで保存されています）。マクロを含めずに「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
+        "届いた調査票{file}を読み取れません（マクロ付きブック（.xlsm）で保存されています）。「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
     ),
     "remind_xlsb": (
         WARNING,
