@@ -64,7 +64,9 @@ def status(
         + f"　要修正 {report.count('要修正')}　未提出 {report.count('未提出')}"
     )
     console.print()
-    console.print(text, markup=False)
+    # soft_wrap: each reminder stays one line, for the terminal to wrap (Rich would break
+    # it at the full-width space after the reporter's name)
+    console.print(text, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
