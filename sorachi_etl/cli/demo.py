@@ -73,7 +73,7 @@ def demo(
         + f"、取り込まなかった {len(skipped)}件（要修正のため）"
     )
     for f in partial:
-        console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False)
+        console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False, soft_wrap=True)
     console.print(render.kpi_changes(merge.kpi_changes))
     if result.outcome.backup:
         console.print(f"取り込み前のマスタは {result.outcome.backup} に残しています。")

@@ -88,7 +88,7 @@ def merge(
         markup=False,
     )
     for f in partial:
-        console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False)
+        console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False, soft_wrap=True)
     for f in skipped:
         console.print(f"  ・{f.file}（直して送り直してもらってください）", markup=False)
     if dry_run:
