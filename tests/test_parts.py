@@ -63,6 +63,8 @@ def test_a_bad_initiative_row_holds_back_the_initiatives_only(
     row = status_row(sample_master_path, "岩見沢市")
     assert row.state == "一部受付" and row.held_back == ["取組"]
     assert master.log[-1].result == "一部取込（実績値のみ）"
+    assert master.log[-1].note.endswith("取組は修正が必要なため取り込んでいません。")
+    assert master.log[-1].rows == len(CLEAN["岩見沢市"])  # what was taken
     line = reminder_line(sample_master_path, "岩見沢市")
     assert line == "・岩見沢市　" + message("remind_partial_initiatives")
     assert "取組を修正のうえ再提出" in line and "実績値を修正" not in line

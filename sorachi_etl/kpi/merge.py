@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, YearValue, master_to_kpi_table
-from sorachi_etl.kpi.status import submission_result, unreadable_result
+from sorachi_etl.kpi.status import held_back_note, submission_result, unreadable_result
 from sorachi_etl.model.domain import Initiative, Kpi, LogEntry, Master, MeasureValue, Submission
 from sorachi_etl.model.findings import FileReport
 from sorachi_etl.model.names import (  # noqa: F401  (the results of 取込履歴, importable from here)
@@ -212,9 +212,11 @@ def merge_submissions(
                 sha256=sub.sha256,
                 reporter=sub.reporter,
                 year=sub.year,
-                rows=len(sub.values) + len(sub.initiatives),
+                rows=(len(sub.values) if sub.values_accepted else 0)
+                + (len(sub.initiatives) if sub.initiatives_accepted else 0),
                 result=submission_result(sub, changed_rows),
-                note=note or (f"{changed_rows}行を更新しました。" if changed_rows else ""),
+                note=(note or (f"{changed_rows}行を更新しました。" if changed_rows else ""))
+                + held_back_note(sub),
             )
         )
         result.merged_files.append(sub.file)

@@ -48,6 +48,19 @@ def submission_result(sub: Submission, changed_rows: int) -> str:
     return RESULT_MERGED if changed_rows else RESULT_UNCHANGED
 
 
+def held_back_note(sub: Submission) -> str:
+    """What 取込履歴 says of a part held back: 「取組は修正が必要なため取り込んでいません。」."""
+    held = [
+        part
+        for part, accepted in (
+            (PART_VALUES, sub.values_accepted),
+            (PART_INITIATIVES, sub.initiatives_accepted),
+        )
+        if not accepted
+    ]
+    return "".join(message("log_part_held_back", part=part) for part in held)
+
+
 def unreadable_result(code: str | None) -> str:
     """読取不可（パスワード付き）: the result of a file that could not be read, with why."""
     label = REFUSAL_LABELS.get(code or "")

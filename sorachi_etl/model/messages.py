@@ -294,6 +294,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         WARNING,
         "{where}の実施主体が空欄のため「{value}」としました。違う場合は入力してください。",
     ),
+    "log_part_held_back": (WARNING, "{part}は修正が必要なため取り込んでいません。"),
     # --- the reminder (status --reminder), one wording per situation ------------------
     "reminder_title": (WARNING, "【{year} 調査票のご提出について（確認のお願い）】"),
     "reminder_contact": (WARNING, "問い合わせ先: {contact}"),
