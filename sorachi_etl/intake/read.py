@@ -3,8 +3,11 @@
 The order is what keeps a hostile file harmless:
 
 1. the file's kind is told from its bytes (sniff.sniff_bytes, and
-   archive.Package.kind for a ZIP); anything but an .xlsx is refused with its
-   own code (encrypted OOXML is decrypted in memory when a password is given);
+   archive.Package.kind for a ZIP); an .xls or .ods goes through checks of its
+   own (xls_ods.py: the OLE container and BIFF records, or the ZIP and
+   content.xml) and the rest of this list is for an .xlsx; anything else is
+   refused with its own code (encrypted OOXML is decrypted in memory when a
+   password is given);
 2. the ZIP container is checked (archive.Package): member count and names,
    duplicates (same bytes, or refused), every declared size and compression
    ratio before any part is parsed; then the members calamine will read are
@@ -60,6 +63,7 @@ from sorachi_etl.intake.cfb import MAGIC as OLE_MAGIC
 from sorachi_etl.intake.cfb import Container
 from sorachi_etl.intake.sheetxml import SheetFacts, a1, check_shared_strings, col_letter, scan_sheet
 from sorachi_etl.intake.sniff import KIND_LABELS, ole_kind, sniff_bytes, sniff_kind
+from sorachi_etl.intake.xls_ods import Scanned, scan_ods, scan_xls
 from sorachi_etl.model.errors import SorachiError, UnreadableWorkbook
 from sorachi_etl.model.text import clean_text
 
@@ -140,7 +144,7 @@ def read_workbook(
     sheets: Iterable[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> WorkbookData:
-    """Read a returned .xlsx file; `sheets` names the sheets to read (None: all).
+    """Read a returned .xlsx, .xls or .ods file; `sheets` names the sheets to read (None: all).
 
     Raises UnreadableWorkbook, and nothing else, for a file that cannot or must
     not be read; its `code` is a key of errors.CATALOGUE.
@@ -220,7 +224,7 @@ def _read(
         container = Container(data, limits)
         kind = ole_kind(container)
         if kind == "xls":
-            return _read_xls(container, book, wanted, limits, password)
+            return _read_scanned(book, scan_xls(container, limits, password), wanted, limits)
         if kind != "encrypted":
             raise _refusal(kind)
     if not data.startswith(b"PK"):
@@ -229,7 +233,7 @@ def _read(
     package = Package(data, limits)
     kind = package.kind()
     if kind == "ods":
-        return _read_ods(package, book, wanted, limits)
+        return _read_scanned(book, scan_ods(package), wanted, limits)
     if kind != "xlsx":
         raise _refusal(kind)
     package.check_directory()
@@ -269,88 +273,13 @@ def _read(
     return book
 
 
-def _read_xls(
-    container: Container,
-    book: WorkbookData,
-    wanted: Iterable[str] | None,
-    limits: Limits,
-    password: str | None,
+def _read_scanned(
+    book: WorkbookData, scanned: Scanned, wanted: Iterable[str] | None, limits: Limits
 ) -> WorkbookData:
-    """An Excel 97-2003 workbook: its container and records checked (cfb, biff), then read."""
-    from sorachi_etl.intake.biff import scan_workbook
-    from sorachi_etl.intake.cfb import rebuilt
-
-    # Excel keeps a VBA project (_VBA_PROJECT_CUR) in many an .xls with no macro of the
-    # user's: it is not refused, and never read (calamine is given the Workbook alone).
-    name = "workbook" if "workbook" in container.top else "book"
-    stream = container.stream(name)
-    if stream is None:
-        raise corrupt("Excelのブックの本体が見つかりません")
-    try:
-        scanned = scan_workbook(stream, limits)
-    except UnreadableWorkbook as exc:
-        if exc.code != "encrypted" or password is None or book.decrypted:
-            raise
-        book.decrypted = True
-        return _read_xls(
-            _decrypted_xls(container.data, password, limits), book, wanted, limits, None
-        )
-    book.format = "xls"
-    book.date1904 = scanned.date1904
-    sheets = {s.name: (s.state, s.facts) for s in scanned.sheets}
-    return _read_with_calamine(
-        book, rebuilt("Workbook", stream), sheets, wanted, len(stream), limits
-    )
-
-
-def _decrypted_xls(data: bytes, password: str, limits: Limits) -> Container:
-    """The container of an encrypted .xls (RC4), decrypted in memory with `password`."""
-    import msoffcrypto
-    from msoffcrypto.exceptions import InvalidKeyError
-
-    out = io.BytesIO()
-    try:
-        office = msoffcrypto.OfficeFile(io.BytesIO(data))
-        office.load_key(password=password)
-        office.decrypt(out)
-    except InvalidKeyError as exc:
-        raise UnreadableWorkbook("wrong_password") from exc
-    except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
-        raise corrupt("パスワード付きファイルを復号できません") from exc
-    return Container(out.getvalue(), limits)
-
-
-def _read_ods(
-    package: Package, book: WorkbookData, wanted: Iterable[str] | None, limits: Limits
-) -> WorkbookData:
-    """An OpenDocument spreadsheet: the ZIP and content.xml checked (archive, ods), then read."""
-    from sorachi_etl.intake.ods import CALAMINE_MEMBERS, check_manifest, scan_content
-
-    package.check_directory()
-    package.check_sizes()
-    # LibreOffice Basic and scripts (Basic/, Scripts/) are never inflated nor given to calamine
-    manifest = package.key("META-INF/manifest.xml")
-    package.check_members({manifest})
-    check_manifest(package.read(manifest))  # an encrypted .ods: before its scrambled content
-    keys = {package.key(m) for m in CALAMINE_MEMBERS}
-    package.check_members(keys)
-    content = package.read("content.xml")
-    if content is None:
-        raise corrupt("OpenDocumentの本体（content.xml）がありません")
-    book.format = "ods"
-    sheets = {s.name: (s.state, s.facts) for s in scan_content(content, limits)}
-    return _read_with_calamine(book, package.repacked(keys), sheets, wanted, len(content), limits)
-
-
-def _read_with_calamine(
-    book: WorkbookData,
-    checked: bytes,
-    sheets: dict[str, tuple[str, SheetFacts]],
-    wanted: Iterable[str] | None,
-    size: int,
-    limits: Limits,
-) -> WorkbookData:
-    """The sheets of an .xls or .ods (their facts already scanned) read from the checked bytes."""
+    """The sheets of an .xls or .ods (checked and scanned by xls_ods.py) read by calamine."""
+    book.format, book.date1904 = scanned.format, scanned.date1904
+    book.decrypted = book.decrypted or scanned.decrypted
+    sheets = scanned.sheets
     book.sheet_names = list(sheets)
     if not sheets:
         raise UnreadableWorkbook("no_sheets")
@@ -361,11 +290,12 @@ def _read_with_calamine(
     # dangerous file is called so, not merely a wrong one.
     read_all = wanted_set is None or not wanted_set <= set(sheets)
     chosen = [n for n in sheets if read_all or n in wanted_set]
-    values = _calamine_values(checked, chosen)
+    values = _calamine_values(scanned.checked, chosen)
     for name in chosen:
         state, facts = sheets[name]
         data_sheet = _sheet(name, state, values[name], facts)
-        if size > limits.max_text_chars:  # no text is longer than the part it is written in
+        # no text is longer than the part it is written in
+        if scanned.largest_part > limits.max_text_chars:
             _check_text(data_sheet, limits)
         if wanted_set is None or name in wanted_set:
             book.sheets[name] = data_sheet
