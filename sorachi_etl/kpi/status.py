@@ -110,7 +110,7 @@ class ReporterStatus:
             "pending": list(self.pending),
             "missing": list(self.missing),
             "note": self.note or None,
-            "unreadable": self.refusal,
+            "refusal": self.refusal,  # why the file last sent could not be read (a code)
             "held_back": list(self.held_back),
         }
 
