@@ -90,7 +90,7 @@ def merge(
     for f in partial:
         console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False, soft_wrap=True)
     for f in skipped:
-        console.print(f"  ・{f.file}（直して送り直してもらってください）", markup=False)
+        console.print(f"  ・{f.file}（{render.skipped_text(f)}）", markup=False, soft_wrap=True)
     if dry_run:
         if result.changes:
             console.print(render.cell_changes(result.changes))

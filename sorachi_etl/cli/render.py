@@ -320,6 +320,20 @@ def partial_text(fr) -> str:
     return f"一部受付: {held}を直して送り直してもらってください。{kept}は取り込みました"
 
 
+def skipped_text(fr) -> str:
+    """Why a file was not merged, in a few words: to fix, or could not be read (and why)."""
+    from sorachi_etl.model.names import REFUSAL_LABELS
+
+    if fr.status == "unreadable":
+        label = REFUSAL_LABELS.get(fr.refusal or "", "")
+        reason = f"読み取れません（{label}）" if label else "読み取れません"
+        who = f"。{fr.reporter}から" if fr.reporter else "。"
+        return f"{reason}{who}送り直してもらってください"
+    if fr.status in ("ok", "partial"):
+        return "同じ報告者の新しい調査票を使いました"
+    return "直して送り直してもらってください"
+
+
 def print_traces(report, debug: bool) -> None:
     """With --debug, the traceback of each file whose checking failed unexpectedly (stderr)."""
     if not debug:
