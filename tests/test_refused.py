@@ -84,6 +84,12 @@ def test_a_refused_xls_named_by_its_sender_is_never_reported_as_not_sent(
     assert "未提出" not in lines["芦別市"] and "パスワード" not in lines["芦別市"]
     assert "未提出" in lines["歌志内市"]
 
+    again = runner.invoke(app, ["merge", str(folder), "-m", str(sample_master_path)])
+    assert (
+        "芦別市回答.xls（読み取れません（破損）。芦別市から送り直してもらってください）"
+        in again.output
+    )
+    assert "未提出（1）: 歌志内市" in again.output
     cli = runner.invoke(app, ["status", "-m", str(sample_master_path), "--reminder"])
     assert (
         "芦別市　届いた調査票「芦別市回答.xls」を読み取れません（ファイルが壊れています）"
