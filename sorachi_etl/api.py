@@ -477,29 +477,35 @@ def annotate_reports(validation: Validation, out_dir: Path) -> Annotations:
 
     The folder is checked first (`annotate_folder`), and marked afterwards as the
     tool's own (`intake.files.mark_output`), so its copies are never read back as returns.
+    A return saved as .xls or .ods gets an .xlsx copy (book.annotate.annotate_converted).
+    A return with a table past its row cap gets none: a copy of tens of thousands of rows
+    helps nobody, and the finding says what to do.
     """
-    from sorachi_etl.book.annotate import annotate_workbook
+    from sorachi_etl.book.annotate import annotate_converted, annotate_workbook, is_converted
     from sorachi_etl.intake.files import mark_output
     from sorachi_etl.model.errors import SorachiError
+    from sorachi_etl.model.messages import message
 
     out_dir = annotate_folder(out_dir)
     done = Annotations([], {})
     for fr in validation.report.files:
-        if fr.status != "invalid":
+        if fr.status not in ("invalid", "partial"):
+            continue
+        if any(f.code == "too_many_rows" for f in fr.findings):
+            done.failed[fr.file] = message("annotate_too_many_rows")
             continue
         source = validation.paths.get(fr.file)
         if source is None:
             continue
+        annotate = annotate_converted if is_converted(source) else annotate_workbook
         try:
-            done.written.append(annotate_workbook(source, fr, out_dir))
+            done.written.append(annotate(source, fr, out_dir))
         except SorachiError as exc:
             done.failed[fr.file] = str(exc)
         except PermissionError:
-            done.failed[fr.file] = (
-                "書き出し先のファイルが開かれているか、書き込みの権限がありません"
-            )
+            done.failed[fr.file] = message("annotate_in_use")
         except Exception:  # a file openpyxl cannot open is still reported; just no copy
-            done.failed[fr.file] = "このファイルは注記を付けたコピーを作れない形式です"
+            done.failed[fr.file] = message("annotate_cannot_open")
     if done.written:
         mark_output(out_dir, "annotate", done.written)
     return done

@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sorachi_etl.book.xlsx import put
 from sorachi_etl.model import names
-from sorachi_etl.model.rules import SheetRule, survey_rules
+from sorachi_etl.model.rules import REQUIRED_MARK, SheetRule, survey_rules
 
 OUT = Path(__file__).resolve().parent / "kpi_template.xlsx"
 
@@ -120,7 +120,15 @@ GUIDE: list[tuple[str, str, str]] = [
         "item",
         "取組",
         "{年度}に実施した主な取組（成果）を1行に1件入力してください。"
+        "見出しに「（必須）」とある列（プロジェクト・取組名）は必ず入力してください。"
+        "概要は報告書に載せるため、できるだけ入力してください（空欄でも受け付けます）。"
         "日付は 2024/9/16 の形で入力します。",
+    ),
+    (
+        "item",
+        "直しが必要なとき",
+        "実績値と取組は別々に受け付けます。どちらかに直しが必要な場合も、もう一方は受け付けます"
+        "（一部受付）。直したら、調査票全体をもう一度提出してください。",
     ),
     (
         "item",
@@ -133,7 +141,8 @@ GUIDE: list[tuple[str, str, str]] = [
         "item",
         "ファイル",
         "このExcelブック（.xlsx）のまま、ファイル名を変えずにメールで提出してください。"
-        "PDF・印刷物・.xls形式では受け付けできません。",
+        "PDF・印刷物では受け付けできません。LibreOffice で保存するときは「Excel 2007-365」形式を"
+        "選んでください（.ods・.xls形式でも読み取りますが、次回は .xlsx でお願いします）。",
     ),
     (
         "item",
@@ -233,8 +242,10 @@ def make_table_sheet(
     model = header + 1  # the style model of every data row
     for c, col in enumerate(rule.columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = col.width or 12
-        cell = put(ws, header, c, col.header)
-        cell.font = font(10.5, bold=True)
+        # A column the reporter must fill says so in its header (the reader ignores the mark).
+        required = col.required and col.input
+        cell = put(ws, header, c, col.header + (REQUIRED_MARK if required else ""))
+        cell.font = font(10.5, bold=True, color="C00000" if required else None)
         cell.fill = HEADER_FILL
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -257,7 +268,8 @@ def make_table_sheet(
     table = Table(displayName=rule.table, ref=f"A{header}:{last}{model}")
     # No filter buttons: this is a form, not a list to sort.
     table.tableColumns = [
-        TableColumn(id=i, name=col.header) for i, col in enumerate(rule.columns, start=1)
+        TableColumn(id=i, name=ws.cell(row=header, column=i).value)
+        for i in range(1, len(rule.columns) + 1)
     ]
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(table)

@@ -19,12 +19,19 @@ def sample_returns(tmp_path):
 
 def test_merge_prints_what_changed_and_who_is_missing(sample_master_path, tmp_path):
     returns = sample_returns(tmp_path)
-    result = runner.invoke(app, ["merge", str(returns), "--master", str(sample_master_path)])
-    # two sample returns have errors: they are skipped and the exit code says so
+    result = runner.invoke(
+        app, ["merge", str(returns), "--master", str(sample_master_path)], env={"COLUMNS": "200"}
+    )
+    # two sample returns have errors and the exit code says so: 沼田町's in both parts is
+    # skipped; 芦別市's are in its numbers only, so its 取組 go in (一部受付)
     assert result.exit_code == 1, result.output
     out = result.output
-    assert "取り込み: 25ファイル" in out
-    assert "R6_芦別市_調査票.xlsx" in out and "R6_沼田町_調査票.xlsx" in out
+    assert "取り込み: 26ファイル（うち一部受付 1）" in out
+    assert (
+        "R6_芦別市_調査票.xlsx（一部受付: 実績値を直して送り直してもらってください。取組は取り込みました）"
+        in out
+    )
+    assert "R6_沼田町_調査票.xlsx（直して送り直してもらってください）" in out
     assert "評価指標の変化" in out
     assert "未提出（1）" in out and "歌志内市" in out
     assert "変更を書き込みました" in out
@@ -35,8 +42,11 @@ def test_merge_json(sample_master_path, tmp_path):
     returns = sample_returns(tmp_path)
     result = runner.invoke(app, ["merge", str(returns), "-m", str(sample_master_path), "--json"])
     data = json.loads(result.output)
-    assert {f["status"] for f in data["files"]} == {"ok", "invalid"}
-    assert len(data["merged"]) == 25
+    assert {f["status"] for f in data["files"]} == {"ok", "partial", "invalid"}
+    assert {f["file"]: f["held_back"] for f in data["files"] if f["status"] == "partial"} == {
+        "R6_芦別市_調査票.xlsx": ["values"]
+    }
+    assert len(data["merged"]) == 26
     assert data["written"] is True
     assert any(c["sheet"] == "調査実績" for c in data["changes"])
 
@@ -70,10 +80,12 @@ def test_status_after_merge(sample_master_path, tmp_path):
     assert result.exit_code == 0
     out = result.output
     assert "提出済 25／28" in out
-    assert "要修正 2" in out and "未提出 1" in out
+    assert "一部受付 1" in out and "要修正 1" in out and "未提出 1" in out
     reminder = runner.invoke(app, ["status", "-m", str(sample_master_path), "--reminder"]).output
     assert "歌志内市　調査票が未提出です" in reminder
-    assert "芦別市　ご提出の調査票に修正が必要" in reminder
+    assert "沼田町　ご提出の調査票に修正が必要" in reminder
+    # 芦別市 is asked only for the part held back
+    assert "芦別市　ご提出の調査票のうち、実績値（シート「調査実績」）に修正が必要" in reminder
     assert (
         "滝川市　次の項目が「集計中」です。確定しましたらご連絡ください: 認定こども園数" in reminder
     )

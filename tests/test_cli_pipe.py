@@ -105,7 +105,8 @@ def test_piped_merge_and_validate_summaries_are_whole(sample_master_path, tmp_pa
     result = runner.invoke(app, ["validate", str(returns)], env=NO_WIDTH)
     lines = result.output.splitlines()
     assert (
-        "27ファイルを点検: 問題なし 25、要修正 2、読み取れない 0（エラー 4件、注意 5件）" in lines
+        "27ファイルを点検: 問題なし 25、一部受付 1、要修正 1、読み取れない 0（エラー 4件、注意 6件）"
+        in lines
     )
     assert (
         "    「45万5千」は数値として読めません。半角数字で入力してください（例:12345）。" in lines
@@ -118,7 +119,8 @@ def test_piped_merge_and_validate_summaries_are_whole(sample_master_path, tmp_pa
         app, ["merge", str(returns), "--master", str(sample_master_path)], env=NO_WIDTH
     )
     lines = result.output.splitlines()
-    assert "取り込み: 25ファイル　取り込まなかった: 2ファイル" in lines
-    assert "  ・R6_芦別市_調査票.xlsx（直して送り直してもらってください）" in lines
+    assert "取り込み: 26ファイル（うち一部受付 1）　取り込まなかった: 1ファイル" in lines
+    assert "  ・R6_沼田町_調査票.xlsx（直して送り直してもらってください）" in lines
+    assert any(line.startswith("  ・R6_芦別市_調査票.xlsx（一部受付: ") for line in lines)
     assert "未提出（1）: 歌志内市" in lines
     assert_nothing_cut(result.output)

@@ -227,8 +227,8 @@ def test_merge_a_busy_folder_fails_only_for_the_faulty_returns(
     result = runner.invoke(app, ["merge", str(returns), "--master", str(sample_master_path)])
     out = result.output
     assert result.exit_code == 1, out
-    assert "27ファイルを点検: 問題なし 25、要修正 2、読み取れない 0" in out
-    assert "取り込まなかった: 2ファイル" in out
+    assert "27ファイルを点検: 問題なし 25、一部受付 1、要修正 1、読み取れない 0" in out
+    assert "取り込まなかった: 1ファイル" in out
     assert out.count("直して送り直してもらってください") == 2
     for name in ("表紙.pdf", "スキャン.jpg", "送付文.docx", "Thumbs.db", "desktop.ini"):
         assert out.count(name) <= 1

@@ -206,7 +206,7 @@ def test_a_file_seen_before_that_changes_a_reporters_state_is_written(
         outcome = api.merge_paths([folder], sample_master_path, now=at(minute))
         assert outcome.written and outcome.result.changes == []
         states.append({r.reporter: r.state for r in outcome.status.rows}["岩見沢市"])
-    assert states == ["要修正", "受付済"]
+    assert states == ["一部受付", "受付済"]  # its initiatives were fine
     assert api.merge_paths([good], sample_master_path, now=at(3)).unchanged
 
 
@@ -232,12 +232,17 @@ def test_a_later_workbook_replaces_the_earlier_and_is_logged(sample_master_path,
     assert value.value == 999
 
 
-def test_invalid_workbook_is_skipped_whole(sample_master_path, returns, tmp_path):
+def test_a_workbook_whose_sender_is_in_doubt_is_skipped_whole(
+    sample_master_path, returns, tmp_path
+):
+    """Who sent it is not one part or the other: the whole file waits."""
     folder = tmp_path / "mixed"
     folder.mkdir()
     name = "R6_夕張市_調査票.xlsx"
-    fill_survey(returns / name, folder / name, values={"M01": ("12,3OO", "確定")})
+    fill_survey(returns / name, folder / name, info={"reporter": "美唄市"})
     outcome = api.merge_paths([folder], sample_master_path)
+    [report] = outcome.validation.report.files
+    assert report.status == "invalid" and "reporter_mismatch" in {f.code for f in report.errors}
     assert outcome.result.merged_files == []
     master = load_master(sample_master_path)
     assert not [v for v in master.measure_values if v.reporter == "夕張市"]
@@ -335,9 +340,10 @@ def test_a_fixed_resubmission_beside_the_faulty_original_counts_as_received(
     fill_survey(blank.path, folder / name, values={"M01": ("12,3OO", "確定")})
     os.utime(folder / name, (1_700_000_000, 1_700_000_000))
     api.merge_paths([folder], sample_master_path)
+    # a faulty number: the numbers wait, the (empty) 取組 part is taken
     assert {r.reporter: r.state for r in master_to_status(load_master(sample_master_path)).rows}[
         "岩見沢市"
-    ] == "要修正"
+    ] == "一部受付"
     fixed = folder / "R6_岩見沢市_調査票_要修正.xlsx"
     fill_survey(blank.path, fixed, values={m: (10, "確定") for m in blank.measures})
     api.merge_paths([fixed], sample_master_path)

@@ -755,7 +755,7 @@ def test_sniff_shift_jis_csv() -> None:
 # What some real-world files must come out as (the rest: read, or refused with any code).
 REALWORLD_EXPECTED = {
     "calamine/tests/pass_protected.xlsx": "encrypted",
-    "calamine/tests/pass_protected.ods": "ods",
+    "calamine/tests/pass_protected.ods": "encrypted",
     "calamine/tests/vba.xlsm": "xlsm",
     "calamine/tests/too_small.xls": "not_excel",
     "calamine/tests/issue252.xlsx": "unsafe_archive",  # a member larger than it declares

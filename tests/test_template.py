@@ -394,7 +394,14 @@ def test_base_template_is_a_plain_editable_workbook():
     for sheet in (SURVEY_VALUES, SURVEY_INITIATIVES):
         (tbl,) = wb[sheet].tables.values()
         assert tbl.displayName == RULES[sheet].table
-        assert [c.name for c in tbl.tableColumns] == RULES[sheet].headers
+        # the columns a reporter must fill say so: 取組名（必須）
+        assert [c.name for c in tbl.tableColumns] == [
+            c.header + ("（必須）" if c.required and c.input else "") for c in RULES[sheet].columns
+        ]
+    assert [c.header for c in RULES[SURVEY_INITIATIVES].columns if c.required] == [
+        "プロジェクト",
+        "取組名",
+    ]
 
 
 def moved_base(tmp_path: Path) -> Path:

@@ -16,6 +16,7 @@ lose are put back by hand:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -56,9 +57,17 @@ _COMMENT_WIDTH, _LINE_CHARS, _LINE_PX = 360, 24, 17
 
 
 def annotated_name(path: Path) -> str:
-    """R6_岩見沢市_調査票.xlsx -> R6_岩見沢市_調査票_要修正.xlsx (an annotated copy keeps its name)."""
+    """R6_岩見沢市_調査票.xlsx -> R6_岩見沢市_調査票_要修正.xlsx (an annotated copy keeps its name).
+
+    The copy is always an .xlsx: a return saved as .xls or .ods is sent back converted.
+    """
     stem = path.stem if path.stem.endswith(SUFFIX) else path.stem + SUFFIX
-    return f"{stem}{path.suffix}"
+    return f"{stem}.xlsx"
+
+
+def is_converted(path: Path) -> bool:
+    """Whether the annotated copy of `path` is a conversion (an .xls or .ods return)."""
+    return path.suffix.lower() in (".xls", ".ods")
 
 
 def annotate_workbook(source: Path, report: FileReport, out_dir: Path) -> Path:
@@ -99,6 +108,82 @@ def annotate_workbook(source: Path, report: FileReport, out_dir: Path) -> Path:
         _restore_x14_validations(source, staged)
         shutil.move(staged, target)
     return target
+
+
+def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
+    """An annotated .xlsx copy of a return saved as .xls or .ods; returns its path.
+
+    openpyxl writes neither format, so the copy is a new workbook holding the
+    sender's values (read again through every check of the way in), sheet by
+    sheet in the same places, with the same sheet names, hidden rows, columns
+    and sheets, and merged cells: the cells the findings name are where they
+    were, painted and commented as in any annotated copy. The sender's formats,
+    input rules and protection are not carried over (the CLI says so).
+    """
+    from openpyxl.styles import Alignment
+
+    from sorachi_etl.book.xlsx import DATE_FORMAT, DATETIME_FORMAT, new_workbook, print_a4, put
+    from sorachi_etl.intake.read import read_workbook
+    from sorachi_etl.model.text import xml_safe
+
+    source = Path(source)
+    book = read_workbook(source)
+    wb = new_workbook()
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for name in book.sheet_names:
+        sheet = book.sheets[name]
+        ws = wb.create_sheet(name)
+        ws.sheet_state = {"veryhidden": "veryHidden"}.get(sheet.state, sheet.state)
+        widths: dict[int, int] = {}
+        # a text merged across columns (a title) does not widen its first column
+        spanning = {(top, left) for top, left, _, right in sheet.merged if right > left}
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, str):
+                    value = xml_safe(str(value))[0]
+                fmt = None
+                if isinstance(value, dt.datetime):
+                    fmt = DATETIME_FORMAT
+                elif isinstance(value, dt.date):
+                    fmt = DATE_FORMAT
+                cell = put(ws, r + 1, c + 1, value, fmt)
+                if isinstance(value, str) and len(value) > 20:
+                    cell.alignment = wrap
+                if (r, c) not in spanning:
+                    widths[c] = max(widths.get(c, 0), min(_text_width(value), 50))
+        for c, width in widths.items():
+            ws.column_dimensions[_letter(c)].width = max(width + 2, 8)
+        for r in sheet.hidden_rows:
+            ws.row_dimensions[r + 1].hidden = True
+        for c in sheet.hidden_cols:
+            if c < 1000:
+                ws.column_dimensions[_letter(c)].hidden = True
+        print_a4(ws)  # one page wide, as the template prints
+        for top, left, bottom, right in sheet.merged:
+            if (top, left) != (bottom, right):
+                ws.merge_cells(
+                    start_row=top + 1,
+                    start_column=left + 1,
+                    end_row=bottom + 1,
+                    end_column=right + 1,
+                )
+    originals = _mark_cells(wb, report.findings)
+    _findings_sheet(wb, report.findings, originals)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / annotated_name(source)
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        staged = Path(tmp) / "annotated.xlsx"
+        wb.save(staged)
+        shutil.move(staged, target)
+    return target
+
+
+def _letter(col0: int) -> str:
+    from sorachi_etl.model.cells import col_letter
+
+    return col_letter(col0)
 
 
 # --- the cells --------------------------------------------------------------------

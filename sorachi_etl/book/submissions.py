@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from sorachi_etl.kpi.status import StatusReport
 
-STATE_FILLS = {"受付済": "E2EFDA", "要修正": "FFC7CE", "未提出": "FFEB9C"}
+STATE_FILLS = {"受付済": "E2EFDA", "一部受付": "FCE4D6", "要修正": "FFC7CE", "未提出": "FFEB9C"}
 
 
 def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
@@ -38,9 +38,11 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
         name=FONT_NAME, size=14, bold=True
     )
     total = len(status.rows)
+    partial = status.count("一部受付")
     summary = (
-        f"提出済 {status.count('受付済')}／{total}　要修正 {status.count('要修正')}　"
-        f"未提出 {status.count('未提出')}"
+        f"提出済 {status.count('受付済')}／{total}　"
+        + (f"一部受付 {partial}　" if partial else "")
+        + f"要修正 {status.count('要修正')}　未提出 {status.count('未提出')}"
     )
     if status.deadline:
         d = status.deadline
@@ -68,7 +70,7 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
         rows.append(
             [
                 (row.reporter, None, plain),
-                (row.state, None, states[row.state]),
+                (_state_text(row), None, states[row.state]),
                 (row.received_at, DATETIME_FORMAT if row.received_at else None, plain),
                 (row.file or None, None, plain),
                 ("、".join(row.pending) or None, None, plain),
@@ -79,9 +81,19 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
         if row.note:  # LibreOffice keeps the default height for wrapped text written by openpyxl
             heights[r] = 15 * (1 + len(row.note) // 34)
     defer_rows(ws, 5, rows, heights=heights)
-    for c, width in enumerate([14, 9, 19, 30, 24, 20, 70], start=1):
+    for c, width in enumerate([14, 22, 19, 30, 24, 20, 70], start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "B5"
     ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{4 + len(status.rows)}"
     print_a4(ws, title_rows="4:4")
     return ws
+
+
+def _state_text(row) -> str:
+    """The state as 提出状況 shows it: 一部受付（取組を要修正）, 要修正（読取不可）."""
+    text = row.state
+    if row.held_back:
+        text += f"（{'・'.join(row.held_back)}を要修正）"
+    if row.unreadable:
+        text += "（読取不可）"
+    return text

@@ -43,6 +43,7 @@ from sorachi_etl.model.names import (
 )
 from sorachi_etl.model.resources import base_template
 from sorachi_etl.model.rules import (
+    REQUIRED_MARK,
     SheetRule,
     did_you_mean,
     find_header_row,
@@ -158,7 +159,7 @@ def master_to_workbook(
         {
             "調査項目の説明": [(f"{m.name}（{m.unit}）", m.description or "—") for m in measures],
             "各欄の説明": [
-                (f"{sheet}：{col.header}", col.prompt[1])
+                (f"{sheet}：{col.header}{REQUIRED_MARK if col.required else ''}", col.prompt[1])
                 for sheet in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES)
                 for col in rules[sheet].columns
                 if col.prompt

@@ -274,6 +274,10 @@ def initiative_rows_to_findings(
     schema.report_duplicates = "exclude_first"
     checks = []
     for col in rule.columns:
+        if col.recommended:
+            checks.append(
+                wide_check("recommended_text", col.key, lambda df, k=col.key: df[k].notna())
+            )
         if col.in_fiscal_year:
             checks.append(
                 wide_check(
@@ -316,7 +320,7 @@ def initiative_rows_to_findings(
         header = rule.column(column).header if column in {c.key for c in rule.columns} else ""
         here = {"sheet": SURVEY_INITIATIVES, "cell": row.cells.get(column), "item": header}
         value = row.values.get(column)
-        if f.code == "required_text":
+        if f.code in ("required_text", "recommended_text"):
             found = ctx.finding(f.code, column=header, **here)
         elif f.code == "text_too_long":
             text = str(value)

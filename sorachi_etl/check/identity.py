@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,9 +49,12 @@ def name_parts(path: Path) -> tuple[str | None, int | None]:
 
 
 def survey_identity(
-    path: Path, survey: Survey, report: FileReport, setting: Setting
+    path: Path, survey: Survey, report: FileReport, setting: Setting, file: str | None = None
 ) -> tuple[str | None, int | None]:
-    """Reporter and year, from _meta, 基本情報 and the file name, which must agree."""
+    """Reporter and year, from _meta, 基本情報 and the file name, which must agree.
+
+    `file` is the name findings give the file (default: the path's name).
+    """
     add = report.findings.append
     info_reporter = survey.info.get("reporter")
     info_year = survey.info.get("year")
@@ -69,7 +74,7 @@ def survey_identity(
     reporter = next(iter(reporters.values()), None)
     year = next(iter(years.values()), None)
     known = setting.known
-    common = {"file": path.name, "reporter": reporter}
+    common = {"file": file or path.name, "reporter": reporter}
     if len(set(reporters.values())) > 1:
         detail = "、".join(f"{k}：{v}" for k, v in reporters.items())
         cell = info_reporter.cell if info_reporter else None
@@ -113,7 +118,12 @@ def survey_identity(
             )
         )
     version = raw_text(survey.meta.get("template_version")).strip()
-    if version.isdigit() and TEMPLATE_VERSION.isdigit() and int(version) < int(TEMPLATE_VERSION):
+    # ASCII digits only: "①".isdigit() is True, yet int("①") fails
+    if (
+        _plain_number(version)
+        and _plain_number(TEMPLATE_VERSION)
+        and int(version) < int(TEMPLATE_VERSION)
+    ):
         add(finding("old_template", value=version, current=TEMPLATE_VERSION, **common))
     if (
         setting.year is None
@@ -139,3 +149,58 @@ def _fiscal_year(value: object) -> int | None:
         return parse_fiscal_year(value)
     except EraError:
         return None
+
+
+def _plain_number(text: str) -> bool:
+    """A short run of ASCII digits, which int() reads."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+def reporter_in_name(path: Path, known: Iterable[str]) -> str | None:
+    """The one known reporter a file name holds anywhere: 芦別市回答.xls -> 芦別市.
+
+    None when it holds none or several (a name inside a longer one found, as
+    町 names can be, counts as the longer).
+    """
+    stem = unicodedata.normalize("NFKC", path.stem)
+    found = {name for name in known if name and unicodedata.normalize("NFKC", name) in stem}
+    found = {name for name in found if not any(name != other and name in other for other in found)}
+    return found.pop() if len(found) == 1 else None
+
+
+def sender_of(
+    path: Path, salvaged: Survey | None, setting: Setting
+) -> tuple[str | None, int | None]:
+    """Who sent a file the tool cannot take, and for which year, wherever anything tells.
+
+    In order: the survey's own record (_meta) and 基本情報, when they could
+    still be read safely; the file name as the template writes it
+    (R6_芦別市_調査票.xlsx); a reporter's name anywhere in the file name
+    (芦別市回答.xls). With a master, only one of its reporters counts.
+    """
+    known = setting.known
+    candidates: list[str] = []
+    years: list[int] = []
+    if salvaged is not None:
+        info_reporter = salvaged.info.get("reporter")
+        info_year = salvaged.info.get("year")
+        candidates += [
+            raw_text(salvaged.meta.get("reporter")).strip(),
+            raw_text(info_reporter.value).strip() if info_reporter else "",
+        ]
+        years += [
+            y
+            for y in (
+                _fiscal_year(salvaged.meta.get("year")),
+                _fiscal_year(info_year.value) if info_year else None,
+            )
+            if y is not None
+        ]
+    name_reporter, name_year = name_parts(path)
+    candidates.append(name_reporter or "")
+    if name_year is not None:
+        years.append(name_year)
+    if known:
+        candidates.append(reporter_in_name(path, known) or "")
+    reporter = next((c for c in candidates if c and (not known or c in known)), None)
+    return reporter, (years[0] if years else None)

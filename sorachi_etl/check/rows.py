@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,9 @@ if TYPE_CHECKING:
     from sorachi_etl.model.domain import Master, Measure
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_PROJECT_NO = re.compile(rf"^(?:([{_CIRCLED}])|(\d+))")
+_PROJECT_CIRCLED = re.compile(rf"^([{_CIRCLED}])")
+# A project number: a few ASCII digits (after NFKC), not a 4,301-digit int() would refuse.
+_PROJECT_NO = re.compile(r"^([0-9]{1,6})(?![0-9])")
 # What follows the number in an outcome value ("約46万回" -> "回").
 _OUTCOME_UNIT = re.compile(r"[^\d,.\s万千億約]+$")
 
@@ -311,10 +314,11 @@ def _project_no(text: str, projects: dict[str, int], master: Master | None) -> i
     """The project number of what was typed; None when the master knows no such project."""
     if text in projects:
         return projects[text]
-    m = _PROJECT_NO.match(text)
     no = None
-    if m:
-        no = _CIRCLED.index(m.group(1)) + 1 if m.group(1) else int(m.group(2))
+    if m := _PROJECT_CIRCLED.match(text):
+        no = _CIRCLED.index(m.group(1)) + 1
+    elif m := _PROJECT_NO.match(unicodedata.normalize("NFKC", text)):
+        no = int(m.group(1))
     if master is None:
         return no or 0  # nothing to check against
     return no if no in set(projects.values()) else None
@@ -389,6 +393,24 @@ def survey_to_initiative_rows(
                 elif number.kind != "blank":
                     add(ctx.finding(number.code or "not_a_number", value=number.raw, **here))
                     unread.add(col.key)
+        # A blank 実施主体 in a reporter's own return: the reporter itself did it.
+        implementers = cells.get("implementers")
+        if (
+            values.get("implementers") is None
+            and implementers is not None
+            and "implementers" not in unread
+            and ctx.reporter
+        ):
+            values["implementers"] = ctx.reporter
+            add(
+                ctx.finding(
+                    "implementer_defaulted",
+                    sheet=SURVEY_INITIATIVES,
+                    cell=implementers.cell,
+                    item=rule.column("implementers").header,
+                    value=ctx.reporter,
+                )
+            )
         # A range typed into 開始日 ("令和5年9月16日～17日") gives the end date too.
         start_range = ranges.get("start_date")
         if start_range and start_range[1] is not None:

@@ -12,7 +12,14 @@ Stages, in order, for a set of files:
    per kind, with the schema built from schemas/survey.toml
    (sorachi_etl.check.frames);
 4. run the checks that span files: two workbooks from one reporter;
-5. turn every file without errors into a `Submission` ready to merge.
+5. decide what of each file may be merged (sorachi_etl.check.accept: its
+   numbers and its initiatives are separate parts; a fault in one holds back
+   that part only) and turn it into a `Submission` ready to merge.
+
+One odd file costs that file alone: anything unexpected while checking a
+file (in a worker process or not, in its own checks or in the checks of all
+files together) becomes a finding on that file (check_failed, its traceback
+kept for --debug), and the run goes on with the others.
 
 Nothing here writes anything.
 """
@@ -24,12 +31,14 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sorachi_etl.check.identity import name_parts, survey_identity
+from sorachi_etl.check.accept import Candidate, newest, settle
+from sorachi_etl.check.identity import name_parts, sender_of, survey_identity
 from sorachi_etl.check.rows import (
     FileContext,
     InfoRow,
@@ -53,7 +62,7 @@ from sorachi_etl.model.names import (
     SURVEY_VALUES,
     workbook_role,
 )
-from sorachi_etl.model.text import raw_text, split_list
+from sorachi_etl.model.text import raw_text, split_list, xml_safe
 
 if TYPE_CHECKING:
     from sorachi_etl.intake.locate import Survey
@@ -123,6 +132,12 @@ class FileCheck:
     info_row: InfoRow | None = None
     skipped: Skipped | None = None  # not a return after all (a master workbook)
 
+    @property
+    def filled_on(self) -> dt.date | None:
+        """記入日 of 基本情報, when it was read as a date."""
+        value = self.info_row.values.get("filled_on") if self.info_row else None
+        return value if isinstance(value, dt.date) else None
+
 
 # The setting of a worker process, given once when the process starts.
 _WORKER_SETTING = Setting()
@@ -135,7 +150,29 @@ def _start_worker(setting: Setting) -> None:
 
 def _read_and_check(job: tuple[int, Path, str | None]) -> FileCheck:
     index, path, password = job
-    return check_file(index, path, _read(path, password), _WORKER_SETTING)
+    return check_safely(index, path, password, _WORKER_SETTING)
+
+
+def check_safely(index: int, path: Path, password: str | None, setting: Setting) -> FileCheck:
+    """`check_file` of one file read; anything unexpected becomes a finding on that file."""
+    try:
+        return check_file(index, path, _read(path, password), setting)
+    except Exception:  # one odd file costs that file alone (MemoryError, RecursionError too)
+        return crashed(index, path, setting, traceback.format_exc())
+
+
+def crashed(index: int, path: Path, setting: Setting, trace: str) -> FileCheck:
+    """A file whose checking failed unexpectedly: unreadable, tied to its sender by its name."""
+    name = shown_name(path)
+    reporter, year = sender_of(path, None, setting)
+    report = FileReport(file=name, reporter=reporter, year=year, status="unreadable", trace=trace)
+    report.findings.append(finding("check_failed", file=name, reporter=reporter))
+    return FileCheck(path, report, FileContext(index, name))
+
+
+def shown_name(path: Path) -> str:
+    """The file's name as reports and the master show it: without characters XML forbids."""
+    return xml_safe(path.name)[0]
 
 
 class Reading:
@@ -183,7 +220,7 @@ class Reading:
             )
         else:
             setting = self.setting
-            self._results = (check_file(i, f, _read(f, pw), setting) for i, f, pw in jobs)
+            self._results = (check_safely(i, f, pw, setting) for i, f, pw in jobs)
 
     def __iter__(self) -> Iterator[FileCheck]:
         return self._results
@@ -256,6 +293,7 @@ class _Checker:
         self.paths: dict[str, Path] = {}
         self.contexts: list[FileContext] = []
         self.modified: list[dt.datetime | None] = []
+        self.filled_on: list[dt.date | None] = []
         self.contacts: list[dict[str, str]] = []
         self.value_rows: list[ValueRow] = []
         self.initiative_rows: list[InitiativeRow] = []
@@ -266,11 +304,12 @@ class _Checker:
         if check.skipped is not None:
             self.skipped[len(self.reports)] = check.skipped
         self.reports.append(check.report)
-        self.paths[check.path.name] = check.path
+        self.paths[check.report.file] = check.path
         context = check.context  # made for this file alone: the master is put back in place
         object.__setattr__(context, "master", self.master)
         self.contexts.append(context)
         self.modified.append(check.modified)
+        self.filled_on.append(check.filled_on)
         self.contacts.append(check.contacts)
         self.value_rows += check.value_rows
         self.initiative_rows += check.initiative_rows
@@ -286,16 +325,17 @@ class _Checker:
             value_rows_to_findings,
         )
 
-        for index, found in (
-            value_rows_to_findings(self.value_rows, self.contexts, self.master)
-            + initiative_rows_to_findings(self.initiative_rows, self.contexts)
-            + info_rows_to_findings(self.info_rows, self.contexts)
+        master = self.master
+        for check, rows in (
+            (lambda rs: value_rows_to_findings(rs, self.contexts, master), self.value_rows),
+            (lambda rs: initiative_rows_to_findings(rs, self.contexts), self.initiative_rows),
+            (lambda rs: info_rows_to_findings(rs, self.contexts), self.info_rows),
         ):
-            self.reports[index].findings.append(found)
+            for index, found in self._contained(check, rows):
+                self.reports[index].findings.append(found)
         superseded = self._duplicates()
         for report in self.reports:
-            if report.status != "unreadable" and report.errors:
-                report.status = "invalid"
+            settle(report)
             report.findings = _ordered(report)
         # rows grouped by file once: a scan of all rows per file would be O(N²)
         values: dict[int, list[ValueRow]] = {}
@@ -304,17 +344,54 @@ class _Checker:
         initiatives: dict[int, list[InitiativeRow]] = {}
         for r in self.initiative_rows:
             initiatives.setdefault(r.file, []).append(r)
-        submissions = [
-            self._submission(index, values.get(index, []), initiatives.get(index, []))
-            for index, report in enumerate(self.reports)
-            if report.status == "ok"
-            and report.file not in superseded
-            and self.contexts[index].reporter is not None
-            and self.contexts[index].year is not None
-        ]
+        submissions = []
+        for index, report in enumerate(self.reports):
+            if (
+                report.status not in ("ok", "partial")
+                or report.file in superseded
+                or self.contexts[index].reporter is None
+                or self.contexts[index].year is None
+            ):
+                continue
+            try:
+                submissions.append(
+                    self._submission(index, values.get(index, []), initiatives.get(index, []))
+                )
+            except Exception:
+                self._crash(index, traceback.format_exc())
         reports = [r for i, r in enumerate(self.reports) if i not in self.skipped]
         report = Report(reports, list(self.skipped.values()))
         return Validation(report, submissions, sorted(superseded), self.paths)
+
+    def _contained(
+        self, check: Callable[[list], list[tuple[int, Finding]]], rows: list
+    ) -> list[tuple[int, Finding]]:
+        """`check` of all files' rows at once; should it fail, file by file, so that the
+        file it fails on gets a check_failed finding and the others their findings."""
+        try:
+            return check(rows)
+        except Exception:
+            pass
+        by_file: dict[int, list] = {}
+        for row in rows:
+            by_file.setdefault(row.file, []).append(row)
+        out: list[tuple[int, Finding]] = []
+        for index, own in by_file.items():
+            try:
+                out += check(own)
+            except Exception:
+                self._crash(index, traceback.format_exc())
+        return out
+
+    def _crash(self, index: int, trace: str) -> None:
+        """Mark a file whose checking failed unexpectedly (see `crashed`)."""
+        report = self.reports[index]
+        report.status = "unreadable"
+        report.trace = trace
+        report.findings = [
+            finding("check_failed", file=report.file, reporter=report.reporter),
+            *(f for f in report.findings if f.code != "check_failed"),
+        ]
 
     def _submission(
         self, index: int, values: list[ValueRow], initiatives: list[InitiativeRow]
@@ -334,13 +411,16 @@ class _Checker:
             initiatives=[_initiative(r, ctx.reporter, ctx.year) for r in initiatives],
             contact=self.contacts[index],
             modified=self.modified[index],
+            values_accepted="values" not in report.held_back,
+            initiatives_accepted="initiatives" not in report.held_back,
         )
 
     def _duplicates(self) -> set[str]:
         """Two workbooks from one reporter and year: the newer wins, the older is a warning.
 
         The newer wins even when it has errors: it is what the reporter last
-        meant to send, so the older is not merged in its place.
+        meant to send, so the older is not merged in its place. Which is newer:
+        see sorachi_etl.check.accept.
         """
         groups: dict[tuple[str, int], list[int]] = {}
         for i, ctx in enumerate(self.contexts):
@@ -350,20 +430,23 @@ class _Checker:
         for (reporter, _), indexes in groups.items():
             if len(indexes) < 2:
                 continue
-            ordered = sorted(
-                indexes, key=lambda i: (self.modified[i] or dt.datetime.min, self.reports[i].file)
+            winner, reasons = newest(
+                [
+                    Candidate(i, self.reports[i].file, self.filled_on[i], self.modified[i])
+                    for i in indexes
+                ]
             )
-            newest = ordered[-1]
-            for i in ordered[:-1]:
+            for i, reason in reasons.items():
                 superseded.add(self.reports[i].file)
-                for j in (i, newest):
+                for j in (i, winner.index):
                     self.reports[j].findings.append(
                         finding(
                             "duplicate_submission",
                             file=self.reports[j].file,
                             reporter=reporter,
-                            newer=self.reports[newest].file,
+                            newer=winner.file,
                             older=self.reports[i].file,
+                            reason=reason,
                         )
                     )
         return superseded
@@ -373,22 +456,25 @@ def check_file(
     index: int, path: Path, wb: WorkbookData | UnreadableWorkbook, setting: Setting
 ) -> FileCheck:
     """Everything that can be checked in one file alone (stages 2 and 3 up to pandera)."""
+    name = shown_name(path)
     name_reporter, name_year = name_parts(path)
-    report = FileReport(file=path.name, reporter=name_reporter, year=name_year)
-    check = FileCheck(path, report, FileContext(index, path.name))
+    report = FileReport(file=name, reporter=name_reporter, year=name_year)
+    check = FileCheck(path, report, FileContext(index, name))
+    if name != path.name:
+        report.findings.append(finding("file_name_chars", file=name, name=name))
     mtime = getattr(wb, "modified", None)
     with contextlib.suppress(OSError):
         check.modified = dt.datetime.fromtimestamp(path.stat().st_mtime if mtime is None else mtime)
     if isinstance(wb, UnreadableWorkbook):
+        # Still tied to its sender wherever anything tells: never reported as not sent.
         report.status = "unreadable"
-        report.findings.append(
+        report.reporter, year = sender_of(path, _salvaged(path, wb.code), setting)
+        report.year = year if year is not None else name_year
+        report.findings.insert(
+            0,
             Finding(
-                code=wb.code,
-                message=str(wb),
-                severity=ERROR,
-                file=path.name,
-                reporter=name_reporter,
-            )
+                code=wb.code, message=str(wb), severity=ERROR, file=name, reporter=report.reporter
+            ),
         )
         return check
     report.sha256 = wb.sha256
@@ -397,26 +483,33 @@ def check_file(
         report.status = "unreadable"
         check.skipped = Skipped(path.name, "not_survey", "master", "マスタブック")
         return check
-    from sorachi_etl.intake.locate import workbook_to_survey
+    from sorachi_etl.intake.locate import row_caps, workbook_to_survey
 
-    survey = workbook_to_survey(wb)
+    measures = len(setting.master.measures) if setting.master else 0
+    survey = workbook_to_survey(wb, row_caps(measures))
     if not survey.is_survey:
         report.status = "unreadable"
-        report.findings.append(
+        report.reporter, year = sender_of(path, None, setting)
+        report.year = year if year is not None else name_year
+        report.findings.insert(
+            0,
             finding(
                 "not_survey",
-                file=path.name,
-                reporter=name_reporter,
+                file=name,
+                reporter=report.reporter,
                 detail=_not_survey_detail(survey, wb),
-            )
+            ),
         )
         return check
     add = report.findings.extend
-    add(survey.structure_findings(path.name))
-    reporter, year = survey_identity(path, survey, report, setting)
+    add(survey.structure_findings(name))
+    reporter, year = survey_identity(path, survey, report, setting, file=name)
     report.reporter = reporter or report.reporter
     report.year = year if year is not None else report.year
-    ctx = FileContext(index, path.name, reporter, year, setting.master, bool(wb.date1904))
+    ctx = FileContext(index, name, reporter, year, setting.master, bool(wb.date1904))
+    if wb.format != "xlsx":
+        label = "Excel 97-2003形式（.xls）" if wb.format == "xls" else "OpenDocument形式（.ods）"
+        add([ctx.finding("legacy_format", format=label)])
     if wb.date1904:
         add([ctx.finding("date1904")])
     for sheet_name in (SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_INFO):
@@ -424,20 +517,61 @@ def check_file(
         if sheet is not None and sheet.state != "visible":
             add([ctx.finding("hidden_content", sheet=sheet_name)])
     add(_table_layout_findings(ctx, survey, wb))
+    add(_overflow_findings(ctx, survey))
     check.contacts = {k: raw_text(v.value) for k, v in survey.info.items()}
 
-    check.value_rows, found = survey_to_value_rows(ctx, survey, wb.sheets.get(SURVEY_VALUES))
-    add(found)
-    check.initiative_rows, found = survey_to_initiative_rows(
-        ctx, survey, wb.sheets.get(SURVEY_INITIATIVES)
-    )
-    add(found)
+    # A table past its row cap is refused whole, before any per-row work.
+    if SURVEY_VALUES not in survey.overflow:
+        check.value_rows, found = survey_to_value_rows(ctx, survey, wb.sheets.get(SURVEY_VALUES))
+        add(found)
+    if SURVEY_INITIATIVES not in survey.overflow:
+        check.initiative_rows, found = survey_to_initiative_rows(
+            ctx, survey, wb.sheets.get(SURVEY_INITIATIVES)
+        )
+        add(found)
     if SURVEY_INFO in wb.sheets:
         check.info_row, found = survey_to_info_row(ctx, survey, wb.sheets.get(SURVEY_INFO))
         add(found)
     # the master stays where it is: a worker process sends back only this file's results
     check.context = dataclasses.replace(ctx, master=None)
     return check
+
+
+def _salvaged(path: Path, code: str) -> Survey | None:
+    """The _meta and 基本情報 of a refused file, when they can still be read safely."""
+    if code in ("empty_file", "encrypted", "wrong_password"):
+        return None  # nothing there to read, or nothing readable without the password
+    from sorachi_etl.intake.locate import workbook_to_survey
+    from sorachi_etl.intake.read import salvage
+
+    book = salvage(path, (SURVEY_INFO, SURVEY_META))
+    return workbook_to_survey(book) if book is not None else None
+
+
+_OVERFLOW_ADVICE = {
+    SURVEY_VALUES: "調査項目の行は送付した調査票のままにし、行を追加しないでください。",
+    SURVEY_INITIATIVES: "主な取組を1行に1件、多くても{limit}件までにしてください（空白に見える行に文字や数式が残っていないかも確認してください）。",
+}
+
+
+def _overflow_findings(ctx: FileContext, survey: Survey) -> list[Finding]:
+    from sorachi_etl.intake.locate import row_caps
+
+    out = []
+    caps = row_caps(len(ctx.master.measures) if ctx.master else 0)
+    for sheet, (count, row0) in survey.overflow.items():
+        column = min(survey.columns.get(sheet, {0: 0}).values())
+        out.append(
+            ctx.finding(
+                "too_many_rows",
+                sheet=sheet,
+                cell=a1(row0, column),
+                count=f"{count:,}",
+                limit=f"{caps[sheet]:,}",
+                what=_OVERFLOW_ADVICE[sheet].format(limit=caps[sheet]),
+            )
+        )
+    return out
 
 
 def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> list[Finding]:

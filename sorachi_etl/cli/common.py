@@ -114,7 +114,7 @@ PasswordOption = Annotated[
     typer.Option(
         "--password",
         metavar="パスワード",
-        help="パスワード付きの調査票を開くためのパスワード。",
+        help="パスワード付きの調査票（.xlsx・.xls）を開くためのパスワード。",
         show_default=False,
     ),
 ]

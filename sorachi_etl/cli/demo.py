@@ -55,29 +55,41 @@ def demo(
         f"サンプルの回収ファイル {len(report.files)}件（1団体は未提出の想定）を点検しました。"
     )
     for block in render.file_reports(report):
-        if hasattr(block, "title") and "要修正" in str(block.title):
+        if hasattr(block, "title") and (
+            "要修正" in str(block.title) or "一部受付" in str(block.title)
+        ):
             console.print(block)
     console.print(render.report_summary(report))
     for path in result.annotated.written:
         console.print(f"返送用のコピー（問題のセルを赤く塗りコメント付き）: {path}")
 
     heading("3. マスタに取り込み（sorachi-etl merge）")
-    skipped = [f.file for f in report.files if f.status != "ok"]
+    merged = set(merge.merged_files)
+    partial = [f for f in report.files if f.status == "partial" and f.file in merged]
+    skipped = [f.file for f in report.files if f.status != "ok" and f.file not in merged]
     console.print(
-        f"取り込み {len(merge.merged_files)}件、取り込まなかった {len(skipped)}件（要修正のため）"
+        f"取り込み {len(merged)}件"
+        + (f"（うち一部受付 {len(partial)}件）" if partial else "")
+        + f"、取り込まなかった {len(skipped)}件（要修正のため）"
     )
+    for f in partial:
+        console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False, soft_wrap=True)
     console.print(render.kpi_changes(merge.kpi_changes))
     if result.outcome.backup:
         console.print(f"取り込み前のマスタは {result.outcome.backup} に残しています。")
 
     heading("4. 提出状況（sorachi-etl status）")
     status = result.status
+    partial_count = status.count("一部受付")
     console.print(
-        f"提出済 {status.count('受付済')}／{len(status.rows)}　要修正 {status.count('要修正')}　"
-        f"未提出 {status.count('未提出')}"
+        f"提出済 {status.count('受付済')}／{len(status.rows)}　"
+        + (f"一部受付 {partial_count}　" if partial_count else "")
+        + f"要修正 {status.count('要修正')}　未提出 {status.count('未提出')}"
     )
     for r in status.to_chase:
         detail = "、".join(r.pending) if r.state == "受付済" else r.state
+        if r.held_back:
+            detail += f"（{'・'.join(r.held_back)}を要修正）"
         console.print(f"  ・{r.reporter}: {detail}")
 
     heading("5. 評価指標一覧（sorachi-etl report）")

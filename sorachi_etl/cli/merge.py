@@ -41,11 +41,14 @@ def merge(
 ) -> None:
     """調査票を点検し、問題のないものをマスタに取り込みます。
 
-    問題のある調査票は丸ごと取り込みません（一部だけ取り込むことはありません）。
+    調査票の実績値（調査実績）と取組は別々に受け付けます。片方に問題があれば
+    その部分だけを取り込まず、もう片方は取り込みます（一部受付）。本人確認（市町・
+    年度）などに問題がある調査票や、読み取れないファイルは取り込みません。
     取り込み後、評価指標を集計し直し、「評価指標一覧」「提出状況」「推移グラフ」を
     作り直します。書き込む前のマスタは backup フォルダに残ります（新しいものから
     「設定」シートの「バックアップの保存数」だけ）。新しい内容がなければ、マスタには
     書き込みません。別の人が同じマスタに取り込んでいる間は、終わるまで待つよう表示して止まります。
+    .xls・.ods の調査票も読み取ります。
 
     [bold]例[/]
 
@@ -86,12 +89,20 @@ def merge(
     for line in render.notes(report):
         console.print(line)
     console.print(render.report_summary(report))
-    skipped = [f.file for f in report.files if f.status != "ok"]
+    render.print_traces(report, debug)
+    merged = set(result.merged_files)
+    partial = [f for f in report.files if f.status == "partial" and f.file in merged]
+    skipped = [f for f in report.files if f.status != "ok" and f.file not in merged]
     console.print(
-        f"取り込み: {len(result.merged_files)}ファイル　取り込まなかった: {len(skipped)}ファイル"
+        f"取り込み: {len(merged)}ファイル"
+        + (f"（うち一部受付 {len(partial)}）" if partial else "")
+        + f"　取り込まなかった: {len(skipped)}ファイル",
+        markup=False,
     )
-    for name in skipped:
-        console.print(f"  ・{name}（直して送り直してもらってください）")
+    for f in partial:
+        console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False, soft_wrap=True)
+    for f in skipped:
+        console.print(f"  ・{f.file}（{render.skipped_text(f)}）", markup=False, soft_wrap=True)
     if dry_run:
         if result.changes:
             console.print(render.cell_changes(result.changes))

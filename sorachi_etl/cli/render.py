@@ -124,6 +124,7 @@ def analysis(table: KpiTable) -> Text:
 
 STATUS_LABELS = {
     "ok": ("問題なし", "green"),
+    "partial": ("一部受付", "yellow"),
     "invalid": ("要修正", "red"),
     "unreadable": ("読み取れません", "red"),
 }
@@ -246,6 +247,9 @@ def report_summary(report) -> Text:
     text.append(f"{len(report.files)}ファイルを点検: ", style="bold")
     text.append(f"問題なし {counts['ok']}", style="green")
     text.append("、")
+    if counts["partial"]:
+        text.append(f"一部受付 {counts['partial']}", style="yellow")
+        text.append("、")
     text.append(f"要修正 {counts['invalid']}", style="red" if counts["invalid"] else "")
     text.append("、")
     text.append(f"読み取れない {counts['unreadable']}", style="red" if counts["unreadable"] else "")
@@ -256,7 +260,7 @@ def report_summary(report) -> Text:
 def status_table(status) -> Table:
     from sorachi_etl.model.eras import format_fiscal_year_long
 
-    styles = {"受付済": "green", "要修正": "bold red", "未提出": "yellow"}
+    styles = {"受付済": "green", "一部受付": "yellow", "要修正": "bold red", "未提出": "yellow"}
     t = Table(
         title=f"{format_fiscal_year_long(status.year)} 調査票の提出状況", title_justify="left"
     )
@@ -266,9 +270,12 @@ def status_table(status) -> Table:
     t.add_column("ファイル", overflow="fold")
     t.add_column("集計中の項目", overflow="fold")
     for r in status.rows:
+        state = r.state + (f"（{'・'.join(r.held_back)}を要修正）" if r.held_back else "")
+        if r.unreadable:
+            state += "（読取不可）"
         t.add_row(
             r.reporter,
-            Text(r.state, style=styles.get(r.state, "")),
+            Text(state, style=styles.get(r.state, "")),
             f"{r.received_at:%Y/%m/%d %H:%M}" if r.received_at else "",
             r.file,
             "、".join(r.pending),
@@ -318,3 +325,38 @@ def _shown(value) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
     return str(value)
+
+
+def partial_text(fr) -> str:
+    """What to ask of a 一部受付 file: which part to fix, which part went in."""
+    from sorachi_etl.check.accept import PART_NAMES
+
+    held = "・".join(PART_NAMES[p] for p in fr.held_back)
+    kept = "・".join(PART_NAMES[p] for p in PART_NAMES if p not in fr.held_back)
+    return f"一部受付: {held}を直して送り直してもらってください。{kept}は取り込みました"
+
+
+def skipped_text(fr) -> str:
+    """Why a file was not merged, in a few words: to fix, or could not be read (and why)."""
+    from sorachi_etl.model.names import REFUSAL_LABELS
+
+    if fr.status == "unreadable":
+        label = REFUSAL_LABELS.get(fr.refusal or "", "")
+        reason = f"読み取れません（{label}）" if label else "読み取れません"
+        who = f"。{fr.reporter}から" if fr.reporter else "。"
+        return f"{reason}{who}送り直してもらってください"
+    if fr.status in ("ok", "partial"):
+        return "同じ報告者の新しい調査票を使いました"
+    return "直して送り直してもらってください"
+
+
+def print_traces(report, debug: bool) -> None:
+    """With --debug, the traceback of each file whose checking failed unexpectedly (stderr)."""
+    if not debug:
+        return
+    from sorachi_etl.cli.common import err_console
+
+    for fr in report.files:
+        if fr.trace:
+            err_console.print(f"--- {fr.file}: 点検中の予期しない問題 ---", markup=False)
+            err_console.print(fr.trace, markup=False, highlight=False)

@@ -30,9 +30,11 @@ def status(
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """調査票の提出状況（提出済み・要修正・未提出・集計中の項目）を表示します。
+    """調査票の提出状況（提出済み・一部受付・要修正・未提出・集計中の項目）を表示します。
 
-    表の下に、未提出や要修正の報告者への督促用の文面を表示します。
+    表の下に、未提出や要修正の報告者への督促用の文面を表示します。読み取れない
+    ファイルを送ってきた報告者は未提出ではなく要修正として、理由に合わせた文面で
+    送り直しを頼みます。一部受付の報告者には、直してほしい部分だけを頼みます。
 
     [bold]例[/]
 
@@ -54,11 +56,16 @@ def status(
     from sorachi_etl.cli import render
 
     console.print(render.status_table(report))
+    partial = report.count("一部受付")
     console.print(
-        f"提出済 {report.count('受付済')}／{len(report.rows)}　要修正 {report.count('要修正')}　未提出 {report.count('未提出')}"
+        f"提出済 {report.count('受付済')}／{len(report.rows)}"
+        + (f"　一部受付 {partial}" if partial else "")
+        + f"　要修正 {report.count('要修正')}　未提出 {report.count('未提出')}"
     )
     console.print()
-    console.print(text, markup=False)
+    # soft_wrap: each reminder stays one line, for the terminal to wrap (Rich would break
+    # it at the full-width space after the reporter's name)
+    console.print(text, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -46,7 +46,7 @@ def validate(
             "--annotate",
             "-a",
             metavar=FOLDER,
-            help="このフォルダに、問題のセルを赤く塗ってコメントを付けた返送用のコピーを作ります。",
+            help="このフォルダに、問題のセルを赤く塗ってコメントを付けた返送用のコピーを作ります（.xls・.ods は .xlsx に変換したコピー）。",
             show_default=False,
         ),
     ] = None,
@@ -56,8 +56,9 @@ def validate(
 ) -> None:
     """返ってきた調査票を点検します（マスタは変更しません）。
 
-    ファイルごとに「問題なし」「要修正」「読み取れません」を判定し、直すべきセルと
-    直し方を表示します。問題が1件でもあれば終了コードは 1 です。
+    ファイルごとに「問題なし」「一部受付」「要修正」「読み取れません」を判定し、
+    直すべきセルと直し方を表示します。問題が1件でもあれば終了コードは 1 です。
+    .xls・.ods の調査票も同じように点検します（次回は .xlsx で、という注意が付きます）。
 
     [bold]例[/]
 
@@ -97,6 +98,10 @@ def validate(
         for line in render.notes(report):
             console.print(line)
         console.print(render.report_summary(report))
+    if debug:
+        from sorachi_etl.cli import render
+
+        render.print_traces(report, debug)
     if annotations is not None and annotate is not None:
         _tell_annotated(report, annotations, annotate, as_json)
     raise typer.Exit(0 if report.valid else 1)
@@ -104,15 +109,26 @@ def validate(
 
 def _tell_annotated(report, annotations, folder: Path, as_json: bool) -> None:
     """Which copies were written, and which faulty files got none and why (stderr with --json)."""
+    from sorachi_etl.book.annotate import annotated_name, is_converted
+
     out = err_console if as_json else console
+    written = {p.name for p in annotations.written}
     for path in annotations.written:
         out.print(f"返送用のコピーを作りました: {path}", markup=False)
+    for fr in report.files:
+        if annotated_name(Path(fr.file)) in written and is_converted(Path(fr.file)):
+            out.print(
+                f"  （{fr.file} は .xlsx に変換してコピーを作りました。値・確認事項・"
+                "赤いセルとコメントは付いていますが、書式や入力規則は引き継いでいません）",
+                markup=False,
+            )
     for name, reason in annotations.failed.items():
         out.print(
             f"{name} は返送用のコピーを作れませんでした（{reason}）。確認事項を別途伝えてください。",
             markup=False,
         )
-    if not annotations.written and not any(f.status == "invalid" for f in report.files):
+    faulty = ("invalid", "partial")
+    if not annotations.written and not any(f.status in faulty for f in report.files):
         out.print(f"要修正の調査票がないため、{folder} には何も作っていません。", markup=False)
 
 

@@ -49,6 +49,12 @@ class Limits:
     max_cells: int = 2_000_000  # rows x columns of the grid from A1, as calamine allocates it
     max_text_chars: int = 32_767  # Excel's own limit for one cell
     max_shared_strings: int = 1_000_000  # declared uniqueCount; calamine reserves memory for it
+    max_cfb_entries: int = 1_000  # directory entries of an .xls container (a return has about 6)
+    max_biff_records: int = 2_000_000  # records of an .xls workbook stream
+    max_continues: int = (
+        4_096  # CONTINUE records after one record (calamine's reading is quadratic)
+    )
+    max_xml_depth: int = 256  # element nesting of an .ods content.xml (LibreOffice writes ~10)
 
 
 DEFAULT_LIMITS = Limits()
@@ -562,3 +568,11 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:
     if len(body) != info.file_size or zlib.crc32(body) != info.CRC:
         raise corrupt(part("のデータが壊れています"))
     return body
+
+
+def elements(xml: bytes, what: str) -> list[tuple[str, dict[str, str]]]:
+    """Each element of a small XML part, DTD and entity declarations refused (see `_elements`).
+
+    Names are "namespace}local}prefix", "namespace}local" or "local".
+    """
+    return _elements(xml, what)

@@ -40,6 +40,16 @@ if TYPE_CHECKING:
 LABEL_COLUMNS = 6
 # How far down a table's header row may have been moved.
 HEADER_SEARCH = 30
+# Rows a table of a return may hold, beyond what any real return reaches (one initiative
+# per row; one row per measure, and a margin for rows a clerk added): a longer table
+# is refused before any per-row work, instead of growing the master thirtyfold.
+MAX_INITIATIVE_ROWS = 200
+MEASURE_ROW_MARGIN = 50
+
+
+def row_caps(measures: int) -> dict[str, int]:
+    """The most data rows each table may hold, for a survey of `measures` measures."""
+    return {SURVEY_VALUES: measures + MEASURE_ROW_MARGIN, SURVEY_INITIATIVES: MAX_INITIATIVE_ROWS}
 
 
 @dataclass(slots=True)
@@ -94,6 +104,9 @@ class Survey:
     sheet_states: dict[str, str] = field(default_factory=dict)
     date1904: bool = False
     other_sheets: list[str] = field(default_factory=list)  # sheets that are not the survey's
+    # tables with more data rows than allowed: sheet -> (rows found, first row0 past the cap);
+    # their rows are not collected
+    overflow: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def missing_sheets(self) -> list[Missing]:
@@ -145,8 +158,12 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def workbook_to_survey(wb: WorkbookData) -> Survey:
-    """Locate the parts of a survey workbook; keep every value raw."""
+def workbook_to_survey(wb: WorkbookData, caps: dict[str, int] | None = None) -> Survey:
+    """Locate the parts of a survey workbook; keep every value raw.
+
+    `caps` gives the most data rows a table may hold (see `row_caps`); a table
+    with more is noted in `Survey.overflow` and its rows are not collected.
+    """
     rules = survey_rules()
     survey = Survey(date1904=bool(getattr(wb, "date1904", False)))
     present = list(getattr(wb, "sheet_names", None) or wb.sheets)  # read or not
@@ -169,10 +186,14 @@ def workbook_to_survey(wb: WorkbookData) -> Survey:
             else:
                 survey.info = cells
             continue
-        found = table_rows(sheet.rows, rule, survey.missing)
+        cap = (caps or {}).get(name)
+        found = table_rows(sheet.rows, rule, survey.missing, cap)
         if found is None:
             continue
         header, columns, rows = found
+        if cap is not None and len(rows) > cap:
+            survey.overflow[name] = (len(rows), rows[cap][next(iter(rows[cap]))].row0)
+            rows = []
         survey.header_rows[name] = header
         survey.columns[name] = columns
         if name == SURVEY_VALUES:
@@ -209,7 +230,7 @@ def keyvalue_cells(
 
 
 def table_rows(
-    grid: list[list[object]], rule: SheetRule, missing: list[Missing]
+    grid: list[list[object]], rule: SheetRule, missing: list[Missing], cap: int | None = None
 ) -> tuple[int, dict[str, int], list[dict[str, RawCell]]] | None:
     """The header row, the columns found and the data rows of a table sheet.
 
@@ -217,6 +238,9 @@ def table_rows(
     the table area ends at a row whose only content lies outside the table's
     columns (a note under the table). Columns the rule has but the header lacks
     are added to `missing`; without the required ones, nothing is read (None).
+    Past `cap` data rows, the rows are only counted: each further one is the
+    same empty-handed placeholder, holding the first cell of the first row past
+    the cap (so a table of 38,000 rows costs no per-row work).
     """
     found = find_header_row(grid, rule, search=HEADER_SEARCH)
     if found is None:
@@ -241,6 +265,9 @@ def table_rows(
         if _EMPTY.issuperset(inside) or all(is_blank(v) for v in inside):
             if not _EMPTY.issuperset(line) and any(not is_blank(v) for v in line):
                 break
+            continue
+        if cap is not None and len(rows) > cap:
+            rows.append(rows[cap])  # past the cap: counted, not collected
             continue
         rows.append(
             {key: RawCell(line[c] if c < len(line) else None, r, c) for key, c in columns.items()}

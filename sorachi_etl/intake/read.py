@@ -3,8 +3,11 @@
 The order is what keeps a hostile file harmless:
 
 1. the file's kind is told from its bytes (sniff.sniff_bytes, and
-   archive.Package.kind for a ZIP); anything but an .xlsx is refused with its
-   own code (encrypted OOXML is decrypted in memory when a password is given);
+   archive.Package.kind for a ZIP); an .xls or .ods goes through checks of its
+   own (xls_ods.py: the OLE container and BIFF records, or the ZIP and
+   content.xml) and the rest of this list is for an .xlsx; anything else is
+   refused with its own code (encrypted OOXML is decrypted in memory when a
+   password is given);
 2. the ZIP container is checked (archive.Package): member count and names,
    duplicates (same bytes, or refused), every declared size and compression
    ratio before any part is parsed; then the members calamine will read are
@@ -24,7 +27,7 @@ openpyxl is never used here: it is slow on full-grid dimensions and silently
 reads 0 sheets from Strict OOXML and fails on backslash part names. XML is never
 parsed with entity expansion: any part holding a DTD is refused before parsing,
 workbook.xml and relationship parts then go through expat with DTD and entity
-declarations refused (archive._elements), sheets through the byte scanner, and
+declarations refused (archive.elements), sheets through the byte scanner, and
 `defusedxml.defuse_stdlib()` is not needed. For the writers that do use
 openpyxl, see `harden_openpyxl`.
 
@@ -56,8 +59,11 @@ from sorachi_etl.intake.archive import (
     shown,
     too_large,
 )
+from sorachi_etl.intake.cfb import MAGIC as OLE_MAGIC
+from sorachi_etl.intake.cfb import Container
 from sorachi_etl.intake.sheetxml import SheetFacts, a1, check_shared_strings, col_letter, scan_sheet
-from sorachi_etl.intake.sniff import KIND_LABELS, sniff_bytes, sniff_kind
+from sorachi_etl.intake.sniff import KIND_LABELS, ole_kind, sniff_bytes, sniff_kind
+from sorachi_etl.intake.xls_ods import Scanned, scan_ods, scan_xls
 from sorachi_etl.model.errors import SorachiError, UnreadableWorkbook
 from sorachi_etl.model.text import clean_text
 
@@ -72,6 +78,7 @@ __all__ = [
     "col_letter",
     "harden_openpyxl",
     "read_workbook",
+    "salvage",
     "sniff_kind",
 ]
 
@@ -127,6 +134,7 @@ class WorkbookData:
     sheet_names: list[str] = field(default_factory=list)  # every sheet, read or not
     decrypted: bool = False  # read with the password given
     modified: float | None = None  # the file's mtime (seconds since the epoch)
+    format: str = "xlsx"  # "xlsx", "xls" (Excel 97-2003) or "ods" (OpenDocument)
 
 
 def read_workbook(
@@ -136,7 +144,7 @@ def read_workbook(
     sheets: Iterable[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> WorkbookData:
-    """Read a returned .xlsx file; `sheets` names the sheets to read (None: all).
+    """Read a returned .xlsx, .xls or .ods file; `sheets` names the sheets to read (None: all).
 
     Raises UnreadableWorkbook, and nothing else, for a file that cannot or must
     not be read; its `code` is a key of errors.CATALOGUE.
@@ -154,6 +162,53 @@ def read_workbook(
         raise UnreadableWorkbook("unreadable", detail=_failure(exc)) from exc
 
 
+def salvage(
+    path: Path, sheets: Iterable[str], limits: Limits = DEFAULT_LIMITS
+) -> WorkbookData | None:
+    """The named sheets of a file `read_workbook` refused, when they can still be read safely.
+
+    For telling who sent a file the tool cannot take (its _meta and 基本情報).
+    Only a ZIP package that is an .xlsx or an .xlsm (values only: its macros
+    are never run) is tried, and only through the same gates as on the way in,
+    member by member: the package's directory, workbook.xml and its
+    relationships, then just the members calamine needs for those sheets, each
+    inflated under the caps with DTDs refused, and each sheet scanned for its
+    extent. A member that is not needed is never inflated, so a bomb or a
+    broken part elsewhere does no harm. None whenever anything fails.
+    """
+    try:
+        data, modified = _read_bytes(Path(path), limits)
+        if not data.startswith(b"PK"):
+            return None
+        package = Package(data, limits)
+        if package.kind() not in ("xlsx", "xlsm"):
+            return None
+        package.check_directory()
+        parts = package.workbook_parts()
+        wanted = set(sheets)
+        chosen = [s for s in parts.sheets if s.name in wanted and s.part]
+        keys = package.calamine_parts(parts, [s.name for s in chosen]) if chosen else None
+        if keys is None:
+            return None
+        keys = {k for k in keys if k in package.by_name}
+        package.check_members(keys)
+        facts = {s.name: scan_sheet(package.read(s.part) or b"", s.name, limits) for s in chosen}
+        check_shared_strings(package.read(parts.shared_strings or "xl/sharedStrings.xml"), limits)
+        values = _calamine_values(package.repacked(keys), [s.name for s in chosen])
+        book = WorkbookData(path=Path(path), sheets={}, size=len(data), modified=modified)
+        book.sheet_names = [s.name for s in parts.sheets]
+        for sheet in chosen:
+            book.sheets[sheet.name] = _sheet(
+                sheet.name, sheet.state, values[sheet.name], facts[sheet.name]
+            )
+            _check_text(book.sheets[sheet.name], limits)
+        return book
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:  # whatever the file holds, salvage only ever answers "cannot tell"
+        return None
+
+
 def _read(
     path: Path, password: str | None, wanted: Iterable[str] | None, limits: Limits
 ) -> WorkbookData:
@@ -165,11 +220,20 @@ def _read(
         size=len(data),
         modified=modified,
     )
+    if data.startswith(OLE_MAGIC):
+        container = Container(data, limits)
+        kind = ole_kind(container)
+        if kind == "xls":
+            return _read_scanned(book, scan_xls(container, limits, password), wanted, limits)
+        if kind != "encrypted":
+            raise _refusal(kind)
     if not data.startswith(b"PK"):
         data = _decrypt(data, password)
         book.decrypted = True
     package = Package(data, limits)
     kind = package.kind()
+    if kind == "ods":
+        return _read_scanned(book, scan_ods(package), wanted, limits)
     if kind != "xlsx":
         raise _refusal(kind)
     package.check_directory()
@@ -206,6 +270,35 @@ def _read(
             _check_text(data_sheet, limits)
         if wanted_set is None or sheet.name in wanted_set:
             book.sheets[sheet.name] = data_sheet
+    return book
+
+
+def _read_scanned(
+    book: WorkbookData, scanned: Scanned, wanted: Iterable[str] | None, limits: Limits
+) -> WorkbookData:
+    """The sheets of an .xls or .ods (checked and scanned by xls_ods.py) read by calamine."""
+    book.format, book.date1904 = scanned.format, scanned.date1904
+    book.decrypted = book.decrypted or scanned.decrypted
+    sheets = scanned.sheets
+    book.sheet_names = list(sheets)
+    if not sheets:
+        raise UnreadableWorkbook("no_sheets")
+    if isinstance(wanted, str):
+        wanted = [wanted]
+    wanted_set = None if wanted is None else set(wanted)
+    # As for an .xlsx: a workbook without every sheet asked for is read whole, so that a
+    # dangerous file is called so, not merely a wrong one.
+    read_all = wanted_set is None or not wanted_set <= set(sheets)
+    chosen = [n for n in sheets if read_all or n in wanted_set]
+    values = _calamine_values(scanned.checked, chosen)
+    for name in chosen:
+        state, facts = sheets[name]
+        data_sheet = _sheet(name, state, values[name], facts)
+        # no text is longer than the part it is written in
+        if scanned.largest_part > limits.max_text_chars:
+            _check_text(data_sheet, limits)
+        if wanted_set is None or name in wanted_set:
+            book.sheets[name] = data_sheet
     return book
 
 
@@ -345,10 +438,11 @@ def _sheet(name: str, state: str, rows: list[list[object]], facts: SheetFacts) -
         hidden_cols=facts.hidden_cols,
         merged=facts.merged,
     )
+    # calamine gives '' for a cached error (an .ods stores a number beside it, which
+    # calamine gives instead): the error is what the cell shows
     for (r, c), text in facts.errors.items():
-        if sheet.cell(r, c) == "":  # calamine gives '' for a cached error
-            _grow(rows, r, c)
-            rows[r][c] = ExcelError(text)
+        _grow(rows, r, c)
+        rows[r][c] = ExcelError(text)
     return sheet
 
 

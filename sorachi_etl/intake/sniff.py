@@ -8,13 +8,12 @@ renamed to .xlsx. ZIP packages are judged by `archive.Package.kind`.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from sorachi_etl.intake.archive import Package
+from sorachi_etl.intake.cfb import MAGIC as OLE_MAGIC
+from sorachi_etl.intake.cfb import Container
 from sorachi_etl.model.errors import UnreadableWorkbook
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Words for `not_excel`'s {kind}, as a clerk would name the file.
 KIND_LABELS = {
@@ -65,13 +64,15 @@ def sniff_bytes(data: bytes) -> str:
 
 def _ole_kind(data: bytes) -> str:
     """Encrypted OOXML and legacy .xls share the OLE/CFB container; its streams tell them apart."""
-    import olefile  # installed with msoffcrypto-tool
-
     try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True)}
-    except Exception:  # olefile raises many kinds of error on a damaged container
+        return ole_kind(Container(data))
+    except UnreadableWorkbook:
         return "broken"
+
+
+def ole_kind(container: Container) -> str:
+    """ "encrypted", "xls", "doc", "ppt" or "broken", from the streams of an opened container."""
+    streams = set(container.top)
     if {"encryptioninfo", "encryptedpackage"} <= streams:
         return "encrypted"
     if streams & {"workbook", "book"}:

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, YearValue, master_to_kpi_table
+from sorachi_etl.kpi.status import held_back_note, submission_result, unreadable_result
 from sorachi_etl.model.domain import Initiative, Kpi, LogEntry, Master, MeasureValue, Submission
 from sorachi_etl.model.findings import FileReport
-
-# Results written to 取込履歴 and shown in 提出状況.
-RESULT_MERGED = "取込"
-RESULT_UNCHANGED = "変更なし"
-RESULT_INVALID = "要修正"
-RESULT_UNREADABLE = "読取不可"
-RESULT_SUPERSEDED = "不採用（新しい調査票あり）"
+from sorachi_etl.model.names import (  # noqa: F401  (the results of 取込履歴, importable from here)
+    RESULT_INVALID,
+    RESULT_MERGED,
+    RESULT_SUPERSEDED,
+    RESULT_UNCHANGED,
+    RESULT_UNREADABLE,
+)
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,8 @@ def merge_submissions(
     for sub in submissions:
         changed_rows = 0
         previous_files = set(sources.get((sub.reporter, sub.year), {}).values()) - {"", sub.file}
-        for mv in sub.values:
+        # only the parts of the return that were accepted (see Submission)
+        for mv in sub.values if sub.values_accepted else ():
             key_text = f"{mv.measure} / {mv.reporter} / {format_fiscal_year(mv.year)}"
             old = values.get(mv.key)
             if old is not None and _content(old, list(_VALUE_COLUMNS)) == _content(
@@ -190,7 +192,7 @@ def merge_submissions(
             )
             sources.setdefault((mv.reporter, mv.year), {})[mv.key] = sub.file
             changed_rows += 1
-        for ini in sub.initiatives:
+        for ini in sub.initiatives if sub.initiatives_accepted else ():
             old_i = initiatives.get(ini.key)
             names = list(_INITIATIVE_COLUMNS)
             if old_i is not None and _content(old_i, names) == _content(ini, names):
@@ -218,9 +220,11 @@ def merge_submissions(
                 sha256=sub.sha256,
                 reporter=sub.reporter,
                 year=sub.year,
-                rows=len(sub.values) + len(sub.initiatives),
-                result=RESULT_MERGED if changed_rows else RESULT_UNCHANGED,
-                note=note or (f"{changed_rows}行を更新しました。" if changed_rows else ""),
+                rows=(len(sub.values) if sub.values_accepted else 0)
+                + (len(sub.initiatives) if sub.initiatives_accepted else 0),
+                result=submission_result(sub, changed_rows),
+                note=(note or (f"{changed_rows}行を更新しました。" if changed_rows else ""))
+                + held_back_note(sub),
             )
         )
         result.merged_files.append(sub.file)
@@ -240,8 +244,8 @@ def merge_submissions(
                 )
             )
             continue
-        if report.status == "ok":
-            continue
+        if report.status in ("ok", "partial"):
+            continue  # logged with its submission
         first = report.errors[0].message if report.errors else ""
         result.log.append(
             LogEntry(
@@ -249,7 +253,11 @@ def merge_submissions(
                 file=report.file,
                 reporter=report.reporter or "",
                 year=report.year,
-                result=RESULT_UNREADABLE if report.status == "unreadable" else RESULT_INVALID,
+                result=(
+                    unreadable_result(report.refusal)
+                    if report.status == "unreadable"
+                    else RESULT_INVALID
+                ),
                 note=f"エラー{len(report.errors)}件: {first}"[:500],
                 sha256=report.sha256,
             )

@@ -5,31 +5,101 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sorachi_etl.model.domain import LogEntry, Master, MeasureValue
+from sorachi_etl.model.domain import LogEntry, Master, MeasureValue, Submission
 from sorachi_etl.model.eras import format_fiscal_year_long
+from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import (
+    PART_INITIATIVES,
+    PART_VALUES,
+    REFUSAL_LABELS,
+    RESULT_INVALID,
+    RESULT_MERGED,
+    RESULT_PARTIAL_INITIATIVES,
+    RESULT_PARTIAL_VALUES,
+    RESULT_SUPERSEDED,
+    RESULT_UNCHANGED,
+    RESULT_UNREADABLE,
     STATUS_PENDING,
     SUBMISSION_INVALID,
     SUBMISSION_MISSING,
     SUBMISSION_OK,
+    SUBMISSION_PARTIAL,
 )
 
-INVALID_RESULTS = {"要修正", "読取不可"}
-OK_RESULTS = {"取込", "変更なし"}
-IGNORED_RESULTS = {"不採用（新しい調査票あり）"}
+OK_RESULTS = {RESULT_MERGED, RESULT_UNCHANGED}
+# A partial result -> the part that was held back.
+PARTIAL_RESULTS = {
+    RESULT_PARTIAL_VALUES: PART_INITIATIVES,
+    RESULT_PARTIAL_INITIATIVES: PART_VALUES,
+}
+IGNORED_RESULTS = {RESULT_SUPERSEDED}
+_REFUSALS_BY_LABEL = {label: code for code, label in REFUSAL_LABELS.items()}
+
+
+# --- 取込履歴 results, written by the merge and read back here --------------------------
+
+
+def submission_result(sub: Submission, changed_rows: int) -> str:
+    """The 取込履歴 result of a merged return: 取込, 変更なし, or 一部取込（…のみ）."""
+    if not sub.initiatives_accepted:
+        return RESULT_PARTIAL_VALUES
+    if not sub.values_accepted:
+        return RESULT_PARTIAL_INITIATIVES
+    return RESULT_MERGED if changed_rows else RESULT_UNCHANGED
+
+
+def held_back_note(sub: Submission) -> str:
+    """What 取込履歴 says of a part held back: 「取組は修正が必要なため取り込んでいません。」."""
+    held = [
+        part
+        for part, accepted in (
+            (PART_VALUES, sub.values_accepted),
+            (PART_INITIATIVES, sub.initiatives_accepted),
+        )
+        if not accepted
+    ]
+    return "".join(message("log_part_held_back", part=part) for part in held)
+
+
+def unreadable_result(code: str | None) -> str:
+    """読取不可（パスワード付き）: the result of a file that could not be read, with why."""
+    label = REFUSAL_LABELS.get(code or "")
+    return f"{RESULT_UNREADABLE}（{label}）" if label else RESULT_UNREADABLE
+
+
+def refusal_of(result: str) -> str | None:
+    """The catalogue code of why a file could not be read, from its 取込履歴 result.
+
+    None for a result that is no refusal; "unreadable" for one written without a
+    reason (by an earlier version).
+    """
+    if not result.startswith(RESULT_UNREADABLE):
+        return None
+    label = result[len(RESULT_UNREADABLE) :].strip().removeprefix("（").removesuffix("）")
+    return _REFUSALS_BY_LABEL.get(label, "unreadable")
+
+
+def _is_invalid(result: str) -> bool:
+    return result == RESULT_INVALID or refusal_of(result) is not None
 
 
 @dataclass
 class ReporterStatus:
     reporter: str
-    state: str  # 受付済 / 要修正 / 未提出
+    state: str  # 受付済 / 一部受付 / 要修正 / 未提出
     file: str = ""
     received_at: dt.datetime | None = None
     pending: list[str] = field(default_factory=list)  # measure names still 集計中
     missing: list[str] = field(default_factory=list)  # measure names with no row at all
     note: str = ""
     contact: str = ""
-    unreadable: bool = False
+    # why the file last sent could not be read (a catalogue code), None when it could
+    refusal: str | None = None
+    held_back: list[str] = field(default_factory=list)  # parts of a 一部受付 return to fix
+
+    @property
+    def unreadable(self) -> bool:
+        return self.refusal is not None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -40,6 +110,8 @@ class ReporterStatus:
             "pending": list(self.pending),
             "missing": list(self.missing),
             "note": self.note or None,
+            "refusal": self.refusal,  # why the file last sent could not be read (a code)
+            "held_back": list(self.held_back),
         }
 
 
@@ -65,7 +137,12 @@ class StatusReport:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "counts": {
                 state: self.count(state)
-                for state in (SUBMISSION_OK, SUBMISSION_INVALID, SUBMISSION_MISSING)
+                for state in (
+                    SUBMISSION_OK,
+                    SUBMISSION_PARTIAL,
+                    SUBMISSION_INVALID,
+                    SUBMISSION_MISSING,
+                )
             },
             "rows": [r.to_dict() for r in self.rows],
             "reminder": reminder_text(self, today),
@@ -73,7 +150,7 @@ class StatusReport:
 
     @property
     def to_chase(self) -> list[ReporterStatus]:
-        """Reporters to write to: not sent, to be fixed, or with pending values."""
+        """Reporters to write to: not sent, to be fixed (all or one part), or with pending values."""
         return [r for r in self.rows if r.state != SUBMISSION_OK or r.pending]
 
 
@@ -116,15 +193,24 @@ def master_to_status(master: Master, year: int | None = None) -> StatusReport:
             row.missing = [m.name for m in measures if m.id not in mine]
         # The log decides: what happened in the reporter's latest run counts. A run that
         # took one of the reporter's files is fine even if an old faulty copy lay beside it.
+        # A file that could not be read is still the reporter's answer: 要修正, never 未提出.
         log = [e for e in logs.get(reporter.name, []) if e.result not in IGNORED_RESULTS]
         if log:
             latest = max(e.time for e in log)
             last_run = [e for e in log if e.time == latest]
-            bad = [e for e in last_run if e.result in INVALID_RESULTS]
-            if bad and not any(e.result in OK_RESULTS for e in last_run):
+            partial = [e for e in last_run if e.result in PARTIAL_RESULTS]
+            bad = [e for e in last_run if _is_invalid(e.result)]
+            if any(e.result in OK_RESULTS for e in last_run):
+                pass
+            elif partial:
+                row.state = SUBMISSION_PARTIAL
+                row.file, row.received_at = partial[-1].file, partial[-1].time
+                row.held_back = [PARTIAL_RESULTS[partial[-1].result]]
+                row.note = partial[-1].note
+            elif bad:
                 row.state = SUBMISSION_INVALID
                 row.file, row.received_at, row.note = bad[-1].file, bad[-1].time, bad[-1].note
-                row.unreadable = bad[-1].result == "読取不可"
+                row.refusal = refusal_of(bad[-1].result)
         rows.append(row)
     s = master.settings
     contact = "　".join(
@@ -134,35 +220,44 @@ def master_to_status(master: Master, year: int | None = None) -> StatusReport:
 
 
 def reminder_text(status: StatusReport, today: dt.date | None = None) -> str:
-    """A ready-to-send list of whom to chase and for what, in plain Japanese."""
-    year = format_fiscal_year_long(status.year)
+    """A ready-to-send list of whom to chase and for what, in plain Japanese.
+
+    Each situation has its own wording (catalogue codes remind_*): a return
+    that could not be read is named and asked for again in the way its reason
+    needs (only a password-protected one is asked to drop the password), a
+    一部受付 return is asked only for the part held back, and a reporter who did
+    send something is never told it has not.
+    """
     d = status.deadline
     deadline = f"{d.year}年{d.month}月{d.day}日" if d else "（期限未設定）"
-    lines = [f"【{year} 調査票のご提出について（確認のお願い）】", ""]
+    lines = [message("reminder_title", year=format_fiscal_year_long(status.year)), ""]
     today = today or dt.date.today()
     overdue = d is not None and today > d
     if not status.rows:
-        lines.append(
-            "・報告者が登録されていません。マスタのシート「市町」と「調査項目」を確認してください。"
-        )
+        lines.append("・" + message("reminder_no_reporters"))
     for r in status.to_chase:
         if r.state == SUBMISSION_MISSING:
-            if overdue:
-                what = f"調査票が未提出です。提出期限（{deadline}）を過ぎていますので、至急ご提出をお願いします。"
-            else:
-                what = f"調査票が未提出です。提出期限（{deadline}）までにご提出をお願いします。"
-        elif r.state == SUBMISSION_INVALID and r.unreadable:
-            what = (
-                "ご提出のファイルを読み取れませんでした。お送りした調査票（.xlsx）に記入し、"
-                "パスワードを付けずに送り直してください。"
+            what = message(
+                "remind_missing_overdue" if overdue else "remind_missing", deadline=deadline
             )
+        elif r.state == SUBMISSION_INVALID and r.unreadable:
+            what = message(f"remind_{r.refusal}", file=f"「{r.file}」" if r.file else "")
         elif r.state == SUBMISSION_INVALID:
-            what = "ご提出の調査票に修正が必要な箇所があります。確認事項をお送りしますので、修正のうえ再提出をお願いします。"
+            what = message("remind_invalid")
+        elif r.state == SUBMISSION_PARTIAL:
+            part = r.held_back[0] if r.held_back else PART_INITIATIVES
+            what = message(
+                "remind_partial_initiatives"
+                if part == PART_INITIATIVES
+                else "remind_partial_values"
+            )
+            if r.pending:
+                what += message("remind_pending", items="、".join(r.pending))
         else:
-            what = "次の項目が「集計中」です。確定しましたらご連絡ください: " + "、".join(r.pending)
+            what = message("remind_pending", items="、".join(r.pending))
         lines.append(f"・{r.reporter}　{what}")
     if status.rows and len(lines) == 2:
-        lines.append("・すべての報告者から提出済みで、集計中の項目もありません。")
+        lines.append("・" + message("reminder_none"))
     if status.contact:
-        lines += ["", f"問い合わせ先: {status.contact}"]
+        lines += ["", message("reminder_contact", contact=status.contact)]
     return "\n".join(lines)

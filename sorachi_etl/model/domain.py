@@ -304,3 +304,7 @@ class Submission:
     initiatives: list[Initiative] = field(default_factory=list)
     contact: dict[str, str] = field(default_factory=dict)
     modified: dt.datetime | None = None  # the file's time, to tell the newer of two files
+    # A return's two parts are merged on their own: a fault in one holds back that part only
+    # (the file is then 一部受付); merge touches only the parts accepted here.
+    values_accepted: bool = True
+    initiatives_accepted: bool = True

@@ -7,7 +7,11 @@ from typing import Literal
 
 from sorachi_etl.model.messages import ERROR, WARNING, Severity, message, severity
 
-FileStatus = Literal["ok", "invalid", "unreadable"]
+# ok: merged whole; partial: one part (values or initiatives) merged, the other held back;
+# invalid: nothing merged, to be fixed; unreadable: could not be read at all.
+FileStatus = Literal["ok", "partial", "invalid", "unreadable"]
+# The parts of a return that are merged or held back on their own.
+PARTS = ("values", "initiatives")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ def finding(
     msg = message(
         code,
         where=where,
-        value=text if text is not None else "",
+        value=_shortened(text) if text is not None else "",
         item=item or "",
         sheet=sheet or "",
         **({"reporter": reporter or ""} | extra),
@@ -65,6 +69,16 @@ def finding(
     )
 
 
+# A value quoted in a message longer than this is cut (the finding keeps it whole).
+_QUOTED_MOST = 60
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= _QUOTED_MOST:
+        return text
+    return text[: _QUOTED_MOST - 10] + f"…（{len(text):,}文字）"
+
+
 @dataclass
 class FileReport:
     """What was found in one returned workbook."""
@@ -75,6 +89,15 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     year: int | None = None
     sha256: str = ""
+    held_back: list[str] = field(default_factory=list)  # parts (PARTS) not merged
+    trace: str | None = None  # the traceback of an unexpected failure, for --debug
+
+    @property
+    def refusal(self) -> str | None:
+        """Why an unreadable file could not be read: the catalogue code of its first error."""
+        if self.status != "unreadable":
+            return None
+        return self.errors[0].code if self.errors else "unreadable"
 
     @property
     def errors(self) -> list[Finding]:
@@ -89,6 +112,7 @@ class FileReport:
             "file": self.file,
             "reporter": self.reporter,
             "status": self.status,
+            "held_back": list(self.held_back),
             "findings": [f.to_dict() for f in self.findings],
         }
 

@@ -166,7 +166,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "duplicate_submission": (
         WARNING,
-        "{reporter}の調査票が複数あります。新しい方（{newer}）を使い、{older}は取り込みません。違う場合は不要なファイルをフォルダから外してください。",
+        "{reporter}の調査票が複数あります。新しい方（{newer}）を使い、{older}は取り込みません。{newer}は{reason}。違う場合は不要なファイルをフォルダから外してください。",
     ),
     "hidden_content": (
         WARNING,
@@ -214,7 +214,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     # --- files that cannot be read -------------------------------------------------
     "encrypted": (
         ERROR,
-        "パスワード付きのファイルです。パスワードを --password で指定するか、パスワードを外して送り直してもらってください。",
+        "パスワード付きのファイルです。パスワードを外して送り直してもらってください（.xlsx と .xls は --password でパスワードを指定して開くこともできます）。",
     ),
     "wrong_password": (
         ERROR,
@@ -222,11 +222,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "legacy_xls": (
         ERROR,
-        "古いExcel形式（.xls）のファイルです。Excelで「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
-    ),
-    "ods": (
-        ERROR,
-        "OpenDocument形式（.ods）のファイルです。「Excel 2007-365（.xlsx）」形式で保存し直して送ってもらってください。",
+        "Excel 95 以前の古い形式のファイルです。Excelで「Excelブック（*.xlsx）」として保存し直して送ってもらってください。",
     ),
     "xlsm": (
         ERROR,
@@ -278,6 +274,129 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         WARNING,
         "このツールが作ったファイルは調査票として読みませんでした: {files}。"
         "返ってきた調査票がこの中にあれば、回収のフォルダに移してください。",
+    ),
+    "check_failed": (
+        ERROR,
+        "この調査票の点検中に予期しない問題が起きました。このファイルは取り込みません。「Excelブック（*.xlsx）」として保存し直して送ってもらってください（--debug を付けて実行すると詳細が表示されます）。",
+    ),
+    # --- files read, with a word for next time -------------------------------------
+    "legacy_format": (
+        WARNING,
+        "この調査票は{format}で保存されています。読み取りましたが、次回は「Excelブック（*.xlsx）」の形式で保存して送ってもらってください（LibreOffice では保存時に「Excel 2007-365」を選び、「現在の形式を使用」は選ばないでください）。",
+    ),
+    "file_name_chars": (
+        WARNING,
+        "ファイル名に使えない文字（制御文字など）が含まれていたため、取り除いた名前「{name}」で記録します。",
+    ),
+    "too_many_rows": (
+        ERROR,
+        "シート「{sheet}」の表に{count}行あり、上限の{limit}行を超えています（{where}以降）。{what}",
+    ),
+    "part_held_back": (
+        WARNING,
+        "{part}に修正が必要なため、{part}は取り込みません。{other}は取り込みます（一部受付）。{part}を直して、調査票全体を送り直してもらってください。",
+    ),
+    "recommended_text": (
+        WARNING,
+        "{where}の{column}が空欄です。報告書に載せる内容のため、できるだけ入力してください（空欄のままでも受け付けます）。",
+    ),
+    "implementer_defaulted": (
+        WARNING,
+        "{where}の実施主体が空欄のため「{value}」としました。違う場合は入力してください。",
+    ),
+    "log_part_held_back": (WARNING, "{part}は修正が必要なため取り込んでいません。"),
+    # --- the reminder (status --reminder), one wording per situation ------------------
+    "reminder_title": (WARNING, "【{year} 調査票のご提出について（確認のお願い）】"),
+    "reminder_contact": (WARNING, "問い合わせ先: {contact}"),
+    "reminder_none": (WARNING, "すべての報告者から提出済みで、集計中の項目もありません。"),
+    "reminder_no_reporters": (
+        WARNING,
+        "報告者が登録されていません。マスタのシート「市町」と「調査項目」を確認してください。",
+    ),
+    "remind_missing": (
+        WARNING,
+        "調査票が未提出です。提出期限（{deadline}）までにご提出をお願いします。",
+    ),
+    "remind_missing_overdue": (
+        WARNING,
+        "調査票が未提出です。提出期限（{deadline}）を過ぎていますので、至急ご提出をお願いします。",
+    ),
+    "remind_invalid": (
+        WARNING,
+        "ご提出の調査票に修正が必要な箇所があります。確認事項をお送りしますので、修正のうえ再提出をお願いします。",
+    ),
+    "remind_partial_values": (
+        WARNING,
+        "ご提出の調査票のうち、実績値（シート「調査実績」）に修正が必要な箇所があります（取組は受け付けました）。確認事項をお送りしますので、実績値を修正のうえ再提出をお願いします。",
+    ),
+    "remind_partial_initiatives": (
+        WARNING,
+        "ご提出の調査票のうち、取組（シート「取組」）に修正が必要な箇所があります（実績値は受け付けました）。確認事項をお送りしますので、取組を修正のうえ再提出をお願いします。",
+    ),
+    "remind_pending": (
+        WARNING,
+        "次の項目が「集計中」です。確定しましたらご連絡ください: {items}",
+    ),
+    # a file that could not be read: its reason, and what to do, in the sender's words
+    "remind_encrypted": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（パスワードが付いています）。パスワードを外して保存し直し、送ってください。",
+    ),
+    "remind_wrong_password": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（お知らせいただいたパスワードで開けません）。パスワードを外して保存し直し、送ってください。",
+    ),
+    "remind_xlsm": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（マクロ付きブック（.xlsm）で保存されています）。「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
+    ),
+    "remind_xlsb": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（バイナリ形式（.xlsb）で保存されています）。「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
+    ),
+    "remind_legacy_xls": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（Excel 95 以前の古い形式で保存されています）。「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
+    ),
+    "remind_not_excel": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（Excelのブックではありません）。お送りした調査票に記入し、「Excelブック（*.xlsx）」の形式で保存して送ってください。",
+    ),
+    "remind_empty_file": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（ファイルが空です。送信の途中で壊れた可能性があります）。保存した調査票をもう一度送ってください。",
+    ),
+    "remind_corrupt": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（ファイルが壊れています）。Excelで開けることを確かめてから、「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
+    ),
+    "remind_too_large": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（ファイルの中身が大きすぎます）。お送りした調査票に記入し、シートや画像を加えずに「Excelブック（*.xlsx）」の形式で保存して送ってください。",
+    ),
+    "remind_sheet_too_big": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（シートの使用範囲が大きすぎます）。表の外の不要な行・列を削除し、「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
+    ),
+    "remind_unsafe_archive": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（ファイルの構造に安全でない点があります）。お送りした調査票に記入し、「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
+    ),
+    "remind_no_sheets": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（シートがありません）。お送りした調査票に記入し、「Excelブック（*.xlsx）」の形式で保存して送ってください。",
+    ),
+    "remind_not_survey": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（お送りした調査票とは別のファイルです）。お送りした調査票に記入し、「Excelブック（*.xlsx）」の形式で保存して送ってください。",
+    ),
+    "remind_unreadable": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（ファイルを開けません）。「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
+    ),
+    "remind_check_failed": (
+        WARNING,
+        "届いた調査票{file}を読み取れません（読み取りの途中で問題が起きました）。お手数ですが、「Excelブック（*.xlsx）」の形式で保存し直して送ってください。",
     ),
     # === errors that stop a run (raised as SorachiError and its subclasses) ==============
     # --- the master workbook ------------------------------------------------------
@@ -458,6 +577,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "「{path}」に調査票がありません（調査票ではないファイルだけです: {files}）。返ってきた調査票かそのフォルダを指定してください。",
     ),
     "no_files": (ERROR, "「{path}」に点検するファイルがありません。パスを確認してください。"),
+    # why a faulty return got no annotated copy: the reason in 「…を作れませんでした（理由）」
+    "annotate_too_many_rows": (ERROR, "表の行数が上限を超えているため、コピーは作りません"),
+    "annotate_in_use": (
+        ERROR,
+        "書き出し先のファイルが開かれているか、書き込みの権限がありません",
+    ),
+    "annotate_cannot_open": (ERROR, "このファイルは注記を付けたコピーを作れない形式です"),
     "annotate_unsupported": (
         ERROR,
         "「{name}」は、注記を付けたコピーを作れない形式で保存されています。",

@@ -94,8 +94,40 @@ DRAFT_MARK = "【自動作成】"
 
 # Submission states in 提出状況.
 SUBMISSION_OK = "受付済"
+SUBMISSION_PARTIAL = "一部受付"  # one part of the return merged, the other held back
 SUBMISSION_INVALID = "要修正"
 SUBMISSION_MISSING = "未提出"
+
+# The two parts of a return, merged or held back on their own, as a clerk calls them.
+PART_VALUES = "実績値"
+PART_INITIATIVES = "取組"
+
+# Results a file gets in 取込履歴 (see kpi.status for how they are read back).
+RESULT_MERGED = "取込"
+RESULT_UNCHANGED = "変更なし"
+RESULT_PARTIAL_VALUES = "一部取込（実績値のみ）"  # the 取組 were held back
+RESULT_PARTIAL_INITIATIVES = "一部取込（取組のみ）"  # the 実績値 were held back
+RESULT_INVALID = "要修正"
+RESULT_UNREADABLE = "読取不可"  # followed by the reason: 読取不可（パスワード付き）
+RESULT_SUPERSEDED = "不採用（新しい調査票あり）"
+# Why a file could not be read, as 取込履歴 says it (catalogue code -> label).
+REFUSAL_LABELS = {
+    "encrypted": "パスワード付き",
+    "wrong_password": "パスワード違い",
+    "xlsm": "マクロ付き",
+    "xlsb": "xlsb形式",
+    "legacy_xls": "Excel 95以前の形式",
+    "not_excel": "Excel以外",
+    "empty_file": "空のファイル",
+    "corrupt": "破損",
+    "too_large": "大きすぎる",
+    "sheet_too_big": "使用範囲が大きすぎる",
+    "unsafe_archive": "危険な構造",
+    "no_sheets": "シートなし",
+    "not_survey": "調査票以外",
+    "unreadable": "開けない",
+    "check_failed": "点検中の問題",
+}
 
 # Written for a missing progress rate.
 DASH = "—"

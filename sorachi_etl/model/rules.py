@@ -27,6 +27,7 @@ class ColumnRule:
     header: str
     type: str = "text"
     required: bool = False
+    recommended: bool = False  # blank is a warning, not an error
     unique: bool = False
     choices: tuple[str, ...] = ()
     min: float | None = None
@@ -101,14 +102,22 @@ def survey_rules() -> dict[str, SheetRule]:
 _FOLDED: dict[str, str] = {}
 
 
+# How the survey marks a required column in its header: 取組名（必須）.
+REQUIRED_MARK = "（必須）"
+_MARKS = ("(必須)", "※", "*")
+
+
 def fold_header(text: object) -> str:
-    """Compare headers ignoring width, spaces, brackets' width and line breaks."""
+    """Compare headers ignoring width, spaces, brackets' width, line breaks and a required mark."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     folded = _FOLDED.get(text)
     if folded is None:  # every workbook repeats the same few labels: fold each once
         s = unicodedata.normalize("NFKC", text)
         folded = "".join(s.split()).replace("（", "(").replace("）", ")")
+        for mark in _MARKS:
+            if folded.endswith(mark) and len(folded) > len(mark):
+                folded = folded[: -len(mark)]
         if len(_FOLDED) < 100_000:
             _FOLDED[text] = folded
     return folded

@@ -373,11 +373,535 @@ def _hostile_files() -> dict[str, tuple[bytes, str]]:
                     ("content.xml", "<x/>"),
                 ]
             ),
-            "ods",
+            "corrupt",  # an .ods without its manifest
         ),
         "biff4_worksheet.xlsx": (b"\x09\x04\x06\x00\x00\x00\x10\x00" + bytes(32), "legacy_xls"),
+        **_xls_files(),
+        **_ods_files(),
+        **crash_reproducers(),
     }
     return files
+
+
+# --- legacy .xls: a BIFF8 workbook stream in an OLE/CFB container, written by hand --------
+# Independent of sorachi_etl's own reader and writer (intake/cfb.py), so that a fault in
+# one is not mirrored in the other.
+
+_SECTOR = 512
+_END, _FREE, _FATSECT, _NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def biff_record(typ: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", typ, len(data)) + data
+
+
+def biff_number(row: int, col: int, value: float) -> bytes:
+    return biff_record(0x0203, struct.pack("<HHHd", row, col, 0, value))
+
+
+def biff_label(row: int, col: int, text: str) -> bytes:
+    """A text cell: 8-bit characters when the text is Latin-1, else UTF-16."""
+    if text.isascii():
+        return biff_record(0x0204, struct.pack("<HHHHB", row, col, 0, len(text), 0) + text.encode())
+    encoded = text.encode("utf-16-le")
+    return biff_record(0x0204, struct.pack("<HHHHB", row, col, 0, len(text), 1) + encoded)
+
+
+def biff_stream(
+    sheets: dict[str, list[bytes]],
+    *,
+    version: int = 0x0600,
+    globals_extra: bytes = b"",
+    sheet_end: bytes | None = None,
+    offset_shift: int = 0,
+) -> bytes:
+    """A BIFF8 workbook stream: the globals (BOF, BoundSheet8 per sheet, EOF), then each
+    sheet's substream (BOF, a Dimensions record from its cells unless one is given, its
+    records, EOF). `sheet_end` replaces the EOF of the last sheet; `offset_shift` moves
+    every BoundSheet8 offset."""
+    bof_globals = biff_record(0x0809, struct.pack("<HHHHII", version, 0x0005, 0, 1997, 0, 0))
+    names = list(sheets)
+
+    def bound(name: str, offset: int) -> bytes:
+        encoded = name.encode("utf-16-le")
+        return biff_record(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 1) + encoded)
+
+    head_len = (
+        len(bof_globals)
+        + len(globals_extra)
+        + sum(len(bound(n, 0)) for n in names)
+        + len(biff_record(0x000A))
+    )
+    bodies = []
+    for i, name in enumerate(names):
+        records = sheets[name]
+        end = sheet_end if (sheet_end is not None and i == len(names) - 1) else biff_record(0x000A)
+        bodies.append(
+            biff_record(0x0809, struct.pack("<HHHHII", version, 0x0010, 0, 1997, 0, 0))
+            + b"".join(records)
+            + end
+        )
+    offsets, at = [], head_len
+    for body in bodies:
+        offsets.append(at + offset_shift)
+        at += len(body)
+    head = (
+        bof_globals
+        + globals_extra
+        + b"".join(bound(n, o) for n, o in zip(names, offsets, strict=True))
+        + biff_record(0x000A)
+    )
+    return head + b"".join(bodies)
+
+
+def cfb_parts(
+    streams: dict[str, bytes], dir_sectors: int = 1
+) -> tuple[bytearray, dict[str, object]]:
+    """A version 3 OLE container (512-byte sectors) holding `streams` as regular streams
+    (each padded to 4096 bytes at least), and where things are, for forging them:
+    {"chains": {name: [sector ids]}, "dir": directory sector id, "fat": [FAT sector ids]}."""
+    chains: dict[str, list[int]] = {}
+    data = b""
+    sector = 0
+    for name, body in streams.items():
+        body = body.ljust(4096, b"\x00")
+        n = -(-len(body) // _SECTOR)
+        chains[name] = list(range(sector, sector + n))
+        data += body.ljust(n * _SECTOR, b"\x00")
+        sector += n
+    dir_sid = sector
+    sector += dir_sectors
+    n_fat = 1
+    while sector + n_fat > n_fat * 128:
+        n_fat += 1
+    fat_sids = list(range(sector, sector + n_fat))
+    fat = [_FREE] * (n_fat * 128)
+    for sids in chains.values():
+        for a, b in zip(sids, [*sids[1:], _END], strict=True):
+            fat[a] = b
+    for sid in range(dir_sid, dir_sid + dir_sectors):
+        fat[sid] = sid + 1 if sid + 1 < dir_sid + dir_sectors else _END
+    for sid in fat_sids:
+        fat[sid] = _FATSECT
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int):
+        encoded = (name + "\x00").encode("utf-16-le")
+        return (
+            encoded.ljust(64, b"\x00")
+            + struct.pack("<HBB3I", len(encoded), kind, 1, left, right, child)
+            + bytes(36)
+            + struct.pack("<II", start, size)
+            + bytes(4)
+        )
+
+    names = list(streams)
+    entries = [entry("Root Entry", 5, _NOSTREAM, _NOSTREAM, 1 if names else _NOSTREAM, _END, 0)]
+    for i, name in enumerate(names):
+        right = i + 2 if i + 1 < len(names) else _NOSTREAM  # a chain of right siblings
+        size = max(len(streams[name]), 4096)  # shorter would belong in the mini stream
+        entries.append(entry(name, 2, _NOSTREAM, right, _NOSTREAM, chains[name][0], size))
+    while len(entries) < 4:
+        entries.append(
+            bytes(64) + struct.pack("<HBB3I", 0, 0, 0, _NOSTREAM, _NOSTREAM, _NOSTREAM) + bytes(48)
+        )
+    directory = b"".join(entries).ljust(_SECTOR * dir_sectors, b"\x00")
+    difat = fat_sids + [_FREE] * (109 - n_fat)
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<9I", 0, n_fat, dir_sid, 0, 4096, _END, 0, _END, 0)
+        + struct.pack("<109I", *difat)
+    )
+    out = bytearray(header + data + directory + struct.pack(f"<{len(fat)}I", *fat))
+    return out, {"chains": chains, "dir": dir_sid, "fat": fat_sids}
+
+
+def xls_bytes(sheets: dict[str, list[bytes]] | None = None, **kw: object) -> bytes:
+    """A small valid .xls: one sheet "Sheet1" holding a number and a text unless `sheets` says."""
+    sheets = sheets or {"Sheet1": [biff_number(0, 0, 1.5), biff_label(1, 0, "テキスト")]}
+    return bytes(cfb_parts({"Workbook": biff_stream(sheets, **kw)})[0])  # type: ignore[arg-type]
+
+
+def _sector_at(sid: int) -> int:
+    return _SECTOR * (sid + 1)
+
+
+def _fat_entry_at(info: dict[str, object], sid: int) -> int:
+    fat_sids = info["fat"]  # type: ignore[index]
+    return _sector_at(fat_sids[sid // 128]) + 4 * (sid % 128)  # type: ignore[index]
+
+
+def _forged_xls(kind: str) -> bytes:
+    """A valid .xls with one part of its container forged."""
+    body = biff_stream({"Sheet1": [biff_number(i, 0, i) for i in range(400)]})  # > 8 sectors
+    data, info = cfb_parts({"Workbook": body})
+    chain = info["chains"]["Workbook"]  # type: ignore[index]
+    entry_at = _sector_at(info["dir"]) + 128  # type: ignore[arg-type]
+    if kind == "stream_loop":  # the third sector of the stream points back to the first
+        struct.pack_into("<I", data, _fat_entry_at(info, chain[2]), chain[0])
+    elif kind == "directory_loop":  # the directory chain never ends (calamine: forever)
+        struct.pack_into("<I", data, _fat_entry_at(info, info["dir"]), info["dir"])  # type: ignore[arg-type]
+    elif kind == "difat_loop":  # a DIFAT sector whose next pointer is itself (calamine: forever)
+        spare = len(data) // _SECTOR - 1
+        data += bytes(_SECTOR)
+        struct.pack_into("<I", data, _sector_at(spare) + _SECTOR - 4, spare)
+        struct.pack_into("<I", data, 68, spare)  # first DIFAT sector
+        struct.pack_into("<I", data, 72, 1)  # one DIFAT sector
+        for i in range(127):  # its entries: all free
+            struct.pack_into("<I", data, _sector_at(spare) + 4 * i, _FREE)
+    elif kind == "fat_count":  # 268 million FAT sectors declared (calamine reserves them)
+        struct.pack_into("<I", data, 44, 0x0FFFFFFF)
+    elif kind == "sector_outside":  # the stream starts far past the end of the file
+        struct.pack_into("<I", data, entry_at + 116, 1_000_000)
+    elif kind == "size_huge":  # the stream declares 2 GB
+        struct.pack_into("<I", data, entry_at + 120, 0x7FFFFFFF)
+    elif kind == "size_past_chain":  # the stream declares more than its chain holds
+        struct.pack_into("<I", data, entry_at + 120, len(chain) * _SECTOR + 600)
+    elif kind == "tree_loop":  # the stream's entry is its own left sibling
+        struct.pack_into("<I", data, entry_at + 68, 1)
+    elif kind == "truncated":
+        return bytes(data[: len(data) * 6 // 10])
+    return bytes(data)
+
+
+def _xls_many_entries(count: int) -> bytes:
+    """A valid .xls whose directory holds `count` entries (the rest unused)."""
+    body = biff_stream({"Sheet1": [biff_number(0, 0, 1)]})
+    return bytes(cfb_parts({"Workbook": body}, dir_sectors=-(-count // 4))[0])
+
+
+def _xls_files() -> dict[str, tuple[bytes, str]]:
+    cells = [biff_number(0, 0, 1)]
+    sst_flood = biff_record(0x00FC, struct.pack("<II", 1, 1)) + biff_record(0x003C) * 5_000
+    return {
+        "xls_valid_small.xls": (xls_bytes(), "ok"),
+        "xls_truncated.xls": (_forged_xls("truncated"), "corrupt"),
+        "xls_stream_chain_loop.xls": (_forged_xls("stream_loop"), "corrupt"),
+        "xls_directory_chain_loop.xls": (_forged_xls("directory_loop"), "corrupt"),
+        "xls_difat_chain_loop.xls": (_forged_xls("difat_loop"), "corrupt"),
+        "xls_fat_count_268_million.xls": (_forged_xls("fat_count"), "corrupt"),
+        "xls_sector_outside_the_file.xls": (_forged_xls("sector_outside"), "corrupt"),
+        "xls_stream_size_2gb.xls": (_forged_xls("size_huge"), "too_large"),
+        "xls_stream_size_past_its_chain.xls": (_forged_xls("size_past_chain"), "corrupt"),
+        "xls_directory_tree_loop.xls": (_forged_xls("tree_loop"), "corrupt"),
+        "xls_1100_directory_entries.xls": (_xls_many_entries(1_100), "too_large"),
+        "xls_cell_at_IV65536.xls": (
+            xls_bytes({"Sheet1": [*cells, biff_number(65535, 255, 1)]}),
+            "sheet_too_big",
+        ),
+        "xls_cell_in_column_65535.xls": (
+            xls_bytes({"Sheet1": [*cells, biff_number(0, 65535, 1)]}),
+            "sheet_too_big",
+        ),
+        "xls_dimensions_4e9_rows.xls": (
+            xls_bytes(
+                {"Sheet1": [biff_record(0x0200, struct.pack("<IIHHH", 0, 0xFFFFFFFF, 0, 256, 0))]}
+            ),
+            "sheet_too_big",
+        ),
+        "xls_sheet_offset_outside.xls": (xls_bytes(offset_shift=1_000_000), "corrupt"),
+        "xls_sheet_offset_off_its_record.xls": (xls_bytes(offset_shift=3), "corrupt"),
+        "xls_record_past_the_end.xls": (
+            xls_bytes(sheet_end=struct.pack("<HH", 0x000A, 60_000)),
+            "corrupt",
+        ),
+        "xls_sheet_without_eof.xls": (xls_bytes(sheet_end=b""), "corrupt"),
+        "xls_5000_continue_records.xls": (xls_bytes(globals_extra=sst_flood), "too_large"),
+        "xls_filepass_encrypted.xls": (
+            xls_bytes(globals_extra=biff_record(0x002F, struct.pack("<HHH", 1, 1, 1))),
+            "encrypted",
+        ),
+        "xls_biff5_excel95.xls": (xls_bytes(version=0x0500), "legacy_xls"),
+        "xls_with_vba_macros.xls": (
+            bytes(
+                cfb_parts(
+                    {
+                        "Workbook": biff_stream({"Sheet1": cells}),
+                        "_VBA_PROJECT_CUR": b"Attribute VB_Name",
+                    }
+                )[0]
+            ),
+            "ok",  # its values are read; the VBA project never reaches calamine
+        ),
+        "xls_text_40000_chars.xls": (
+            xls_bytes({"Sheet1": [biff_label(0, 0, "a" * 40_000)]}),
+            "too_large",
+        ),
+    }
+
+
+# --- .ods: an OpenDocument spreadsheet, written by hand ----------------------------------
+
+ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+)
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIME}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+ODS_ENCRYPTED_MANIFEST = ODS_MANIFEST.replace(
+    'manifest:media-type="text/xml"/>',
+    'manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1" '
+    'manifest:checksum="AAAA"/></manifest:file-entry>',
+)
+ODS_ONE_CELL = (
+    '<table:table-row><table:table-cell office:value-type="float" office:value="1">'
+    "<text:p>1</text:p></table:table-cell></table:table-row>"
+)
+
+
+def ods_content(rows: str = ODS_ONE_CELL, *, head: str = "", name: str = "Sheet1") -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{head}'
+        f"<office:document-content {ODS_NS}><office:body><office:spreadsheet>"
+        f'<table:table table:name="{name}">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+
+
+def ods_bytes(content: str | bytes | None = None, *, manifest: str = ODS_MANIFEST) -> bytes:
+    """A minimal .ods: mimetype first and stored, then manifest and content.xml."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype", (2024, 4, 1, 0, 0, 0)), ODS_MIME, zipfile.ZIP_STORED)
+        for name, data in (
+            ("META-INF/manifest.xml", manifest),
+            ("content.xml", ods_content() if content is None else content),
+        ):
+            z.writestr(zipfile.ZipInfo(name, (2024, 4, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def _ods_files() -> dict[str, tuple[bytes, str]]:
+    value = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+    laughs = BILLION_LAUGHS.split("<sst")[0].replace('<?xml version="1.0"?>', "")
+    nested = "<text:span>" * 1000 + "x" + "</text:span>" * 1000
+    return {
+        "ods_valid_small.ods": (ods_bytes(), "ok"),
+        # LibreOffice writes empty cells and rows repeated to the sheet's edge: nothing to refuse
+        "ods_empty_repeats_to_the_edge.ods": (
+            ods_bytes(
+                ods_content(
+                    ODS_ONE_CELL.replace(
+                        "</table:table-row>",
+                        '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>',
+                    )
+                    + '<table:table-row table:number-rows-repeated="1048575">'
+                    '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+                )
+            ),
+            "ok",
+        ),
+        "ods_truncated.ods": (ods_bytes()[:300], "corrupt"),
+        "ods_billion_laughs_in_content.ods": (
+            ods_bytes(ods_content(ODS_ONE_CELL, head=laughs)),
+            "unsafe_archive",
+        ),
+        "ods_external_entity_in_content.ods": (
+            ods_bytes(
+                ods_content(
+                    ODS_ONE_CELL, head='<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                )
+            ),
+            "unsafe_archive",
+        ),
+        "ods_nested_1000_deep.ods": (
+            ods_bytes(
+                ods_content(
+                    '<table:table-row><table:table-cell office:value-type="string">'
+                    f"<text:p>{nested}</text:p></table:table-cell></table:table-row>"
+                )
+            ),
+            "too_large",
+        ),
+        "ods_value_rows_repeated_1e9.ods": (
+            ods_bytes(
+                ods_content(
+                    f'<table:table-row table:number-rows-repeated="1000000000">{value}</table:table-row>'
+                )
+            ),
+            "sheet_too_big",
+        ),
+        "ods_value_columns_repeated_16384.ods": (
+            ods_bytes(
+                ods_content(
+                    "<table:table-row>"
+                    + value.replace(
+                        "<table:table-cell ",
+                        '<table:table-cell table:number-columns-repeated="16384" ',
+                    )
+                    + "</table:table-row>"
+                )
+            ),
+            "sheet_too_big",
+        ),
+        "ods_value_after_5000_empty_columns.ods": (
+            ods_bytes(
+                ods_content(
+                    '<table:table-row><table:table-cell table:number-columns-repeated="5000"/>'
+                    f"{value}</table:table-row>"
+                )
+            ),
+            "sheet_too_big",
+        ),
+        "ods_value_after_200000_empty_rows.ods": (
+            ods_bytes(
+                ods_content(
+                    '<table:table-row table:number-rows-repeated="200000"><table:table-cell/>'
+                    f"</table:table-row>{ODS_ONE_CELL}"
+                )
+            ),
+            "sheet_too_big",
+        ),
+        "ods_text_spaces_4e9.ods": (
+            ods_bytes(
+                ods_content(
+                    '<table:table-row><table:table-cell office:value-type="string">'
+                    '<text:p>a<text:s text:c="4000000000"/></text:p></table:table-cell></table:table-row>'
+                )
+            ),
+            "too_large",
+        ),
+        "ods_repeat_count_not_a_number.ods": (
+            ods_bytes(
+                ods_content(
+                    f'<table:table-row table:number-rows-repeated="1_000">{value}</table:table-row>'
+                )
+            ),
+            "corrupt",
+        ),
+        "ods_encrypted_manifest.ods": (ods_bytes(manifest=ODS_ENCRYPTED_MANIFEST), "encrypted"),
+        "ods_with_basic_macros.ods": (
+            zip_bytes(
+                [
+                    ("mimetype", ODS_MIME),
+                    ("META-INF/manifest.xml", ODS_MANIFEST),
+                    ("content.xml", ods_content()),
+                    ("Basic/Standard/Module1.xml", "<script/>"),
+                ]
+            ),
+            "ok",  # read; Basic/ is never inflated nor given to calamine
+        ),
+        "ods_without_content.ods": (
+            zip_bytes([("mimetype", ODS_MIME), ("META-INF/manifest.xml", ODS_MANIFEST)]),
+            "corrupt",
+        ),
+        "ods_content_60mb_of_blanks.ods": (
+            ods_bytes(
+                ods_content(ODS_ONE_CELL).replace(
+                    "<table:table-row>", " " * 60_000_000 + "<table:table-row>", 1
+                )
+            ),
+            "too_large",
+        ),
+    }
+
+
+# --- survey workbooks that once stopped a whole run ---------------------------------------
+
+
+def _inline(ref: str, value: object) -> str:
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;")
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _grid(rows: list[list[object]]) -> str:
+    from string import ascii_uppercase
+
+    out = []
+    for r, row in enumerate(rows, start=1):
+        cells = "".join(
+            _inline(f"{ascii_uppercase[c]}{r}", v) for c, v in enumerate(row) if v not in (None, "")
+        )
+        out.append(f'<row r="{r}">{cells}</row>')
+    return "".join(out)
+
+
+def survey_xlsx(
+    *,
+    version: object = "2",
+    project: object = "1",
+    reporter: str = "芦別市",
+    year: str = "R6",
+    initiative_rows: int = 1,
+    extra_value_rows: int = 0,
+) -> bytes:
+    """A minimal filled survey of one of the sample master's 空知 reporters, as hand-written
+    sheet XML: `initiative_rows` rows of 取組, `extra_value_rows` rows added to 調査実績."""
+    info = [[], [], [], ["項目", "記入欄"], ["市町名", reporter], ["調査年度", year]]
+    info += [["担当部署", "企画課"], ["担当者名", "芦別花子"], ["電話番号", "0124-00-0000"]]
+    info += [["メールアドレス", "kikaku@example.jp"], ["記入日", "2025/5/20"]]
+    header = ["調査項目ID", "調査項目", "単位", "前年度実績", "実績値", "状態", "備考"]
+    values: list[list[object]] = [[], [], [], header]
+    for mid, name, unit, v in (
+        ("M01", "観光入込客数", "人", 455000),
+        ("M02", "移住相談件数", "件", 35),
+        ("M03", "認定こども園数", "カ所", 1),
+        ("M04", "耕作面積", "ha", 2610),
+    ):
+        values.append([mid, name, unit, None, v, "確定"])
+    values += [["M09", "追加の行", "人", None, 1, "確定"]] * extra_value_rows
+    header = [
+        "プロジェクト",
+        "取組名",
+        "実施主体",
+        "開始日",
+        "終了日",
+        "日程（表示用）",
+        "場所",
+        "概要",
+        "成果指標",
+        "成果値",
+    ]
+    initiatives: list[list[object]] = [[], [], [], header]
+    for i in range(initiative_rows):
+        title = "ガイドツアー" if i == 0 else f"ガイドツアー{i + 1}"
+        initiatives.append([project, title, "市", "2024/9/14", None, None, None, "概要"])
+    meta = [
+        ["key", "value"],
+        ["template_version", version],
+        ["fiscal_year", year],
+        ["reporter", reporter],
+        ["measure_ids", "M01,M02,M03,M04"],
+    ]
+    return zip_bytes(
+        xlsx_parts(
+            {
+                "基本情報": sheet_xml(_grid(info)),
+                "調査実績": sheet_xml(_grid(values)),
+                "取組": sheet_xml(_grid(initiatives)),
+                "_meta": sheet_xml(_grid(meta)),
+            },
+            states={"_meta": "hidden"},
+        )
+    )
+
+
+def crash_reproducers() -> dict[str, tuple[bytes, str]]:
+    """Each of these once aborted the whole run with 「予期しない問題が起きました」."""
+    return {
+        # '①'.isdigit() is True, int('①') fails
+        "R6_芦別市_調査票_版が丸数字.xlsx": (survey_xlsx(version="①"), "ok"),
+        # int() refuses more than 4,300 digits (Python 3.11)
+        "R6_美唄市_調査票_プロジェクト4301桁.xlsx": (
+            survey_xlsx(project="1" * 4301, reporter="美唄市"),
+            "ok",
+        ),
+        # a control character and U+FFFF in the name: neither may reach the master's XML
+        "R6_夕張市_調査票\x01\uffff.xlsx": (survey_xlsx(reporter="夕張市"), "ok"),
+    }
 
 
 def write_all(folder: Path) -> dict[str, str]:

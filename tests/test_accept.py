@@ -1,0 +1,98 @@
+"""Two returns from one reporter: which one wins, and the finding says why.
+
+By the date typed into 基本情報 (記入日), then by the file's time, then by the number
+a browser or mail program gives a second download of the same name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sorachi_etl.check.accept import Candidate, copy_number, newest
+from sorachi_etl.check.validate import validate_paths
+from sorachi_etl.model.sample import sample_master
+from tests.surveys import CONTACT, returned, set_mtime
+
+MASTER = sample_master()
+
+
+def winner_and_reason(folder):
+    v = validate_paths([folder], master=MASTER, workers=1)
+    [sub] = v.submissions
+    notes = {
+        f.message for fr in v.report.files for f in fr.findings if f.code == "duplicate_submission"
+    }
+    [note] = notes  # the same sentence on both files
+    return sub.file, v.superseded, note
+
+
+def test_the_second_download_wins_when_date_and_time_are_the_same(tmp_path, survey_templates):
+    folder = tmp_path / "回収"
+    plain = returned(folder, survey_templates, values={"M02": (90, "確定")})
+    second = returned(
+        folder, survey_templates, values={"M02": (95, "確定")}, name="R6_岩見沢市_調査票(1).xlsx"
+    )
+    for path in (plain, second):
+        set_mtime(path, 1_700_000_000)
+    won, superseded, note = winner_and_reason(folder)
+    assert won == second.name and superseded == [plain.name]
+    assert "ファイル名の「(1)」から後で保存された方と判断しました" in note
+    assert note.startswith(
+        "岩見沢市の調査票が複数あります。新しい方（R6_岩見沢市_調査票(1).xlsx）を使い"
+    )
+
+
+def test_the_date_in_基本情報_wins_over_the_file_time(tmp_path, survey_templates):
+    folder = tmp_path / "回収"
+    older_typed = returned(
+        folder, survey_templates, info={**CONTACT, "filled_on": "2025/5/10"}, name="a.xlsx"
+    )
+    newer_typed = returned(
+        folder, survey_templates, info={**CONTACT, "filled_on": "2025/5/20"}, name="b.xlsx"
+    )
+    set_mtime(older_typed, 1_800_000_000)  # copied last, yet typed earlier
+    set_mtime(newer_typed, 1_700_000_000)
+    won, _, note = winner_and_reason(folder)
+    assert won == "b.xlsx"
+    assert "基本情報の記入日が新しい方です（2025/5/20、もう一方は2025/5/10）" in note
+
+
+def test_without_a_date_on_both_the_file_time_decides(tmp_path, survey_templates):
+    folder = tmp_path / "回収"
+    dated = returned(
+        folder, survey_templates, info={**CONTACT, "filled_on": "2025/5/20"}, name="a.xlsx"
+    )
+    undated = returned(folder, survey_templates, info={**CONTACT, "filled_on": None}, name="b.xlsx")
+    set_mtime(dated, 1_700_000_000)
+    set_mtime(undated, 1_700_000_600)
+    won, _, note = winner_and_reason(folder)
+    assert won == "b.xlsx"
+    assert "ファイルの日時が新しい方です" in note
+
+
+@pytest.mark.parametrize(
+    ("name", "number"),
+    [
+        ("R6_岩見沢市_調査票.xlsx", 0),
+        ("R6_岩見沢市_調査票(1).xlsx", 1),
+        ("R6_岩見沢市_調査票 (2).xlsx", 2),
+        ("R6_岩見沢市_調査票（３）.xlsx", 3),
+        ("R6_岩見沢市_調査票(1)(2).xlsx", 2),
+        ("R6(1)_岩見沢市_調査票.xlsx", 0),
+    ],
+)
+def test_copy_number(name, number):
+    assert copy_number(name) == number
+
+
+def test_newest_over_three():
+    t = dt.datetime(2025, 5, 20, 9, 0)
+    cands = [
+        Candidate(0, "x.xlsx", None, t),
+        Candidate(1, "x(2).xlsx", None, t),
+        Candidate(2, "x(1).xlsx", None, t),
+    ]
+    winner, reasons = newest(cands)
+    assert winner.index == 1 and set(reasons) == {0, 2}
