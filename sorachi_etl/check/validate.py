@@ -52,7 +52,7 @@ from sorachi_etl.model.names import (
     SURVEY_META,
     SURVEY_VALUES,
 )
-from sorachi_etl.model.text import raw_text, split_list
+from sorachi_etl.model.text import raw_text, split_list, xml_safe
 
 if TYPE_CHECKING:
     from sorachi_etl.intake.locate import Survey
@@ -367,6 +367,11 @@ def check_file(
     name_reporter, name_year = name_parts(path)
     report = FileReport(file=path.name, reporter=name_reporter, year=name_year)
     check = FileCheck(path, report, FileContext(index, path.name))
+    recorded, odd = xml_safe(path.name)
+    if odd:  # the master's records (出典ファイル, 取込履歴) get the name without them
+        report.findings.append(
+            finding("file_name_chars", file=path.name, reporter=name_reporter, name=recorded)
+        )
     mtime = getattr(wb, "modified", None)
     with contextlib.suppress(OSError):
         check.modified = dt.datetime.fromtimestamp(path.stat().st_mtime if mtime is None else mtime)
