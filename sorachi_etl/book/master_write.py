@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.book import rowxml
 from sorachi_etl.book.master_read import MASTER_FIELD
+from sorachi_etl.book.verify import check_written
 from sorachi_etl.book.xlsx import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
 BACKUP_DIR = "backup"
 
 
-def _cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+def cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    """The value a domain value is written as in a column, and its number format (None: General)."""
     if value is None:
         return None, None
     convert = _CONVERTERS.get(col.type)
@@ -100,7 +102,7 @@ def _row_values(item: Any, rule: SheetRule) -> list[Any]:
     return [values.get(c.key) for c in rule.columns]
 
 
-def _table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str | None]]]:
+def table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str | None]]]:
     """(value, number format) of every cell of the rows of `items`, as put() takes them."""
     if not items or not all(type(item) is type(items[0]) for item in items):
         return [_converted(_row_values(item, rule), rule) for item in items]
@@ -129,7 +131,7 @@ def _table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str |
 
 
 def _converted(values: list[Any], rule: SheetRule) -> list[tuple[Any, str | None]]:
-    return [_cell_value(value, col) for col, value in zip(rule.columns, values, strict=True)]
+    return [cell_value(value, col) for col, value in zip(rule.columns, values, strict=True)]
 
 
 def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksheet:
@@ -143,7 +145,7 @@ def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksh
         if col.width and not (keep_widths and ws.column_dimensions[get_column_letter(c)].width):
             ws.column_dimensions[get_column_letter(c)].width = col.width
     style_header(ws, 1, len(rule.columns))
-    rowxml.defer_rows(ws, 2, _table_rows(items, rule))
+    rowxml.defer_rows(ws, 2, table_rows(items, rule))
     ws.freeze_panes = "A2"
     if items:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(rule.columns))}{len(items) + 1}"
@@ -159,7 +161,7 @@ def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Setting
     values = dataclasses.asdict(settings)
     for r, col in enumerate(rule.columns, start=2):
         put(ws, r, 1, col.header)
-        value, fmt = _cell_value(values.get(col.key), col)
+        value, fmt = cell_value(values.get(col.key), col)
         if value is not None:
             put(ws, r, 2, value, fmt)
     for i, width in enumerate(rule.width or (28, 48)):
@@ -184,7 +186,7 @@ def append_log(wb: Workbook, entries: list[domain.LogEntry]) -> None:
     if SHEET_IMPORT_LOG not in wb.sheetnames:
         write_table_sheet(wb, rule, [])
     ws = wb[SHEET_IMPORT_LOG]
-    rowxml.defer_rows(ws, rowxml.next_row(ws), _table_rows(entries, rule))
+    rowxml.defer_rows(ws, rowxml.next_row(ws), table_rows(entries, rule))
 
 
 def open_workbook(path: Path, *, without_cells: Iterable[str] = ()) -> Workbook:
@@ -242,6 +244,8 @@ def backup(path: Path, now: dt.datetime | None = None) -> Path | None:
 def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path | None:
     """Save `wb` to `path` without ever leaving a half-written master.
 
+    The new file is checked (`verify.check_written`: every XML part well
+    formed, openpyxl loads it) before it takes the master's place.
     Returns the backup's path (None for a new file). Raises MasterError with a
     Japanese message when the folder is read-only, the disk is full, or the
     master is open in Excel.
@@ -262,6 +266,7 @@ def save_atomic(wb: Workbook, path: Path, *, make_backup: bool = True) -> Path |
         # mkstemp makes the file readable by its owner only; give it the master's own
         # permissions (or the usual ones for a new file) so colleagues can still open it
         os.chmod(tmp, _file_mode(path))
+        check_written(tmp, path.name)  # a master Excel cannot open never replaces the old
         saved = backup(path) if make_backup else None
         os.replace(tmp, path)
         return saved

@@ -1,0 +1,554 @@
+"""Update the master's data sheets in place: rows matched by key, only the tool's own cells written.
+
+The data sheets (設定, プロジェクト, 市町, 調査項目, 評価指標, 調査実績, 指標実績,
+取組, 事業) are edited by staff in Excel, and the log 取込履歴 only grows. A
+merge therefore never rebuilds them. For each sheet it compares the master as
+read (`MasterBook`: every row's domain object and its sheet row) with the
+master to write, and:
+
+- a row whose key (schemas/master.toml `key`) is in both keeps its place; of
+  the tool's columns only the cells whose value changes are written, in the
+  cell's own style (its number format set as the tool sets it: dates,
+  date-times, 1,000 and over with separators; a format staff chose stays);
+- a new row goes after the last row of the table, in the formats of the row
+  above (every styled cell of that row, staff's columns too, lends its style
+  to the cell below; no value is copied); conditional formats, validations,
+  the filter, Excel tables and the print area that end at the old last row
+  are extended to it;
+- a row that goes (an initiative replaced by a resubmission) lends its place
+  to a new row of the same group (the key but its last column: the same
+  reporter and year), so a corrected title is one cell changed; a row with
+  no successor has the tool's cells emptied (their formats kept) and reads
+  as no row from then on. Rows are never deleted or moved: staff's cells
+  beside them, and every range or note that refers to them, stay where they
+  are;
+- 設定 (label | value) has its value cells updated the same way; a label it
+  lacks is added below the others.
+
+Everything else in these sheets (other columns and what they hold, notes and
+formulas beside the table, fills, fonts, conditional formatting, validations,
+comments, hidden columns, frozen panes, filters, print settings) is left as
+staff left it. The cells are edited in the file's own XML (sheetdata.py), or,
+for a sheet whose XML that module does not read, through openpyxl (the same
+edits; also the reference the tests compare the XML path against).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from copy import copy
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sorachi_etl.book import rowxml
+from sorachi_etl.book.master_read import MASTER_FIELD, MasterBook, SheetRows
+from sorachi_etl.book.master_write import append_log, cell_value, table_rows
+from sorachi_etl.book.sheetdata import SheetXml, column_letter, dimension
+from sorachi_etl.book.xlsx import DATE_FORMAT, DATETIME_FORMAT, put
+from sorachi_etl.model import domain
+from sorachi_etl.model.errors import MasterError
+from sorachi_etl.model.rules import SheetRule, master_rules
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# The number formats the tool itself gives its cells: a cell in one of these gets the
+# tool's format for its new value; any other format was chosen by staff and stays.
+_TOOL_FORMATS = frozenset({"General", "#,##0", DATE_FORMAT, DATETIME_FORMAT})
+_DATE_FORMATS = frozenset({DATE_FORMAT, DATETIME_FORMAT})
+
+
+def open_for_update(path: Path, regenerated: Sequence[str]) -> tuple[Workbook, rowxml.RemovedCells]:
+    """The master opened for a merge: every data sheet and regenerated sheet without its cells.
+
+    The data sheets' cells come back as the file holds them (the second item),
+    for `update_data_sheets`; the regenerated sheets' are dropped.
+    """
+    names = [*master_rules(), *regenerated]
+    removed = rowxml.RemovedCells()
+    try:
+        wb = rowxml.open_without_cells(path, names, removed=removed, rich_text=True)
+    except Exception as exc:
+        raise MasterError(
+            "master_unreadable", name=Path(path).name, detail="Excelブックとして読めません"
+        ) from exc
+    return wb, removed
+
+
+def update_data_sheets(
+    wb: Workbook, book: MasterBook, master: domain.Master, removed: rowxml.RemovedCells
+) -> None:
+    """Write into `wb` what `master` changes against the master as read (`book`), in place.
+
+    `wb` and `removed` come from `open_for_update` on `book.path`.
+    """
+    styles = Styles(wb)
+    uses_strings = False
+    for name, rule in master_rules().items():
+        sheet = book.sheets.get(name)
+        if name not in wb.sheetnames or sheet is None:
+            if rule.log:  # a master from before the log existed
+                append_log(wb, master.log)
+            continue
+        ws = wb[name]
+        data = removed.sheet_data.get(name)
+        editor: Editor
+        if data is not None:
+            editor = XmlEditor(ws, SheetXml(data, wb.epoch), removed.dimensions.get(name))
+            uses_strings = uses_strings or b't="s"' in data
+        else:  # a sheet whose XML sheetdata.py does not read: openpyxl loaded its cells
+            editor = OpenpyxlEditor(ws)
+        if rule.layout == "keyvalue":
+            _update_settings(editor, sheet, rule, book.master.settings, master.settings, styles)
+        else:
+            field = MASTER_FIELD[name]
+            old, new = getattr(book.master, field), getattr(master, field)
+            _update_table(editor, sheet, rule, old, new, styles)
+        editor.finish()
+    if uses_strings and removed.shared_strings is not None:
+        rowxml.keep_shared_strings(wb, removed.shared_strings)
+
+
+# --- what changes -------------------------------------------------------------------
+
+
+def _update_table(
+    editor: Editor,
+    sheet: SheetRows,
+    rule: SheetRule,
+    old: Sequence[Any],
+    new: Sequence[Any],
+    styles: Styles,
+) -> None:
+    rows = [n + 1 for n in sheet.row_numbers]  # sheet rows (1-based) of `old`, in order
+    columns = {key: c + 1 for key, c in sheet.columns.items()}
+    keys = [c.key for c in rule.columns]
+    header = (sheet.header_row or 0) + 1
+    if rule.log:  # only grows: what the new log has past the old one
+        matched: list[tuple[int, Any]] = []
+        emptied: list[int] = []
+        added = list(new[len(old) :])
+    else:
+        matched, emptied, added = _match(rule, old, new)
+    for i, item in matched:
+        before, after = table_rows([old[i], item], rule)
+        for key, was, now in zip(keys, before, after, strict=True):
+            if _same(was[0], now[0]):
+                continue
+            _write(editor, styles, rule, columns, key, rows[i], now)
+    for i in emptied:
+        for key, cell in zip(keys, table_rows([old[i]], rule)[0], strict=True):
+            c = columns.get(key)
+            if c is not None and cell[0] is not None:
+                editor.set(rows[i], c, None, editor.style(rows[i], c))
+    if added:
+        last = max(rows, default=header)
+        cells = table_rows(list(added), rule)
+        _check_writable(rule, columns, cells)
+        order = [(columns[k], i) for i, k in enumerate(keys) if k in columns]
+        editor.append(last, header, [[(c, row[i]) for c, i in order] for row in cells], styles)
+
+
+def _match(
+    rule: SheetRule, old: Sequence[Any], new: Sequence[Any]
+) -> tuple[list[tuple[int, Any]], list[int], list[Any]]:
+    """Pairs (old index, new item) to compare, old indexes to empty, and new items to add.
+
+    An item that is its old self (the merge shares what it keeps) is not
+    compared. A new item without an old one of its key takes, in order, the
+    row of an old item without a new one that has the same key but for its
+    last column (the same reporter and year, for 取組).
+    """
+    key_of = _key_function(rule)
+    where = {key_of(item): i for i, item in enumerate(old)}
+    seen: set[int] = set()
+    matched: list[tuple[int, Any]] = []
+    unmatched: list[Any] = []
+    for item in new:
+        i = where.get(key_of(item))
+        if i is None:
+            unmatched.append(item)
+            continue
+        seen.add(i)
+        if item is not old[i]:
+            matched.append((i, item))
+    gone = [i for i in range(len(old)) if i not in seen]
+    free: dict[tuple, list[int]] = {}
+    for i in gone:
+        free.setdefault(key_of(old[i])[:-1], []).append(i)
+    added = []
+    for item in unmatched:
+        places = free.get(key_of(item)[:-1])
+        if places:
+            matched.append((places.pop(0), item))
+        else:
+            added.append(item)
+    emptied = [i for places in free.values() for i in places]
+    return matched, sorted(emptied), added
+
+
+def _key_function(rule: SheetRule):
+    names = list(rule.key)
+    if not names:
+        return lambda item: (id(item),)
+    return lambda item: tuple(_key_part(getattr(item, n)) for n in names)
+
+
+def _key_part(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two cell values read the same: blank and empty text alike, 1 and 1.0 alike."""
+    if a is None or a == "" or b is None or b == "":
+        return (a is None or a == "") and (b is None or b == "")
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _check_writable(rule: SheetRule, columns: dict[str, int], cells: list[list[tuple]]) -> None:
+    """A value for a column the sheet lacks (an `absent_ok` one) stops the run."""
+    for i, col in enumerate(rule.columns):
+        if col.key not in columns and any(row[i][0] not in (None, "") for row in cells):
+            raise MasterError("master_missing_column", sheet=rule.name, column=col.header)
+
+
+def _write(
+    editor: Editor,
+    styles: Styles,
+    rule: SheetRule,
+    columns: dict[str, int],
+    key: str,
+    row: int,
+    cell: tuple[Any, str | None],
+) -> None:
+    c = columns.get(key)
+    if c is None:  # an `absent_ok` column the sheet lacks
+        if cell[0] not in (None, ""):
+            raise MasterError(
+                "master_missing_column", sheet=rule.name, column=rule.column(key).header
+            )
+        return
+    value, fmt = cell
+    base = editor.style(row, c)
+    editor.set(row, c, value, styles.for_value(base, value, fmt))
+
+
+def _update_settings(
+    editor: Editor,
+    sheet: SheetRows,
+    rule: SheetRule,
+    old: domain.Settings,
+    new: domain.Settings,
+    styles: Styles,
+) -> None:
+    added = []
+    for col in rule.columns:
+        was = cell_value(getattr(old, col.key, None), col)
+        now = cell_value(getattr(new, col.key, None), col)
+        if _same(was[0], now[0]):
+            continue
+        r = sheet.key_rows.get(col.key)
+        if r is None:
+            added.append([(1, (col.header, None)), (2, now)])
+        else:
+            editor.set(r + 1, 2, now[0], styles.for_value(editor.style(r + 1, 2), *now))
+    if added:
+        last = max(sheet.key_rows.values(), default=-1) + 1
+        editor.append(last, 0, added, styles)
+
+
+# --- styles -------------------------------------------------------------------------
+
+
+class Styles:
+    """The workbook's cell styles by id, and the ids of a style with another number format."""
+
+    def __init__(self, wb: Workbook) -> None:
+        from openpyxl.worksheet.worksheet import Worksheet
+
+        self.wb = wb
+        self._probe = Worksheet(wb, title="probe")  # not part of the workbook
+        self._formats: dict[int, str] = {}
+        self._derived: dict[tuple[int, str], int] = {}
+
+    def _cell(self, style: int) -> Any:
+        from openpyxl.cell.cell import Cell
+
+        return Cell(self._probe, row=1, column=1, style_array=copy(self.wb._cell_styles[style]))
+
+    def number_format(self, style: int) -> str:
+        fmt = self._formats.get(style)
+        if fmt is None:
+            fmt = self._formats[style] = self._cell(style).number_format
+        return fmt
+
+    def with_format(self, style: int, fmt: str) -> int:
+        """The id of style `style` with number format `fmt` (added to the workbook if new)."""
+        key = (style, fmt)
+        found = self._derived.get(key)
+        if found is None:
+            cell = self._cell(style)
+            cell.number_format = fmt
+            found = self._derived[key] = cell.style_id
+        return found
+
+    def for_value(self, base: int, value: Any, fmt: str | None) -> int:
+        """The style a value the tool writes gets in a cell of style `base`.
+
+        The tool's number format for the value (`fmt`; None: General) when the
+        cell has one of the tool's formats, or none that shows a date as one;
+        otherwise the cell's own format, which staff chose.
+        """
+        if value is None:
+            return base
+        want = fmt or "General"
+        current = self.number_format(base)
+        if current == want:
+            return base
+        if current in _TOOL_FORMATS or (want in _DATE_FORMATS and not _is_date_format(current)):
+            return self.with_format(base, want)
+        return base
+
+
+def _is_date_format(fmt: str) -> bool:
+    from openpyxl.styles.numbers import is_date_format
+
+    return is_date_format(fmt)
+
+
+# --- the two ways of editing a sheet --------------------------------------------------
+
+
+class Editor:
+    """Cell edits of one sheet: the interface `_update_table` writes through."""
+
+    def style(self, row: int, col: int) -> int:
+        """The style a value written into the cell takes: its own, or its row's, column's."""
+        raise NotImplementedError
+
+    def set(self, row: int, col: int, value: Any, style: int) -> None:
+        raise NotImplementedError
+
+    def append(
+        self,
+        last: int,
+        header: int,
+        rows: list[list[tuple[int, tuple[Any, str | None]]]],
+        styles: Styles,
+    ) -> None:
+        """Write `rows` ([(column, (value, format))]) below row `last`, as the rows above look.
+
+        Every styled cell of row `last` (when it is below the header row
+        `header`) lends its style to the cells below it, staff's columns
+        included; ranges that end at row `last` are extended over the new rows.
+        """
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Hand the edits to the workbook for saving."""
+
+
+class XmlEditor(Editor):
+    """Edits made in the sheet's <sheetData> as the file holds it (sheetdata.SheetXml)."""
+
+    def __init__(self, ws: Worksheet, xml: SheetXml, original_dimension: str | None) -> None:
+        self.ws = ws
+        self.xml = xml
+        self.original_dimension = original_dimension
+        self._column_styles: dict[int, int] | None = None
+
+    def _column_style(self, col: int) -> int:
+        if self._column_styles is None:
+            self._column_styles = _column_styles(self.ws)
+        return self._column_styles.get(col, 0)
+
+    def style(self, row: int, col: int) -> int:
+        existing = self.xml.existing_row(row)
+        if existing is not None:
+            own = existing.style(col)
+            if own is not None:
+                return own
+            row_style = existing.row_style()
+            if row_style is not None:
+                return row_style
+        return self._column_style(col)
+
+    def set(self, row: int, col: int, value: Any, style: int) -> None:
+        self.xml.set(self.xml.row(row), col, value, style)
+
+    def append(self, last, header, rows, styles) -> None:
+        template = self.xml.existing_row(last) if last > header else None
+        lends = dict(template.cells) if template is not None else {}
+        lend_styles = {c: template.style(c) or 0 for c in lends} if template is not None else {}
+        row_attrs = {}
+        if template is not None and template.row_style() is not None:
+            row_attrs = {b"s": template.attrs[b"s"], b"customFormat": b"1"}
+        tool_cols = {c for c, _ in rows[0]} if rows else set()
+        bases = {c: lend_styles.get(c, self._column_style(c)) for c in tool_cols}
+        staff = sorted((c, s) for c, s in lend_styles.items() if c not in tool_cols and s)
+        sheet_last = self.xml.last_row()
+        chosen: dict[tuple[int, type, str | None], int] = {}
+        elements: dict[tuple[type, Any, int], bytes | None] = {}
+        extra = b"".join(b' %s="%s"' % kv for kv in row_attrs.items())
+        r = last
+        for cells in rows:
+            r += 1
+            if r <= sheet_last:  # a row staff's notes already use: merged into it
+                opened = self.xml.row(r)
+                for c, (value, fmt) in cells:
+                    if value is None and c not in lends:
+                        continue
+                    base = opened.style(c) if opened.style(c) is not None else bases[c]
+                    self.xml.set(opened, c, value, styles.for_value(base, value, fmt))
+                for c, s in staff:
+                    if opened.style(c) is None:
+                        self.xml.set(opened, c, None, s)
+                continue
+            parts = []
+            for c, (value, fmt) in sorted([*cells, *((c, (None, None)) for c, _ in staff)]):
+                base = bases.get(c) if c in bases else lend_styles[c]
+                key = (base, type(value), fmt)
+                style = chosen.get(key)
+                if style is None:
+                    style = chosen[key] = styles.for_value(base, value, fmt)
+                ekey = (type(value), value, style)
+                try:
+                    tail = elements[ekey]
+                except KeyError:
+                    tail = self.xml.cell_xml("\0", value, style)
+                    elements[ekey] = tail
+                except TypeError:
+                    tail = self.xml.cell_xml("\0", value, style)
+                if tail is not None:
+                    parts.append(tail.replace(b"\0", f"{column_letter(c)}{r}".encode(), 1))
+            self.xml.append(
+                r,
+                b'<row r="%d"%s>%s</row>' % (r, extra, b"".join(parts)),
+                max(tool_cols | {c for c, _ in staff}, default=0),
+            )
+        if last > header:
+            extend_ranges(self.ws, last, r)
+
+    def finish(self) -> None:
+        if self.xml.max_row or self.xml.max_col:
+            dim = dimension(self.original_dimension, self.xml)
+        else:
+            dim = self.original_dimension
+        rowxml.replace_sheet_data(self.ws, self.xml.to_bytes(), dim)
+
+
+class OpenpyxlEditor(Editor):
+    """The same edits through openpyxl's cells, for a sheet openpyxl loaded whole."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+
+    def style(self, row: int, col: int) -> int:
+        cell = self.ws._cells.get((row, col))
+        if cell is not None:
+            return cell.style_id
+        dim = self.ws.row_dimensions.get(row) if row in self.ws.row_dimensions else None
+        if dim is not None and dim.customFormat:
+            return dim.style_id
+        return _column_styles(self.ws).get(col, 0)
+
+    def set(self, row: int, col: int, value: Any, style: int) -> None:
+        cell = put(self.ws, row, col, value)
+        cell._style = copy(self.ws.parent._cell_styles[style])
+
+    def append(self, last, header, rows, styles) -> None:
+        lend = {}
+        if last > header:
+            lend = {
+                c: cell.style_id
+                for (r, c), cell in self.ws._cells.items()
+                if r == last and cell.has_style
+            }
+        tool_cols = {c for c, _ in rows[0]} if rows else set()
+        r = last
+        for cells in rows:
+            r += 1
+            for c, (value, fmt) in cells:
+                base = (
+                    self.style(r, c)
+                    if (r, c) in self.ws._cells
+                    else lend.get(c, _column_styles(self.ws).get(c, 0))
+                )
+                if value is not None or base:
+                    self.set(r, c, value, styles.for_value(base, value, fmt))
+            for c, s in lend.items():
+                if c not in tool_cols and (r, c) not in self.ws._cells:
+                    self.set(r, c, None, s)
+        if last > header:
+            extend_ranges(self.ws, last, r)
+
+
+def _column_styles(ws: Worksheet) -> dict[int, int]:
+    """Column -> the style staff gave the whole column (columns without one are left out)."""
+    from openpyxl.utils import column_index_from_string
+
+    out = {}
+    for key, dim in ws.column_dimensions.items():
+        if not dim.has_style:
+            continue
+        first = dim.min or column_index_from_string(key)
+        for c in range(first, (dim.max or first) + 1):
+            out[c] = dim.style_id
+    return out
+
+
+# --- ranges that cover the table ------------------------------------------------------
+
+
+def extend_ranges(ws: Worksheet, last: int, new_last: int) -> None:
+    """Grow every range of `ws` that ends at row `last` down to `new_last`.
+
+    Conditional formats, data validations, the autofilter, Excel tables and
+    the print area that cover the table down to its last row go on covering
+    it: the rows appended below take their formats and rules, as Excel does
+    for a table typed into.
+    """
+    from openpyxl.formatting.formatting import ConditionalFormatting, ConditionalFormattingList
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+    if new_last <= last:
+        return
+
+    def grown(ref: str) -> str:
+        out = []
+        for part in str(ref).split():
+            cr = CellRange(part)
+            if cr.max_row == last and cr.min_row <= last:
+                cr = CellRange(
+                    min_col=cr.min_col, min_row=cr.min_row, max_col=cr.max_col, max_row=new_last
+                )
+            out.append(cr.coord)
+        return " ".join(out)
+
+    cf = ConditionalFormattingList()
+    changed = False
+    for entry in ws.conditional_formatting:
+        ref = grown(entry.sqref)
+        changed = changed or ref != str(entry.sqref)
+        for rule in entry.rules:
+            cf.add(ConditionalFormatting(sqref=ref), rule)
+    if changed:
+        ws.conditional_formatting = cf
+    for dv in ws.data_validations.dataValidation:
+        dv.sqref = MultiCellRange(grown(dv.sqref))
+    if ws.auto_filter.ref:
+        ws.auto_filter.ref = grown(ws.auto_filter.ref)
+    for table in ws.tables.values():
+        if not table.totalsRowCount:
+            table.ref = grown(table.ref)
+            if table.autoFilter is not None and table.autoFilter.ref:
+                table.autoFilter.ref = grown(table.autoFilter.ref)
+    area = ws.print_area
+    if area:
+        refs = [part.rpartition("!")[2].replace("$", "") for part in area.split(",")]
+        longer = [grown(ref) for ref in refs]
+        if longer != refs:
+            ws.print_area = longer
