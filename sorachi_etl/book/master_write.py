@@ -114,18 +114,25 @@ def table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str | 
     columns = []
     for col in rule.columns:
         get = operator.attrgetter(col.key) if col.key in names else None
-        columns.append((get, _CONVERTERS.get(col.type), col))
+        # the same year, time of import and list repeat down the rows: converted once
+        memo: dict[Any, tuple[Any, str | None]] | None = {} if col.type != "number" else None
+        columns.append((get, _CONVERTERS.get(col.type), col, memo))
     out = []
     for item in items:
         row = []
-        for get, convert, col in columns:
+        for get, convert, col, memo in columns:
             value = get(item) if get is not None else None
             if value is None:
                 row.append((None, None))
             elif convert is None:
                 row.append((value, None))
-            else:
+            elif memo is None or value.__class__ is list:
                 row.append(convert(value, col))
+            else:
+                cell = memo.get(value)
+                if cell is None:
+                    cell = memo[value] = convert(value, col)
+                row.append(cell)
         out.append(row)
     return out
 

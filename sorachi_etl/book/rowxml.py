@@ -46,7 +46,27 @@ Cell = tuple[Any, str | None] | tuple[Any, str | None, "Style | None"]
 _ATTR = "_sorachi_rows"
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
-_SHEET_DATA_ALL = re.compile(rb"<sheetData\s*/>|<sheetData\b[^>]*>.*?</sheetData>", re.S)
+_SHEET_DATA_START = re.compile(rb"<sheetData\b[^>]*>")
+
+
+def sheet_data_span(xml: bytes) -> tuple[int, int] | None:
+    """Where the <sheetData> element of a worksheet part starts and ends (None: it has none).
+
+    Found with bytes.find, not one pattern over the whole part: a lazy match
+    across the 2.6 MB of 調査実績 with 1,741 reporters took 30 ms.
+    """
+    at = xml.find(b"<sheetData")
+    if at < 0:
+        return None
+    start = _SHEET_DATA_START.match(xml, at)
+    if start is None:
+        return None
+    if start.group(0).endswith(b"/>"):
+        return at, start.end()
+    end = xml.find(b"</sheetData>", start.end())
+    return None if end < 0 else (at, end + len(b"</sheetData>"))
+
+
 _INFINITIES = (float("inf"), float("-inf"))
 _WRITABLE = frozenset({str, int, float, dt.datetime, dt.date, type(None)})
 
@@ -484,10 +504,10 @@ def _add_before(xml: bytes, end_tag: bytes, element: str) -> bytes:
 
 
 def _replace_sheet_data(xml: bytes, sheet_data: bytes, dimension: str | None) -> bytes:
-    m = _SHEET_DATA_ALL.search(xml)
-    if m is None:
+    span = sheet_data_span(xml)
+    if span is None:
         raise ValueError("no sheetData in a saved sheet")
-    xml = xml[: m.start()] + sheet_data + xml[m.end() :]
+    xml = xml[: span[0]] + sheet_data + xml[span[1] :]
     if dimension:
         xml = _DIMENSION.sub(f'<dimension ref="{dimension}" />'.encode(), xml, count=1)
     return xml
@@ -554,15 +574,16 @@ def open_without_cells(
             for info in zin.infolist():
                 data = zin.read(info)
                 if info.filename in by_part:
-                    m = _SHEET_DATA_ALL.search(data)
-                    if m is not None:
+                    span = sheet_data_span(data)
+                    if span is not None:
+                        start, end = span
                         if removed is not None:
                             name = by_part[info.filename]
-                            removed.sheet_data[name] = m.group(0)
-                            dim = _DIMENSION_REF.search(data, 0, m.start())
+                            removed.sheet_data[name] = data[start:end]
+                            dim = _DIMENSION_REF.search(data, 0, start)
                             if dim is not None:
                                 removed.dimensions[name] = dim.group(1).decode("ascii", "replace")
-                        data = data[: m.start()] + b"<sheetData/>" + data[m.end() :]
+                        data = data[:start] + b"<sheetData/>" + data[end:]
                 elif info.filename == strings and removed is not None:
                     removed.shared_strings = data
                 zout.writestr(info.filename, data)

@@ -147,6 +147,7 @@ class SheetXml:
         self._open: dict[int, RowXml] = {}  # rows being edited, existing or new
         self._appended: list[bytes] = []
         self._appended_last = 0
+        self._last: int | None = None
         self.max_col = 0  # the largest column written to
         self.max_row = 0  # the largest row written to
 
@@ -168,6 +169,11 @@ class SheetXml:
 
     def last_row(self) -> int:
         """The number of the last <row> element of the sheet as it was (0: none)."""
+        if self._last is None:
+            self._last = self._find_last_row()
+        return self._last
+
+    def _find_last_row(self) -> int:
         if self._spans is None:
             found = _LAST_ROW.findall(self._body[-4096:])
             if found and self._body.rstrip().endswith((b"</row>", b"/>")):
@@ -180,6 +186,8 @@ class SheetXml:
         opened = self._open.get(number)
         if opened is not None:
             return opened
+        if self._appended and number > self.last_row():
+            raise ValueError(f"row {number} is past the rows of the sheet, where rows were added")
         spans = self._index()
         i = bisect_left(self._numbers, number)
         if i < len(spans) and spans[i][0] == number:
@@ -225,12 +233,16 @@ class SheetXml:
 
     def append(self, number: int, row_xml: bytes, max_col: int) -> None:
         """Add a whole new <row> element after every row of the sheet and every one added."""
-        if number <= max(self._appended_last, self.last_row(), max(self._open, default=0)):
-            raise ValueError(f"row {number} is not past the rows of the sheet")
-        self._appended.append(row_xml)
-        self._appended_last = number
+        self.append_rows(number, number, row_xml, max_col)
+
+    def append_rows(self, first: int, last: int, rows_xml: bytes, max_col: int) -> None:
+        """Add new <row> elements for rows `first` to `last` after every row there is."""
+        if first <= max(self._appended_last, self.last_row(), max(self._open, default=0)):
+            raise ValueError(f"row {first} is not past the rows of the sheet")
+        self._appended.append(rows_xml)
+        self._appended_last = last
         self.max_col = max(self.max_col, max_col)
-        self.max_row = max(self.max_row, number)
+        self.max_row = max(self.max_row, last)
 
     def _unshare(self, element: bytes) -> None:
         """Before a cell that holds a shared formula for others is replaced, write it out in each.
