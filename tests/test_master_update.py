@@ -163,6 +163,7 @@ def staff_edits(path: Path) -> dict[str, object]:
     kpis["B3"].fill = YELLOW
     kpis["B3"].font = RED_FONT
     kpis["B2"].comment = Comment("出典: 令和6年度報告書", "山田")
+    kpis["B4"].hyperlink = "https://www.pref.hokkaido.lg.jp/ss/sum/"
     kpis.page_setup.orientation = "portrait"
     kpis.page_margins.left = 1.1
     kpis.print_title_rows = "1:1"
@@ -227,6 +228,7 @@ def test_every_staff_edit_survives_a_merge(first_merge, survey_templates, tmp_pa
     assert kpis.cell(3, memo + 2).value == "=L3*2"
     assert kpis["B3"].fill.fgColor.rgb == "00FFFF00" and kpis["B3"].font.color.rgb == "00FF0000"
     assert kpis["B2"].comment.text == "出典: 令和6年度報告書"
+    assert kpis["B4"].hyperlink.target == "https://www.pref.hokkaido.lg.jp/ss/sum/"
     assert kpis.page_setup.orientation == "portrait" and kpis.page_margins.left == 1.1
     assert kpis.print_title_rows == "$1:$1"
     assert reporters.column_dimensions["E"].hidden
@@ -251,6 +253,47 @@ def test_every_staff_edit_survives_a_merge(first_merge, survey_templates, tmp_pa
     # the corrected initiative replaced the old one in its row
     titles = [r[4] for r in wb["取組"].iter_rows(min_row=2, values_only=True) if r[0] == "岩見沢市"]
     assert titles == ["移住フェア（札幌）への出展"]
+
+
+def as_excel_writes(path: Path, sheets: list[str]) -> None:
+    """The sheets' XML as Excel writes it: more namespaces on the root (and mc:Ignorable),
+    every row with spans and x14ac:dyDescent."""
+    import re
+    import zipfile
+
+    from sorachi_etl.book.preserve import _sheet_parts
+
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+        where = _sheet_parts(z)
+    root = (
+        b'<worksheet xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        b'mc:Ignorable="x14ac xr" '
+        b'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" '
+        b'xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision" '
+        b'xr:uid="{00000000-0001-0000-0000-000000000000}" '
+    )
+    for sheet in sheets:
+        xml = parts[where[sheet]].replace(b"<worksheet ", root, 1)
+        parts[where[sheet]] = re.sub(
+            rb'<row r="(\d+)"', rb'<row r="\1" spans="1:8" x14ac:dyDescent="0.25"', xml
+        )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_rows_as_excel_writes_them_keep_their_namespaces(first_merge, survey_templates, tmp_path):
+    as_excel_writes(first_merge, ["調査実績", "市町", "取込履歴"])
+    load_workbook(first_merge)  # a sound file to begin with
+    before = tmp_path / "before.xlsx"
+    shutil.copy(first_merge, before)
+    folder = tmp_path / "in"
+    returned(folder, survey_templates, "岩見沢市", values={"M02": (97, "確定")})
+    returned(folder, survey_templates, "夕張市")
+    outcome = merge(folder, first_merge)
+    assert_only_tool_cells_changed(before, first_merge)
+    assert_same_data(first_merge, outcome.result.master)
 
 
 def test_a_master_saved_by_libreoffice_is_updated_in_place(first_merge, survey_templates, tmp_path):

@@ -96,7 +96,7 @@ def update_data_sheets(
         data = removed.sheet_data.get(name)
         editor: Editor
         if data is not None:
-            editor = XmlEditor(ws, SheetXml(data, wb.epoch), removed.dimensions.get(name))
+            editor = XmlEditor(ws, SheetXml(data, wb.epoch), removed, name)
             uses_strings = uses_strings or b't="s"' in data
         else:  # a sheet whose XML sheetdata.py does not read: openpyxl loaded its cells
             editor = OpenpyxlEditor(ws)
@@ -361,10 +361,13 @@ class Editor:
 class XmlEditor(Editor):
     """Edits made in the sheet's <sheetData> as the file holds it (sheetdata.SheetXml)."""
 
-    def __init__(self, ws: Worksheet, xml: SheetXml, original_dimension: str | None) -> None:
+    def __init__(
+        self, ws: Worksheet, xml: SheetXml, removed: rowxml.RemovedCells, name: str
+    ) -> None:
         self.ws = ws
         self.xml = xml
-        self.original_dimension = original_dimension
+        self.original_dimension = removed.dimensions.get(name)
+        self.root = removed.roots.get(name)
         self._column_styles: dict[int, int] | None = None
 
     def _column_style(self, col: int) -> int:
@@ -466,7 +469,7 @@ class XmlEditor(Editor):
             dim = dimension(self.original_dimension, self.xml)
         else:
             dim = self.original_dimension
-        rowxml.replace_sheet_data(self.ws, self.xml.to_bytes(), dim)
+        rowxml.replace_sheet_data(self.ws, self.xml.to_bytes(), dim, self.root)
 
 
 class OpenpyxlEditor(Editor):

@@ -414,21 +414,26 @@ _SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedS
 _SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
 
-def _replaced(wb: Workbook) -> dict[int, tuple[Worksheet, bytes, str | None]]:
+def _replaced(wb: Workbook) -> dict[int, tuple[Worksheet, bytes, str | None, bytes | None]]:
     return wb.__dict__.setdefault(_REPLACED, {})
 
 
-def replace_sheet_data(ws: Worksheet, sheet_data: bytes, dimension: str | None) -> None:
+def replace_sheet_data(
+    ws: Worksheet, sheet_data: bytes, dimension: str | None, root: bytes | None = None
+) -> None:
     """Save `ws` with `sheet_data` (a whole <sheetData> element) instead of its cells.
 
     Whatever cells openpyxl holds for the sheet are not written; everything
     else of the sheet (columns, panes, filters, formatting, validations,
     comments, print settings) is, as openpyxl keeps it. `dimension` is the
-    used range to state ("A1:H90"; None: openpyxl's). The style ids in the
-    element must be those of the saved workbook: a workbook openpyxl loaded
-    keeps the cell styles of the file in their order, and adds new ones after.
+    used range to state ("A1:H90"; None: openpyxl's). `root` is the
+    <worksheet> start tag the element came from: the namespaces it declares
+    (Excel marks every row x14ac:dyDescent) are declared on the saved one too.
+    The style ids in the element must be those of the saved workbook: a
+    workbook openpyxl loaded keeps the cell styles of the file in their order,
+    and adds new ones after.
     """
-    _replaced(ws.parent)[id(ws)] = (ws, sheet_data, dimension)
+    _replaced(ws.parent)[id(ws)] = (ws, sheet_data, dimension, root)
 
 
 def keep_shared_strings(wb: Workbook, data: bytes) -> None:
@@ -454,7 +459,7 @@ def save_with_rows(wb: Workbook, out: BinaryIO) -> None:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
     parts = {}
-    replaced = {ws.path[1:]: (data, dim) for ws, data, dim in _replaced(wb).values()}
+    replaced = {ws.path[1:]: (data, dim, root) for ws, data, dim, root in _replaced(wb).values()}
     for ws in wb.worksheets:  # their parts are named as the save numbered them
         pending = _pending(ws)
         if pending is not None and pending.rows:
@@ -503,14 +508,43 @@ def _add_before(xml: bytes, end_tag: bytes, element: str) -> bytes:
     return xml[:at] + element.encode("utf-8") + xml[at:]
 
 
-def _replace_sheet_data(xml: bytes, sheet_data: bytes, dimension: str | None) -> bytes:
+def _replace_sheet_data(
+    xml: bytes, sheet_data: bytes, dimension: str | None, root: bytes | None
+) -> bytes:
     span = sheet_data_span(xml)
     if span is None:
         raise ValueError("no sheetData in a saved sheet")
     xml = xml[: span[0]] + sheet_data + xml[span[1] :]
     if dimension:
         xml = _DIMENSION.sub(f'<dimension ref="{dimension}" />'.encode(), xml, count=1)
-    return xml
+    return _with_namespaces(xml, root) if root else xml
+
+
+_ROOT = re.compile(rb"<worksheet\b[^>]*?(/?)>")
+_XMLNS = re.compile(rb'\sxmlns:([\w.-]+)="([^"]*)"')
+_IGNORABLE = re.compile(rb'\smc:Ignorable="[^"]*"')
+
+
+def _with_namespaces(xml: bytes, root: bytes) -> bytes:
+    """`xml` whose <worksheet> tag also declares the prefixes `root` declares (and its
+    mc:Ignorable), so the rows copied from the file keep meaning what they meant."""
+    m = _ROOT.search(xml)
+    if m is None:
+        return xml
+    tag = m.group(0)
+    have = {prefix for prefix, _ in _XMLNS.findall(tag)}
+    extra = b"".join(
+        b' xmlns:%s="%s"' % (prefix, uri)
+        for prefix, uri in _XMLNS.findall(root)
+        if prefix not in have
+    )
+    ignorable = _IGNORABLE.search(root)
+    if ignorable and not _IGNORABLE.search(tag):
+        extra += ignorable.group(0)
+    if not extra:
+        return xml
+    end = m.end() - (2 if m.group(1) else 1)
+    return xml[:end] + extra + xml[end:]
 
 
 def _splice(xml: bytes, ws: Worksheet, pending: _Pending) -> bytes:
@@ -545,6 +579,7 @@ class RemovedCells:
 
     sheet_data: dict[str, bytes] = field(default_factory=dict)  # sheet -> its <sheetData>
     dimensions: dict[str, str] = field(default_factory=dict)  # sheet -> its <dimension ref>
+    roots: dict[str, bytes] = field(default_factory=dict)  # sheet -> its <worksheet> tag
     shared_strings: bytes | None = None  # the shared string table part
 
 
@@ -583,6 +618,9 @@ def open_without_cells(
                             dim = _DIMENSION_REF.search(data, 0, start)
                             if dim is not None:
                                 removed.dimensions[name] = dim.group(1).decode("ascii", "replace")
+                            root = _ROOT.search(data, 0, start)
+                            if root is not None:
+                                removed.roots[name] = root.group(0)
                         data = data[:start] + b"<sheetData/>" + data[end:]
                 elif info.filename == strings and removed is not None:
                     removed.shared_strings = data

@@ -119,7 +119,9 @@ class RowXml:
         return None
 
     def to_bytes(self) -> bytes:
-        head = b"<row" + b"".join(b' %s="%s"' % kv for kv in self.attrs.items())
+        # spans (the row's first:last column) is a hint, and may no longer hold: left out
+        attrs = ((k, v) for k, v in self.attrs.items() if k != b"spans")
+        head = b"<row" + b"".join(b' %s="%s"' % kv for kv in attrs)
         if not self.cells and not self.tail:
             return head + b"/>"
         body = b"".join(self.cells[c] for c in sorted(self.cells))

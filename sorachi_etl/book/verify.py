@@ -2,13 +2,15 @@
 
 A master that Excel cannot open whole is worse than no merge: the old one
 must stay. Parts of the new file are written by openpyxl, and some by hand
-(rowxml, sheetdata) for speed; text in them comes from returns. So the file
-is opened again from disk and every XML part is parsed with expat (which
-refuses what Excel refuses: a character XML 1.0 forbids, a tag not closed),
-then openpyxl loads the workbook (read-only: the package, workbook, styles
-and shared strings, which is where a bad part stops it). The cells of each
-sheet are covered by the expat pass; reading them all through openpyxl would
-cost as much as the merge.
+(rowxml, sheetdata) for speed; text in them comes from returns, and rows
+come from a file Excel wrote. So the file is opened again from disk and
+every XML part is parsed with expat, with namespaces, as Excel reads it
+(refusing a character XML 1.0 forbids, a tag not closed, a prefix not
+declared), then openpyxl loads the workbook (read-only: the package,
+workbook, styles and shared strings, which is where a bad part stops it).
+The cells of each sheet are covered by the expat pass; reading them all
+through openpyxl would cost as much as the merge (the check costs about
+60 ms with 1,741 reporters).
 """
 
 from __future__ import annotations
@@ -37,8 +39,9 @@ def check_written(path: Path, name: str | None = None) -> None:
                 part = info.filename
                 if not part.lower().endswith(_XML_PARTS):
                     continue
-                # the whole part at once: ParseFile reads 2 KB at a time through zipfile
-                pyexpat.ParserCreate().Parse(z.read(info), True)
+                # Namespace-aware, as Excel reads: a prefix used but not declared is an
+                # error. The whole part at once: ParseFile reads 2 KB at a time.
+                pyexpat.ParserCreate(namespace_separator=" ").Parse(z.read(info), True)
         part = ""
         from openpyxl import load_workbook
 
