@@ -255,6 +255,12 @@ def test_a_resubmission_with_fewer_initiatives_leaves_no_empty_row_behind(
         [returned(tmp_path / "first", survey_templates, initiatives=two).parent],
         sample_master_path,
     )
+    wb = load_workbook(sample_master_path)
+    ws = wb["取組"]
+    row = next(c.row for c in ws["E"] if c.value == "就職説明会")
+    memo = ws.max_column + 1
+    ws.cell(row, memo, "写真あり（広報に確認）")  # staff's note beside the initiative
+    wb.save(sample_master_path)
     api.merge_paths(
         [returned(tmp_path / "again", survey_templates, initiatives=[INITIATIVE]).parent],
         sample_master_path,
@@ -263,6 +269,9 @@ def test_a_resubmission_with_fewer_initiatives_leaves_no_empty_row_behind(
     assert [i.title for i in master.initiatives if i.reporter == "岩見沢市"] == [
         "移住フェアへの出展"
     ]
+    ws = load_workbook(sample_master_path)["取組"]
+    assert [c.value for c in ws[row]][: memo - 1] == [None] * (memo - 1)  # the tool's cells
+    assert ws.cell(row, memo).value == "写真あり（広報に確認）"  # staff's note stays
     api.merge_paths(
         [returned(tmp_path / "third", survey_templates, initiatives=two).parent],
         sample_master_path,

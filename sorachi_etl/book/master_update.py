@@ -138,11 +138,9 @@ def _update_table(
             if _same(was[0], now[0]):
                 continue
             _write(editor, styles, rule, columns, key, rows[i], now)
-    for i in emptied:
-        for key, cell in zip(keys, table_rows([old[i]], rule)[0], strict=True):
-            c = columns.get(key)
-            if c is not None and cell[0] is not None:
-                editor.set(rows[i], c, None, editor.style(rows[i], c))
+    for i in emptied:  # every cell of the tool's columns, so that the row reads as blank
+        for c in columns.values():
+            editor.set(rows[i], c, None, editor.style(rows[i], c))
     if added:
         last = max(rows, default=header)
         cells = table_rows(list(added), rule)
@@ -280,7 +278,9 @@ class Styles:
     def _cell(self, style: int) -> Any:
         from openpyxl.cell.cell import Cell
 
-        return Cell(self._probe, row=1, column=1, style_array=copy(self.wb._cell_styles[style]))
+        styles = self.wb._cell_styles
+        array = styles[style] if 0 <= style < len(styles) else styles[0]  # a bad id: the default
+        return Cell(self._probe, row=1, column=1, style_array=copy(array))
 
     def number_format(self, style: int) -> str:
         fmt = self._formats.get(style)
@@ -376,15 +376,12 @@ class XmlEditor(Editor):
         return self._column_styles.get(col, 0)
 
     def style(self, row: int, col: int) -> int:
-        existing = self.xml.existing_row(row)
-        if existing is not None:
-            own = existing.style(col)
-            if own is not None:
-                return own
-            row_style = existing.row_style()
-            if row_style is not None:
-                return row_style
-        return self._column_style(col)
+        opened = self.xml.row(row)  # opened once: the cell is written next
+        own = opened.style(col)
+        if own is not None:
+            return own
+        row_style = opened.row_style()
+        return row_style if row_style is not None else self._column_style(col)
 
     def set(self, row: int, col: int, value: Any, style: int) -> None:
         self.xml.set(self.xml.row(row), col, value, style)

@@ -37,7 +37,7 @@ from typing import Any
 
 from sorachi_etl.book.rowxml import value_tail
 
-_ROW = re.compile(rb"<row\b[^>]*?/>|<row\b[^>]*>.*?</row>", re.S)
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 _CELL = re.compile(rb"<c\b[^>]*?/>|<c\b[^>]*>.*?</c>", re.S)
 _START_TAG = re.compile(rb"<(?:row|c)\b([^>]*?)/?>")
 _ATTR = re.compile(rb'\s([\w:]+)="([^"]*)"')
@@ -156,13 +156,23 @@ class SheetXml:
     # --- finding rows ---------------------------------------------------------------
 
     def _index(self) -> list[tuple[int, int, int]]:
+        """(row number, start, end) of every <row> element, found with bytes.find."""
         if self._spans is None:
+            body = self._body
             spans = []
             number = 0
-            for m in _ROW.finditer(self._body):
-                r = _attrs(m.group(0)[: m.group(0).index(b">") + 1]).get(b"r")
-                number = int(r) if r and r.isdigit() else number + 1
-                spans.append((number, m.start(), m.end()))
+            at = body.find(b"<row")
+            while at >= 0:
+                head_end = body.index(b">", at) + 1
+                head = body[at:head_end]
+                if not head.startswith((b"<row ", b"<row>", b"<row/")):  # <rowBreaks…>: none
+                    at = body.find(b"<row", head_end)
+                    continue
+                end = head_end if head.endswith(b"/>") else body.index(b"</row>", head_end) + 6
+                r = _ROW_NUMBER.search(head)
+                number = int(r.group(1)) if r else number + 1
+                spans.append((number, at, end))
+                at = body.find(b"<row", end)
             if any(a[0] >= b[0] for a, b in pairwise(spans)):
                 raise ValueError("rows of the sheet are not in order")
             self._spans = spans
