@@ -175,7 +175,8 @@ def grid_to_rows(
                 hint = _HINTS.get(code, "")
                 if code == "unit_mismatch" and unit:
                     hint = (
-                        f"この行の単位は「{unit}」です。{unit}で数えた数値だけを入力してください。"
+                        f"この行の単位は「{unit}」です。{unit}単位の数値を、単位を付けずに"
+                        f"（または「{unit}」を付けて）入力してください。"
                     )
                 findings.append(
                     finding(
@@ -202,7 +203,9 @@ def _missing_column(
             "master_missing_column",
             sheet=rule.name,
             column=header,
-            hint=f"見出し「{hint}」のことなら、「{header}」に戻してください。" if hint else "",
+            hint=f"見出し「{hint}」のことなら「{header}」に戻してください。"
+            if hint
+            else "見出しを元に戻してください。",
         )
     )
 

@@ -60,16 +60,23 @@ _TOOL_FORMATS = frozenset({"General", "#,##0", DATE_FORMAT, DATETIME_FORMAT})
 _DATE_FORMATS = frozenset({DATE_FORMAT, DATETIME_FORMAT})
 
 
-def open_for_update(path: Path, regenerated: Sequence[str]) -> tuple[Workbook, rowxml.RemovedCells]:
+def open_for_update(
+    path: Path, regenerated: Sequence[str], data: bytes | None = None
+) -> tuple[Workbook, rowxml.RemovedCells]:
     """The master opened for a merge: every data sheet and regenerated sheet without its cells.
 
     The data sheets' cells come back as the file holds them (the second item),
-    for `update_data_sheets`; the regenerated sheets' are dropped.
+    for `update_data_sheets`; the regenerated sheets' are dropped. `data` is
+    the file's bytes when the caller has read them already (`path` then only
+    names it).
     """
+    import io
+
     names = [*master_rules(), *regenerated]
     removed = rowxml.RemovedCells()
+    source = io.BytesIO(data) if data is not None else path
     try:
-        wb = rowxml.open_without_cells(path, names, removed=removed, rich_text=True)
+        wb = rowxml.open_without_cells(source, names, removed=removed, rich_text=True)
     except Exception as exc:
         raise MasterError(
             "master_unreadable", name=Path(path).name, detail="Excelブックとして読めません"

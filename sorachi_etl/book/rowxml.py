@@ -587,7 +587,11 @@ _DIMENSION_REF = re.compile(rb'<dimension\s+ref="([^"]*)"')
 
 
 def open_without_cells(
-    path: Path, sheets: Iterable[str], *, removed: RemovedCells | None = None, **kwargs: Any
+    path: Path | BinaryIO,
+    sheets: Iterable[str],
+    *,
+    removed: RemovedCells | None = None,
+    **kwargs: Any,
 ) -> Workbook:
     """load_workbook(path), except that the named sheets come with no cells.
 

@@ -18,7 +18,8 @@ cell styles in their order and adds new ones after them), a shared string
 index (the file's string table is saved again beside the new package:
 rowxml.keep_shared_strings), a shared formula (a cell that carried one for
 others is written out into each of them before it is replaced,
-`_unshare`).
+`_unshare`), a namespace prefix (Excel marks every row x14ac:dyDescent: the
+saved sheet declares what the file's declared, rowxml.replace_sheet_data).
 
 Cells the tool writes are made as openpyxl would make them
 (rowxml.value_tail: the same types, escaping, cleaning of characters XML

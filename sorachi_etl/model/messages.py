@@ -195,7 +195,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "master_missing_column": (
         ERROR,
-        "マスタのシート「{sheet}」に列「{column}」が見つかりません。{hint}列の見出しを変えたり列を削除したりすると、その列の値がすべて読めなくなるため、処理を中止しました。マスタは変更していません。",
+        "マスタのシート「{sheet}」に列「{column}」が見つかりません。{hint}（ツールが使う列の見出しを変えたり列を削除したりすると、その列の値がすべて読めなくなります。）",
     ),
     "master_bad_value": (ERROR, "マスタの{where}「{value}」は{column}として読めません。{hint}"),
     "master_required": (ERROR, "マスタの{where}の{column}が空欄です。入力してください。"),
