@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
 from sorachi_etl import api
-from sorachi_etl.book import master_update, sheetdata
+from sorachi_etl.book import sheet_edit, sheetdata
 from sorachi_etl.book.master_read import load_master
 from sorachi_etl.book.preserve import content_at_risk
 from sorachi_etl.check.validate import validate_paths
@@ -168,7 +168,7 @@ def test_a_master_that_would_not_open_never_replaces_the_old_one(
         return out.replace("</t>", "\uffff</t>") if isinstance(value, str) else out
 
     monkeypatch.setattr(sheetdata, "value_tail", broken)
-    monkeypatch.setattr(master_update, "value_tail", broken)
+    monkeypatch.setattr(sheet_edit, "value_tail", broken)
     folder = tmp_path / "in"
     returned(folder, survey_templates, "岩見沢市")
     error = refused(sample_master_path, folder)
