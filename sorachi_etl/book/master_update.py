@@ -132,12 +132,13 @@ def _update_table(
         added = list(new[len(old) :])
     else:
         matched, emptied, added = _match(rule, old, new)
-    for i, item in matched:
-        before, after = table_rows([old[i], item], rule)
-        for key, was, now in zip(keys, before, after, strict=True):
-            if _same(was[0], now[0]):
-                continue
-            _write(editor, styles, rule, columns, key, rows[i], now)
+    if matched:  # converted in two batches: per pair, the set-up was most of the time
+        befores = table_rows([old[i] for i, _ in matched], rule)
+        afters = table_rows([item for _, item in matched], rule)
+        for (i, _), before, after in zip(matched, befores, afters, strict=True):
+            for key, was, now in zip(keys, before, after, strict=True):
+                if not _same(was[0], now[0]):
+                    _write(editor, styles, rule, columns, key, rows[i], now)
     for i in emptied:  # every cell of the tool's columns, so that the row reads as blank
         for c in columns.values():
             editor.set(rows[i], c, None, editor.style(rows[i], c))

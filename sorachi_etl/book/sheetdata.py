@@ -43,6 +43,7 @@ _CELL = re.compile(rb"<c\b[^>]*?/>|<c\b[^>]*>.*?</c>", re.S)
 _START_TAG = re.compile(rb"<(?:row|c)\b([^>]*?)/?>")
 _ATTR = re.compile(rb'\s([\w:]+)="([^"]*)"')
 _REF = re.compile(rb"([A-Z]+)(\d+)")
+_CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]+)\d+"')
 _SHARED_MASTER = re.compile(rb'<f\b[^>]*\bt="shared"[^>]*\bref="[^"]*"[^>]*>')
 _SI = re.compile(rb'\bsi="(\d+)"')
 _LAST_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
@@ -57,13 +58,19 @@ def column_letter(c: int) -> str:
     return out
 
 
+_column_numbers: dict[bytes, int] = {}
+
+
 def column_number(letters: bytes | str) -> int:
     """A -> 1, AA -> 27."""
-    if isinstance(letters, bytes):
-        letters = letters.decode("ascii")
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
+    key = letters if isinstance(letters, bytes) else letters.encode("ascii")
+    n = _column_numbers.get(key)
+    if n is None:
+        n = 0
+        for ch in key.decode("ascii"):
+            n = n * 26 + ord(ch) - 64
+        if len(_column_numbers) < 20_000:
+            _column_numbers[key] = n
     return n
 
 
@@ -97,10 +104,11 @@ class RowXml:
             rest.append(body[last : m.start()])
             last = m.end()
             element = m.group(0)
-            ref = _attrs(element).get(b"r")
-            found = _REF.fullmatch(ref) if ref else None
-            col = column_number(found.group(1)) if found else col + 1
-            if not found:  # a cell placed by its order: give it its reference
+            ref = _CELL_REF.match(element)
+            if ref is not None:
+                col = _column_numbers.get(ref.group(1)) or column_number(ref.group(1))
+            else:  # a cell placed by its order: give it its reference
+                col += 1
                 element = element[:2] + f' r="{column_letter(col)}{number}"'.encode() + element[2:]
             cells[col] = element
         rest.append(body[last:])
