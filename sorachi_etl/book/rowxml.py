@@ -19,7 +19,10 @@ as put() and openpyxl's style setters would. Values of any other type (or text
 openpyxl would refuse) make `defer_rows` fall back to put() for that batch.
 
 `open_without_cells` is the reading side: a master opened for rewriting need
-not parse the cells of the sheets about to be regenerated.
+not parse the cells of the sheets about to be regenerated, nor of the data
+sheets, whose <sheetData> it hands back as the file holds it (`RemovedCells`)
+to be edited in place (sheetdata.py) and saved again whole
+(`replace_sheet_data`, with the file's shared strings: `keep_shared_strings`).
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ _ATTR = "_sorachi_rows"
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 _SHEET_DATA_START = re.compile(rb"<sheetData\b[^>]*>")
+_INFINITIES = (float("inf"), float("-inf"))
+_WRITABLE = frozenset({str, int, float, dt.datetime, dt.date, type(None)})
 
 
 def sheet_data_span(xml: bytes) -> tuple[int, int] | None:
@@ -65,10 +70,6 @@ def sheet_data_span(xml: bytes) -> tuple[int, int] | None:
         return at, start.end()
     end = xml.find(b"</sheetData>", start.end())
     return None if end < 0 else (at, end + len(b"</sheetData>"))
-
-
-_INFINITIES = (float("inf"), float("-inf"))
-_WRITABLE = frozenset({str, int, float, dt.datetime, dt.date, type(None)})
 
 
 @dataclass(frozen=True)
