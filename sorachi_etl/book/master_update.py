@@ -88,6 +88,8 @@ def update_data_sheets(
     uses_strings = False
     for name, rule in master_rules().items():
         sheet = book.sheets.get(name)
+        if rule.layout != "keyvalue" and name not in MASTER_FIELD:
+            continue  # a sheet the tool reads but never writes after init (staff's own)
         if name not in wb.sheetnames or sheet is None:
             if rule.log:  # a master from before the log existed
                 append_log(wb, master.log)
