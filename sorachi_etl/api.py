@@ -97,11 +97,15 @@ def _read_master_file(path: Path) -> MasterFile:
         ) from None
 
 
-def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
+def render_master(
+    master: domain.Master, table: KpiTable, wb=None, status=None, *, data_sheets: bool = True
+):
     """Data sheets and regenerated sheets of `master` into an openpyxl workbook (new if None).
 
     Sheets a user added to an existing workbook are kept untouched. `status` is
-    `master_to_status(master)`, when the caller has it already.
+    `master_to_status(master)`, when the caller has it already. With
+    `data_sheets=False` only the regenerated sheets are written (a merge updates
+    the data sheets in place: book/master_update.py).
     """
     from sorachi_etl.book.charts import write_charts
     from sorachi_etl.book.kpi_list import write_kpi_list
@@ -111,22 +115,12 @@ def render_master(master: domain.Master, table: KpiTable, wb=None, status=None):
     from sorachi_etl.kpi.status import master_to_status
 
     wb = wb if wb is not None else new_workbook()
-    write_data_sheets(wb, master)
+    if data_sheets:
+        write_data_sheets(wb, master)
     write_kpi_list(wb, table)
     write_submissions(wb, status if status is not None else master_to_status(master))
     write_charts(wb, table)
     return wb
-
-
-def rewritten_sheets() -> list[str]:
-    """The sheets `render_master` writes anew: the data sheets but the log and staff's own
-    sheets (分析メモ), and the output sheets."""
-    from sorachi_etl.model.names import MASTER_OUTPUT_SHEETS
-    from sorachi_etl.model.rules import master_rules
-
-    return [name for name, rule in master_rules().items() if not (rule.log or rule.staff)] + list(
-        MASTER_OUTPUT_SHEETS
-    )
 
 
 def init_master(
@@ -378,12 +372,14 @@ def _merge_locked(
 ) -> MergeOutcome:
     from sorachi_etl.book.master_file import saved_by_us
     from sorachi_etl.book.master_read import check_master, open_master
-    from sorachi_etl.book.master_write import append_log, open_workbook, save_atomic
+    from sorachi_etl.book.master_update import open_for_update, update_data_sheets
+    from sorachi_etl.book.master_write import save_atomic
     from sorachi_etl.book.office_locks import ensure_not_open
     from sorachi_etl.book.preserve import content_at_risk
     from sorachi_etl.check.validate import Reading, validate_reading
     from sorachi_etl.kpi.merge import adds_nothing, merge_submissions
     from sorachi_etl.kpi.status import master_to_status
+    from sorachi_etl.model.names import MASTER_OUTPUT_SHEETS
 
     if not dry_run:
         notices.add(ensure_not_open(master_path, force=force_unlock))
@@ -396,7 +392,7 @@ def _merge_locked(
     files = found.files
     # Worker processes read and check the returns while this one checks the master
     # with pandera, looks at what saving it would meet and opens it for writing.
-    wb = None
+    wb = removed = None
     with Reading(files, password, master=master, year=year) as reading:
         if progress:
             progress(0, len(files))  # the bar shows from the start, not after these steps
@@ -405,8 +401,9 @@ def _merge_locked(
             at_risk = content_at_risk(master_path)
             if at_risk:
                 raise MasterError("master_at_risk", name=master_path.name, details=at_risk)
-            # the rewritten sheets' old cells would only be parsed to be dropped
-            wb = open_workbook(master_path, without_cells=rewritten_sheets())
+            # the data sheets' cells are edited as the file holds them, the regenerated
+            # sheets' would only be parsed to be dropped: openpyxl parses neither
+            wb, removed = open_for_update(master_path, MASTER_OUTPUT_SHEETS, original.data)
         before = master_to_kpi_table(master)
         validation = validate_reading(reading, progress=progress, announced=True)
     _with_skipped(validation, found, paths)
@@ -425,8 +422,8 @@ def _merge_locked(
     # the master since, so no staff edit waits to be shown in them): leave it alone.
     if adds_nothing(master, result) and saved_by_us(original):
         return MergeOutcome(validation, result, written=False, status=status, unchanged=True)
-    render_master(result.master, result.table, wb, status)
-    append_log(wb, result.log)
+    render_master(result.master, result.table, wb, status, data_sheets=False)
+    update_data_sheets(wb, book, result.master, removed)
     saved = save_atomic(
         wb,
         master_path,

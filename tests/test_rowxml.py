@@ -60,7 +60,9 @@ def slow(monkeypatch):
     def use():
         monkeypatch.setattr(rowxml, "defer_rows", rowxml._put_rows)
         monkeypatch.setattr(
-            rowxml, "open_without_cells", lambda path, names, **kw: load_workbook(path, **kw)
+            rowxml,
+            "open_without_cells",
+            lambda path, names, removed=None, **kw: load_workbook(path, **kw),
         )
 
     return use

@@ -32,6 +32,7 @@ from sorachi_etl.model.errors import SorachiError
 from sorachi_etl.model.findings import FileReport, Finding
 from sorachi_etl.model.messages import ERROR
 from sorachi_etl.model.names import SURVEY_FINDINGS
+from sorachi_etl.model.text import xml_safe
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -210,7 +211,7 @@ def _mark_cells(wb: Workbook, findings: list[Finding]) -> dict[tuple[str, str], 
             lines.append(f"（元のコメント）{old.text}")
         text = "\n".join(lines)
         rows = sum(ceil(max(len(line), 1) / _LINE_CHARS) for line in lines)
-        comment = Comment(text, COMMENT_AUTHOR)
+        comment = Comment(xml_safe(text)[0], COMMENT_AUTHOR)  # messages quote the cells
         comment.width, comment.height = _COMMENT_WIDTH, 12 + _LINE_PX * rows
         cell.comment = comment
     return originals

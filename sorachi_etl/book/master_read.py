@@ -85,6 +85,13 @@ class SheetRows:
     rows: list[dict[str, Any]]
     row_numbers: list[int]  # zero-based sheet row of each entry in rows
     columns: dict[str, int]  # rule key -> zero-based column
+    header_row: int | None = None  # zero-based row of the headers (a table sheet's)
+    key_rows: dict[str, int] = dataclasses.field(default_factory=dict)  # keyvalue: key -> row
+
+
+# Units of the measures and KPIs, for the columns whose numbers are in them
+# (`unit_from` in schemas/master.toml): "measure" -> {measure id: unit}, "kpi" -> {...}.
+Units = dict[str, dict[str, str]]
 
 
 def read_sheets(
@@ -147,8 +154,21 @@ def master_role_error(path: Path, sheet_names: list[str]) -> MasterError | None:
     return None
 
 
-def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Finding]) -> SheetRows:
-    """Normalise a sheet grid by its rule; problems are appended to `findings`."""
+def grid_to_rows(
+    grid: list[list[object]],
+    rule: SheetRule,
+    findings: list[Finding],
+    units: Units | None = None,
+) -> SheetRows:
+    """Normalise a sheet grid by its rule; problems are appended to `findings`.
+
+    Every column of the rule must be there (found by its header or an alias),
+    except one marked `absent_ok`: a renamed or deleted column is a finding,
+    never read as empty. A row whose columns of the rule are all blank is no
+    row, whatever staff typed beside it. Numbers typed with a unit are read in
+    the unit of their row (`unit_from`; `units` gives those of the measures and
+    KPIs): 「7,468千人」 in a 千人 KPI is 7468.
+    """
     from sorachi_etl.check.normalize import convert_cell
 
     if rule.layout == "keyvalue":
@@ -159,38 +179,46 @@ def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Findi
         present = [str(c) for c in first if c not in (None, "")]
         for col in rule.columns:
             if col.required and fold_header(col.header) not in {fold_header(p) for p in present}:
-                hint = did_you_mean(col.header, present)
-                findings.append(
-                    finding(
-                        "master_missing_column",
-                        sheet=rule.name,
-                        column=col.header + (f"（「{hint}」のことですか？）" if hint else ""),
-                    )
-                )
+                _missing_column(rule, col.header, present, findings)
         return SheetRows(rule, [], [], {})
     header_row, columns = header
+    _check_all_columns(rule, grid[header_row], columns, findings)
+    used = list(columns.values())
+    unit_of = _unit_finders(rule, columns, units or {})
     rows, numbers = [], []
     # A master of 1,741 reporters repeats the same names, years and statuses
     # thousands of times: each distinct cell is converted once.
     memo: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
-        if all(v in (None, "") for v in line):
+        width = len(line)
+        if all(line[c] in (None, "") for c in used if c < width):
             continue
         row: dict[str, Any] = {}
         for col in rule.columns:
             c = columns.get(col.key)
-            value = line[c] if c is not None and c < len(line) else None
-            key = (col.type, type(value), value)
-            try:
-                converted, code = memo[key]
-            except KeyError:
-                converted, code = memo[key] = convert_cell(value, col.type)
-            except TypeError:  # an unhashable value
-                converted, code = convert_cell(value, col.type)
+            value = line[c] if c is not None and c < width else None
+            unit = None
+            if col.key in unit_of and isinstance(value, str):
+                unit = unit_of[col.key](line)
+                converted, code = _number_in_unit(value, unit, col.type)
+            else:
+                key = (col.type, type(value), value)
+                try:
+                    converted, code = memo[key]
+                except KeyError:
+                    converted, code = memo[key] = convert_cell(value, col.type)
+                except TypeError:  # an unhashable value
+                    converted, code = convert_cell(value, col.type)
             if isinstance(converted, list):
                 converted = list(converted)  # every row its own list
             if code:
+                hint = _HINTS.get(code, "")
+                if code == "unit_mismatch" and unit:
+                    hint = (
+                        f"この行の単位は「{unit}」です。{unit}単位の数値を、単位を付けずに"
+                        f"（または「{unit}」を付けて）入力してください。"
+                    )
                 findings.append(
                     finding(
                         "master_bad_value",
@@ -198,13 +226,73 @@ def grid_to_rows(grid: list[list[object]], rule: SheetRule, findings: list[Findi
                         cell=a1(r, c),
                         value=value,
                         column=col.header,
-                        hint=_HINTS.get(code, ""),
+                        hint=hint,
                     )
                 )
             row[col.key] = converted
         rows.append(row)
         numbers.append(r)
-    return SheetRows(rule, rows, numbers, columns)
+    return SheetRows(rule, rows, numbers, columns, header_row=header_row)
+
+
+def _missing_column(
+    rule: SheetRule, header: str, present: list[str], findings: list[Finding]
+) -> None:
+    hint = did_you_mean(header, present)
+    findings.append(
+        finding(
+            "master_missing_column",
+            sheet=rule.name,
+            column=header,
+            hint=f"見出し「{hint}」のことなら「{header}」に戻してください。"
+            if hint
+            else "見出しを元に戻してください。",
+        )
+    )
+
+
+def _check_all_columns(
+    rule: SheetRule, header_line: list[object], columns: dict[str, int], findings: list[Finding]
+) -> None:
+    """A finding for each column of the rule the header row lacks (but `absent_ok` ones)."""
+    taken = set(columns.values())
+    others = [str(v) for c, v in enumerate(header_line) if c not in taken and v not in (None, "")]
+    for col in rule.columns:
+        if col.key not in columns and not col.absent_ok:
+            _missing_column(rule, col.header, others, findings)
+
+
+def _unit_finders(rule: SheetRule, columns: dict[str, int], units: Units) -> dict[str, Any]:
+    """Column key -> a function giving the unit of its number in a grid line."""
+    out: dict[str, Any] = {}
+    for col in rule.columns:
+        source = col.unit_from
+        if not source or source not in columns:
+            continue
+        c = columns[source]
+        by_id = units.get(source)
+
+        def unit(line: list[object], c: int = c, by_id: dict[str, str] | None = by_id) -> str:
+            value = line[c] if c < len(line) else None
+            text = "" if value is None else str(value).strip()
+            return by_id.get(text, "") if by_id is not None else text
+
+        out[col.key] = unit
+    return out
+
+
+def _number_in_unit(value: str, unit: str, type_: str) -> tuple[Any, str | None]:
+    """A number typed as text, read in `unit` as the returns are (check.normalize.parse_number)."""
+    from sorachi_etl.check.normalize import convert_cell, parse_number
+
+    if not unit:
+        return convert_cell(value, type_)
+    cell = parse_number(value, unit)
+    if cell.kind == "blank":
+        return None, None
+    if cell.kind != "number":
+        return None, cell.code or "not_a_number"
+    return cell.number, None
 
 
 def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Finding]) -> SheetRows:
@@ -250,7 +338,7 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
             )
         row[col.key] = converted
         where[col.key] = r
-    return SheetRows(rule, [row], [0], {k: 1 for k in where})
+    return SheetRows(rule, [row], [0], {k: 1 for k in where}, key_rows=where)
 
 
 def _outside(value: Any, col: Any) -> bool:
@@ -487,6 +575,7 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
         raise wrong
     findings: list[Finding] = []
     sheets: dict[str, SheetRows] = {}
+    units: Units = {}
     for name, rule in master_rules().items():
         if name not in grids:
             if rule.log or rule.staff:  # made when the master is next written
@@ -500,7 +589,11 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
                 )
             )
             continue
-        sheets[name] = grid_to_rows(grids[name], rule, findings)
+        sheets[name] = grid_to_rows(grids[name], rule, findings, units)
+        if name == SHEET_MEASURES:
+            units["measure"] = _units(sheets[name])
+        elif name == SHEET_KPIS:
+            units["kpi"] = _units(sheets[name])
     if findings:
         raise MasterError("master_invalid", name=path.name, findings=findings)
     try:
@@ -510,6 +603,11 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
         _check_rows(path, sheets)
         raise
     return MasterBook(path, master, sheets)
+
+
+def _units(sheet: SheetRows) -> dict[str, str]:
+    """Id -> unit of the rows of 調査項目 or 評価指標 (their columns `id` and `unit`)."""
+    return {str(row["id"]): str(row.get("unit") or "") for row in sheet.rows if row.get("id")}
 
 
 def check_master(book: MasterBook, *, rows: bool = True) -> None:

@@ -30,6 +30,7 @@ from sorachi_etl.book.master_file import (
 )
 from sorachi_etl.book.master_read import MASTER_FIELD
 from sorachi_etl.book.office_locks import ensure_not_open
+from sorachi_etl.book.verify import check_written
 from sorachi_etl.book.xlsx import (
     DATE_FORMAT,
     DATETIME_FORMAT,
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 
-def _cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+def cell_value(value: Any, col: ColumnRule) -> tuple[Any, str | None]:
+    """The value a domain value is written as in a column, and its number format (None: General)."""
     if value is None:
         return None, None
     convert = _CONVERTERS.get(col.type)
@@ -108,7 +110,7 @@ def _row_values(item: Any, rule: SheetRule) -> list[Any]:
     return [values.get(c.key) for c in rule.columns]
 
 
-def _table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str | None]]]:
+def table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str | None]]]:
     """(value, number format) of every cell of the rows of `items`, as put() takes them."""
     if not items or not all(type(item) is type(items[0]) for item in items):
         return [_converted(_row_values(item, rule), rule) for item in items]
@@ -120,24 +122,31 @@ def _table_rows(items: list[Any], rule: SheetRule) -> list[list[tuple[Any, str |
     columns = []
     for col in rule.columns:
         get = operator.attrgetter(col.key) if col.key in names else None
-        columns.append((get, _CONVERTERS.get(col.type), col))
+        # the same year, time of import and list repeat down the rows: converted once
+        memo: dict[Any, tuple[Any, str | None]] | None = {} if col.type != "number" else None
+        columns.append((get, _CONVERTERS.get(col.type), col, memo))
     out = []
     for item in items:
         row = []
-        for get, convert, col in columns:
+        for get, convert, col, memo in columns:
             value = get(item) if get is not None else None
             if value is None:
                 row.append((None, None))
             elif convert is None:
                 row.append((value, None))
-            else:
+            elif memo is None or value.__class__ is list:
                 row.append(convert(value, col))
+            else:
+                cell = memo.get(value)
+                if cell is None:
+                    cell = memo[value] = convert(value, col)
+                row.append(cell)
         out.append(row)
     return out
 
 
 def _converted(values: list[Any], rule: SheetRule) -> list[tuple[Any, str | None]]:
-    return [_cell_value(value, col) for col, value in zip(rule.columns, values, strict=True)]
+    return [cell_value(value, col) for col, value in zip(rule.columns, values, strict=True)]
 
 
 def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksheet:
@@ -151,7 +160,7 @@ def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksh
         if col.width and not (keep_widths and ws.column_dimensions[get_column_letter(c)].width):
             ws.column_dimensions[get_column_letter(c)].width = col.width
     style_header(ws, 1, len(rule.columns))
-    rowxml.defer_rows(ws, 2, _table_rows(items, rule))
+    rowxml.defer_rows(ws, 2, table_rows(items, rule))
     ws.freeze_panes = "A2"
     if items:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(rule.columns))}{len(items) + 1}"
@@ -167,7 +176,7 @@ def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Setting
     values = dataclasses.asdict(settings)
     for r, col in enumerate(rule.columns, start=2):
         put(ws, r, 1, col.header)
-        value, fmt = _cell_value(values.get(col.key), col)
+        value, fmt = cell_value(values.get(col.key), col)
         if value is not None:
             put(ws, r, 2, value, fmt)
     for i, width in enumerate(rule.width or (28, 48)):
@@ -196,7 +205,7 @@ def append_log(wb: Workbook, entries: list[domain.LogEntry]) -> None:
     if SHEET_IMPORT_LOG not in wb.sheetnames:
         write_table_sheet(wb, rule, [])
     ws = wb[SHEET_IMPORT_LOG]
-    rowxml.defer_rows(ws, rowxml.next_row(ws), _table_rows(entries, rule))
+    rowxml.defer_rows(ws, rowxml.next_row(ws), table_rows(entries, rule))
 
 
 def open_workbook(path: Path, *, without_cells: Iterable[str] = ()) -> Workbook:
@@ -248,8 +257,7 @@ def save_atomic(
     tmp: Path | None = None
     try:
         tmp = _write_temporary(wb, target)
-        # Here the temporary file is checked (well-formed, loadable) before anything
-        # replaces the master.
+        check_written(tmp, path.name)  # a master Excel cannot open never replaces the old
         saved = write_backup(target, expected) if make_backup else None
         try:
             # As late as can be: a save by anyone else after this would be lost.

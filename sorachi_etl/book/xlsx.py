@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sorachi_etl.model.text import xml_safe
+
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.cell import Cell
@@ -22,10 +24,14 @@ DATETIME_FORMAT = "yyyy/m/d h:mm"
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None = None) -> Cell:
-    """Write one value; text stays text even when it looks like a formula."""
+    """Write one value; text stays text even when it looks like a formula.
+
+    Text loses the characters XML 1.0 forbids (`xml_safe`): openpyxl refuses
+    some of them and writes others (U+FFFF) into a file nothing can open.
+    """
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        cell.value = value
+        cell.value = xml_safe(value)[0]
         if cell.data_type == "f":
             cell.data_type = "s"
     else:

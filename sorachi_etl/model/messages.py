@@ -136,9 +136,13 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "control_chars": (
         WARNING,
-        "{where}に制御文字が含まれていたため取り除きました。内容を確認してください。",
+        "{where}に使えない文字（制御文字など、Excelのファイルに保存できない文字）が含まれていたため取り除きました。内容を確認してください。",
     ),
     # --- the workbook as a whole --------------------------------------------------
+    "file_name_chars": (
+        WARNING,
+        "ファイル名に使えない文字（制御文字など、Excelのファイルに保存できない文字）が含まれています。マスタの記録（出典ファイル・取込履歴）には、それを取り除いた名前「{name}」で残します。",
+    ),
     "missing_sheet": (
         ERROR,
         "シート「{sheet}」がありません。{hint}送付した調査票を使って記入してください。",
@@ -191,7 +195,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "master_missing_column": (
         ERROR,
-        "マスタのシート「{sheet}」に列「{column}」がありません。見出し行を元に戻してください。",
+        "マスタのシート「{sheet}」に列「{column}」が見つかりません。{hint}（ツールが使う列の見出しを変えたり列を削除したりすると、その列の値がすべて読めなくなります。）",
     ),
     "master_bad_value": (ERROR, "マスタの{where}「{value}」は{column}として読めません。{hint}"),
     "master_required": (ERROR, "マスタの{where}の{column}が空欄です。入力してください。"),
@@ -283,10 +287,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "legacy_format": (
         WARNING,
         "この調査票は{format}で保存されています。読み取りましたが、次回は「Excelブック（*.xlsx）」の形式で保存して送ってもらってください（LibreOffice では保存時に「Excel 2007-365」を選び、「現在の形式を使用」は選ばないでください）。",
-    ),
-    "file_name_chars": (
-        WARNING,
-        "ファイル名に使えない文字（制御文字など）が含まれていたため、取り除いた名前「{name}」で記録します。",
     ),
     "too_many_rows": (
         ERROR,
@@ -415,6 +415,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "master_at_risk": (
         ERROR,
         "マスタ「{name}」には、このツールで保存すると消えてしまうもの（下記）があるため、書き込みを中止しました。これらは別のブックに移すか削除してから、もう一度実行してください。マスタは変更していません。",
+    ),
+    "master_check_failed": (
+        ERROR,
+        "マスタ「{name}」に書き込む内容を確かめたところ、Excelで正しく開けない状態だったため、書き込みを中止しました（{detail}）。マスタは変更していません。--debug を付けて実行した結果を、取り込んだ調査票と一緒にツールの担当者に知らせてください。",
     ),
     "master_open_elsewhere": (
         ERROR,

@@ -39,6 +39,8 @@ class ColumnRule:
     locked: bool = False
     in_fiscal_year: bool = False
     prompt: tuple[str, str] | None = None
+    unit_from: str | None = None  # the column (of the same row) naming the unit of its numbers
+    absent_ok: bool = False  # a master may lack the column (read as blank; never written there)
 
 
 @dataclass(frozen=True)

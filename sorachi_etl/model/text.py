@@ -20,12 +20,12 @@ def raw_text(value: object) -> str:
     return str(value)
 
 
-# Control characters, and the ones XML cannot hold at all (U+FFFE, U+FFFF, lone
-# surrogates): a workbook or web page carrying one would not open.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # What XML 1.0 forbids in character data: C0 controls but tab, newline and carriage
-# return, lone surrogates, and U+FFFE/U+FFFF.
+# return, lone surrogates (a file name's undecodable bytes come as these), and
+# U+FFFE/U+FFFF (a return's `&#xFFFF;` reads as one).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What a clerk's text loses on reading: the above, and DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> tuple[str, bool]:
@@ -36,7 +36,7 @@ def xml_safe(text: str) -> tuple[str, bool]:
 
 
 def clean_text(value: object) -> tuple[str, bool]:
-    """Strip a text cell and remove control characters; says whether any were removed."""
+    """Strip a text cell and remove control characters and what XML forbids; says whether any were."""
     if value is None:
         return "", False
     text = raw_text(value)
