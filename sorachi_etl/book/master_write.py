@@ -169,6 +169,7 @@ def write_table_sheet(wb: Workbook, rule: SheetRule, items: list[Any]) -> Worksh
 
 
 def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Settings) -> Worksheet:
+    """設定 as written by `init`: one row per setting, its label and its value (A4 portrait)."""
     ws = fresh_sheet(wb, rule.name)
     put(ws, 1, 1, "項目")
     put(ws, 1, 2, "値")
@@ -181,6 +182,7 @@ def write_settings_sheet(wb: Workbook, rule: SheetRule, settings: domain.Setting
             put(ws, r, 2, value, fmt)
     for i, width in enumerate(rule.width or (28, 48)):
         ws.column_dimensions["AB"[i]].width = width
+    print_a4(ws, landscape=False, title_rows="1:1")  # label and value on one page
     return ws
 
 
