@@ -101,6 +101,16 @@ class ReporterStatus:
     def unreadable(self) -> bool:
         return self.refusal is not None
 
+    @property
+    def state_text(self) -> str:
+        """The state as 提出状況 shows it: 一部受付（取組を要修正）, 要修正（読取不可）."""
+        text = self.state
+        if self.held_back:
+            text += f"（{'・'.join(self.held_back)}を要修正）"
+        if self.unreadable:
+            text += "（読取不可）"
+        return text
+
     def to_dict(self) -> dict[str, object]:
         return {
             "reporter": self.reporter,
@@ -126,6 +136,16 @@ class StatusReport:
 
     def count(self, state: str) -> int:
         return sum(1 for r in self.rows if r.state == state)
+
+    def counts_line(self) -> str:
+        """提出済 20／28　一部受付 1　要修正 2　未提出 5 (一部受付 only when there is one)."""
+        partial = self.count(SUBMISSION_PARTIAL)
+        return (
+            f"提出済 {self.count(SUBMISSION_OK)}／{len(self.rows)}　"
+            + (f"{SUBMISSION_PARTIAL} {partial}　" if partial else "")
+            + f"{SUBMISSION_INVALID} {self.count(SUBMISSION_INVALID)}"
+            + f"　{SUBMISSION_MISSING} {self.count(SUBMISSION_MISSING)}"
+        )
 
     def to_dict(self, today: dt.date | None = None) -> dict[str, object]:
         """What `status --json` prints: numbers and dates as data, years also as text."""
