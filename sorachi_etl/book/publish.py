@@ -36,6 +36,7 @@ from sorachi_etl.book.page_layout import (
 )
 from sorachi_etl.book.photos import PhotoData, fit
 from sorachi_etl.book.xlsx import FONT_NAME, put
+from sorachi_etl.kpi.formats import column_headers
 from sorachi_etl.kpi.report_initiatives import PLANNED_BULLET, InitiativeBlock, Part
 from sorachi_etl.kpi.report_model import (
     ANALYSIS_HEADING,
@@ -49,6 +50,7 @@ from sorachi_etl.kpi.report_model import (
     KpiLine,
     ProjectPage,
     Report,
+    project_mark,
 )
 
 if TYPE_CHECKING:
@@ -63,7 +65,6 @@ SHEET_PROJECT = "プロジェクト{no}"
 SHEET_KPI_LIST = "評価指標一覧"
 SHEET_ANALYSIS = "分析・対応方向"
 SHEET_BUSINESSES = "主な取組{mark}"
-PAGE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # Portrait pages: text and photos side by side, and the project's KPI table.
 PROJECT_WIDTHS = [28.0, 14.0, 14.0, 16.0, 10.0]
 TEXT_LAST = 3  # initiative text in A:C, its photo in D:E
@@ -313,14 +314,7 @@ def _kpi_list(wb: Workbook, report: Report, metrics: Metrics) -> None:
     widths = [17.0, 24.0, 13.0, *([10.0] * len(years)), 13.0, 7.0]
     page = Page(wb, SHEET_KPI_LIST, widths, report, metrics, landscape=True)
     page.text(KPI_LIST_HEADING, style=Style(size=14, bold=True, valign="center"), height=26)
-    headers = [
-        "プロジェクト名",
-        "評価指標（KPI）",
-        "基準値\n（基準年）",
-        *years,
-        "目標値\n（目標年）",
-        "進捗率",
-    ]
+    headers = column_headers(years, wrapped=True)
     r = page.next_row(max(page.measure(t, c, c, SMALL) for c, t in enumerate(headers, 1)))
     for c, text in enumerate(headers, start=1):
         page.text(text, c, c, HEADER_STYLE, row=r)
@@ -386,9 +380,9 @@ def _businesses(wb: Workbook, report: Report, metrics: Metrics) -> None:
     room = LANDSCAPE[1] * max(1.0, page_width / LANDSCAPE[0]) - fixed
     chunks = _split(heights, room)
     for n, chunk in enumerate(chunks):
-        mark = PAGE_MARKS[n] if len(chunks) > 1 and n < len(PAGE_MARKS) else ""
-        mark = mark or (f"({n + 1})" if len(chunks) > 1 else "")
-        name = SHEET_BUSINESSES.format(mark=mark or "")
+        # pages past the first numbered as projects are: ①, ② … (21), (22)
+        mark = project_mark(n + 1) if len(chunks) > 1 else ""
+        name = SHEET_BUSINESSES.format(mark=mark)
         page = Page(wb, name, BUSINESS_WIDTHS, report, metrics, landscape=True)
         page.text(f"{report.business_heading}{mark}", style=SECTION_STYLE, height=heading_h)
         page.gap(6)
