@@ -44,6 +44,7 @@ from sorachi_etl.model.names import (
 from sorachi_etl.model.resources import base_template
 from sorachi_etl.model.rules import (
     REQUIRED_MARK,
+    ColumnRule,
     SheetRule,
     did_you_mean,
     find_header_row,
@@ -142,32 +143,11 @@ def master_to_workbook(
     master: domain.Master, year: int, reporter: str, base: Path | None = None
 ) -> tuple[Workbook, int]:
     """One reporter's survey workbook (openpyxl, not saved) and how many 前年度実績 it shows."""
-    from openpyxl import load_workbook
-    from openpyxl.workbook.protection import WorkbookProtection
-
-    base = Path(base) if base else base_template()
-    wb = load_workbook(base)
+    wb = _open_base(Path(base) if base else base_template())
     rules = survey_rules()
-    for name in (SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META):
-        if name not in wb.sheetnames:
-            raise UsageError("base_template_missing_sheet", name=base.name, sheet=name)
     measures = master.measures_for(reporter)
-
     fill_placeholders(wb, placeholders(master, year, reporter))
-    expand_blocks(
-        wb[SURVEY_GUIDE],
-        {
-            "調査項目の説明": [(f"{m.name}（{m.unit}）", m.description or "—") for m in measures],
-            "各欄の説明": [
-                (f"{sheet}：{col.header}{REQUIRED_MARK if col.required else ''}", col.prompt[1])
-                for sheet in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES)
-                for col in rules[sheet].columns
-                if col.prompt
-            ],
-        },
-    )
-    fit_rows(wb[SURVEY_GUIDE])
-
+    _fill_guide(wb[SURVEY_GUIDE], measures, rules)
     project_ref = write_meta(
         wb[SURVEY_META],
         rules[SURVEY_META],
@@ -183,14 +163,7 @@ def master_to_workbook(
         {"reporter": reporter, "year": format_fiscal_year_long(year)},
         context,
     )
-
-    values = master.values_by_key()
-    rows, formats, previous = [], [], 0
-    for m in measures:
-        before = previous_value(master, values, m, reporter, year)
-        previous += before is not None
-        rows.append({"measure": m.id, "measure_name": m.name, "unit": m.unit, "previous": before})
-        formats.append(_number_format(m.decimals))
+    rows, formats, previous = _value_rows(master, measures, reporter, year)
     fill_table(
         wb[SURVEY_VALUES],
         rules[SURVEY_VALUES],
@@ -201,6 +174,57 @@ def master_to_workbook(
     )
     blank = [{}] * max(rules[SURVEY_INITIATIVES].blank_rows, 1)
     fill_table(wb[SURVEY_INITIATIVES], rules[SURVEY_INITIATIVES], blank, context)
+    _protect_and_stamp(wb, year, reporter)
+    return wb, previous
+
+
+def _open_base(base: Path) -> Workbook:
+    """The base template, with every sheet a survey needs (else a UsageError naming it)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(base)
+    for name in (SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META):
+        if name not in wb.sheetnames:
+            raise UsageError("base_template_missing_sheet", name=base.name, sheet=name)
+    return wb
+
+
+def _fill_guide(ws: Worksheet, measures: list[domain.Measure], rules: dict[str, SheetRule]) -> None:
+    """記入要領: a line per measure, a line per column with a prompt (marked when required)."""
+    expand_blocks(
+        ws,
+        {
+            "調査項目の説明": [(f"{m.name}（{m.unit}）", m.description or "—") for m in measures],
+            "各欄の説明": [
+                (f"{sheet}：{col.header}{REQUIRED_MARK if col.required else ''}", col.prompt[1])
+                for sheet in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES)
+                for col in rules[sheet].columns
+                if col.prompt
+            ],
+        },
+    )
+    fit_rows(ws)
+
+
+def _value_rows(
+    master: domain.Master, measures: list[domain.Measure], reporter: str, year: int
+) -> tuple[list[dict[str, Any]], list[str], int]:
+    """The rows of 調査実績 (a measure each, with the year before's value), their number
+    formats, and how many have a 前年度実績."""
+    values = master.values_by_key()
+    rows, formats, previous = [], [], 0
+    for m in measures:
+        before = previous_value(master, values, m, reporter, year)
+        previous += before is not None
+        rows.append({"measure": m.id, "measure_name": m.name, "unit": m.unit, "previous": before})
+        formats.append(_number_format(m.decimals))
+    return rows, formats, previous
+
+
+def _protect_and_stamp(wb: Workbook, year: int, reporter: str) -> None:
+    """Every sheet but _meta protected, the structure locked, opening on 記入要領; the
+    properties fixed to the year, so that regenerating changes nothing."""
+    from openpyxl.workbook.protection import WorkbookProtection
 
     for ws in wb.worksheets:
         if ws.title != SURVEY_META:
@@ -211,7 +235,6 @@ def master_to_workbook(
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "sorachi-etl"
     wb.properties.title = f"{format_fiscal_year_long(year)} 調査票（{reporter}）"
-    return wb, previous
 
 
 # --- values -------------------------------------------------------------------------
@@ -452,37 +475,14 @@ def fill_table(
     input columns are unlocked and validated by the rule (`limits` adds a
     per-row maximum, e.g. a measure's upper bound).
     """
-    from openpyxl.styles import Protection
     from openpyxl.utils import range_boundaries
 
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    found = find_header_row(grid, rule)
-    columns = found[1] if found else {}
-    missing = [c.header for c in rule.columns if c.key not in columns]
-    if found is None or missing:
-        raise UsageError(
-            "base_template_missing_columns", sheet=rule.name, items="」「".join(missing)
-        )
-    header = found[0] + 1  # 1-based
+    header, columns = _header_columns(ws, rule)
     table = _table_at(ws, rule, header, columns)
     min_col, _, max_col, old_last = range_boundaries(table.ref)
-    model = {c: copy(ws.cell(row=header + 1, column=c)._style) for c in range(min_col, max_col + 1)}
-    height = ws.row_dimensions[header + 1].height
-    by_col = {c0 + 1: rule.column(key) for key, c0 in columns.items()}
     first, last = header + 1, header + len(rows)
-    for i, row in enumerate(rows):
-        r = first + i
-        ws.row_dimensions[r].height = height
-        for c in range(min_col, max_col + 1):
-            col = by_col.get(c)
-            value = row.get(col.key) if col else None
-            cell = put(ws, r, c, value)
-            cell._style = copy(model[c])
-            if col is not None:
-                cell.protection = Protection(locked=not col.input)
-                fmt = (formats or {}).get(col.key)
-                if fmt and isinstance(value, int | float | type(None)):
-                    cell.number_format = fmt[i]
+    by_col = {c0 + 1: rule.column(key) for key, c0 in columns.items()}
+    _write_rows(ws, rows, first, range(min_col, max_col + 1), by_col, formats or {})
     for r in range(last + 1, old_last + 1):  # rows the base had beyond what we need
         for c in range(min_col, max_col + 1):
             cell = ws.cell(row=r, column=c)
@@ -491,15 +491,73 @@ def fill_table(
     table.ref = f"{col_letter(min_col - 1)}{header}:{col_letter(max_col - 1)}{last}"
     if table.autoFilter is not None:
         table.autoFilter.ref = table.ref
+    _validate_columns(ws, rule, columns, range(first, last + 1), context, limits or {})
+    ws.print_title_rows = f"1:{header}"
+    first_input = min((c0 for k, c0 in columns.items() if rule.column(k).input), default=0)
+    _select(ws, f"{col_letter(first_input)}{first}")
+
+
+def _header_columns(ws: Worksheet, rule: SheetRule) -> tuple[int, dict[str, int]]:
+    """The table's header row (1-based) and each rule key's column (0-based), found by
+    their texts; a UsageError naming the columns the base lacks."""
+    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    found = find_header_row(grid, rule)
+    columns = found[1] if found else {}
+    missing = [c.header for c in rule.columns if c.key not in columns]
+    if found is None or missing:
+        raise UsageError(
+            "base_template_missing_columns", sheet=rule.name, items="」「".join(missing)
+        )
+    return found[0] + 1, columns
+
+
+def _write_rows(
+    ws: Worksheet,
+    rows: list[dict[str, Any]],
+    first: int,
+    cols: range,
+    by_col: dict[int, ColumnRule],
+    formats: dict[str, list[str]],
+) -> None:
+    """The rows from row `first`, each cell styled as the base's first data row, input
+    cells unlocked, numbers in the given formats (one per row)."""
+    from openpyxl.styles import Protection
+
+    model = {c: copy(ws.cell(row=first, column=c)._style) for c in cols}
+    height = ws.row_dimensions[first].height
+    for i, row in enumerate(rows):
+        r = first + i
+        ws.row_dimensions[r].height = height
+        for c in cols:
+            col = by_col.get(c)
+            value = row.get(col.key) if col else None
+            cell = put(ws, r, c, value)
+            cell._style = copy(model[c])
+            if col is not None:
+                cell.protection = Protection(locked=not col.input)
+                fmt = formats.get(col.key)
+                if fmt and isinstance(value, int | float | type(None)):
+                    cell.number_format = fmt[i]
+
+
+def _validate_columns(
+    ws: Worksheet,
+    rule: SheetRule,
+    columns: dict[str, int],
+    rows: range,
+    context: dict[str, Any],
+    limits: dict[str, list[float | None]],
+) -> None:
+    """Data validation on each input column over `rows`: one per distinct maximum."""
     for key, c0 in columns.items():
         col = rule.column(key)
         if not col.input:
             continue
         letter = col_letter(c0)
-        maxima = (limits or {}).get(key)
+        maxima = limits.get(key)
         groups: dict[float | None, list[int]] = {}
-        for i in range(len(rows)):
-            groups.setdefault(maxima[i] if maxima else None, []).append(first + i)
+        for i, r in enumerate(rows):
+            groups.setdefault(maxima[i] if maxima else None, []).append(r)
         for maximum, rows_ in groups.items():
             validation = column_validation(col, context, maximum)
             if validation is not None:
@@ -508,9 +566,6 @@ def fill_table(
                         f"{letter}{start}" if start == end else f"{letter}{start}:{letter}{end}"
                     )
                 ws.add_data_validation(validation)
-    ws.print_title_rows = f"1:{header}"
-    first_input = min((c0 for k, c0 in columns.items() if rule.column(k).input), default=0)
-    _select(ws, f"{col_letter(first_input)}{first}")
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
