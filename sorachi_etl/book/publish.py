@@ -47,6 +47,7 @@ from sorachi_etl.kpi.report_model import (
     PAST_HEADING,
     PROJECT_KPI_COLUMNS,
     PURPOSE_LABEL,
+    BusinessRow,
     KpiLine,
     ProjectPage,
     Report,
@@ -363,20 +364,12 @@ BUSINESS_WIDTHS = [28.0, 39.0, 39.0, 13.0]
 
 
 def _businesses(wb: Workbook, report: Report, metrics: Metrics) -> None:
-    widths, m = BUSINESS_WIDTHS, metrics
-    heights = [
-        max(measure(widths, b.name, 1, 1, BODY, m), measure(widths, b.summary, 2, 3, BODY, m)) + 4
-        for b in report.businesses
-    ]
-    legend = _legend_rows(report)
-    legend_h = [
-        max(measure(widths, a, 1, 2, SMALL, m), measure(widths, b, 3, 4, SMALL, m))
-        for a, b in legend
-    ]
-    heading_h = measure(widths, report.business_heading + "⑳", 1, 4, SECTION, m) + 8
+    """The bureau's businesses over as many landscape pages as they need (①, ② … when
+    more than one), each page with the heading, the table's header and the legend."""
+    heights, heading_h, legend, legend_h = _business_heights(report, metrics)
     # the heading, the table's header, the gaps and the legend: on every page
     fixed = heading_h + 6 + 30 + 10 + 16 + sum(legend_h)
-    page_width = sum(column_px(w, m) for w in widths)
+    page_width = sum(column_px(w, metrics) for w in BUSINESS_WIDTHS)
     room = LANDSCAPE[1] * max(1.0, page_width / LANDSCAPE[0]) - fixed
     chunks = _split(heights, room)
     for n, chunk in enumerate(chunks):
@@ -391,29 +384,8 @@ def _businesses(wb: Workbook, report: Report, metrics: Metrics) -> None:
         page.text(BUSINESS_COLUMNS[1], 2, 3, HEADER_STYLE, row=r)
         page.text(BUSINESS_COLUMNS[2], 4, 4, HEADER_STYLE, row=r)
         page.ws.print_title_rows = f"{r}:{r}"
-        cell = Style(box=True, valign="center")
-        marks = Style(box=True, valign="center", align="center")
         for i in chunk:
-            business = report.businesses[i]
-            pieces = [(business.summary, heights[i])]
-            if heights[i] > MAX_ROW_PT:  # over several rows, name and marks merged beside
-                pieces = page.pieces(business.summary, 2, 3)
-            rows = [page.next_row(h) for _, h in pieces]
-            # over several rows (and pages), every part starts at the top
-            tall = {"valign": "top"} if len(rows) > 1 else {}
-            for n, ((piece, _), r) in enumerate(zip(pieces, rows, strict=True)):
-                edges = "ltrb" if len(rows) == 1 else "ltr" if n == 0 else "lr"
-                edges = "lrb" if len(rows) > 1 and n == len(rows) - 1 else edges
-                page.text(piece, 2, 3, dataclasses.replace(cell, edges=edges, **tall), row=r)
-            for col, text, style in (
-                (1, business.name, dataclasses.replace(cell, **tall)),
-                (4, business.marks, dataclasses.replace(marks, **tall)),
-            ):
-                for r in rows:
-                    page.cells(r, col, col, style)
-                put(page.ws, rows[0], col, text)
-                if len(rows) > 1:
-                    merge_range(page.ws, rows[0], col, rows[-1], col)
+            _business(page, report.businesses[i], heights[i])
         page.gap(10)
         page.text(report.legend_title, style=Style(size=SMALL, bold=True), height=16)
         for (left, right), height in zip(legend, legend_h, strict=True):
@@ -421,6 +393,50 @@ def _businesses(wb: Workbook, report: Report, metrics: Metrics) -> None:
             page.text(left, 1, 2, Style(size=SMALL), row=r)
             page.text(right, 3, 4, Style(size=SMALL), row=r)
         page.finish()
+
+
+def _business_heights(
+    report: Report, metrics: Metrics
+) -> tuple[list[float], float, list[tuple[str, str]], list[float]]:
+    """The height of each business's row, of the heading, and the legend's rows with theirs."""
+    widths, m = BUSINESS_WIDTHS, metrics
+    heights = [
+        max(measure(widths, b.name, 1, 1, BODY, m), measure(widths, b.summary, 2, 3, BODY, m)) + 4
+        for b in report.businesses
+    ]
+    legend = _legend_rows(report)
+    legend_h = [
+        max(measure(widths, a, 1, 2, SMALL, m), measure(widths, b, 3, 4, SMALL, m))
+        for a, b in legend
+    ]
+    heading_h = measure(widths, report.business_heading + "⑳", 1, 4, SECTION, m) + 8
+    return heights, heading_h, legend, legend_h
+
+
+def _business(page: Page, business: BusinessRow, height: float) -> None:
+    """A business's row: its summary over several rows when too tall for one, its name
+    and project marks merged beside."""
+    cell = Style(box=True, valign="center")
+    marks = Style(box=True, valign="center", align="center")
+    pieces = [(business.summary, height)]
+    if height > MAX_ROW_PT:  # over several rows, name and marks merged beside
+        pieces = page.pieces(business.summary, 2, 3)
+    rows = [page.next_row(h) for _, h in pieces]
+    # over several rows (and pages), every part starts at the top
+    tall = {"valign": "top"} if len(rows) > 1 else {}
+    for n, ((piece, _), r) in enumerate(zip(pieces, rows, strict=True)):
+        edges = "ltrb" if len(rows) == 1 else "ltr" if n == 0 else "lr"
+        edges = "lrb" if len(rows) > 1 and n == len(rows) - 1 else edges
+        page.text(piece, 2, 3, dataclasses.replace(cell, edges=edges, **tall), row=r)
+    for col, text, style in (
+        (1, business.name, dataclasses.replace(cell, **tall)),
+        (4, business.marks, dataclasses.replace(marks, **tall)),
+    ):
+        for r in rows:
+            page.cells(r, col, col, style)
+        put(page.ws, rows[0], col, text)
+        if len(rows) > 1:
+            merge_range(page.ws, rows[0], col, rows[-1], col)
 
 
 def _legend_rows(report: Report) -> list[tuple[str, str]]:
