@@ -7,17 +7,10 @@ from typing import Annotated
 
 import typer
 
-from sorachi_etl.cli.common import FOLDER, DebugOption, console, run
+from sorachi_etl.cli.common import DebugOption, console, out_option, run
 
 OutOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--out",
-        "-o",
-        metavar=FOLDER,
-        help="作業フォルダ（既定: 新しい sorachi-demo-日時 フォルダ）。",
-        show_default=False,
-    ),
+    Path | None, out_option("作業フォルダ（既定: 新しい sorachi-demo-日時 フォルダ）。")
 ]
 
 

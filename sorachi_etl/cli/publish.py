@@ -9,39 +9,28 @@ from typing import Annotated
 import typer
 
 from sorachi_etl.cli.common import (
-    FOLDER,
-    YEAR,
     DebugOption,
     JsonOption,
     MasterOption,
     console,
     existing,
+    out_option,
     parse_year,
     run,
+    year_option,
 )
 
 PDF_WAIT = "報告書を作成しています（PDF は LibreOffice で作るため少しかかります）…"
 
 ReportYearOption = Annotated[
     str | None,
-    typer.Option(
-        "--year",
-        "-y",
-        metavar=YEAR,
-        help="報告書の年度（例: R6、令和6年度）。載せる実績はその前年度（R5）のものです。"
-        "既定は、値がある最新の年度の翌年度（report と同じ）。",
-        show_default=False,
+    year_option(
+        "報告書の年度（例: R6、令和6年度）。載せる実績はその前年度（R5）のものです。"
+        "既定は、値がある最新の年度の翌年度（report と同じ）。"
     ),
 ]
 OutOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--out",
-        "-o",
-        metavar=FOLDER,
-        help="書き出すフォルダ（既定: マスタと同じフォルダの「報告書」）。",
-        show_default=False,
-    ),
+    Path | None, out_option("書き出すフォルダ（既定: マスタと同じフォルダの「報告書」）。")
 ]
 FormatsOption = Annotated[
     str,

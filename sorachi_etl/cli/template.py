@@ -8,34 +8,18 @@ from typing import Annotated
 import typer
 
 from sorachi_etl.cli.common import (
-    FOLDER,
-    YEAR,
     DebugOption,
     MasterOption,
     console,
+    out_option,
     parse_year,
     run,
+    year_option,
 )
 
-SurveyYearOption = Annotated[
-    str,
-    typer.Option(
-        "--year",
-        "-y",
-        metavar=YEAR,
-        show_default=False,
-        help="調査票の年度（例: R6、令和6年度、2024）。",
-    ),
-]
+SurveyYearOption = Annotated[str, year_option("調査票の年度（例: R6、令和6年度、2024）。")]
 OutOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--out",
-        "-o",
-        metavar=FOLDER,
-        show_default=False,
-        help="書き出すフォルダ（既定: R6_調査票 のような年度のフォルダ）。",
-    ),
+    Path | None, out_option("書き出すフォルダ（既定: R6_調査票 のような年度のフォルダ）。")
 ]
 ReporterOption = Annotated[
     list[str] | None,

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from sorachi_etl.cli.common import (
-    FILE,
     FOLDER,
     DebugOption,
     JsonOption,
@@ -16,6 +15,7 @@ from sorachi_etl.cli.common import (
     YearOption,
     console,
     file_progress,
+    master_option,
     parse_year,
     paths_argument,
     run,
@@ -27,13 +27,7 @@ ReturnsArgument = Annotated[
 ]
 CompareMasterOption = Annotated[
     Path | None,
-    typer.Option(
-        "--master",
-        "-m",
-        metavar=FILE,
-        help="マスタブック。指定すると前年度との比較や報告者の確認も行います。",
-        show_default=False,
-    ),
+    master_option("マスタブック。指定すると前年度との比較や報告者の確認も行います。"),
 ]
 AnnotateOption = Annotated[
     Path | None,
