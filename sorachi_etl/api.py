@@ -635,9 +635,10 @@ def publish(
 
 def _pdf(xlsx: Path, result: PublishResult, photos: dict, soffice: str | None) -> Finding | None:
     """The PDF beside `xlsx`, or the warning saying why there is none."""
-    from sorachi_etl.book.page_layout import LIBREOFFICE, save_workbook
+    from sorachi_etl.book.page_layout import save_workbook
     from sorachi_etl.book.pdf import PdfError, workbook_to_pdf
     from sorachi_etl.book.publish import report_to_workbook
+    from sorachi_etl.book.text_fit import LIBREOFFICE
     from sorachi_etl.model.findings import finding
 
     if soffice is None:

@@ -311,16 +311,23 @@ def architecture_text() -> str:
     lines = [
         f"- `sorachi_etl/api.py`: {first_line(PACKAGE / 'api.py')}",
     ]
-    for package in order:
+    for package in [*order, "cli"]:
         lines.append(f"- `sorachi_etl/{package}/`: {first_line(PACKAGE / package / '__init__.py')}")
-        for path in sorted((PACKAGE / package).glob("*.py")):
-            if path.name != "__init__.py":
-                lines.append(f"  - `{path.stem}`: {first_line(path)}")
-    lines.append(f"- `sorachi_etl/cli/`: {first_line(PACKAGE / 'cli' / '__init__.py')}")
-    for path in sorted((PACKAGE / "cli").glob("*.py")):
-        if path.name != "__init__.py":
-            lines.append(f"  - `{path.stem}`: {first_line(path)}")
+        lines += package_map(PACKAGE / package, "  ")
     return "\n".join(lines)
+
+
+def package_map(folder: Path, indent: str) -> list[str]:
+    """A line per module of `folder`, then per sub-package with its own modules under it."""
+    lines = [
+        f"{indent}- `{path.stem}`: {first_line(path)}"
+        for path in sorted(folder.glob("*.py"))
+        if path.name != "__init__.py"
+    ]
+    for init in sorted(folder.glob("*/__init__.py")):
+        lines.append(f"{indent}- `{init.parent.name}/`: {first_line(init)}")
+        lines += package_map(init.parent, indent + "  ")
+    return lines
 
 
 def test_readme_maps_every_module_from_its_docstring():

@@ -417,7 +417,7 @@ def _report(flagged: int, clean: int = 2):
 
 @pytest.mark.parametrize("flagged", [3, 40])
 def test_every_finding_is_shown_with_its_file_and_cell(flagged):
-    from sorachi_etl.cli import render
+    from sorachi_etl.cli.render import checks as render
 
     text = _render(render.file_reports(_report(flagged)))
     for i in range(flagged):
@@ -430,7 +430,7 @@ def test_every_finding_is_shown_with_its_file_and_cell(flagged):
 
 
 def test_many_files_with_findings_are_listed_without_boxes():
-    from sorachi_etl.cli import render
+    from sorachi_etl.cli.render import checks as render
 
     few = _render(render.file_reports(_report(3)))
     many = _render(render.file_reports(_report(render.BOXED_MOST + 1)))

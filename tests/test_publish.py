@@ -380,7 +380,7 @@ def test_figures_stay_numbers_in_the_workbook(published):
 
 
 def test_wrapped_text_gets_the_height_it_needs(published):
-    from sorachi_etl.book.page_layout import column_px, text_lines
+    from sorachi_etl.book.text_fit import column_px, text_lines
 
     ws = load_workbook(published.files["xlsx"])["プロジェクト4"]
     purpose = next(c for c in ws["A"] if c.value and str(c.value).startswith("道内の中でも"))

@@ -99,16 +99,7 @@ def annotate_workbook(source: Path, report: FileReport, out_dir: Path) -> Path:
     if set(sheets) - set(wb.sheetnames):
         raise SorachiError("annotate_unsupported", name=source.name)
     _clear_previous_round(wb)
-    originals = _mark_cells(wb, report.findings)
-    _findings_sheet(wb, report.findings, originals)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / annotated_name(source)
-    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
-        staged = Path(tmp) / "annotated.xlsx"
-        wb.save(staged)
-        _restore_x14_validations(source, staged)
-        shutil.move(staged, target)
-    return target
+    return _annotate_and_save(wb, source, report, out_dir, keep_x14=True)
 
 
 def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
@@ -121,55 +112,22 @@ def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
     were, painted and commented as in any annotated copy. The sender's formats,
     input rules and protection are not carried over (the CLI says so).
     """
-    from openpyxl.styles import Alignment
-
-    from sorachi_etl.book.xlsx import DATE_FORMAT, DATETIME_FORMAT, new_workbook, print_a4, put
+    from sorachi_etl.book.xlsx import new_workbook
     from sorachi_etl.intake.read import read_workbook
-    from sorachi_etl.model.text import xml_safe
 
     source = Path(source)
     book = read_workbook(source)
     wb = new_workbook()
-    wrap = Alignment(wrap_text=True, vertical="top")
     for name in book.sheet_names:
-        sheet = book.sheets[name]
-        ws = wb.create_sheet(name)
-        ws.sheet_state = {"veryhidden": "veryHidden"}.get(sheet.state, sheet.state)
-        widths: dict[int, int] = {}
-        # a text merged across columns (a title) does not widen its first column
-        spanning = {(top, left) for top, left, _, right in sheet.merged if right > left}
-        for r, row in enumerate(sheet.rows):
-            for c, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, str):
-                    value = xml_safe(str(value))[0]
-                fmt = None
-                if isinstance(value, dt.datetime):
-                    fmt = DATETIME_FORMAT
-                elif isinstance(value, dt.date):
-                    fmt = DATE_FORMAT
-                cell = put(ws, r + 1, c + 1, value, fmt)
-                if isinstance(value, str) and len(value) > 20:
-                    cell.alignment = wrap
-                if (r, c) not in spanning:
-                    widths[c] = max(widths.get(c, 0), min(_text_width(value), 50))
-        for c, width in widths.items():
-            ws.column_dimensions[_letter(c)].width = max(width + 2, 8)
-        for r in sheet.hidden_rows:
-            ws.row_dimensions[r + 1].hidden = True
-        for c in sheet.hidden_cols:
-            if c < 1000:
-                ws.column_dimensions[_letter(c)].hidden = True
-        print_a4(ws)  # one page wide, as the template prints
-        for top, left, bottom, right in sheet.merged:
-            if (top, left) != (bottom, right):
-                ws.merge_cells(
-                    start_row=top + 1,
-                    start_column=left + 1,
-                    end_row=bottom + 1,
-                    end_column=right + 1,
-                )
+        _copy_sheet(wb.create_sheet(name), book.sheets[name])
+    return _annotate_and_save(wb, source, report, out_dir, keep_x14=False)
+
+
+def _annotate_and_save(
+    wb: Workbook, source: Path, report: FileReport, out_dir: Path, *, keep_x14: bool
+) -> Path:
+    """Mark the cells, add 確認事項, and save the copy into `out_dir` whole (through a
+    staged file), with the sender's x14 validations put back when `keep_x14`."""
     originals = _mark_cells(wb, report.findings)
     _findings_sheet(wb, report.findings, originals)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -177,8 +135,66 @@ def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         staged = Path(tmp) / "annotated.xlsx"
         wb.save(staged)
+        if keep_x14:
+            _restore_x14_validations(source, staged)
         shutil.move(staged, target)
     return target
+
+
+def _copy_sheet(ws, sheet) -> None:
+    """A sheet read from an .xls or .ods, as an openpyxl sheet: its state, values, hidden
+    rows and columns and merged cells where they were, its columns as wide as their text."""
+    from sorachi_etl.book.xlsx import print_a4
+
+    ws.sheet_state = {"veryhidden": "veryHidden"}.get(sheet.state, sheet.state)
+    widths = _copy_values(ws, sheet)
+    for c, width in widths.items():
+        ws.column_dimensions[_letter(c)].width = max(width + 2, 8)
+    for r in sheet.hidden_rows:
+        ws.row_dimensions[r + 1].hidden = True
+    for c in sheet.hidden_cols:
+        if c < 1000:
+            ws.column_dimensions[_letter(c)].hidden = True
+    print_a4(ws)  # one page wide, as the template prints
+    for top, left, bottom, right in sheet.merged:
+        if (top, left) != (bottom, right):
+            ws.merge_cells(
+                start_row=top + 1,
+                start_column=left + 1,
+                end_row=bottom + 1,
+                end_column=right + 1,
+            )
+
+
+def _copy_values(ws, sheet) -> dict[int, int]:
+    """Every value of `sheet` into `ws` (dates formatted, long text wrapped); returns the
+    width each column's text needs (up to 50)."""
+    from openpyxl.styles import Alignment
+
+    from sorachi_etl.book.xlsx import DATE_FORMAT, DATETIME_FORMAT, put
+    from sorachi_etl.model.text import xml_safe
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    widths: dict[int, int] = {}
+    # a text merged across columns (a title) does not widen its first column
+    spanning = {(top, left) for top, left, _, right in sheet.merged if right > left}
+    for r, row in enumerate(sheet.rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                value = xml_safe(str(value))[0]
+            fmt = None
+            if isinstance(value, dt.datetime):
+                fmt = DATETIME_FORMAT
+            elif isinstance(value, dt.date):
+                fmt = DATE_FORMAT
+            cell = put(ws, r + 1, c + 1, value, fmt)
+            if isinstance(value, str) and len(value) > 20:
+                cell.alignment = wrap
+            if (r, c) not in spanning:
+                widths[c] = max(widths.get(c, 0), min(_text_width(value), 50))
+    return widths
 
 
 def _letter(col0: int) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sorachi_etl.book.xlsx import FONT_NAME, fresh_sheet, print_a4, put
 from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, rate_band, shown_decimals
-from sorachi_etl.kpi.formats import pending_text
+from sorachi_etl.kpi.formats import column_headers, pending_text
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.names import (
     DASH,
@@ -57,25 +57,35 @@ def output_sheet_place(wb: Workbook, name: str) -> int | None:
 
 def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     """(Re)write 評価指標一覧: the table of the published report, then the analysis lines."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
     ws = fresh_sheet(wb, SHEET_KPI_LIST, output_sheet_place(wb, SHEET_KPI_LIST))
-    years = table.years
-    headers = [
-        "プロジェクト名",
-        "評価指標（KPI）",
-        "基準値\n（基準年）",
-        *(format_fiscal_year(y) for y in years),
-        "目標値\n（目標年）",
-        "進捗率",
-    ]
+    headers = column_headers((format_fiscal_year(y) for y in table.years), wrapped=True)
     ncols = len(headers)
-    last = get_column_letter(ncols)
     thin = Side(style="thin", color="808080")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     right = Alignment(horizontal="right", vertical="center")
+    _write_title(ws, table, get_column_letter(ncols))
+    _write_header(ws, headers, box, center)
+    last_row = _write_rows(ws, table, box, center, right)
+    # what the colours of 進捗率 mean
+    legend = put(
+        ws,
+        last_row + 1,
+        1,
+        "進捗率の色: 緑＝100%以上　黄＝90%以上　赤＝90%未満　（—は実績が集計中または未入力）",
+    )
+    legend.font = Font(name=FONT_NAME, size=9, color="404040")
+    end = _write_analysis(ws, table, last_row + 3, ncols)
+    _page_setup(ws, table, ncols, end)
+    return ws
+
+
+def _write_title(ws: Worksheet, table: KpiTable, last: str) -> None:
+    """The title, and under it the report year, the list's title and the actual year."""
+    from openpyxl.styles import Alignment, Font
 
     put(ws, 1, 1, TITLE).font = Font(name=FONT_NAME, size=16, bold=True)
     ws.merge_cells(f"A1:{last}1")
@@ -88,6 +98,10 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="right")
 
+
+def _write_header(ws: Worksheet, headers: list[str], box, center) -> None:
+    from openpyxl.styles import Font, PatternFill
+
     for c, text in enumerate(headers, start=1):
         cell = put(ws, HEADER_ROW, c, text)
         cell.font = Font(name=FONT_NAME, bold=True)
@@ -96,32 +110,29 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
         cell.border = box
     ws.row_dimensions[HEADER_ROW].height = 32
 
+
+def _write_rows(ws: Worksheet, table: KpiTable, box, center, right) -> int:
+    """A row per KPI, each project's name merged over its rows; returns the last row."""
     r = HEADER_ROW + 1
     first_of_project: dict[int, int] = {}
     for row in table.rows:
         first_of_project.setdefault(row.project_no, r)
-        _write_kpi_row(ws, r, row, years, box, center, right)
+        _write_kpi_row(ws, r, row, table.years, box, center, right)
         r += 1
-    last_row = r - 1
-    # project names merged over their rows
     for project, start in first_of_project.items():
         end = max(
             i for i, row in enumerate(table.rows, start=HEADER_ROW + 1) if row.project_no == project
         )
         if end > start:
             ws.merge_cells(start_row=start, start_column=1, end_row=end, end_column=1)
+    return r - 1
 
-    # what the colours of 進捗率 mean
-    legend = put(
-        ws,
-        last_row + 1,
-        1,
-        "進捗率の色: 緑＝100%以上　黄＝90%以上　赤＝90%未満　（—は実績が集計中または未入力）",
-    )
-    legend.font = Font(name=FONT_NAME, size=9, color="404040")
 
-    # analysis
-    r = last_row + 3
+def _write_analysis(ws: Worksheet, table: KpiTable, r: int, ncols: int) -> int:
+    """分析・対応方向 from row `r`: drafted lines marked, with a note on where staff write
+    their own; each line merged across the table's width. Returns the last row."""
+    from openpyxl.styles import Alignment, Font
+
     put(ws, r, 1, "分析・対応方向").font = Font(name=FONT_NAME, bold=True, size=12)
     if any(line.drafted for line in table.analysis_lines):
         r += 1
@@ -140,17 +151,21 @@ def write_kpi_list(wb: Workbook, table: KpiTable) -> Worksheet:
         put(ws, r, 1, f"・ {line}").alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
         ws.row_dimensions[r].height = 15 * (1 + len(line) // 95) + 3
+    return r
 
-    widths = [26, 36, 15, *([12.5] * len(years)), 15, 9]
+
+def _page_setup(ws: Worksheet, table: KpiTable, ncols: int, last_row: int) -> None:
+    """Column widths, frozen headings, and A4 with the header row on every page."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [26, 36, 15, *([12.5] * len(table.years)), 15, 9]
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-
     print_a4(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
-    ws.print_area = f"A1:{last}{r}"
+    ws.print_area = f"A1:{get_column_letter(ncols)}{last_row}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    return ws
 
 
 def _write_kpi_row(

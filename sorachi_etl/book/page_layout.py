@@ -1,16 +1,10 @@
-"""Laying out a printed page in a spreadsheet: measuring text, rows one under another,
-A4 page setup, and saving a file whole.
+"""Laying out a printed page in a spreadsheet: rows one under another, A4 page setup,
+and saving a file whole.
 
-Spreadsheets do not fit row heights to wrapped text in merged cells, so every
-row's height is estimated here from its text and the width it wraps in: a
-full-width character counts two units of half an em, Latin letters as the
-widest fonts that may set them draw them, and a word or a URL moves whole to
-the next line as a spreadsheet moves it; a little generously, so no text is
-cut. Excel sets 游ゴシック's lines further apart than LibreOffice sets its
-Japanese fonts, so a workbook a clerk opens is laid out for Excel (`EXCEL`)
-and one LibreOffice prints to PDF for LibreOffice (`LIBREOFFICE`). A sheet
-whose content comes close to one page is set to print on exactly one page; a
-longer one breaks between the blocks its writer keeps together.
+Each row is as tall as its text needs (measured by book/text_fit.py, for Excel or
+for LibreOffice). A sheet whose content comes close to one page is set to print
+on exactly one page; a longer one breaks between the blocks its writer keeps
+together.
 """
 
 from __future__ import annotations
@@ -18,15 +12,23 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
-import re
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from sorachi_etl.book.kpi_list import unit_format
+from sorachi_etl.book.text_fit import (
+    BODY,
+    SECTION,
+    SMALL,
+    Metrics,
+    column_px,
+    figure_width,
+    measure,
+    wrap,
+)
 from sorachi_etl.book.xlsx import FONT_NAME, put
 from sorachi_etl.kpi.report_model import Figure, Report
 from sorachi_etl.model.errors import UsageError
@@ -36,27 +38,10 @@ if TYPE_CHECKING:
     from openpyxl.styles.cell_style import StyleArray
     from openpyxl.worksheet.worksheet import Worksheet
 
-# Text sizes (pt)
-BODY, SMALL, SECTION, PAGE_TITLE, COVER_TITLE = 10, 9, 12, 15, 22
 HEADING_FILL = "DDEBF7"
 TABLE_FILL = "D9E1F2"
 LINE = "808080"
 
-
-@dataclass(frozen=True)
-class Metrics:
-    """How a spreadsheet program lays text out, for estimating row heights."""
-
-    px_per_width: float  # pixels of one unit of column width
-    line: float  # line pitch of wrapped text, per point of type size
-
-
-# The workbook's standard font is 游ゴシック 11: a column unit is its digit width, 8 px in
-# Excel (its standard width 8.38 is 72 px); Excel sets a line of 游ゴシック at 1.7 × the size.
-EXCEL = Metrics(8.0, 1.7)
-# LibreOffice (which makes the PDF) sets its Japanese fonts at about 1.45 × the size; its
-# columns come out as wide as Excel's or wider, so 8 px stays the cautious guess.
-LIBREOFFICE = Metrics(8.0, 1.5)
 
 # Printable area of A4 at the margins below: width in px (96 dpi), height in pt.
 MARGIN_SIDE, MARGIN_END, MARGIN_HEADER = 0.5, 0.8, 0.35  # inches
@@ -68,105 +53,6 @@ ONE_PAGE_UP_TO = 1.25
 # The tallest row written (pt): a spreadsheet neither breaks a row across pages nor lets
 # one grow past 409 pt, so a longer text goes over several rows of at most this.
 MAX_ROW_PT = 240.0
-
-
-# --- measuring text ---------------------------------------------------------------------
-
-
-# Widths in units of half an em. A full-width character is 2; Latin letters and digits
-# are counted as the widest fonts that may set them (DejaVu Sans stands in for Calibri
-# where it is missing) draw them.
-_WIDE_LATIN = frozenset("MW@%&mw")
-
-
-def char_units(ch: str) -> float:
-    if unicodedata.east_asian_width(ch) in "FWA":
-        return 2.0
-    if ch in _WIDE_LATIN:
-        return 2.0
-    if ch.isupper():
-        return 1.45
-    if ch.isalnum():
-        return 1.25
-    return 0.7 if ch == " " else 0.9
-
-
-def text_units(text: str) -> float:
-    """Width of a line in units of half an em: a full-width character counts two."""
-    return sum(char_units(ch) for ch in text)
-
-
-# Where a line may break: anywhere between Japanese characters, but not inside a run of
-# Latin letters and digits (a word, a URL), which moves whole to the next line.
-_TOKENS = re.compile(r"[0-9A-Za-z@#$%&*+=/\\._:;~?!'\"()\[\]\-]+|.", re.S)
-
-
-def column_px(width: float, metrics: Metrics = EXCEL) -> int:
-    """Pixels of a column `width` units wide."""
-    return int(width * metrics.px_per_width)
-
-
-def text_lines(text: str, px: float, size: float) -> int:
-    """Lines `text` wraps into in a cell `px` wide at `size` pt (a little generously)."""
-    return len(wrap(text, px, size))
-
-
-def wrap(text: str, px: float, size: float) -> list[str]:
-    """The lines `text` wraps into in a cell `px` wide; a line that ends a paragraph
-    keeps its "\n"."""
-    unit = size * 2 / 3 * 1.03  # px of half an em, with room for the rules on line starts
-    width = max(4.0, (px - 10) / unit)
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        wrapped = _wrapped(paragraph, width)
-        wrapped[-1] += "\n"
-        lines += wrapped
-    lines[-1] = lines[-1][:-1]
-    return lines
-
-
-def _wrapped(paragraph: str, width: float) -> list[str]:
-    lines, used = [""], 0.0
-    for token in _TOKENS.findall(paragraph):
-        size = text_units(token)
-        if used + size <= width:
-            lines[-1] += token
-            used += size
-        elif size <= width:  # the word starts the next line
-            lines.append(token)
-            used = size
-        else:  # longer than a line: broken anywhere
-            for ch in token:
-                w = char_units(ch)
-                if used + w > width:
-                    lines.append("")
-                    used = 0.0
-                lines[-1] += ch
-                used += w
-    return lines
-
-
-def text_height(text: str, px: float, size: float, metrics: Metrics = EXCEL) -> float:
-    """Row height (pt) that shows all of `text` wrapped in `px`."""
-    return text_lines(text, px, size) * size * metrics.line + 4
-
-
-def measure(
-    widths: list[float],
-    text: str,
-    first: int,
-    last: int,
-    size: float = BODY,
-    metrics: Metrics = EXCEL,
-) -> float:
-    """Row height (pt) for `text` across columns first..last of a sheet of `widths`."""
-    px = sum(column_px(w, metrics) for w in widths[first - 1 : last])
-    return text_height(text, px, size, metrics)
-
-
-def figure_width(figure: Figure, size: float = BODY, indent: int = 0) -> float:
-    """Column width (units) a figure needs on one line, so it never prints as #####."""
-    return (text_units(figure.text) * size * 2 / 3 * 1.05 + 12 + indent * 9) / EXCEL.px_per_width
 
 
 # --- one printed page -------------------------------------------------------------------
@@ -183,6 +69,13 @@ class Style:
     indent: int = 0
     color: str | None = None
     edges: str = "ltrb"  # the sides of a box drawn: a text over several rows is one box
+
+
+# A section's heading (目的, これまでの主な取組・成果 …), and a table's header row.
+SECTION_STYLE = Style(size=SECTION, bold=True, fill=HEADING_FILL, valign="center")
+HEADER_STYLE = Style(
+    size=SMALL, bold=True, align="center", valign="center", fill=TABLE_FILL, box=True
+)
 
 
 class Page:

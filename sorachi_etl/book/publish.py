@@ -5,73 +5,54 @@ into a new openpyxl workbook, in the order of the bureau's report: 表紙, one
 sheet per project, 評価指標一覧, 分析・対応方向, and the businesses over as many
 sheets as they need. Every sheet is A4, one page wide, with the report's title
 and the page number in its header and footer; rows are laid out by
-book/page_layout.py. The same report, rendered again with LibreOffice's
+book/page_layout.py, and each project's page by book/publish_project.py. The same report, rendered again with LibreOffice's
 metrics, is what the PDF is printed from.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sorachi_etl.book.page_layout import (
+    HEADER_STYLE,
+    LANDSCAPE,
+    MAX_ROW_PT,
+    SECTION_STYLE,
+    Page,
+    Style,
+    merge_range,
+)
+from sorachi_etl.book.photos import PhotoData
+from sorachi_etl.book.publish_project import PROJECT_WIDTHS, project_page
+from sorachi_etl.book.text_fit import (
     BODY,
     COVER_TITLE,
     EXCEL,
-    HEADING_FILL,
-    LANDSCAPE,
-    MAX_ROW_PT,
-    PAGE_TITLE,
     SECTION,
     SMALL,
-    TABLE_FILL,
     Metrics,
-    Page,
-    Style,
     column_px,
     measure,
-    merge_range,
 )
-from sorachi_etl.book.photos import PhotoData, fit
 from sorachi_etl.book.xlsx import FONT_NAME, put
-from sorachi_etl.kpi.report_initiatives import PLANNED_BULLET, InitiativeBlock, Part
+from sorachi_etl.kpi.formats import column_headers
 from sorachi_etl.kpi.report_model import (
     ANALYSIS_HEADING,
-    AREA_LABEL,
     BUSINESS_COLUMNS,
     KPI_LIST_HEADING,
-    NO_INITIATIVES,
-    PAST_HEADING,
-    PROJECT_KPI_COLUMNS,
-    PURPOSE_LABEL,
-    KpiLine,
-    ProjectPage,
+    BusinessRow,
     Report,
+    project_mark,
 )
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-PHOTO_BOX_H = 118  # px: the tallest a photo is shown beside an initiative
-HEADING = 10.5  # pt: an initiative's ■ line
-SECTION_H = 20.0  # pt: a section's heading row
-BLOCK_GAP = 6.0  # pt: between initiatives
 SHEET_COVER = "表紙"
-SHEET_PROJECT = "プロジェクト{no}"
 SHEET_KPI_LIST = "評価指標一覧"
 SHEET_ANALYSIS = "分析・対応方向"
 SHEET_BUSINESSES = "主な取組{mark}"
-PAGE_MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-# Portrait pages: text and photos side by side, and the project's KPI table.
-PROJECT_WIDTHS = [28.0, 14.0, 14.0, 16.0, 10.0]
-TEXT_LAST = 3  # initiative text in A:C, its photo in D:E
-PHOTO_FIRST = 4
-SECTION_STYLE = Style(size=SECTION, bold=True, fill=HEADING_FILL, valign="center")
-HEADER_STYLE = Style(
-    size=SMALL, bold=True, align="center", valign="center", fill=TABLE_FILL, box=True
-)
 
 
 def report_to_workbook(
@@ -94,7 +75,7 @@ def report_to_workbook(
     wb.properties.language = "ja-JP"
     _cover(wb, report, metrics)
     for page in report.projects:
-        _project(wb, report, page, photos, metrics)
+        project_page(wb, report, page, photos, metrics)
     _kpi_list(wb, report, metrics)
     _analysis(wb, report, metrics)
     _businesses(wb, report, metrics)
@@ -120,192 +101,6 @@ def _cover(wb: Workbook, report: Report, metrics: Metrics) -> None:
     page.finish()
 
 
-def _project(
-    wb: Workbook,
-    report: Report,
-    project: ProjectPage,
-    photos: dict[str, PhotoData],
-    metrics: Metrics,
-) -> None:
-    name = SHEET_PROJECT.format(no=project.no)
-    page = Page(wb, name, PROJECT_WIDTHS, report, metrics, landscape=False)
-    title = Style(size=PAGE_TITLE, bold=True, valign="center", color="1F3864")
-    page.text(project.name, style=title, height=page.measure(project.name, size=PAGE_TITLE) + 6)
-    area = f"{AREA_LABEL}{project.area}"
-    page.text(area, style=Style(bold=True))
-    page.gap(4)
-    # a heading never ends a printed page: it goes with (the start of) what it heads
-    purpose_h = page.measure(project.purpose)
-    page.keep(SECTION_H + min(purpose_h, page.budget / 2))
-    page.text(PURPOSE_LABEL, style=SECTION_STYLE, height=SECTION_H)
-    page.text(project.purpose, style=Style(box=True, indent=1), height=purpose_h)
-    page.gap()
-    blocks = [_block_rows(page, block, photos) for block in project.past]
-    first = blocks[0].total if blocks else page.measure(NO_INITIATIVES)
-    page.keep(SECTION_H + min(first, page.budget / 2))
-    page.text(PAST_HEADING, style=SECTION_STYLE, height=SECTION_H)
-    if not blocks:
-        page.text(NO_INITIATIVES, style=Style(indent=1))
-    for rows in blocks:
-        _initiative(page, rows)
-    page.gap()
-    _project_kpis(page, project.kpis)
-    page.gap()
-    items = [f"{PLANNED_BULLET}{item.line}" for item in project.planned] or [NO_INITIATIVES]
-    heights = [page.measure(text) for text in items]
-    page.keep(SECTION_H + heights[0])
-    page.text(project.planned_heading, style=SECTION_STYLE, height=SECTION_H)
-    for text, height in zip(items, heights, strict=True):
-        page.text(text, style=Style(indent=1), height=height)
-    page.finish()
-
-
-@dataclass
-class _PartRows:
-    part: Part
-    photo: PhotoData | None
-    lines: list[str]
-    heights: list[float]
-    size: tuple[int, int] = (0, 0)  # the photo as shown, px
-    caption_h: float = 0.0
-
-
-def _part_rows(page: Page, part: Part, photos: dict[str, PhotoData]) -> _PartRows:
-    photo = photos.get(part.photo.path) if part.photo is not None else None
-    last = TEXT_LAST if photo is not None else page.ncols
-    lines = [d.line for d in part.details]
-    rows = _PartRows(part, photo, lines, [page.measure(t, 1, last) for t in lines])
-    if photo is not None:
-        box_w = page.span(PHOTO_FIRST, page.ncols) - 12
-        rows.size = fit(photo.width, photo.height, box_w, PHOTO_BOX_H)
-        caption = part.photo.caption_line
-        rows.caption_h = page.measure(caption, PHOTO_FIRST, size=SMALL) if caption else 0.0
-        # the rows beside the photo are at least as tall as the photo
-        photo_h = (rows.size[1] + 8) * 0.75
-        if not rows.heights:
-            rows.heights.append(photo_h)
-        shortfall = photo_h - sum(rows.heights)
-        if shortfall > 0:
-            rows.heights[-1] += shortfall
-    return rows
-
-
-@dataclass
-class _BlockRows:
-    """An initiative's rows, measured before they are written (to keep them on one page)."""
-
-    heading: str
-    heading_h: float
-    subtitles: list[float]
-    parts: list[_PartRows]
-
-    @property
-    def total(self) -> float:
-        rows = sum(sum(p.heights) + p.caption_h for p in self.parts)
-        return self.heading_h + sum(self.subtitles) + rows + BLOCK_GAP
-
-
-def _block_rows(page: Page, block: InitiativeBlock, photos: dict[str, PhotoData]) -> _BlockRows:
-    parts = [_part_rows(page, part, photos) for part in block.parts]
-    heading = f"■ {block.heading}"
-    subtitles = [page.measure(f"○ {p.part.subtitle}") if p.part.subtitle else 0 for p in parts]
-    return _BlockRows(heading, page.measure(heading, size=HEADING), subtitles, parts)
-
-
-def _initiative(page: Page, block: _BlockRows) -> None:
-    page.keep(min(block.total, page.budget))
-    page.text(block.heading, style=Style(bold=True, size=HEADING), height=block.heading_h)
-    for rows, sub_h in zip(block.parts, block.subtitles, strict=True):
-        if rows.part.subtitle:
-            page.text(f"○ {rows.part.subtitle}", style=Style(bold=True, indent=1), height=sub_h)
-        last = TEXT_LAST if rows.photo is not None else page.ncols
-        written: list[int] = []
-        for line, h in zip(rows.lines, rows.heights, strict=False):
-            page.text(line, 1, last, Style(indent=1), height=h)
-            written += page.last_rows
-        if rows.photo is not None:
-            if not written:  # a photo without details: a row of its own
-                written.append(page.next_row(rows.heights[0]))
-            _place_photo(page, rows, written)
-    page.gap(BLOCK_GAP)
-
-
-def _place_photo(page: Page, rows: _PartRows, written: list[int]) -> None:
-    """The photo beside its text, from the text's first row; its caption (▲…) under it."""
-    from openpyxl.drawing.image import Image
-    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-    from openpyxl.drawing.xdr import XDRPositiveSize2D
-    from openpyxl.utils.units import pixels_to_EMU
-
-    photo, part = rows.photo, rows.part
-    w, h = rows.size
-    image = Image(io.BytesIO(photo.data))
-    image.width, image.height = w, h
-    # centred in the columns beside the text, as its caption is
-    left = max(4, (page.span(PHOTO_FIRST, page.ncols) - w) // 2)
-    col = PHOTO_FIRST - 1
-    while col + 1 < page.ncols and left >= column_px(page.widths[col], page.metrics):
-        left -= column_px(page.widths[col], page.metrics)
-        col += 1
-    marker = AnchorMarker(
-        col=col, colOff=pixels_to_EMU(int(left)), row=written[0] - 1, rowOff=pixels_to_EMU(4)
-    )
-    image.anchor = OneCellAnchor(
-        _from=marker, ext=XDRPositiveSize2D(pixels_to_EMU(w), pixels_to_EMU(h))
-    )
-    image.anchor.pic = _picture(len(page.ws._images) + 1, part.photo.caption or part.photo.title)
-    page.ws.add_image(image)
-    caption = part.photo.caption_line
-    if not caption:
-        return
-    # the caption goes in the first row that starts below the photo's bottom edge
-    photo_h, top, target = (h + 8) * 0.75, 0.0, None
-    for row in written:
-        if top >= photo_h:
-            target = row
-            break
-        top += page.ws.row_dimensions[row].height or 0
-    if target is None:
-        target = page.next_row(rows.caption_h)
-    elif (have := page.ws.row_dimensions[target].height or 0) < rows.caption_h:
-        page.grow(target, rows.caption_h - have)
-    style = Style(size=SMALL, align="center")
-    page.text(caption, PHOTO_FIRST, page.ncols, style, row=target)
-
-
-def _picture(index: int, description: str):
-    """The picture frame openpyxl would make, with a description (alt text) of our own."""
-    from openpyxl.drawing.fill import Blip
-    from openpyxl.drawing.geometry import PresetGeometry2D
-    from openpyxl.drawing.picture import PictureFrame
-
-    pic = PictureFrame()
-    pic.nvPicPr.cNvPr.id = index
-    pic.nvPicPr.cNvPr.name = f"写真 {index}"
-    pic.nvPicPr.cNvPr.descr = description
-    pic.blipFill.blip = Blip()
-    pic.blipFill.blip.cstate = "print"
-    pic.spPr.prstGeom = PresetGeometry2D(prst="rect")
-    pic.spPr.ln = None
-    return pic
-
-
-def _project_kpis(page: Page, lines: list[KpiLine]) -> None:
-    header_h = max(page.measure(t, c, c, SMALL) for c, t in enumerate(PROJECT_KPI_COLUMNS, 1))
-    heights = [page.measure(line.label, 1, 1) + 4 for line in lines]
-    page.keep(header_h + sum(heights))
-    r = page.next_row(header_h)
-    for c, text in enumerate(PROJECT_KPI_COLUMNS, start=1):
-        page.text(text, c, c, HEADER_STYLE, row=r)
-    cell = Style(box=True, valign="center")
-    figure = Style(box=True, valign="center", align="right", indent=1)
-    for line, height in zip(lines, heights, strict=True):
-        r = page.next_row(height)
-        page.text(line.label, 1, 1, cell, row=r)
-        for c, value in enumerate((line.base, line.actual, line.target, line.rate), start=2):
-            page.figure(r, c, value, figure)
-
-
 def _kpi_list(wb: Workbook, report: Report, metrics: Metrics) -> None:
     from openpyxl.styles import Font
 
@@ -313,14 +108,7 @@ def _kpi_list(wb: Workbook, report: Report, metrics: Metrics) -> None:
     widths = [17.0, 24.0, 13.0, *([10.0] * len(years)), 13.0, 7.0]
     page = Page(wb, SHEET_KPI_LIST, widths, report, metrics, landscape=True)
     page.text(KPI_LIST_HEADING, style=Style(size=14, bold=True, valign="center"), height=26)
-    headers = [
-        "プロジェクト名",
-        "評価指標（KPI）",
-        "基準値\n（基準年）",
-        *years,
-        "目標値\n（目標年）",
-        "進捗率",
-    ]
+    headers = column_headers(years, wrapped=True)
     r = page.next_row(max(page.measure(t, c, c, SMALL) for c, t in enumerate(headers, 1)))
     for c, text in enumerate(headers, start=1):
         page.text(text, c, c, HEADER_STYLE, row=r)
@@ -369,6 +157,41 @@ BUSINESS_WIDTHS = [28.0, 39.0, 39.0, 13.0]
 
 
 def _businesses(wb: Workbook, report: Report, metrics: Metrics) -> None:
+    """The bureau's businesses over as many landscape pages as they need (①, ② … when
+    more than one), each page with the heading, the table's header and the legend."""
+    heights, heading_h, legend, legend_h = _business_heights(report, metrics)
+    # the heading, the table's header, the gaps and the legend: on every page
+    fixed = heading_h + 6 + 30 + 10 + 16 + sum(legend_h)
+    page_width = sum(column_px(w, metrics) for w in BUSINESS_WIDTHS)
+    room = LANDSCAPE[1] * max(1.0, page_width / LANDSCAPE[0]) - fixed
+    chunks = _split(heights, room)
+    for n, chunk in enumerate(chunks):
+        # pages past the first numbered as projects are: ①, ② … (21), (22)
+        mark = project_mark(n + 1) if len(chunks) > 1 else ""
+        name = SHEET_BUSINESSES.format(mark=mark)
+        page = Page(wb, name, BUSINESS_WIDTHS, report, metrics, landscape=True)
+        page.text(f"{report.business_heading}{mark}", style=SECTION_STYLE, height=heading_h)
+        page.gap(6)
+        r = page.next_row(30)
+        page.text(BUSINESS_COLUMNS[0], 1, 1, HEADER_STYLE, row=r)
+        page.text(BUSINESS_COLUMNS[1], 2, 3, HEADER_STYLE, row=r)
+        page.text(BUSINESS_COLUMNS[2], 4, 4, HEADER_STYLE, row=r)
+        page.ws.print_title_rows = f"{r}:{r}"
+        for i in chunk:
+            _business(page, report.businesses[i], heights[i])
+        page.gap(10)
+        page.text(report.legend_title, style=Style(size=SMALL, bold=True), height=16)
+        for (left, right), height in zip(legend, legend_h, strict=True):
+            r = page.next_row(height)
+            page.text(left, 1, 2, Style(size=SMALL), row=r)
+            page.text(right, 3, 4, Style(size=SMALL), row=r)
+        page.finish()
+
+
+def _business_heights(
+    report: Report, metrics: Metrics
+) -> tuple[list[float], float, list[tuple[str, str]], list[float]]:
+    """The height of each business's row, of the heading, and the legend's rows with theirs."""
     widths, m = BUSINESS_WIDTHS, metrics
     heights = [
         max(measure(widths, b.name, 1, 1, BODY, m), measure(widths, b.summary, 2, 3, BODY, m)) + 4
@@ -380,53 +203,33 @@ def _businesses(wb: Workbook, report: Report, metrics: Metrics) -> None:
         for a, b in legend
     ]
     heading_h = measure(widths, report.business_heading + "⑳", 1, 4, SECTION, m) + 8
-    # the heading, the table's header, the gaps and the legend: on every page
-    fixed = heading_h + 6 + 30 + 10 + 16 + sum(legend_h)
-    page_width = sum(column_px(w, m) for w in widths)
-    room = LANDSCAPE[1] * max(1.0, page_width / LANDSCAPE[0]) - fixed
-    chunks = _split(heights, room)
-    for n, chunk in enumerate(chunks):
-        mark = PAGE_MARKS[n] if len(chunks) > 1 and n < len(PAGE_MARKS) else ""
-        mark = mark or (f"({n + 1})" if len(chunks) > 1 else "")
-        name = SHEET_BUSINESSES.format(mark=mark or "")
-        page = Page(wb, name, BUSINESS_WIDTHS, report, metrics, landscape=True)
-        page.text(f"{report.business_heading}{mark}", style=SECTION_STYLE, height=heading_h)
-        page.gap(6)
-        r = page.next_row(30)
-        page.text(BUSINESS_COLUMNS[0], 1, 1, HEADER_STYLE, row=r)
-        page.text(BUSINESS_COLUMNS[1], 2, 3, HEADER_STYLE, row=r)
-        page.text(BUSINESS_COLUMNS[2], 4, 4, HEADER_STYLE, row=r)
-        page.ws.print_title_rows = f"{r}:{r}"
-        cell = Style(box=True, valign="center")
-        marks = Style(box=True, valign="center", align="center")
-        for i in chunk:
-            business = report.businesses[i]
-            pieces = [(business.summary, heights[i])]
-            if heights[i] > MAX_ROW_PT:  # over several rows, name and marks merged beside
-                pieces = page.pieces(business.summary, 2, 3)
-            rows = [page.next_row(h) for _, h in pieces]
-            # over several rows (and pages), every part starts at the top
-            tall = {"valign": "top"} if len(rows) > 1 else {}
-            for n, ((piece, _), r) in enumerate(zip(pieces, rows, strict=True)):
-                edges = "ltrb" if len(rows) == 1 else "ltr" if n == 0 else "lr"
-                edges = "lrb" if len(rows) > 1 and n == len(rows) - 1 else edges
-                page.text(piece, 2, 3, dataclasses.replace(cell, edges=edges, **tall), row=r)
-            for col, text, style in (
-                (1, business.name, dataclasses.replace(cell, **tall)),
-                (4, business.marks, dataclasses.replace(marks, **tall)),
-            ):
-                for r in rows:
-                    page.cells(r, col, col, style)
-                put(page.ws, rows[0], col, text)
-                if len(rows) > 1:
-                    merge_range(page.ws, rows[0], col, rows[-1], col)
-        page.gap(10)
-        page.text(report.legend_title, style=Style(size=SMALL, bold=True), height=16)
-        for (left, right), height in zip(legend, legend_h, strict=True):
-            r = page.next_row(height)
-            page.text(left, 1, 2, Style(size=SMALL), row=r)
-            page.text(right, 3, 4, Style(size=SMALL), row=r)
-        page.finish()
+    return heights, heading_h, legend, legend_h
+
+
+def _business(page: Page, business: BusinessRow, height: float) -> None:
+    """A business's row: its summary over several rows when too tall for one, its name
+    and project marks merged beside."""
+    cell = Style(box=True, valign="center")
+    marks = Style(box=True, valign="center", align="center")
+    pieces = [(business.summary, height)]
+    if height > MAX_ROW_PT:  # over several rows, name and marks merged beside
+        pieces = page.pieces(business.summary, 2, 3)
+    rows = [page.next_row(h) for _, h in pieces]
+    # over several rows (and pages), every part starts at the top
+    tall = {"valign": "top"} if len(rows) > 1 else {}
+    for n, ((piece, _), r) in enumerate(zip(pieces, rows, strict=True)):
+        edges = "ltrb" if len(rows) == 1 else "ltr" if n == 0 else "lr"
+        edges = "lrb" if len(rows) > 1 and n == len(rows) - 1 else edges
+        page.text(piece, 2, 3, dataclasses.replace(cell, edges=edges, **tall), row=r)
+    for col, text, style in (
+        (1, business.name, dataclasses.replace(cell, **tall)),
+        (4, business.marks, dataclasses.replace(marks, **tall)),
+    ):
+        for r in rows:
+            page.cells(r, col, col, style)
+        put(page.ws, rows[0], col, text)
+        if len(rows) > 1:
+            merge_range(page.ws, rows[0], col, rows[-1], col)
 
 
 def _legend_rows(report: Report) -> list[tuple[str, str]]:

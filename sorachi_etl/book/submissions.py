@@ -22,35 +22,54 @@ if TYPE_CHECKING:
 
     from sorachi_etl.kpi.status import StatusReport
 
+HEADERS = ["市町名", "状態", "取込日時", "ファイル", "集計中の項目", "未入力の項目", "内容"]
+FIRST_ROW = 5  # the first reporter's row, under the header in row 4
 STATE_FILLS = {"受付済": "E2EFDA", "一部受付": "FCE4D6", "要修正": "FFC7CE", "未提出": "FFEB9C"}
 
 
 def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
     """(Re)write 提出状況: one row per reporter with its state, file and pending items."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from sorachi_etl.book.rowxml import Style, defer_rows
+    from sorachi_etl.book.rowxml import defer_rows
 
     ws = fresh_sheet(wb, SHEET_SUBMISSIONS, output_sheet_place(wb, SHEET_SUBMISSIONS))
-    headers = ["市町名", "状態", "取込日時", "ファイル", "集計中の項目", "未入力の項目", "内容"]
+    _write_heading(ws, status)
+    # the rows as XML beside openpyxl (rowxml): styling ~12,000 cells through openpyxl
+    # was most of the time spent writing the master
+    rows, heights = _reporter_rows(status)
+    defer_rows(ws, FIRST_ROW, rows, heights=heights)
+    for c, width in enumerate([14, 22, 19, 30, 24, 20, 70], start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = "B5"
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(HEADERS))}{4 + len(status.rows)}"
+    print_a4(ws, title_rows="4:4")
+    return ws
+
+
+def _write_heading(ws: Worksheet, status: StatusReport) -> None:
+    """The title, the line of counts (and the deadline), and the table's header in row 4."""
+    from openpyxl.styles import Font
+
     put(ws, 1, 1, f"{format_fiscal_year_long(status.year)} 調査票の提出状況").font = Font(
         name=FONT_NAME, size=14, bold=True
     )
-    total = len(status.rows)
-    partial = status.count("一部受付")
-    summary = (
-        f"提出済 {status.count('受付済')}／{total}　"
-        + (f"一部受付 {partial}　" if partial else "")
-        + f"要修正 {status.count('要修正')}　未提出 {status.count('未提出')}"
-    )
+    summary = status.counts_line()
     if status.deadline:
         d = status.deadline
         summary += f"　（提出期限 {d.year}年{d.month}月{d.day}日）"
     put(ws, 2, 1, summary)
-    for c, text in enumerate(headers, start=1):
+    for c, text in enumerate(HEADERS, start=1):
         put(ws, 4, c, text)
-    style_header(ws, 4, len(headers))
+    style_header(ws, 4, len(HEADERS))
+
+
+def _reporter_rows(status: StatusReport) -> tuple[list[list[tuple]], dict[int, float]]:
+    """Each reporter's cells as (value, number format, style), and the heights of rows with a note."""
+    from openpyxl.styles import Alignment, Border, PatternFill, Side
+
+    from sorachi_etl.book.rowxml import Style
+
     # one style object of each kind, not one per row: openpyxl hashes each one it is given
     wrap_top = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top", horizontal="left")
@@ -62,15 +81,13 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
         state: Style(fill=PatternFill("solid", fgColor=color), border=box, alignment=top)
         for state, color in STATE_FILLS.items()
     }
-    # the rows as XML beside openpyxl (rowxml): styling ~12,000 cells through openpyxl
-    # was most of the time spent writing the master
     rows = []
     heights = {}
-    for r, row in enumerate(status.rows, start=5):
+    for r, row in enumerate(status.rows, start=FIRST_ROW):
         rows.append(
             [
                 (row.reporter, None, plain),
-                (_state_text(row), None, states[row.state]),
+                (row.state_text, None, states[row.state]),
                 (row.received_at, DATETIME_FORMAT if row.received_at else None, plain),
                 (row.file or None, None, plain),
                 ("、".join(row.pending) or None, None, plain),
@@ -80,20 +97,4 @@ def write_submissions(wb: Workbook, status: StatusReport) -> Worksheet:
         )
         if row.note:  # LibreOffice keeps the default height for wrapped text written by openpyxl
             heights[r] = 15 * (1 + len(row.note) // 34)
-    defer_rows(ws, 5, rows, heights=heights)
-    for c, width in enumerate([14, 22, 19, 30, 24, 20, 70], start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-    ws.freeze_panes = "B5"
-    ws.auto_filter.ref = f"A4:{get_column_letter(len(headers))}{4 + len(status.rows)}"
-    print_a4(ws, title_rows="4:4")
-    return ws
-
-
-def _state_text(row) -> str:
-    """The state as 提出状況 shows it: 一部受付（取組を要修正）, 要修正（読取不可）."""
-    text = row.state
-    if row.held_back:
-        text += f"（{'・'.join(row.held_back)}を要修正）"
-    if row.unreadable:
-        text += "（読取不可）"
-    return text
+    return rows, heights

@@ -4,7 +4,8 @@
 into one reporter's workbook in memory; `master_to_templates()` writes one
 file per reporter. The base is found by its sheet names, header texts and
 label cells, never by coordinates, so staff may restyle or move things in it
-(see templates/make_base_template.py for what the base must keep).
+(see templates/make_base_template.py for what the base must keep); how each
+part is found and filled is book/template_sheets.py.
 
 The cells a reporter types in are unlocked and carry data validation built
 from schemas/survey.toml, the same rules the validator runs; everything else
@@ -14,16 +15,20 @@ is protected without a password.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sorachi_etl.book.validation_rules import column_validation
-from sorachi_etl.book.xlsx import put
+from sorachi_etl.book.template_sheets import (
+    expand_blocks,
+    fill_keyvalue,
+    fill_placeholders,
+    fill_table,
+    fit_rows,
+    protect,
+    write_meta,
+)
 from sorachi_etl.model import domain
-from sorachi_etl.model.cells import col_letter
 from sorachi_etl.model.eras import (
     fiscal_year_bounds,
     format_date_ja,
@@ -39,15 +44,12 @@ from sorachi_etl.model.names import (
     SURVEY_INITIATIVES,
     SURVEY_META,
     SURVEY_VALUES,
-    TEMPLATE_VERSION,
 )
 from sorachi_etl.model.resources import base_template
 from sorachi_etl.model.rules import (
     REQUIRED_MARK,
     SheetRule,
     did_you_mean,
-    find_header_row,
-    fold_header,
     survey_rules,
 )
 
@@ -55,11 +57,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-_PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
 _WEEKDAYS = "月火水木金土日"
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-# Where the project names for the プロジェクト list live in _meta.
-META_PROJECTS = "projects"
 
 
 @dataclass(frozen=True)
@@ -142,32 +140,11 @@ def master_to_workbook(
     master: domain.Master, year: int, reporter: str, base: Path | None = None
 ) -> tuple[Workbook, int]:
     """One reporter's survey workbook (openpyxl, not saved) and how many 前年度実績 it shows."""
-    from openpyxl import load_workbook
-    from openpyxl.workbook.protection import WorkbookProtection
-
-    base = Path(base) if base else base_template()
-    wb = load_workbook(base)
+    wb = _open_base(Path(base) if base else base_template())
     rules = survey_rules()
-    for name in (SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META):
-        if name not in wb.sheetnames:
-            raise UsageError("base_template_missing_sheet", name=base.name, sheet=name)
     measures = master.measures_for(reporter)
-
     fill_placeholders(wb, placeholders(master, year, reporter))
-    expand_blocks(
-        wb[SURVEY_GUIDE],
-        {
-            "調査項目の説明": [(f"{m.name}（{m.unit}）", m.description or "—") for m in measures],
-            "各欄の説明": [
-                (f"{sheet}：{col.header}{REQUIRED_MARK if col.required else ''}", col.prompt[1])
-                for sheet in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES)
-                for col in rules[sheet].columns
-                if col.prompt
-            ],
-        },
-    )
-    fit_rows(wb[SURVEY_GUIDE])
-
+    _fill_guide(wb[SURVEY_GUIDE], measures, rules)
     project_ref = write_meta(
         wb[SURVEY_META],
         rules[SURVEY_META],
@@ -183,14 +160,7 @@ def master_to_workbook(
         {"reporter": reporter, "year": format_fiscal_year_long(year)},
         context,
     )
-
-    values = master.values_by_key()
-    rows, formats, previous = [], [], 0
-    for m in measures:
-        before = previous_value(master, values, m, reporter, year)
-        previous += before is not None
-        rows.append({"measure": m.id, "measure_name": m.name, "unit": m.unit, "previous": before})
-        formats.append(_number_format(m.decimals))
+    rows, formats, previous = _value_rows(master, measures, reporter, year)
     fill_table(
         wb[SURVEY_VALUES],
         rules[SURVEY_VALUES],
@@ -201,6 +171,57 @@ def master_to_workbook(
     )
     blank = [{}] * max(rules[SURVEY_INITIATIVES].blank_rows, 1)
     fill_table(wb[SURVEY_INITIATIVES], rules[SURVEY_INITIATIVES], blank, context)
+    _protect_and_stamp(wb, year, reporter)
+    return wb, previous
+
+
+def _open_base(base: Path) -> Workbook:
+    """The base template, with every sheet a survey needs (else a UsageError naming it)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(base)
+    for name in (SURVEY_GUIDE, SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META):
+        if name not in wb.sheetnames:
+            raise UsageError("base_template_missing_sheet", name=base.name, sheet=name)
+    return wb
+
+
+def _fill_guide(ws: Worksheet, measures: list[domain.Measure], rules: dict[str, SheetRule]) -> None:
+    """記入要領: a line per measure, a line per column with a prompt (marked when required)."""
+    expand_blocks(
+        ws,
+        {
+            "調査項目の説明": [(f"{m.name}（{m.unit}）", m.description or "—") for m in measures],
+            "各欄の説明": [
+                (f"{sheet}：{col.header}{REQUIRED_MARK if col.required else ''}", col.prompt[1])
+                for sheet in (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES)
+                for col in rules[sheet].columns
+                if col.prompt
+            ],
+        },
+    )
+    fit_rows(ws)
+
+
+def _value_rows(
+    master: domain.Master, measures: list[domain.Measure], reporter: str, year: int
+) -> tuple[list[dict[str, Any]], list[str], int]:
+    """The rows of 調査実績 (a measure each, with the year before's value), their number
+    formats, and how many have a 前年度実績."""
+    values = master.values_by_key()
+    rows, formats, previous = [], [], 0
+    for m in measures:
+        before = previous_value(master, values, m, reporter, year)
+        previous += before is not None
+        rows.append({"measure": m.id, "measure_name": m.name, "unit": m.unit, "previous": before})
+        formats.append(_number_format(m.decimals))
+    return rows, formats, previous
+
+
+def _protect_and_stamp(wb: Workbook, year: int, reporter: str) -> None:
+    """Every sheet but _meta protected, the structure locked, opening on 記入要領; the
+    properties fixed to the year, so that regenerating changes nothing."""
+    from openpyxl.workbook.protection import WorkbookProtection
 
     for ws in wb.worksheets:
         if ws.title != SURVEY_META:
@@ -211,7 +232,6 @@ def master_to_workbook(
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "sorachi-etl"
     wb.properties.title = f"{format_fiscal_year_long(year)} 調査票（{reporter}）"
-    return wb, previous
 
 
 # --- values -------------------------------------------------------------------------
@@ -272,288 +292,3 @@ def placeholders(master: domain.Master, year: int, reporter: str) -> dict[str, s
         "電話番号": s.contact_phone or "—",
         "メールアドレス": s.contact_mail or "—",
     }
-
-
-def fill_placeholders(wb: Workbook, values: dict[str, str]) -> None:
-    """Replace {名前} in every text cell; unknown names are left as they are."""
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and "{" in cell.value:
-                    text = _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), cell.value)
-                    if text != cell.value:
-                        put(ws, cell.row, cell.column, text)
-
-
-def expand_blocks(ws: Worksheet, blocks: dict[str, list[tuple[str, str]]]) -> None:
-    """A cell holding only {名前} of `blocks` becomes one row per (label, text) pair.
-
-    The label goes in the cell to the left of the marker, the text in the
-    marker's cell; later rows move down.
-    """
-    for name, lines in blocks.items():
-        marker = next(
-            (
-                c
-                for row in ws.iter_rows()
-                for c in row
-                if isinstance(c.value, str) and c.value.strip() == f"{{{name}}}"
-            ),
-            None,
-        )
-        if marker is None:
-            continue
-        r, c = marker.row, marker.column
-        if len(lines) > 1:
-            _insert_rows(ws, r + 1, len(lines) - 1)
-        text_width = ws.column_dimensions[col_letter(c - 1)].width or 8.43
-        for i, (label, text) in enumerate(lines):
-            for col, value in ((c - 1, label), (c, text)):
-                if col < 1:
-                    continue
-                cell = put(ws, r + i, col, value)
-                cell._style = copy(ws.cell(row=r, column=col)._style)
-            ws.row_dimensions[r + i].height = _text_height(text, text_width)
-        if not lines:
-            put(ws, r, c, "—")
-
-
-def fit_rows(ws: Worksheet) -> None:
-    """Give rows of wrapped text a height that shows all of it (rows with a set height are kept)."""
-    heights: dict[int, float] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if (
-                isinstance(cell.value, str)
-                and cell.alignment.wrap_text
-                and not ws.row_dimensions[cell.row].height
-                and cell.coordinate not in ws.merged_cells
-            ):
-                width = ws.column_dimensions[col_letter(cell.column - 1)].width or 8.43
-                height = _text_height(cell.value, width, cell.font.sz or 11)
-                heights[cell.row] = max(heights.get(cell.row, 0), height)
-    for r, height in heights.items():
-        ws.row_dimensions[r].height = height
-
-
-def _insert_rows(ws: Worksheet, idx: int, amount: int) -> None:
-    """openpyxl's insert_rows, also moving row heights and merged cells below."""
-    heights = {r: d.height for r, d in ws.row_dimensions.items() if r >= idx and d.height}
-    ws.insert_rows(idx, amount)
-    for r in heights:
-        ws.row_dimensions[r].height = None
-    for r, h in heights.items():
-        ws.row_dimensions[r + amount].height = h
-    for merged in ws.merged_cells.ranges:
-        if merged.min_row >= idx:
-            merged.shift(0, amount)
-
-
-def _text_height(text: str, width: float, size: float = 10.5) -> float:
-    """Row height (points) for wrapped text: Excel does not grow rows written by a program."""
-    import unicodedata
-
-    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    per_line = max(1.0, width * 11 / size - 1)
-    lines = max(1, -(-units // int(per_line)))
-    return round(lines * size * 1.3 + 5, 1)
-
-
-# --- sheets -------------------------------------------------------------------------
-
-
-def write_meta(
-    ws: Worksheet,
-    rule: SheetRule,
-    year: int,
-    reporter: str,
-    measures: list[domain.Measure],
-    projects: list[str],
-) -> str:
-    """Fill _meta (key | value) and the project list; returns the list's range reference."""
-    values = {
-        "template_version": TEMPLATE_VERSION,
-        "year": format_fiscal_year(year),
-        "reporter": reporter,
-        "measures": ",".join(m.id for m in measures),
-    }
-    cells = _label_cells(ws, rule)
-    next_row = ws.max_row + 1
-    for col in rule.columns:
-        if col.key not in cells:  # a row staff removed: put it back at the end
-            put(ws, next_row, 1, col.header)
-            cells[col.key] = (next_row, 2)
-            next_row += 1
-        r, c = cells[col.key]
-        put(ws, r, c, values[col.key])
-    head = next(
-        (cell for row in ws.iter_rows() for cell in row if cell.value == META_PROJECTS), None
-    )
-    r0, c = (head.row, head.column) if head else (1, 4)
-    if head is None:
-        put(ws, 1, 4, META_PROJECTS)
-    for i, name in enumerate(projects or ["—"], start=1):
-        put(ws, r0 + i, c, name)
-    letter = col_letter(c - 1)
-    ws.sheet_state = "hidden"
-    return f"'{ws.title}'!${letter}${r0 + 1}:${letter}${r0 + max(len(projects), 1)}"
-
-
-def _label_cells(ws: Worksheet, rule: SheetRule) -> dict[str, tuple[int, int]]:
-    """Rule key -> (row, column) of the value cell right of its label, 1-based."""
-    labels = {}
-    for col in rule.columns:
-        for label in (col.header, *col.aliases):
-            labels.setdefault(fold_header(label), col.key)
-    found: dict[str, tuple[int, int]] = {}
-    for row in ws.iter_rows(max_col=min(ws.max_column, 6)):
-        for cell in row:
-            key = labels.get(fold_header(cell.value)) if isinstance(cell.value, str) else None
-            if key and key not in found:
-                found[key] = (cell.row, cell.column + 1)
-    return found
-
-
-def fill_keyvalue(
-    ws: Worksheet, rule: SheetRule, values: dict[str, Any], context: dict[str, Any]
-) -> None:
-    """A label | value form: fill, lock and validate the value cells by the rule."""
-    from openpyxl.styles import Protection
-
-    cells = _label_cells(ws, rule)
-    missing = [c.header for c in rule.columns if c.key not in cells]
-    if missing:
-        raise UsageError("base_template_missing_items", sheet=rule.name, items="」「".join(missing))
-    for col in rule.columns:
-        r, c = cells[col.key]
-        cell = put(ws, r, c, values.get(col.key))
-        cell.protection = Protection(locked=not col.input)
-        if col.input:
-            validation = column_validation(col, context)
-            if validation is not None:
-                validation.add(cell.coordinate)
-                ws.add_data_validation(validation)
-    first = next((cells[c.key] for c in rule.columns if c.input), None)
-    if first:
-        _select(ws, f"{col_letter(first[1] - 1)}{first[0]}")
-
-
-def fill_table(
-    ws: Worksheet,
-    rule: SheetRule,
-    rows: list[dict[str, Any]],
-    context: dict[str, Any],
-    formats: dict[str, list[str]] | None = None,
-    limits: dict[str, list[float | None]] | None = None,
-) -> None:
-    """Write rows under the header of the sheet's Excel table, styled like its first data row.
-
-    The header is found by its texts; the table is resized to the rows written;
-    input columns are unlocked and validated by the rule (`limits` adds a
-    per-row maximum, e.g. a measure's upper bound).
-    """
-    from openpyxl.styles import Protection
-    from openpyxl.utils import range_boundaries
-
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    found = find_header_row(grid, rule)
-    columns = found[1] if found else {}
-    missing = [c.header for c in rule.columns if c.key not in columns]
-    if found is None or missing:
-        raise UsageError(
-            "base_template_missing_columns", sheet=rule.name, items="」「".join(missing)
-        )
-    header = found[0] + 1  # 1-based
-    table = _table_at(ws, rule, header, columns)
-    min_col, _, max_col, old_last = range_boundaries(table.ref)
-    model = {c: copy(ws.cell(row=header + 1, column=c)._style) for c in range(min_col, max_col + 1)}
-    height = ws.row_dimensions[header + 1].height
-    by_col = {c0 + 1: rule.column(key) for key, c0 in columns.items()}
-    first, last = header + 1, header + len(rows)
-    for i, row in enumerate(rows):
-        r = first + i
-        ws.row_dimensions[r].height = height
-        for c in range(min_col, max_col + 1):
-            col = by_col.get(c)
-            value = row.get(col.key) if col else None
-            cell = put(ws, r, c, value)
-            cell._style = copy(model[c])
-            if col is not None:
-                cell.protection = Protection(locked=not col.input)
-                fmt = (formats or {}).get(col.key)
-                if fmt and isinstance(value, int | float | type(None)):
-                    cell.number_format = fmt[i]
-    for r in range(last + 1, old_last + 1):  # rows the base had beyond what we need
-        for c in range(min_col, max_col + 1):
-            cell = ws.cell(row=r, column=c)
-            cell.value = None
-            cell.style = "Normal"
-    table.ref = f"{col_letter(min_col - 1)}{header}:{col_letter(max_col - 1)}{last}"
-    if table.autoFilter is not None:
-        table.autoFilter.ref = table.ref
-    for key, c0 in columns.items():
-        col = rule.column(key)
-        if not col.input:
-            continue
-        letter = col_letter(c0)
-        maxima = (limits or {}).get(key)
-        groups: dict[float | None, list[int]] = {}
-        for i in range(len(rows)):
-            groups.setdefault(maxima[i] if maxima else None, []).append(first + i)
-        for maximum, rows_ in groups.items():
-            validation = column_validation(col, context, maximum)
-            if validation is not None:
-                for start, end in _runs(rows_):
-                    validation.add(
-                        f"{letter}{start}" if start == end else f"{letter}{start}:{letter}{end}"
-                    )
-                ws.add_data_validation(validation)
-    ws.print_title_rows = f"1:{header}"
-    first_input = min((c0 for k, c0 in columns.items() if rule.column(k).input), default=0)
-    _select(ws, f"{col_letter(first_input)}{first}")
-
-
-def _runs(numbers: list[int]) -> list[tuple[int, int]]:
-    """[5, 6, 7, 9] -> [(5, 7), (9, 9)]: rows as ranges, for short sqrefs."""
-    runs: list[tuple[int, int]] = []
-    for n in numbers:
-        if runs and runs[-1][1] == n - 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    return runs
-
-
-def _table_at(ws: Worksheet, rule: SheetRule, header: int, columns: dict[str, int]):
-    """The Excel table whose header row is `header` (else the rule's name; else a new one)."""
-    from openpyxl.utils import range_boundaries
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    tables = list(ws.tables.values())
-    for table in tables:
-        if range_boundaries(table.ref)[1] == header:
-            return table
-    for table in tables:
-        if table.displayName == rule.table:
-            del ws.tables[table.name]  # it no longer sits on the header: rebuild it
-    lo, hi = min(columns.values()), max(columns.values())
-    table = Table(
-        displayName=rule.table or f"{rule.name}表",
-        ref=f"{col_letter(lo)}{header}:{col_letter(hi)}{header + 1}",
-    )
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-    ws.add_table(table)
-    return table
-
-
-def _select(ws: Worksheet, ref: str) -> None:
-    ws.sheet_view.selection[0].activeCell = ref
-    ws.sheet_view.selection[0].sqref = ref
-
-
-def protect(ws: Worksheet) -> None:
-    """Protect the sheet without a password; resizing columns and rows stays allowed."""
-    from openpyxl.worksheet.protection import SheetProtection
-
-    # A fresh object also drops any password set on the base template.
-    ws.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)

@@ -1,7 +1,10 @@
 """The `sorachi-etl` command: a thin Typer layer over `sorachi_etl.api`.
 
-Only this package imports Typer and Rich. Each command lives in its own
-module; heavy libraries are imported inside the command functions.
+Only this package imports Typer and Rich. Each command lives in a module of
+the same shape: its options, then a function that declares them with its help
+and examples, calls the library once (`common.run` turns an error into a line
+and an exit code), hands the result to `render/<command>.py` to print, and
+returns the exit code. Heavy libraries are imported inside the command functions.
 """
 
 from __future__ import annotations

@@ -70,26 +70,24 @@ FOLDER = "フォルダ"
 PATHS = "フォルダ/ファイル"
 YEAR = "年度"
 
-MasterOption = Annotated[
-    Path,
-    typer.Option(
-        "--master",
-        "-m",
-        metavar=FILE,
-        help="マスタブック（master.xlsx）のパス。",
-        show_default=False,
-    ),
-]
-YearOption = Annotated[
-    str | None,
-    typer.Option(
-        "--year",
-        "-y",
-        metavar=YEAR,
-        help="実績の年度（例: R6、令和6年度、2024）。",
-        show_default=False,
-    ),
-]
+
+def master_option(help: str) -> Any:
+    """--master/-m: the master workbook (what it is for, in `help`)."""
+    return typer.Option("--master", "-m", metavar=FILE, help=help, show_default=False)
+
+
+def year_option(help: str) -> Any:
+    """--year/-y: a fiscal year as a clerk writes it (which year, in `help`)."""
+    return typer.Option("--year", "-y", metavar=YEAR, help=help, show_default=False)
+
+
+def out_option(help: str) -> Any:
+    """--out/-o: the folder a command writes into (and its default, in `help`)."""
+    return typer.Option("--out", "-o", metavar=FOLDER, help=help, show_default=False)
+
+
+MasterOption = Annotated[Path, master_option("マスタブック（master.xlsx）のパス。")]
+YearOption = Annotated[str | None, year_option("実績の年度（例: R6、令和6年度、2024）。")]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="結果をJSONで出力します（他のシステム向け）。")
 ]

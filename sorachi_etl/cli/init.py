@@ -16,24 +16,28 @@ from sorachi_etl.cli.common import (
     run,
 )
 
+PathArgument = Annotated[
+    Path,
+    typer.Argument(
+        metavar=FILE, help="作成するマスタブックのパス（例: master.xlsx）。", show_default=False
+    ),
+]
+EmptyOption = Annotated[
+    bool, typer.Option("--empty", help="サンプルデータを入れず、空の様式だけを作ります。")
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="同じ名前のファイルがあれば上書きします（元のファイルは backup フォルダに残します）。",
+    ),
+]
+
 
 def init(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            metavar=FILE, help="作成するマスタブックのパス（例: master.xlsx）。", show_default=False
-        ),
-    ],
-    empty: Annotated[
-        bool, typer.Option("--empty", help="サンプルデータを入れず、空の様式だけを作ります。")
-    ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="同じ名前のファイルがあれば上書きします（元のファイルは backup フォルダに残します）。",
-        ),
-    ] = False,
+    path: PathArgument,
+    empty: EmptyOption = False,
+    force: ForceOption = False,
     force_unlock: ForceUnlockOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -49,6 +53,7 @@ def init(
       sorachi-etl init 新マスタ.xlsx --empty
     """
     from sorachi_etl.api import init_master
+    from sorachi_etl.cli.render.init import print_init
 
     result = run(
         lambda: init_master(
@@ -56,20 +61,7 @@ def init(
         ),
         debug,
     )
-    m = result.master
-    console.print(f"マスタを作成しました: [bold]{result.path}[/]")
-    if result.backup:
-        console.print(f"上書きする前のファイル: {result.backup}")
-    if empty:
-        console.print(
-            "空の様式です。シート「プロジェクト」「市町」「調査項目」「評価指標」を入力してください。"
-        )
-    else:
-        console.print(
-            f"  プロジェクト {len(m.projects)}件、報告者 {len(m.reporters)}団体、"
-            f"調査項目 {len(m.measures)}件、評価指標 {len(m.kpis)}件（一覧 {len(result.table.rows)}行）、"
-            f"取組 {len(m.initiatives)}件、事業 {len(m.businesses)}件"
-        )
+    print_init(result, console, empty=empty)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,21 +18,23 @@ from sorachi_etl.cli.common import (
     file_progress,
     parse_year,
     paths_argument,
-    print_json,
     print_notice,
     run,
 )
 
+ReturnsArgument = Annotated[
+    list[Path],
+    paths_argument("取り込む調査票ファイル、またはそれが入ったフォルダ（いくつでも）。"),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="書き込まずに、マスタに加える変更だけを表示します。")
+]
+
 
 def merge(
-    paths: Annotated[
-        list[Path],
-        paths_argument("取り込む調査票ファイル、またはそれが入ったフォルダ（いくつでも）。"),
-    ],
+    paths: ReturnsArgument,
     master: MasterOption,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="書き込まずに、マスタに加える変更だけを表示します。")
-    ] = False,
+    dry_run: DryRunOption = False,
     year: YearOption = None,
     password: PasswordOption = None,
     force_unlock: ForceUnlockOption = False,
@@ -59,8 +61,9 @@ def merge(
       sorachi-etl merge 回収 --master master.xlsx --force-unlock
     """
     from sorachi_etl.api import merge_paths
+    from sorachi_etl.cli.render.merge import print_merge
 
-    def go():
+    def take():
         fiscal_year = parse_year(year)
         with file_progress("調査票を点検しています") as progress:
             return merge_paths(
@@ -74,61 +77,9 @@ def merge(
                 notify=print_notice,
             )
 
-    outcome = run(go, debug)
-    report, result = outcome.validation.report, outcome.result
-    if as_json:
-        print_json(outcome.to_dict())
-        raise typer.Exit(0 if report.valid else 1)
-
-    from rich.console import Group
-
-    from sorachi_etl.cli import render
-
-    blocks = render.file_reports(report, flagged_only=True, plain=console.piped)
-    console.print(Group(*blocks))  # one print: faster
-    for line in render.notes(report):
-        console.print(line)
-    console.print(render.report_summary(report))
-    render.print_traces(report, debug)
-    merged = set(result.merged_files)
-    partial = [f for f in report.files if f.status == "partial" and f.file in merged]
-    skipped = [f for f in report.files if f.status != "ok" and f.file not in merged]
-    console.print(
-        f"取り込み: {len(merged)}ファイル"
-        + (f"（うち一部受付 {len(partial)}）" if partial else "")
-        + f"　取り込まなかった: {len(skipped)}ファイル",
-        markup=False,
-    )
-    for f in partial:
-        console.print(f"  ・{f.file}（{render.partial_text(f)}）", markup=False, soft_wrap=True)
-    for f in skipped:
-        console.print(f"  ・{f.file}（{render.skipped_text(f)}）", markup=False, soft_wrap=True)
-    if dry_run:
-        if result.changes:
-            console.print(render.cell_changes(result.changes))
-        else:
-            console.print("マスタに加える変更はありません。")
-    console.print(render.kpi_changes(result.kpi_changes))
-    missing = outcome.missing
-    if missing:
-        console.print(f"未提出（{len(missing)}）: " + "、".join(missing))
-    if outcome.written:
-        changed = (
-            "変更を書き込みました"
-            if result.changes
-            else "データの変更はありませんでした（取込履歴の追記と、一覧・提出状況の作り直しだけ）"
-        )
-        console.print(f"マスタ「{master}」: {changed}。")
-        if outcome.backup:
-            console.print(f"書き込む前のマスタ: {outcome.backup}")
-    elif outcome.unchanged:
-        console.print(
-            f"マスタ「{master}」: 変更はありませんでした。マスタには書き込んでいません"
-            "（バックアップも作っていません）。"
-        )
-    else:
-        console.print("[bold]--dry-run のため、マスタには書き込んでいません。[/]")
-    raise typer.Exit(0 if report.valid else 1)
+    outcome = run(take, debug)
+    print_merge(outcome, console, as_json=as_json, master=master, dry_run=dry_run, debug=debug)
+    raise typer.Exit(0 if outcome.validation.report.valid else 1)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,60 +2,52 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sorachi_etl.cli.common import (
-    FOLDER,
-    YEAR,
     DebugOption,
     JsonOption,
     MasterOption,
     console,
     existing,
+    out_option,
     parse_year,
-    print_json,
     run,
+    year_option,
 )
 
-# What each file is for, as the summary tells it.
-PURPOSES = {"xlsx": "印刷用のExcelブック", "pdf": "PDF", "html": "ホームページ用のHTML"}
+PDF_WAIT = "報告書を作成しています（PDF は LibreOffice で作るため少しかかります）…"
+
+ReportYearOption = Annotated[
+    str | None,
+    year_option(
+        "報告書の年度（例: R6、令和6年度）。載せる実績はその前年度（R5）のものです。"
+        "既定は、値がある最新の年度の翌年度（report と同じ）。"
+    ),
+]
+OutOption = Annotated[
+    Path | None, out_option("書き出すフォルダ（既定: マスタと同じフォルダの「報告書」）。")
+]
+FormatsOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="形式",
+        help="作る形式をカンマで区切って: xlsx（印刷用）、pdf、html（ホームページ用）。",
+    ),
+]
 
 
 def publish(
     master: MasterOption,
-    year: Annotated[
-        str | None,
-        typer.Option(
-            "--year",
-            "-y",
-            metavar=YEAR,
-            help="報告書の年度（例: R6、令和6年度）。載せる実績はその前年度（R5）のものです。"
-            "既定は、値がある最新の年度の翌年度（report と同じ）。",
-            show_default=False,
-        ),
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            metavar=FOLDER,
-            help="書き出すフォルダ（既定: マスタと同じフォルダの「報告書」）。",
-            show_default=False,
-        ),
-    ] = None,
-    formats: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="形式",
-            help="作る形式をカンマで区切って: xlsx（印刷用）、pdf、html（ホームページ用）。",
-        ),
-    ] = "xlsx,pdf,html",
+    year: ReportYearOption = None,
+    out: OutOption = None,
+    formats: FormatsOption = "xlsx,pdf,html",
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -77,46 +69,22 @@ def publish(
       sorachi-etl publish --master master.xlsx --format xlsx,html
     """
     from sorachi_etl.api import publish as publish_report
-    from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
+    from sorachi_etl.cli.render.publish import print_publish
 
-    def go():
-        return publish_report(
-            existing(master, "マスタ"),
-            year=parse_year(year),
-            out_dir=out,
-            formats=formats.split(","),
+    # A PDF takes LibreOffice a while: say so, unless stdout is kept for JSON.
+    slow = not as_json and "pdf" in formats.lower()
+    waiting = console.status(PDF_WAIT) if slow else contextlib.nullcontext()
+    with waiting:
+        result = run(
+            lambda: publish_report(
+                existing(master, "マスタ"),
+                year=parse_year(year),
+                out_dir=out,
+                formats=formats.split(","),
+            ),
+            debug,
         )
-
-    if as_json or "pdf" not in formats.lower():
-        result = run(go, debug)
-    else:
-        with console.status(
-            "報告書を作成しています（PDF は LibreOffice で作るため少しかかります）…"
-        ):
-            result = run(go, debug)
-    report = result.report
-    if as_json:
-        print_json(
-            {
-                "report_year": format_fiscal_year(report.report_year),
-                "actual_year": format_fiscal_year(report.actual_year),
-                "files": {kind: str(path) for kind, path in result.files.items()},
-                "sheets": result.sheets,
-                "findings": [f.to_dict() for f in result.findings],
-            }
-        )
-        return
-    console.print(
-        f"{report.year_text}の報告書を作成しました"
-        f"（実績年: {format_fiscal_year_long(report.actual_year)}）",
-        markup=False,
-    )
-    for kind, path in result.files.items():
-        sheets = f"（{len(result.sheets)}シート）" if kind == "xlsx" else ""
-        console.print(f"  {path}  … {PURPOSES[kind]}{sheets}", markup=False, soft_wrap=True)
-    for f in result.findings:
-        console.print("[yellow]注意:[/] ", end="")
-        console.print(f.message, markup=False, soft_wrap=True)
+    print_publish(result, console, as_json=as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,6 @@ from sorachi_etl.cli.common import (
     MasterOption,
     YearOption,
     console,
-    json_text,
     parse_year,
     run,
 )
@@ -33,31 +32,34 @@ BY_SUFFIX = {".csv": Format.csv, ".md": Format.md, ".json": Format.json}
 # CSV with a BOM: Japanese Excel then reads it as UTF-8 instead of Shift_JIS (no mojibake).
 ENCODINGS = {Format.csv: "utf-8-sig", Format.md: "utf-8", Format.json: "utf-8"}
 
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="形式",
+        help="出力形式: table（画面表示・既定）、md、csv、json。",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar=FILE,
+        help="一覧を画面でなくこのファイルに書き出します。形式は --format、"
+        "なければ拡張子（.csv .md .json）で決まります。CSV は Excel でそのまま開けます。",
+        show_default=False,
+    ),
+]
+
 
 def report(
     master: MasterOption,
     year: YearOption = None,
-    format: Annotated[
-        Format | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="形式",
-            help="出力形式: table（画面表示・既定）、md、csv、json。",
-            show_default=False,
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar=FILE,
-            help="一覧を画面でなくこのファイルに書き出します。形式は --format、"
-            "なければ拡張子（.csv .md .json）で決まります。CSV は Excel でそのまま開けます。",
-            show_default=False,
-        ),
-    ] = None,
+    format: FormatOption = None,
+    output: OutputOption = None,
     debug: DebugOption = False,
 ) -> None:
     """評価指標（KPI）一覧と分析を表示します。
@@ -73,33 +75,18 @@ def report(
       sorachi-etl report --master master.xlsx --year R5 --format md
     """
     from sorachi_etl.api import kpi_report, report_output
-    from sorachi_etl.kpi import formats
+    from sorachi_etl.cli.render.report import print_report, report_text
 
-    def go():
+    def compute():
         if output is not None:  # a wrong place is told before anything is computed
             report_output(output)
-        chosen = _format(format, output)
-        return chosen, kpi_report(master, year=parse_year(year))
+        return _format(format, output), kpi_report(master, year=parse_year(year))
 
-    chosen, table = run(go, debug)
-    if chosen is Format.table:
-        from sorachi_etl.cli import render
-
-        console.print(render.kpi_table(table, width=console.width))
-        console.print(render.analysis(table))
-        for warning in table.warnings:
-            console.print(f"[yellow]注意:[/] {warning}")
-        return
-    if chosen is Format.json:
-        text = json_text(formats.to_data(table)) + "\n"
-    else:
-        text = formats.to_markdown(table) if chosen is Format.md else formats.to_csv(table)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    run(lambda: _write(report_output(output), text, chosen), debug)
-    excel = "（Excel でそのまま開けます）" if chosen is Format.csv else ""
-    console.print(f"評価指標一覧を書き出しました: {output}{excel}", markup=False, soft_wrap=True)
+    chosen, table = run(compute, debug)
+    if output is not None:
+        text = report_text(table, chosen)
+        run(lambda: _write(report_output(output), text, chosen), debug)
+    print_report(table, console, format=chosen, output=output)
 
 
 def _format(format: Format | None, output: Path | None) -> Format:

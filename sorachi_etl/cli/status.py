@@ -13,20 +13,21 @@ from sorachi_etl.cli.common import (
     YearOption,
     console,
     parse_year,
-    print_json,
     run,
 )
+
+ReminderOption = Annotated[
+    bool,
+    typer.Option(
+        "--reminder", "-r", help="督促用の文面だけを表示します（メールに貼り付けられます）。"
+    ),
+]
 
 
 def status(
     master: MasterOption,
     year: YearOption = None,
-    reminder: Annotated[
-        bool,
-        typer.Option(
-            "--reminder", "-r", help="督促用の文面だけを表示します（メールに貼り付けられます）。"
-        ),
-    ] = False,
+    reminder: ReminderOption = False,
     as_json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -43,29 +44,10 @@ def status(
       sorachi-etl status --master master.xlsx --reminder > 督促.txt
     """
     from sorachi_etl.api import status_of
-    from sorachi_etl.kpi.status import reminder_text
+    from sorachi_etl.cli.render.status import print_status
 
     report = run(lambda: status_of(master, year=parse_year(year)), debug)
-    if as_json:
-        print_json(report.to_dict())
-        return
-    text = reminder_text(report)
-    if reminder:
-        typer.echo(text)
-        return
-    from sorachi_etl.cli import render
-
-    console.print(render.status_table(report))
-    partial = report.count("一部受付")
-    console.print(
-        f"提出済 {report.count('受付済')}／{len(report.rows)}"
-        + (f"　一部受付 {partial}" if partial else "")
-        + f"　要修正 {report.count('要修正')}　未提出 {report.count('未提出')}"
-    )
-    console.print()
-    # soft_wrap: each reminder stays one line, for the terminal to wrap (Rich would break
-    # it at the full-width space after the reporter's name)
-    console.print(text, markup=False, soft_wrap=True)
+    print_status(report, console, as_json=as_json, reminder_only=reminder)
 
 
 def register(app: typer.Typer) -> None:

@@ -306,73 +306,84 @@ def drafted_lines(table: KpiTable) -> list[AnalysisLine]:
         lines.append(f"{n}つの評価指標のうち、{over}つの評価指標が進捗率90%を超えている。")
     else:
         lines.append(f"{n}つの評価指標のうち、進捗率90%を超えている評価指標はない。")
-    y = table.actual_year
     for row in table.distinct_rows:
-        kpi = row.kpi
-        lines.kpi = kpi.id
-        d = kpi.decimals or 0
-        current = row.values.get(y)
-        previous = row.values.get(y - 1)
-        name = kpi.name
-        fmt = functools.partial(_format_in, decimals=d, unit=kpi.unit)
-        if current is None or current.status != STATUS_CONFIRMED or current.value is None:
-            series = _confirmed_series(row, y)
-            if kpi.base_value is not None and (not series or series[0][0] > (kpi.base_year or 0)):
-                series.insert(0, (kpi.base_year or 0, round_half_up(kpi.base_value, d)))
-            trend = _trend(series)
-            if current is not None and current.pending:
-                counted = (
-                    f"（{current.reporters_in}/{current.reporters_total}団体が提出済み）"
-                    if current.reporters_total
-                    else ""
-                )
-                lines.append(f"{name}の{format_fiscal_year_long(y)}実績は集計中である{counted}。")
-            if trend:
-                steps = trend_steps(series[-3:], fmt)
-                lines.append(f"{name}は、{trend}となっている（{steps}）。")
-            continue
-        value = current.value
-        if row.rate is not None and row.rate >= RATE_GOOD and kpi.direction != "維持":
-            lines.append(
-                f"{name}は、目標値（{fmt(round_half_up(kpi.target_value, d))}、"
-                f"{format_fiscal_year(kpi.target_year)}）を達成している。"
-            )
-        if kpi.base_value and value and to_decimal(value) / to_decimal(kpi.base_value) >= 2:
-            times = round_half_up(to_decimal(value) / to_decimal(kpi.base_value), 0)
-            lines.append(
-                f"{name}は、基準値（{fmt(round_half_up(kpi.base_value, d))}、"
-                f"{format_fiscal_year(kpi.base_year)}）に比べ、{times}倍程度まで"
-                "大幅に伸びている。"
-            )
-            continue
-        if previous is None or previous.status != STATUS_CONFIRMED or previous.value is None:
-            continue
-        diff = value - previous.value
-        if diff == 0:
-            same = [yy for yy, v in _confirmed_series(row, y) if v == value]
-            since = format_fiscal_year(min(same)) if same else format_fiscal_year(y - 1)
-            lines.append(
-                f"{name}は、現状維持となった（{since}から{format_fiscal_year(y)}まで"
-                f"{fmt(value)}）。"
-            )
-        elif kpi.unit == "%":
-            word = "上昇" if diff > 0 else "低下"
-            lines.append(
-                f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}しており"
-                f"（{fmt(previous.value)}→{fmt(value)}）、今後も推移を注視する必要がある。"
-                if diff < 0
-                else f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}している"
-                f"（{fmt(previous.value)}→{fmt(value)}）。"
-            )
-        else:
-            pct = abs(diff) / previous.value * 100 if previous.value else None
-            word = "増加" if diff > 0 else "減少"
-            change = f"{format_number(pct, 1)}%" if pct is not None else ""
-            lines.append(
-                f"{name}は、前年度に比べて{change}{word}している"
-                f"（{fmt(previous.value)}→{fmt(value)}）。"
-            )
+        lines.kpi = row.kpi.id
+        _draft_kpi(lines, row, table.actual_year)
     return lines.lines
+
+
+def _draft_kpi(lines: _Lines, row: KpiRow, y: int) -> None:
+    """The lines on one KPI in the actual year `y`: its trend while the year is not
+    confirmed; else a target reached, a value doubled since the base, or the change
+    since the year before."""
+    kpi = row.kpi
+    d = kpi.decimals or 0
+    name = kpi.name
+    fmt = functools.partial(_format_in, decimals=d, unit=kpi.unit)
+    current = row.values.get(y)
+    if current is None or current.status != STATUS_CONFIRMED or current.value is None:
+        _draft_unconfirmed(lines, row, y, fmt)
+        return
+    value = current.value
+    if row.rate is not None and row.rate >= RATE_GOOD and kpi.direction != "維持":
+        lines.append(
+            f"{name}は、目標値（{fmt(round_half_up(kpi.target_value, d))}、"
+            f"{format_fiscal_year(kpi.target_year)}）を達成している。"
+        )
+    if kpi.base_value and value and to_decimal(value) / to_decimal(kpi.base_value) >= 2:
+        times = round_half_up(to_decimal(value) / to_decimal(kpi.base_value), 0)
+        lines.append(
+            f"{name}は、基準値（{fmt(round_half_up(kpi.base_value, d))}、"
+            f"{format_fiscal_year(kpi.base_year)}）に比べ、{times}倍程度まで"
+            "大幅に伸びている。"
+        )
+        return
+    previous = row.values.get(y - 1)
+    if previous is None or previous.status != STATUS_CONFIRMED or previous.value is None:
+        return
+    lines.append(_change_line(row, y, value, previous.value, fmt))
+
+
+def _draft_unconfirmed(lines: _Lines, row: KpiRow, y: int, fmt: Callable[[Decimal], str]) -> None:
+    """A KPI whose actual year is not confirmed: 集計中 (with how many are in), and the
+    trend of its last three confirmed values (the base value first, when older)."""
+    kpi, current = row.kpi, row.values.get(y)
+    series = _confirmed_series(row, y)
+    if kpi.base_value is not None and (not series or series[0][0] > (kpi.base_year or 0)):
+        series.insert(0, (kpi.base_year or 0, round_half_up(kpi.base_value, kpi.decimals or 0)))
+    trend = _trend(series)
+    if current is not None and current.pending:
+        counted = (
+            f"（{current.reporters_in}/{current.reporters_total}団体が提出済み）"
+            if current.reporters_total
+            else ""
+        )
+        lines.append(f"{kpi.name}の{format_fiscal_year_long(y)}実績は集計中である{counted}。")
+    if trend:
+        steps = trend_steps(series[-3:], fmt)
+        lines.append(f"{kpi.name}は、{trend}となっている（{steps}）。")
+
+
+def _change_line(
+    row: KpiRow, y: int, value: Decimal, previous: Decimal, fmt: Callable[[Decimal], str]
+) -> str:
+    """The change from the year before: kept, in points (a KPI in %), or in percent."""
+    name, d = row.kpi.name, row.kpi.decimals or 0
+    diff = value - previous
+    if diff == 0:
+        same = [yy for yy, v in _confirmed_series(row, y) if v == value]
+        since = format_fiscal_year(min(same)) if same else format_fiscal_year(y - 1)
+        return f"{name}は、現状維持となった（{since}から{format_fiscal_year(y)}まで{fmt(value)}）。"
+    if row.kpi.unit == "%":
+        word = "上昇" if diff > 0 else "低下"
+        points = f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}"
+        if diff < 0:
+            return f"{points}しており（{fmt(previous)}→{fmt(value)}）、今後も推移を注視する必要がある。"
+        return f"{points}している（{fmt(previous)}→{fmt(value)}）。"
+    pct = abs(diff) / previous * 100 if previous else None
+    word = "増加" if diff > 0 else "減少"
+    change = f"{format_number(pct, 1)}%" if pct is not None else ""
+    return f"{name}は、前年度に比べて{change}{word}している（{fmt(previous)}→{fmt(value)}）。"
 
 
 class _Lines:

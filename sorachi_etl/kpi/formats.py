@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from decimal import Decimal
 
 from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, YearValue, format_rate, format_value
@@ -14,12 +15,22 @@ from sorachi_etl.model.text import csv_safe
 
 
 def headers(table: KpiTable) -> list[str]:
+    return column_headers(format_fiscal_year(y) for y in table.years)
+
+
+def column_headers(year_columns: Iterable[str], *, wrapped: bool = False) -> list[str]:
+    """The KPI list's columns around its year columns (R3 … R7), in every output.
+
+    `wrapped` puts the year of 基準値 and 目標値 on a line of its own, as the
+    workbooks print them in a narrow column.
+    """
+    br = "\n" if wrapped else ""
     return [
         "プロジェクト名",
         "評価指標（KPI）",
-        "基準値（基準年）",
-        *(format_fiscal_year(y) for y in table.years),
-        "目標値（目標年）",
+        f"基準値{br}（基準年）",
+        *year_columns,
+        f"目標値{br}（目標年）",
         "進捗率",
     ]
 

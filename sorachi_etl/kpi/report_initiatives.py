@@ -81,7 +81,7 @@ class InitiativeBlock:
 
     @property
     def heading(self) -> str:
-        return f"{self.title} [{self.implementers}]" if self.implementers else self.title
+        return with_implementers(self.title, self.implementers)
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,12 @@ class PlannedItem:
 
     @property
     def line(self) -> str:
-        return f"{self.title} [{self.implementers}]" if self.implementers else self.title
+        return with_implementers(self.title, self.implementers)
+
+
+def with_implementers(title: str, implementers: str) -> str:
+    """取組名 [実施主体]: an initiative as the report names it (the title alone without any)."""
+    return f"{title} [{implementers}]" if implementers else title
 
 
 class Cleaner:

@@ -34,7 +34,7 @@ from sorachi_etl.kpi.report_initiatives import (
     initiative_blocks,
     planned_item,
 )
-from sorachi_etl.model.domain import Master
+from sorachi_etl.model.domain import Initiative, Master, Project
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.findings import Finding, finding
 from sorachi_etl.model.names import DASH, INITIATIVE_PLANNED, STATUS_CONFIRMED, STATUS_PENDING
@@ -166,8 +166,42 @@ def master_to_report(
     project without this year's initiatives, an empty setting, removed
     characters) are findings in the result.
     """
+    # Every text is cleaned in the order the report prints it, so that the warnings
+    # about removed characters come in that order too.
     clean = Cleaner()
     warnings: list[Finding] = []
+    title, bureau = _cover(master, clean, warnings)
+    kpi_lines = [_kpi_line(table, row, clean) for row in table.rows]
+    if kpi_lines and all(
+        line.actual.value is None and line.actual.text == DASH for line in kpi_lines
+    ):
+        long = format_fiscal_year_long(table.actual_year)
+        warnings.append(finding("publish_no_values", year=f"{long}（実績年）"))
+    projects = [
+        _project_page(master, project, table, kpi_lines, photo_cells or [], clean, warnings)
+        for project in sorted(master.projects, key=lambda p: p.no)
+    ]
+    region = clean(master.settings.region, "設定の地域名")
+    business_heading, businesses = _businesses(master, bureau, table.report_year, clean)
+    return Report(
+        title=title,
+        bureau=bureau,
+        report_year=table.report_year,
+        actual_year=table.actual_year,
+        projects=projects,
+        year_columns=[format_fiscal_year(y) for y in table.years],
+        kpi_lines=kpi_lines,
+        analysis=[clean(text, ANALYSIS_HEADING) for text in table.analysis],
+        business_heading=business_heading,
+        businesses=businesses,
+        legend_title=LEGEND_TITLE.format(region=region) if region else "※関連プロジェクト",
+        legend=[(page.mark, page.name) for page in projects],
+        warnings=warnings + list(clean.warnings.values()),
+    )
+
+
+def _cover(master: Master, clean: Cleaner, warnings: list[Finding]) -> tuple[str, str]:
+    """The report's title and the bureau's name, from 設定; a warning for each left blank."""
     settings = master.settings
     title = clean(settings.report_title or settings.title, "設定の報告書の表題")
     if not title:
@@ -184,54 +218,65 @@ def master_to_report(
         warnings.append(
             finding("publish_setting_blank", column="振興局名", what="表紙に局名が載りません")
         )
-    year, actual = table.report_year, table.actual_year
-    short = format_fiscal_year(year)
-    cells = photo_cells or []
-    kpi_lines = [_kpi_line(table, row, clean) for row in table.rows]
-    if kpi_lines and all(
-        line.actual.value is None and line.actual.text == DASH for line in kpi_lines
-    ):
-        long = format_fiscal_year_long(actual)
-        warnings.append(finding("publish_no_values", year=f"{long}（実績年）"))
+    return title, bureau
 
-    projects = []
-    for project in sorted(master.projects, key=lambda p: p.no):
-        name = clean(project.name, f"プロジェクト{project.no}の名前")
-        past, planned = [], []
-        for i, initiative in enumerate(master.initiatives):
-            if initiative.project != project.no:
-                continue
-            cell = cells[i] if i < len(cells) else None
-            if initiative.kind == INITIATIVE_PLANNED:
-                if initiative.year == year:
-                    planned.append(planned_item(initiative, clean))
-            elif initiative.year in (actual, year):
-                past.append((initiative, cell))
-        if not past:
-            years = f"{format_fiscal_year(actual)}・{short}年度"
-            warnings.append(finding("publish_no_past", project=project.no, years=years))
-        if not planned:
-            heading = PLANNED_HEADING.format(year=short)
-            warnings.append(
-                finding(
-                    "publish_no_planned", project=project.no, year=f"{short}年度", heading=heading
-                )
-            )
-        projects.append(
-            ProjectPage(
-                no=project.no,
-                name=name,
-                area=clean(project.area, f"プロジェクト{project.no}の推進エリア"),
-                purpose=clean(project.purpose, f"プロジェクト{project.no}の目的"),
-                past=initiative_blocks(past, clean),
-                kpis=[k for k in kpi_lines if k.project_no == project.no],
-                planned_heading=PLANNED_HEADING.format(year=short),
-                planned=planned,
-            )
+
+def _project_page(
+    master: Master,
+    project: Project,
+    table: KpiTable,
+    kpi_lines: list[KpiLine],
+    cells: list[str | None],
+    clean: Cleaner,
+    warnings: list[Finding],
+) -> ProjectPage:
+    """A project's page; a warning when it has no past or no planned initiatives to show."""
+    short = format_fiscal_year(table.report_year)
+    name = clean(project.name, f"プロジェクト{project.no}の名前")
+    past, planned = _initiatives(master, project.no, table, cells, clean)
+    if not past:
+        years = f"{format_fiscal_year(table.actual_year)}・{short}年度"
+        warnings.append(finding("publish_no_past", project=project.no, years=years))
+    heading = PLANNED_HEADING.format(year=short)
+    if not planned:
+        warnings.append(
+            finding("publish_no_planned", project=project.no, year=f"{short}年度", heading=heading)
         )
+    return ProjectPage(
+        no=project.no,
+        name=name,
+        area=clean(project.area, f"プロジェクト{project.no}の推進エリア"),
+        purpose=clean(project.purpose, f"プロジェクト{project.no}の目的"),
+        past=initiative_blocks(past, clean),
+        kpis=[k for k in kpi_lines if k.project_no == project.no],
+        planned_heading=heading,
+        planned=planned,
+    )
 
-    region = clean(settings.region, "設定の地域名")
-    heading = clean(settings.business_heading, "設定の事業一覧の見出し")
+
+def _initiatives(
+    master: Master, project: int, table: KpiTable, cells: list[str | None], clean: Cleaner
+) -> tuple[list[tuple[Initiative, str | None]], list[PlannedItem]]:
+    """A project's initiatives of the actual and report years (each with its photo's cell),
+    and those planned for the report year."""
+    year, actual = table.report_year, table.actual_year
+    past, planned = [], []
+    for i, initiative in enumerate(master.initiatives):
+        if initiative.project != project:
+            continue
+        if initiative.kind == INITIATIVE_PLANNED:
+            if initiative.year == year:
+                planned.append(planned_item(initiative, clean))
+        elif initiative.year in (actual, year):
+            past.append((initiative, cells[i] if i < len(cells) else None))
+    return past, planned
+
+
+def _businesses(
+    master: Master, bureau: str, year: int, clean: Cleaner
+) -> tuple[str, list[BusinessRow]]:
+    """The heading of the bureau's businesses (from 設定, else its name) and their rows."""
+    heading = clean(master.settings.business_heading, "設定の事業一覧の見出し")
     if not heading:
         heading = f"{bureau}の主な取組" if bureau else "主な取組"
     businesses = [
@@ -242,21 +287,7 @@ def master_to_report(
         )
         for b in master.businesses
     ]
-    return Report(
-        title=title,
-        bureau=bureau,
-        report_year=year,
-        actual_year=actual,
-        projects=projects,
-        year_columns=[format_fiscal_year(y) for y in table.years],
-        kpi_lines=kpi_lines,
-        analysis=[clean(text, ANALYSIS_HEADING) for text in table.analysis],
-        business_heading=BUSINESS_HEADING.format(year=short, heading=heading),
-        businesses=businesses,
-        legend_title=LEGEND_TITLE.format(region=region) if region else "※関連プロジェクト",
-        legend=[(page.mark, page.name) for page in projects],
-        warnings=warnings + list(clean.warnings.values()),
-    )
+    return BUSINESS_HEADING.format(year=format_fiscal_year(year), heading=heading), businesses
 
 
 # --- KPIs ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sorachi_etl.model.domain import LogEntry, Master, MeasureValue, Submission
+from sorachi_etl.model.domain import LogEntry, Master, Measure, MeasureValue, Submission
 from sorachi_etl.model.eras import format_fiscal_year_long
 from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import (
@@ -101,6 +101,16 @@ class ReporterStatus:
     def unreadable(self) -> bool:
         return self.refusal is not None
 
+    @property
+    def state_text(self) -> str:
+        """The state as 提出状況 shows it: 一部受付（取組を要修正）, 要修正（読取不可）."""
+        text = self.state
+        if self.held_back:
+            text += f"（{'・'.join(self.held_back)}を要修正）"
+        if self.unreadable:
+            text += "（読取不可）"
+        return text
+
     def to_dict(self) -> dict[str, object]:
         return {
             "reporter": self.reporter,
@@ -126,6 +136,16 @@ class StatusReport:
 
     def count(self, state: str) -> int:
         return sum(1 for r in self.rows if r.state == state)
+
+    def counts_line(self) -> str:
+        """提出済 20／28　一部受付 1　要修正 2　未提出 5 (一部受付 only when there is one)."""
+        partial = self.count(SUBMISSION_PARTIAL)
+        return (
+            f"提出済 {self.count(SUBMISSION_OK)}／{len(self.rows)}　"
+            + (f"{SUBMISSION_PARTIAL} {partial}　" if partial else "")
+            + f"{SUBMISSION_INVALID} {self.count(SUBMISSION_INVALID)}"
+            + f"　{SUBMISSION_MISSING} {self.count(SUBMISSION_MISSING)}"
+        )
 
     def to_dict(self, today: dt.date | None = None) -> dict[str, object]:
         """What `status --json` prints: numbers and dates as data, years also as text."""
@@ -165,6 +185,8 @@ def survey_year(master: Master) -> int:
 
 
 def master_to_status(master: Master, year: int | None = None) -> StatusReport:
+    """Each survey reporter's state for `year` (default: `survey_year`), from 調査実績 and
+    取込履歴, with the bureau's contact line for the reminder."""
     year = survey_year(master) if year is None else year
     # Grouped once by reporter (in sheet order), not scanned per reporter: O(N), not O(N²).
     values: dict[str, dict[str, MeasureValue]] = {}
@@ -177,46 +199,62 @@ def master_to_status(master: Master, year: int | None = None) -> StatusReport:
             logs.setdefault(e.reporter, []).append(e)
     rows = []
     for reporter in master.survey_reporters:
-        measures = master.measures_for(reporter.name)
-        mine = values.get(reporter.name, {})
-        row = ReporterStatus(reporter.name, SUBMISSION_MISSING, contact=reporter.email)
-        if mine:
-            row.state = SUBMISSION_OK
-            newest = max(mine.values(), key=lambda v: v.received_at or dt.datetime.min)
-            row.file = newest.source_file
-            row.received_at = max(
-                (v.received_at for v in mine.values() if v.received_at), default=None
-            )
-            row.pending = [
-                m.name for m in measures if m.id in mine and mine[m.id].status == STATUS_PENDING
-            ]
-            row.missing = [m.name for m in measures if m.id not in mine]
-        # The log decides: what happened in the reporter's latest run counts. A run that
-        # took one of the reporter's files is fine even if an old faulty copy lay beside it.
-        # A file that could not be read is still the reporter's answer: 要修正, never 未提出.
-        log = [e for e in logs.get(reporter.name, []) if e.result not in IGNORED_RESULTS]
-        if log:
-            latest = max(e.time for e in log)
-            last_run = [e for e in log if e.time == latest]
-            partial = [e for e in last_run if e.result in PARTIAL_RESULTS]
-            bad = [e for e in last_run if _is_invalid(e.result)]
-            if any(e.result in OK_RESULTS for e in last_run):
-                pass
-            elif partial:
-                row.state = SUBMISSION_PARTIAL
-                row.file, row.received_at = partial[-1].file, partial[-1].time
-                row.held_back = [PARTIAL_RESULTS[partial[-1].result]]
-                row.note = partial[-1].note
-            elif bad:
-                row.state = SUBMISSION_INVALID
-                row.file, row.received_at, row.note = bad[-1].file, bad[-1].time, bad[-1].note
-                row.refusal = refusal_of(bad[-1].result)
+        row = _from_values(
+            reporter.name, reporter.email, master.measures_for(reporter.name), values
+        )
+        _apply_log(row, logs.get(reporter.name, []))
         rows.append(row)
     s = master.settings
     contact = "　".join(
         x for x in (s.contact_department, s.contact_person, s.contact_phone, s.contact_mail) if x
     )
     return StatusReport(year, s.survey_deadline, rows, contact)
+
+
+def _from_values(
+    reporter: str, contact: str, measures: list[Measure], values: dict[str, dict[str, MeasureValue]]
+) -> ReporterStatus:
+    """A reporter's state by its values of the year: 受付済 with its newest file and
+    what is pending or missing, or 未提出."""
+    mine = values.get(reporter, {})
+    row = ReporterStatus(reporter, SUBMISSION_MISSING, contact=contact)
+    if mine:
+        row.state = SUBMISSION_OK
+        newest = max(mine.values(), key=lambda v: v.received_at or dt.datetime.min)
+        row.file = newest.source_file
+        row.received_at = max((v.received_at for v in mine.values() if v.received_at), default=None)
+        row.pending = [
+            m.name for m in measures if m.id in mine and mine[m.id].status == STATUS_PENDING
+        ]
+        row.missing = [m.name for m in measures if m.id not in mine]
+    return row
+
+
+def _apply_log(row: ReporterStatus, entries: list[LogEntry]) -> None:
+    """The log decides: what happened in the reporter's latest run counts.
+
+    A run that took one of the reporter's files is fine even if an old faulty copy
+    lay beside it. A file that could not be read is still the reporter's answer:
+    要修正, never 未提出.
+    """
+    log = [e for e in entries if e.result not in IGNORED_RESULTS]
+    if not log:
+        return
+    latest = max(e.time for e in log)
+    last_run = [e for e in log if e.time == latest]
+    partial = [e for e in last_run if e.result in PARTIAL_RESULTS]
+    bad = [e for e in last_run if _is_invalid(e.result)]
+    if any(e.result in OK_RESULTS for e in last_run):
+        return
+    if partial:
+        row.state = SUBMISSION_PARTIAL
+        row.file, row.received_at = partial[-1].file, partial[-1].time
+        row.held_back = [PARTIAL_RESULTS[partial[-1].result]]
+        row.note = partial[-1].note
+    elif bad:
+        row.state = SUBMISSION_INVALID
+        row.file, row.received_at, row.note = bad[-1].file, bad[-1].time, bad[-1].note
+        row.refusal = refusal_of(bad[-1].result)
 
 
 def reminder_text(status: StatusReport, today: dt.date | None = None) -> str:

@@ -1,0 +1,36 @@
+"""What `report` prints: the KPI list and its analysis, or the list as Markdown, CSV or JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from sorachi_etl.cli.common import OutputConsole, json_text
+from sorachi_etl.cli.render.kpis import analysis, kpi_table
+
+
+def print_report(table, console: OutputConsole, *, format: str, output: Path | None) -> None:
+    """The list for the terminal (format "table"), else its text on stdout, or, once it is
+    written to `output`, a line saying so."""
+    if format == "table":
+        console.print(kpi_table(table, width=console.width))
+        console.print(analysis(table))
+        for warning in table.warnings:
+            console.print(f"[yellow]注意:[/] {warning}")
+    elif output is None:
+        typer.echo(report_text(table, format), nl=False)
+    else:
+        excel = "（Excel でそのまま開けます）" if format == "csv" else ""
+        console.print(
+            f"評価指標一覧を書き出しました: {output}{excel}", markup=False, soft_wrap=True
+        )
+
+
+def report_text(table, format: str) -> str:
+    """The KPI list as the text of a file: "json", "md" or "csv" (kpi/formats.py)."""
+    from sorachi_etl.kpi import formats
+
+    if format == "json":
+        return json_text(formats.to_data(table)) + "\n"
+    return formats.to_markdown(table) if format == "md" else formats.to_csv(table)
