@@ -177,10 +177,12 @@ def master_to_report(
     ):
         long = format_fiscal_year_long(table.actual_year)
         warnings.append(finding("publish_no_values", year=f"{long}（実績年）"))
+    without: dict[str, list[int]] = {"past": [], "planned": []}
     projects = [
-        _project_page(master, project, table, kpi_lines, photo_cells or [], clean, warnings)
+        _project_page(master, project, table, kpi_lines, photo_cells or [], clean, without)
         for project in sorted(master.projects, key=lambda p: p.no)
     ]
+    warnings += _without_initiatives(without, table)
     region = clean(master.settings.region, "設定の地域名")
     business_heading, businesses = _businesses(master, bureau, table.report_year, clean)
     return Report(
@@ -221,6 +223,24 @@ def _cover(master: Master, clean: Cleaner, warnings: list[Finding]) -> tuple[str
     return title, bureau
 
 
+def _without_initiatives(without: dict[str, list[int]], table: KpiTable) -> list[Finding]:
+    """One warning for all the projects without past initiatives, one for those without
+    planned ones (the four projects of a new year would otherwise make eight lines)."""
+    short = format_fiscal_year(table.report_year)
+    out = []
+    if without["past"]:
+        years = f"{format_fiscal_year(table.actual_year)}・{short}年度"
+        projects = "・".join(str(no) for no in without["past"])
+        out.append(finding("publish_no_past", project=projects, years=years))
+    if without["planned"]:
+        projects = "・".join(str(no) for no in without["planned"])
+        heading = PLANNED_HEADING.format(year=short)
+        out.append(
+            finding("publish_no_planned", project=projects, year=f"{short}年度", heading=heading)
+        )
+    return out
+
+
 def _project_page(
     master: Master,
     project: Project,
@@ -228,20 +248,18 @@ def _project_page(
     kpi_lines: list[KpiLine],
     cells: list[str | None],
     clean: Cleaner,
-    warnings: list[Finding],
+    without: dict[str, list[int]],
 ) -> ProjectPage:
-    """A project's page; a warning when it has no past or no planned initiatives to show."""
+    """A project's page; its number goes into `without` when it has no past or planned
+    initiatives to show."""
     short = format_fiscal_year(table.report_year)
     name = clean(project.name, f"プロジェクト{project.no}の名前")
     past, planned = _initiatives(master, project.no, table, cells, clean)
     if not past:
-        years = f"{format_fiscal_year(table.actual_year)}・{short}年度"
-        warnings.append(finding("publish_no_past", project=project.no, years=years))
+        without["past"].append(project.no)
     heading = PLANNED_HEADING.format(year=short)
     if not planned:
-        warnings.append(
-            finding("publish_no_planned", project=project.no, year=f"{short}年度", heading=heading)
-        )
+        without["planned"].append(project.no)
     return ProjectPage(
         no=project.no,
         name=name,

@@ -133,10 +133,13 @@ def kpi_changes(changes) -> Table | Text:
     t.add_column("評価指標（年度）", overflow="fold")
     t.add_column("前", justify="right")
     t.add_column("後", justify="right")
-    t.add_column("進捗率", justify="right")
+    # the rates are of one actual year (that of the KPI list after the merge): said once
+    years = {c.rate_year for c in changes if c.rate_year is not None}
+    shown_year = f"（{format_fiscal_year(years.pop())}実績）" if len(years) == 1 else ""
+    t.add_column(f"進捗率{shown_year}", justify="right")
     for c in changes:
         new_rate = format_rate(c.new_rate)
-        if c.rate_year is not None:
+        if c.rate_year is not None and not shown_year and c.new_rate is not None:
             new_rate += f"（{format_fiscal_year(c.rate_year)}）"
         rate = (
             new_rate
