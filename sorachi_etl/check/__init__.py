@@ -1,6 +1,7 @@
 """Stage 2, check: located cells -> normalised rows and findings a clerk can act on.
 
 `normalize` reads what a clerk typed, `rows` turns one return's cells into typed rows,
-`frames` validates all returns' rows at once with pandera, `identity` tells whose and
-which year's return a file is, and `validate` runs the stages over a set of files.
+`identity` tells whose and which year's return a file is, `one_file` checks one file on
+its own, `frames` validates all returns' rows at once with pandera, `accept` decides what
+of a return may be merged, and `validate` runs the stages over a set of files.
 """

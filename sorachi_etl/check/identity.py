@@ -18,7 +18,7 @@ from sorachi_etl.model.names import SURVEY_INFO, TEMPLATE_VERSION
 from sorachi_etl.model.text import raw_text
 
 if TYPE_CHECKING:
-    from sorachi_etl.check.validate import Setting
+    from sorachi_etl.check.one_file import Setting
     from sorachi_etl.intake.locate import Survey
 
 _SURVEY_WORD = "調査票"
