@@ -137,7 +137,38 @@ def shown_name(path: Path) -> str:
 def check_file(
     index: int, path: Path, wb: WorkbookData | UnreadableWorkbook, setting: Setting
 ) -> FileCheck:
-    """Everything that can be checked in one file alone (stages 2 and 3 up to pandera)."""
+    """Everything that can be checked in one file alone, up to pandera.
+
+    Takes the file's place in the run, its path, the workbook as read (or why it
+    could not be read) and the setting of the run; gives the file's report and,
+    for a survey, its rows normalised.
+    """
+    check = _file_check(index, path, wb)
+    if isinstance(wb, UnreadableWorkbook):
+        return _refused(check, wb, setting)
+    check.report.sha256 = wb.sha256
+    if workbook_role(wb.sheet_names or wb.sheets) == "master":
+        # the master (or a backup of it) put among the returns: told, never chased
+        check.report.status = "unreadable"
+        check.skipped = Skipped(path.name, "not_survey", "master", "マスタブック")
+        return check
+    from sorachi_etl.intake.locate import row_caps, workbook_to_survey
+
+    measures = len(setting.master.measures) if setting.master else 0
+    survey = workbook_to_survey(wb, row_caps(measures))
+    if not survey.is_survey:
+        return _not_a_survey(check, survey, wb, setting)
+    ctx = _identified(check, survey, setting, bool(wb.date1904))
+    check.report.findings.extend(_workbook_findings(ctx, survey, wb))
+    check.contacts = {k: raw_text(v.value) for k, v in survey.info.items()}
+    _survey_to_rows(check, ctx, survey, wb)
+    # the master stays where it is: a worker process sends back only this file's results
+    check.context = dataclasses.replace(ctx, master=None)
+    return check
+
+
+def _file_check(index: int, path: Path, wb: WorkbookData | UnreadableWorkbook) -> FileCheck:
+    """A file's check begun: its name as shown, who and which year its name says, its time."""
     name = shown_name(path)
     name_reporter, name_year = name_parts(path)
     report = FileReport(file=name, reporter=name_reporter, year=name_year)
@@ -147,61 +178,69 @@ def check_file(
     mtime = getattr(wb, "modified", None)
     with contextlib.suppress(OSError):
         check.modified = dt.datetime.fromtimestamp(path.stat().st_mtime if mtime is None else mtime)
-    if isinstance(wb, UnreadableWorkbook):
-        # Still tied to its sender wherever anything tells: never reported as not sent.
-        report.status = "unreadable"
-        report.reporter, year = sender_of(path, _salvaged(path, wb.code), setting)
-        report.year = year if year is not None else name_year
-        report.findings.insert(
-            0,
-            Finding(
-                code=wb.code, message=str(wb), severity=ERROR, file=name, reporter=report.reporter
-            ),
-        )
-        return check
-    report.sha256 = wb.sha256
-    if workbook_role(wb.sheet_names or wb.sheets) == "master":
-        # the master (or a backup of it) put among the returns: told, never chased
-        report.status = "unreadable"
-        check.skipped = Skipped(path.name, "not_survey", "master", "マスタブック")
-        return check
-    from sorachi_etl.intake.locate import row_caps, workbook_to_survey
+    return check
 
-    measures = len(setting.master.measures) if setting.master else 0
-    survey = workbook_to_survey(wb, row_caps(measures))
-    if not survey.is_survey:
-        report.status = "unreadable"
-        report.reporter, year = sender_of(path, None, setting)
-        report.year = year if year is not None else name_year
-        report.findings.insert(
-            0,
-            finding(
-                "not_survey",
-                file=name,
-                reporter=report.reporter,
-                detail=_not_survey_detail(survey, wb),
-            ),
-        )
-        return check
-    add = report.findings.extend
-    add(survey.structure_findings(name))
-    reporter, year = survey_identity(path, survey, report, setting, file=name)
+
+def _refused(check: FileCheck, wb: UnreadableWorkbook, setting: Setting) -> FileCheck:
+    """A file the reading stage refused, the refusal first among its findings."""
+    report = _unreadable(check, _salvaged(check.path, wb.code), setting)
+    refusal = Finding(
+        code=wb.code, message=str(wb), severity=ERROR, file=report.file, reporter=report.reporter
+    )
+    report.findings.insert(0, refusal)
+    return check
+
+
+def _not_a_survey(
+    check: FileCheck, survey: Survey, wb: WorkbookData, setting: Setting
+) -> FileCheck:
+    """A workbook that is not one of our surveys, with why and the sheets it does have."""
+    report = _unreadable(check, None, setting)
+    detail = _not_survey_detail(survey, wb)
+    report.findings.insert(
+        0, finding("not_survey", file=report.file, reporter=report.reporter, detail=detail)
+    )
+    return check
+
+
+def _unreadable(check: FileCheck, salvaged: Survey | None, setting: Setting) -> FileReport:
+    """The report of a file the tool cannot take, marked so and still tied to its sender
+    wherever anything tells: such a file is never reported as not sent."""
+    report = check.report
+    report.status = "unreadable"
+    report.reporter, year = sender_of(check.path, salvaged, setting)
+    report.year = year if year is not None else report.year
+    return report
+
+
+def _identified(check: FileCheck, survey: Survey, setting: Setting, date1904: bool) -> FileContext:
+    """Whose and which year's survey this is, told to the report; the context to check it in."""
+    report = check.report
+    report.findings.extend(survey.structure_findings(report.file))
+    reporter, year = survey_identity(check.path, survey, report, setting, file=report.file)
     report.reporter = reporter or report.reporter
     report.year = year if year is not None else report.year
-    ctx = FileContext(index, name, reporter, year, setting.master, bool(wb.date1904))
+    return FileContext(check.context.index, report.file, reporter, year, setting.master, date1904)
+
+
+def _workbook_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> list[Finding]:
+    """What about the workbook itself changes or hides what its sender sees or meant."""
+    out = []
     if wb.format != "xlsx":
         label = "Excel 97-2003形式（.xls）" if wb.format == "xls" else "OpenDocument形式（.ods）"
-        add([ctx.finding("legacy_format", format=label)])
+        out.append(ctx.finding("legacy_format", format=label))
     if wb.date1904:
-        add([ctx.finding("date1904")])
+        out.append(ctx.finding("date1904"))
     for sheet_name in (SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_INFO):
         sheet = wb.sheets.get(sheet_name)
         if sheet is not None and sheet.state != "visible":
-            add([ctx.finding("hidden_content", sheet=sheet_name)])
-    add(_table_layout_findings(ctx, survey, wb))
-    add(_overflow_findings(ctx, survey))
-    check.contacts = {k: raw_text(v.value) for k, v in survey.info.items()}
+            out.append(ctx.finding("hidden_content", sheet=sheet_name))
+    return out + _table_layout_findings(ctx, survey, wb) + _overflow_findings(ctx, survey)
 
+
+def _survey_to_rows(check: FileCheck, ctx: FileContext, survey: Survey, wb: WorkbookData) -> None:
+    """Every input cell of the survey normalised into `check`'s rows, with their findings."""
+    add = check.report.findings.extend
     # A table past its row cap is refused whole, before any per-row work.
     if SURVEY_VALUES not in survey.overflow:
         check.value_rows, found = survey_to_value_rows(ctx, survey, wb.sheets.get(SURVEY_VALUES))
@@ -214,9 +253,6 @@ def check_file(
     if SURVEY_INFO in wb.sheets:
         check.info_row, found = survey_to_info_row(ctx, survey, wb.sheets.get(SURVEY_INFO))
         add(found)
-    # the master stays where it is: a worker process sends back only this file's results
-    check.context = dataclasses.replace(ctx, master=None)
-    return check
 
 
 def _salvaged(path: Path, code: str) -> Survey | None:
