@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
 
-    from sorachi_etl.model.domain import Master
+    from sorachi_etl.model.domain import Master, Measure
 
 # pandera's own names for the failures that have no check of ours.
 _BUILT_IN = {
@@ -99,17 +99,37 @@ def _subset(rule: SheetRule, keep: Callable[[Any], bool]) -> SheetRule:
 def value_rows_to_findings(
     rows: Sequence[ValueRow], contexts: Sequence[FileContext], master: Master | None
 ) -> list[tuple[int, Finding]]:
-    """Column rules, the measure's limit and decimals, and last year's change, for all rows."""
+    """Column rules, the measure's limit and decimals, and last year's change, for all rows.
+
+    Takes every file's 調査実績 rows, the files' contexts (by `row.file`) and the
+    master (None: no limits, and last year's value as the workbook shows it);
+    gives a (file index, finding) pair for each failure.
+    """
     if not rows:
         return []
+    measures = {m.id: m for m in master.measures} if master else {}
+    frame = _value_frame(rows, contexts, master, measures)
+    rule = survey_rules()[SURVEY_VALUES]
+    failures = frame_failures(_value_schema(rule, master), frame)
+    with_error = {f.row for f in failures if f.column == "value" and severity(f.code) == ERROR}
+    out = []
+    for f in failures:
+        if f.code == "large_change" and f.row in with_error:
+            continue  # a negative or too large value: the error says enough
+        row = rows[f.row]
+        out.append((row.file, _value_finding(contexts[row.file], rule, f, row, measures, frame)))
+    return out
+
+
+def _value_frame(
+    rows: Sequence[ValueRow],
+    contexts: Sequence[FileContext],
+    master: Master | None,
+    measures: dict[str, Measure],
+) -> pd.DataFrame:
+    """The rows as a frame, beside each the measure's limit and decimals and last year's value."""
     import pandas as pd
 
-    from sorachi_etl.model.domain import Settings
-    from sorachi_etl.model.rules import to_pandera
-
-    measures = {m.id: m for m in master.measures} if master else {}
-    # without a master, the threshold a new master's 設定 starts with
-    threshold = (master.settings if master else Settings(0, 0)).change_warning_percent
     last_year = {}
     if master is not None:
         last_year = {
@@ -131,7 +151,7 @@ def value_rows_to_findings(
         value = getattr(m, name) if m is not None else None
         return None if value is None else float(value)
 
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "measure": pd.array([r.measure for r in rows], dtype="string"),
             "value": pd.array([r.value for r in rows], dtype="float64"),
@@ -142,7 +162,16 @@ def value_rows_to_findings(
             "last_year": pd.array([previous(r) for r in rows], dtype="float64"),
         }
     )
-    rule = survey_rules()[SURVEY_VALUES]
+
+
+def _value_schema(rule: SheetRule, master: Master | None) -> pa.DataFrameSchema:
+    """The column rules of 調査実績, the measure's limit and decimals, and last year's change
+    beyond the master's threshold (設定)."""
+    from sorachi_etl.model.domain import Settings
+    from sorachi_etl.model.rules import to_pandera
+
+    # without a master, the threshold a new master's 設定 starts with
+    threshold = (master.settings if master else Settings(0, 0)).change_warning_percent
     schema = to_pandera(rule)
     schema.unique = None  # repeated measures are found per file, with both places named
     checks = [
@@ -177,46 +206,50 @@ def value_rows_to_findings(
             )
         )
     schema.checks = checks
+    return schema
 
-    failures = frame_failures(schema, frame)
-    with_error = {f.row for f in failures if f.column == "value" and severity(f.code) == ERROR}
-    out = []
-    for f in failures:
-        row = rows[f.row]
-        ctx = contexts[row.file]
-        if f.code == "large_change" and f.row in with_error:
-            continue  # a negative or too large value: the error says enough
-        where = {"sheet": SURVEY_VALUES, "item": row.item}
-        if f.column == "value" and f.code in ("negative", "out_of_range", "not_integer"):
-            m = measures.get(row.measure)
-            limit_text = f"{_number(m.max)}{m.unit}" if m and m.max is not None else ""
-            found = ctx.finding(
-                f.code, cell=row.cells["value"], value=row.raw, limit=limit_text, **where
-            )
-        elif f.code == "large_change":
-            before = float(frame.at[f.row, "last_year"])
-            change = (row.value - before) / before * 100
-            found = ctx.finding(
-                f.code,
-                cell=row.cells["value"],
-                value=row.raw,
-                previous=_number(before),
-                change=f"{change:+.0f}%",
-                **where,
-            )
-        elif f.column == "note" and f.code == "text_too_long":
-            found = ctx.finding(
-                f.code,
-                cell=row.cells.get("note"),
-                value=row.note[:20] + "…",
-                length=len(row.note),
-                limit=rule.column("note").max_length,
-                **where,
-            )
-        else:
-            found = _fallback(ctx, rule, f, row.cells, getattr(row, f.column, ""), where)
-        out.append((row.file, found))
-    return out
+
+def _value_finding(
+    ctx: FileContext,
+    rule: SheetRule,
+    f: Failure,
+    row: ValueRow,
+    measures: dict[str, Measure],
+    frame: pd.DataFrame,
+) -> Finding:
+    """One failure of a 調査実績 row as a finding, with the limit, last year's value or the length."""
+    where = {"sheet": SURVEY_VALUES, "item": row.item}
+    if f.column == "value" and f.code in ("negative", "out_of_range", "not_integer"):
+        m = measures.get(row.measure)
+        limit_text = f"{_number(m.max)}{m.unit}" if m and m.max is not None else ""
+        return ctx.finding(
+            f.code, cell=row.cells["value"], value=row.raw, limit=limit_text, **where
+        )
+    if f.code == "large_change":
+        before = float(frame.at[f.row, "last_year"])
+        change = (row.value - before) / before * 100
+        return ctx.finding(
+            f.code,
+            cell=row.cells["value"],
+            value=row.raw,
+            previous=_number(before),
+            change=f"{change:+.0f}%",
+            **where,
+        )
+    if f.column == "note" and f.code == "text_too_long":
+        return _too_long(ctx, rule, "note", row.note, cell=row.cells.get("note"), **where)
+    return _fallback(ctx, rule, f, row.cells, getattr(row, f.column, ""), where)
+
+
+def _too_long(ctx: FileContext, rule: SheetRule, column: str, text: str, **where: Any) -> Finding:
+    """text_too_long: the start of the text, its length and the column's limit."""
+    return ctx.finding(
+        "text_too_long",
+        value=text[:20] + "…",
+        length=len(text),
+        limit=rule.column(column).max_length,
+        **where,
+    )
 
 
 def _fallback(
