@@ -278,14 +278,32 @@ def initiative_rows_to_findings(
     rows: Sequence[InitiativeRow], contexts: Sequence[FileContext]
 ) -> list[tuple[int, Finding]]:
     """Required text, lengths, outcome ≥ 0, dates in the file's fiscal year and in order,
-    and one row per title in a file, for the 取組 rows of every file."""
+    and one row per title in a file, for the 取組 rows of every file.
+
+    Takes every file's 取組 rows and the files' contexts (by `row.file`); gives a
+    (file index, finding) pair for each failure not told elsewhere.
+    """
     if not rows:
         return []
+    rule = survey_rules()[SURVEY_INITIATIVES]
+    frame = _initiative_frame(rows, contexts, rule)
+    schema = _initiative_schema(rule)
+    first = _first_titles(rows)
+    out = []
+    for f in frame_failures(schema, frame):
+        row = rows[f.row]
+        found = _initiative_finding(contexts[row.file], rule, f, row, first)
+        if found is not None:
+            out.append((row.file, found))
+    return out
+
+
+def _initiative_frame(
+    rows: Sequence[InitiativeRow], contexts: Sequence[FileContext], rule: SheetRule
+) -> pd.DataFrame:
+    """The rows as a frame, beside each its file and the first and last day of its fiscal year."""
     import pandas as pd
 
-    from sorachi_etl.model.rules import to_pandera
-
-    rule = survey_rules()[SURVEY_INITIATIVES]
     dtypes = {"project": "Int64", "number": "float64"}
     data: dict[str, Any] = {"file": pd.array([r.file for r in rows], dtype="Int64")}
     for col in rule.columns:
@@ -300,7 +318,13 @@ def initiative_rows_to_findings(
     ]
     data["fy_first"] = pd.to_datetime(pd.Series([b[0] for b in bounds], dtype="object"))
     data["fy_last"] = pd.to_datetime(pd.Series([b[1] for b in bounds], dtype="object"))
-    frame = pd.DataFrame(data)
+    return pd.DataFrame(data)
+
+
+def _initiative_schema(rule: SheetRule) -> pa.DataFrameSchema:
+    """The column rules of 取組, recommended text, dates in the fiscal year and in order,
+    and one row per title in a file."""
+    from sorachi_etl.model.rules import to_pandera
 
     schema = to_pandera(rule)
     schema.unique = ["file", *rule.key]
@@ -335,61 +359,60 @@ def initiative_rows_to_findings(
         )
     )
     schema.checks = checks
+    return schema
 
+
+def _first_titles(rows: Sequence[InitiativeRow]) -> dict[tuple[int, str], str]:
+    """(file index, title) -> the cell of the first row with that title, for duplicates."""
     first: dict[tuple[int, str], str] = {}
     for r in rows:
         title = r.values.get("title")
         if title:
             first.setdefault((r.file, title), r.cells.get("title", ""))
-    out = []
-    for f in frame_failures(schema, frame):
-        row = rows[f.row]
-        ctx = contexts[row.file]
-        column = "title" if f.code == "duplicate" else f.column
-        if column == "file" or column in row.unread or column not in row.cells:
-            # the other half of the (file, title) key; a cell already reported; a column
-            # the sheet lacks (structure_findings names it once, not once per row)
-            continue
-        header = rule.column(column).header if column in {c.key for c in rule.columns} else ""
-        here = {"sheet": SURVEY_INITIATIVES, "cell": row.cells.get(column), "item": header}
-        value = row.values.get(column)
-        if f.code in ("required_text", "recommended_text"):
-            found = ctx.finding(f.code, column=header, **here)
-        elif f.code == "text_too_long":
-            text = str(value)
-            found = ctx.finding(
-                f.code,
-                value=text[:20] + "…",
-                length=len(text),
-                limit=rule.column(column).max_length,
-                **here,
-            )
-        elif f.code == "negative":
-            found = ctx.finding(f.code, value=row.raw.get(column, ""), **here)
-        elif f.code == "duplicate":
-            if not value:
-                continue  # blank titles are reported as required_text
-            found = ctx.finding(
-                "duplicate_initiative", value=value, first=first[(row.file, value)], **here
-            )
-        elif f.code == "date_outside_year":
-            start, end = fiscal_year_bounds(ctx.year)
-            found = ctx.finding(
-                f.code,
-                value=ymd(value),
-                year=format_fiscal_year_long(ctx.year),
-                start=ymd(start),
-                end=ymd(end),
-                **here,
-            )
-        elif f.code == "date_order":
-            found = ctx.finding(
-                f.code, value=ymd(value), start=ymd(row.values["start_date"]), **here
-            )
-        else:
-            found = _fallback(ctx, rule, f, row.cells, row.raw.get(column, ""), here)
-        out.append((row.file, found))
-    return out
+    return first
+
+
+def _initiative_finding(
+    ctx: FileContext,
+    rule: SheetRule,
+    f: Failure,
+    row: InitiativeRow,
+    first: dict[tuple[int, str], str],
+) -> Finding | None:
+    """One failure of a 取組 row as a finding; None for a failure told another way."""
+    column = "title" if f.code == "duplicate" else f.column
+    if column == "file" or column in row.unread or column not in row.cells:
+        # the other half of the (file, title) key; a cell already reported; a column
+        # the sheet lacks (structure_findings names it once, not once per row)
+        return None
+    header = rule.column(column).header if column in {c.key for c in rule.columns} else ""
+    here = {"sheet": SURVEY_INITIATIVES, "cell": row.cells.get(column), "item": header}
+    value = row.values.get(column)
+    if f.code in ("required_text", "recommended_text"):
+        return ctx.finding(f.code, column=header, **here)
+    if f.code == "text_too_long":
+        return _too_long(ctx, rule, column, str(value), **here)
+    if f.code == "negative":
+        return ctx.finding(f.code, value=row.raw.get(column, ""), **here)
+    if f.code == "duplicate":
+        if not value:
+            return None  # blank titles are reported as required_text
+        return ctx.finding(
+            "duplicate_initiative", value=value, first=first[(row.file, value)], **here
+        )
+    if f.code == "date_outside_year":
+        start, end = fiscal_year_bounds(ctx.year)
+        return ctx.finding(
+            f.code,
+            value=ymd(value),
+            year=format_fiscal_year_long(ctx.year),
+            start=ymd(start),
+            end=ymd(end),
+            **here,
+        )
+    if f.code == "date_order":
+        return ctx.finding(f.code, value=ymd(value), start=ymd(row.values["start_date"]), **here)
+    return _fallback(ctx, rule, f, row.cells, row.raw.get(column, ""), here)
 
 
 # --- 基本情報 --------------------------------------------------------------------------
