@@ -28,15 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sorachi_etl.check.identity import name_parts, sender_of, survey_identity
-from sorachi_etl.check.rows import (
-    FileContext,
-    InfoRow,
-    InitiativeRow,
-    ValueRow,
-    survey_to_info_row,
-    survey_to_initiative_rows,
-    survey_to_value_rows,
-)
+from sorachi_etl.check.initiative_rows import survey_to_initiative_rows
+from sorachi_etl.check.rows import FileContext, InfoRow, InitiativeRow, ValueRow, survey_to_info_row
+from sorachi_etl.check.value_rows import survey_to_value_rows
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.domain import Master
 from sorachi_etl.model.errors import UnreadableWorkbook
