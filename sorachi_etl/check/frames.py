@@ -5,84 +5,30 @@ All files' 調査実績 rows go into one frame, all 取組 rows into another and
 schema built from schemas/survey.toml (rules.to_pandera) plus the checks that
 need more than one column: the measure's limit and decimals and last year's
 value (from the master), the fiscal year of each file, the order of two dates.
-pandera's failure cases are mapped back to a row and a column and become
-`Finding`s with catalogue messages; they are never shown as they are.
+pandera's failure cases, mapped back to a row and a column
+(schema_failures.py), become `Finding`s with catalogue messages worded here;
+they are never shown as they are.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.check.rows import FileContext, InfoRow, InitiativeRow, ValueRow, ymd
+from sorachi_etl.check.schema_failures import Failure, frame_failures, wide_check
 from sorachi_etl.model.eras import fiscal_year_bounds, format_fiscal_year_long
 from sorachi_etl.model.findings import Finding
 from sorachi_etl.model.messages import ERROR, severity
 from sorachi_etl.model.names import STATUS_CONFIRMED, SURVEY_INFO, SURVEY_INITIATIVES, SURVEY_VALUES
-from sorachi_etl.model.rules import SheetRule, check_code, survey_rules
+from sorachi_etl.model.rules import SheetRule, survey_rules
 
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
 
     from sorachi_etl.model.domain import Master, Measure
-
-# pandera's own names for the failures that have no check of ours.
-_BUILT_IN = {
-    "not_nullable": "required_text",
-    "multiple_fields_uniqueness": "duplicate",
-    "field_uniqueness": "duplicate",
-}
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One failed rule: the frame row, the column (a rule key) and the catalogue code."""
-
-    row: int
-    column: str
-    code: str
-
-
-def frame_failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Failure]:
-    """Every failure of `frame` against `schema`, once per (row, column, code), in row order.
-
-    Checks that span columns are named "code:column" (see `wide_check`), so a
-    failure is told to the cell it is about. A failure that belongs to no row
-    (a wrong dtype, a missing column) can only come from a bug in building the
-    frame: it raises RuntimeError rather than let a file pass unchecked.
-    """
-    import pandera.errors as pa_errors
-
-    try:
-        schema.validate(frame, lazy=True)
-    except pa_errors.SchemaErrors as exc:
-        cases = exc.failure_cases.to_dict("records")
-    else:
-        return []
-    out: dict[tuple[int, str, str], Failure] = {}
-    for case in cases:
-        index, column, check = case.get("index"), case.get("column"), str(case.get("check"))
-        if index is None or index != index:  # None or NaN: not about one row
-            raise RuntimeError(f"validation of {schema.name} failed outside the rows: {check}")
-        if ":" in check and case.get("schema_context") == "DataFrameSchema":
-            code, column = check.split(":", 1)
-        elif check in _BUILT_IN:
-            code = _BUILT_IN[check]
-        else:
-            code = check_code(schema, column, check, case.get("check_number"))
-        key = (int(index), str(column), code)
-        out.setdefault(key, Failure(*key))
-    return sorted(out.values(), key=lambda f: (f.row, f.column, f.code))
-
-
-def wide_check(code: str, column: str, ok: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
-    """A check over several columns, reported against `column` with catalogue `code`."""
-    import pandera.pandas as pa
-
-    return pa.Check(ok, name=f"{code}:{column}", element_wise=False)
 
 
 def _number(value: float) -> str:
