@@ -338,13 +338,7 @@ class _Scan:
                 cell, cell_t = pos, _attr(_T, attrs)
             elif name == b"row":
                 n_rows += 1
-                r = _attr(_R, attrs)
-                if r is not None:
-                    if not r.isdigit() or len(r) > 7 or int(r) == 0:
-                        raise self.bad(f"行番号「{shown(r.decode('utf-8', 'replace'))}」")
-                    row_i = int(r) - 1
-                if _is_true(_attr(_HIDDEN, attrs)) and row_i < self.limits.max_rows:
-                    facts.hidden_rows.add(row_i)
+                row_i = self._row_start(attrs, row_i)
                 cell = None
                 if empty:
                     row_i, col_i = row_i + 1, 0
@@ -361,13 +355,29 @@ class _Scan:
                 # only a string result may legitimately be empty.
                 if raw or cell_t == b"str":
                     valued.add(cell)
-        # A start tag the tokenizer could not read (say, an unquoted attribute) would
-        # put calamine's positions out of step with these.
+        self._check_counts(xml, start, end, n_cells, n_rows)
+        facts.no_cached_value |= formulas.keys() - valued
+
+    def _row_start(self, attrs: bytes, row_i: int) -> int:
+        """The 0-based row a <row> starts (its `r`, else the one counted), noted if hidden."""
+        r = _attr(_R, attrs)
+        if r is not None:
+            if not r.isdigit() or len(r) > 7 or int(r) == 0:
+                raise self.bad(f"行番号「{shown(r.decode('utf-8', 'replace'))}」")
+            row_i = int(r) - 1
+        if _is_true(_attr(_HIDDEN, attrs)) and row_i < self.limits.max_rows:
+            self.facts.hidden_rows.add(row_i)
+        return row_i
+
+    def _check_counts(self, xml: bytes, start: int, end: int, n_cells: int, n_rows: int) -> None:
+        """Refuse a sheet where the tokenizer read fewer cells or rows than there are tags:
+        a start tag it could not read (say, an unquoted attribute) would put calamine's
+        positions out of step with these."""
+        p = self.p
         if n_cells != len(p.c_open.findall(xml, start, end)) or n_rows != len(
             p.row_open.findall(xml, start, end)
         ):
             raise self.bad("セルまたは行の書き方")
-        facts.no_cached_value |= formulas.keys() - valued
 
     # --- outside sheetData ---------------------------------------------------------
 
