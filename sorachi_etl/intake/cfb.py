@@ -116,17 +116,22 @@ class Container:
         self.fat = self._read_fat(n_fat, difat_start, n_difat)
         self.entries = self._read_directory(dir_start)
         self.top = self._walk_tree()
-        root = self.entries[0]
         self.mini_fat: list[int] = []
         self.mini_stream = b""
         if n_mini_fat:
-            self.mini_fat = list(
-                struct.unpack(f"<{n_mini_fat * ss // 4}I", self._chain(mini_fat_start, n_mini_fat))
-            )
-            if root.size > self.n_sectors * ss:
-                raise _bad("ミニストリームの大きさがファイルより大きくなっています")
-            n_root = (root.size + ss - 1) // ss
-            self.mini_stream = self._chain(root.start, n_root)[: root.size]
+            self._read_mini(mini_fat_start, n_mini_fat)
+
+    def _read_mini(self, mini_fat_start: int, n_mini_fat: int) -> None:
+        """The mini FAT and the mini stream (the root entry's stream) small streams live in."""
+        ss = self.sector_size
+        root = self.entries[0]
+        self.mini_fat = list(
+            struct.unpack(f"<{n_mini_fat * ss // 4}I", self._chain(mini_fat_start, n_mini_fat))
+        )
+        if root.size > self.n_sectors * ss:
+            raise _bad("ミニストリームの大きさがファイルより大きくなっています")
+        n_root = (root.size + ss - 1) // ss
+        self.mini_stream = self._chain(root.start, n_root)[: root.size]
 
     # --- sectors and chains ---------------------------------------------------------
 
@@ -303,20 +308,19 @@ def rebuilt(name: str, body: bytes) -> bytes:
         + struct.pack("<109I", *difat)
     ).ljust(ss, b"\x00")
 
-    def entry(entry_name: str, kind: int, child: int, start: int, size: int) -> bytes:
-        encoded = (entry_name + "\x00").encode("utf-16-le")
-        return (
-            encoded.ljust(64, b"\x00")
-            + struct.pack("<HBB3I", len(encoded), kind, 1, NOSTREAM, NOSTREAM, child)
-            + bytes(16 + 4 + 16)
-            + struct.pack("<IQ", start, size)
-        )
+    directory = _directory_sector(name, dir_sid, len(body), ss)
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
+    return header + body.ljust(n_data * ss, b"\x00") + directory + fat_bytes
 
+
+def _directory_sector(name: str, dir_sid: int, size: int, ss: int) -> bytes:
+    """The one directory sector of `rebuilt`: the root and the stream `name` of `size` bytes
+    at sector 0, then two empty entries."""
     # The root's start points at the directory sector with size 0: calamine refuses a
     # version 4 root whose start is ENDOFCHAIN, and reads no mini stream of size 0.
     directory = (
-        entry("Root Entry", ROOT, 1, dir_sid, 0)
-        + entry(name, STREAM, NOSTREAM, 0, len(body))
+        _directory_entry("Root Entry", ROOT, 1, dir_sid, 0)
+        + _directory_entry(name, STREAM, NOSTREAM, 0, size)
         + bytes(_ENTRY * 2)
     ).ljust(ss, b"\x00")
     for i in range(2, 4):
@@ -326,5 +330,14 @@ def rebuilt(name: str, body: bytes) -> bytes:
             + struct.pack("<3I", NOSTREAM, NOSTREAM, NOSTREAM)
             + directory[at + 80 :]
         )
-    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
-    return header + body.ljust(n_data * ss, b"\x00") + directory + fat_bytes
+    return directory
+
+
+def _directory_entry(entry_name: str, kind: int, child: int, start: int, size: int) -> bytes:
+    encoded = (entry_name + "\x00").encode("utf-16-le")
+    return (
+        encoded.ljust(64, b"\x00")
+        + struct.pack("<HBB3I", len(encoded), kind, 1, NOSTREAM, NOSTREAM, child)
+        + bytes(16 + 4 + 16)
+        + struct.pack("<IQ", start, size)
+    )
