@@ -32,8 +32,7 @@ import struct
 from dataclasses import dataclass, field
 
 from sorachi_etl.intake.archive import Limits, corrupt, shown, too_large
-from sorachi_etl.intake.sheetxml import SheetFacts
-from sorachi_etl.model.cells import a1
+from sorachi_etl.intake.sheetxml import SheetFacts, SheetReach
 from sorachi_etl.model.errors import UnreadableWorkbook
 
 BOF, EOF, CONTINUE = 0x0809, 0x000A, 0x003C
@@ -206,26 +205,24 @@ def _scan_sheet(records: _Records, sheet: BiffSheet, limits: Limits) -> None:
     raise _bad(f"シート「{shown(sheet.name)}」の終わり（EOFレコード）が見つかりません")
 
 
-class _SheetRecords:
+class _SheetRecords(SheetReach):
     """What the records of one sheet say: a method per record type (see `_READERS`).
 
     A record too short for what it should hold is passed over, as calamine does.
     """
 
     def __init__(self, sheet: BiffSheet, limits: Limits) -> None:
-        self.facts = sheet.facts
-        self.limits = limits
-        self.reach = _Reach(sheet.name, sheet.facts, limits)
+        super().__init__(sheet.name, sheet.facts, limits)
         self.formula_at: tuple[int, int] | None = None  # the last formula, for its STRING
 
     def cell(self, data: bytes) -> None:
         if len(data) >= 4:
-            self.reach.cell(*struct.unpack_from("<HH", data))
+            self.reach(*struct.unpack_from("<HH", data))
 
     def bool_err(self, data: bytes) -> None:
         if len(data) >= 8:
             row, col = struct.unpack_from("<HH", data)
-            self.reach.cell(row, col)
+            self.reach(row, col)
             if data[7] == 1:
                 self.facts.errors[(row, col)] = _ERRORS.get(data[6], "#N/A")
 
@@ -234,12 +231,12 @@ class _SheetRecords:
             row, first = struct.unpack_from("<HH", data)
             last = struct.unpack_from("<H", data, len(data) - 2)[0]
             if last >= first:
-                self.reach.cell(row, last)
+                self.reach(row, last)
 
     def formula(self, data: bytes) -> None:
         if len(data) >= 20:
             row, col = struct.unpack_from("<HH", data)
-            self.reach.cell(row, col)
+            self.reach(row, col)
             self.formula_at = (row, col)
             self.facts.formulas[self.formula_at] = ""
             # cached result: bytes 6..13; 0xFFFF in the last two marks a non-number,
@@ -250,10 +247,27 @@ class _SheetRecords:
     def string(self, data: bytes) -> None:
         """The text result of the formula before it."""
         if self.formula_at is not None:
-            self.reach.cell(*self.formula_at)
+            self.reach(*self.formula_at)
 
     def dimensions(self, data: bytes) -> None:
-        self.reach.dimensions(data)
+        """The area calamine reserves memory for, computed as it does (u32, wrapping)."""
+        if len(data) == 14:
+            rf, rl, cf, cl = struct.unpack_from("<IIHH", data)
+        elif len(data) == 10:
+            rf, rl, cf, cl = struct.unpack_from("<4H", data)
+        else:
+            raise _bad(f"シート「{shown(self.sheet)}」の使用範囲のレコードが壊れています")
+        if cf > 0xFF or cl < cf:
+            cf = 0
+        if rl >= 1 and cl >= 1:
+            rows = ((rl - 1 - rf) % 2**32 + 1) % 2**32
+            cols = ((cl - 1 - cf) % 2**32 + 1) % 2**32
+        else:
+            rows = cols = 1
+        if rows * cols > self.limits.max_cells:
+            raise self.too_big(
+                f"使用範囲が{rows:,}行×{cols:,}列と書かれています、上限 {self.limits.max_cells:,}セル"
+            )
 
     def row(self, data: bytes) -> None:
         if len(data) >= 14:
@@ -289,49 +303,3 @@ _READERS = {
     COLINFO: _SheetRecords.col_info,
     MERGECELLS: _SheetRecords.merge_cells,
 }
-
-
-class _Reach:
-    """The furthest cell of a sheet, and the checks calamine's allocations need."""
-
-    def __init__(self, sheet: str, facts: SheetFacts, limits: Limits) -> None:
-        self.sheet, self.facts, self.limits = sheet, facts, limits
-
-    def too_big(self, detail: str) -> UnreadableWorkbook:
-        return UnreadableWorkbook("sheet_too_big", sheet=self.sheet, detail=detail)
-
-    def cell(self, row: int, col: int) -> None:
-        facts, limits = self.facts, self.limits
-        if row > facts.last_row:
-            facts.last_row = row
-        if col > facts.last_col:
-            facts.last_col = col
-        if row >= limits.max_rows or col >= limits.max_cols:
-            raise self.too_big(
-                f"セル{a1(row, col)}まで使用、上限 {limits.max_rows:,}行×{limits.max_cols:,}列"
-            )
-        cells = (facts.last_row + 1) * (facts.last_col + 1)
-        if cells > limits.max_cells:
-            raise self.too_big(
-                f"A1:{a1(facts.last_row, facts.last_col)}で{cells:,}セル、上限 {limits.max_cells:,}セル"
-            )
-
-    def dimensions(self, data: bytes) -> None:
-        """The area calamine reserves memory for, computed as it does (u32, wrapping)."""
-        if len(data) == 14:
-            rf, rl, cf, cl = struct.unpack_from("<IIHH", data)
-        elif len(data) == 10:
-            rf, rl, cf, cl = struct.unpack_from("<4H", data)
-        else:
-            raise _bad(f"シート「{shown(self.sheet)}」の使用範囲のレコードが壊れています")
-        if cf > 0xFF or cl < cf:
-            cf = 0
-        if rl >= 1 and cl >= 1:
-            rows = ((rl - 1 - rf) % 2**32 + 1) % 2**32
-            cols = ((cl - 1 - cf) % 2**32 + 1) % 2**32
-        else:
-            rows = cols = 1
-        if rows * cols > self.limits.max_cells:
-            raise self.too_big(
-                f"使用範囲が{rows:,}行×{cols:,}列と書かれています、上限 {self.limits.max_cells:,}セル"
-            )

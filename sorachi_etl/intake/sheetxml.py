@@ -150,32 +150,15 @@ def _entity(m: re.Match[str]) -> str:
         return "\ufffd"
 
 
-class _Scan:
-    """One sheet's scan; raises UnreadableWorkbook as soon as a limit is passed."""
+class SheetReach:
+    """The furthest cell of a sheet being scanned (.xlsx here, .xls in biff.py), refused as
+    soon as it lies beyond the limits calamine's allocations need."""
 
-    def __init__(self, sheet: str, limits: Limits) -> None:
-        self.sheet = sheet
-        self.limits = limits
-        self.facts = SheetFacts()
-        self.p = _ANY_NS
+    def __init__(self, sheet: str, facts: SheetFacts, limits: Limits) -> None:
+        self.sheet, self.facts, self.limits = sheet, facts, limits
 
     def too_big(self, detail: str) -> UnreadableWorkbook:
         return UnreadableWorkbook("sheet_too_big", sheet=self.sheet, detail=detail)
-
-    def bad(self, what: str) -> UnreadableWorkbook:
-        return corrupt(f"シート「{shown(self.sheet)}」の{what}が読めません")
-
-    def ref(self, raw: bytes) -> tuple[int, int]:
-        m = _CELL_REF.fullmatch(raw)
-        if m is None:
-            raise self.bad(f"セル番地「{shown(raw.decode('utf-8', 'replace'))}」")
-        letters, digits = m.groups()
-        if len(letters) > 3 or len(digits) > 7:
-            raise self.too_big(f"セル番地 {shown(raw.decode('ascii'))}")
-        row = int(digits)
-        if row == 0:
-            raise self.bad(f"セル番地「{raw.decode('ascii')}」")
-        return row - 1, _col_index(letters)
 
     def reach(self, row: int, col: int) -> None:
         """Note a cell that may hold a value; refuse it when it lies beyond the limits."""
@@ -193,6 +176,29 @@ class _Scan:
             raise self.too_big(
                 f"A1:{a1(facts.last_row, facts.last_col)}で{cells:,}セル、上限 {limits.max_cells:,}セル"
             )
+
+
+class _Scan(SheetReach):
+    """One sheet's scan; raises UnreadableWorkbook as soon as a limit is passed."""
+
+    def __init__(self, sheet: str, limits: Limits) -> None:
+        super().__init__(sheet, SheetFacts(), limits)
+        self.p = _ANY_NS
+
+    def bad(self, what: str) -> UnreadableWorkbook:
+        return corrupt(f"シート「{shown(self.sheet)}」の{what}が読めません")
+
+    def ref(self, raw: bytes) -> tuple[int, int]:
+        m = _CELL_REF.fullmatch(raw)
+        if m is None:
+            raise self.bad(f"セル番地「{shown(raw.decode('utf-8', 'replace'))}」")
+        letters, digits = m.groups()
+        if len(letters) > 3 or len(digits) > 7:
+            raise self.too_big(f"セル番地 {shown(raw.decode('ascii'))}")
+        row = int(digits)
+        if row == 0:
+            raise self.bad(f"セル番地「{raw.decode('ascii')}」")
+        return row - 1, _col_index(letters)
 
     # --- sheetData -----------------------------------------------------------------
 
