@@ -24,10 +24,12 @@ Every refusal is an `UnreadableWorkbook` with a catalogue code.
 
 from __future__ import annotations
 
+import io
 import struct
 from dataclasses import dataclass
 
 from sorachi_etl.intake.archive import DEFAULT_LIMITS, Limits, corrupt, megabytes, too_large
+from sorachi_etl.model.errors import UnreadableWorkbook
 
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAXREGSECT = 0xFFFFFFFA
@@ -273,6 +275,24 @@ class Container:
             out.append(self.mini_stream[sid * MINI_SECTOR : (sid + 1) * MINI_SECTOR])
             sid = self.mini_fat[sid]
         return b"".join(out)[:size]
+
+
+def decrypted(data: bytes, password: str) -> bytes:
+    """The file inside a password-protected Office file (an OLE container: an encrypted
+    .xlsx or .xls), decrypted in memory; raises UnreadableWorkbook (wrong_password, corrupt)."""
+    import msoffcrypto
+    from msoffcrypto.exceptions import InvalidKeyError
+
+    out = io.BytesIO()
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password=password)
+        office.decrypt(out)
+    except InvalidKeyError as exc:
+        raise UnreadableWorkbook("wrong_password") from exc
+    except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
+        raise corrupt("パスワード付きファイルを復号できません") from exc
+    return out.getvalue()
 
 
 def rebuilt(name: str, body: bytes) -> bytes:

@@ -60,7 +60,7 @@ from sorachi_etl.intake.archive import (
     too_large,
 )
 from sorachi_etl.intake.cfb import MAGIC as OLE_MAGIC
-from sorachi_etl.intake.cfb import Container
+from sorachi_etl.intake.cfb import Container, decrypted
 from sorachi_etl.intake.sheetxml import SheetFacts, a1, check_shared_strings, col_letter, scan_sheet
 from sorachi_etl.intake.sniff import KIND_LABELS, ole_kind, sniff_bytes, sniff_kind
 from sorachi_etl.intake.xls_ods import Scanned, scan_ods, scan_xls
@@ -380,19 +380,7 @@ def _decrypt(data: bytes, password: str | None) -> bytes:
         raise _refusal(kind)
     if password is None:
         raise UnreadableWorkbook("encrypted")
-    import msoffcrypto
-    from msoffcrypto.exceptions import InvalidKeyError
-
-    out = io.BytesIO()
-    try:
-        office = msoffcrypto.OfficeFile(io.BytesIO(data))
-        office.load_key(password=password)
-        office.decrypt(out)
-    except InvalidKeyError as exc:
-        raise UnreadableWorkbook("wrong_password") from exc
-    except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
-        raise corrupt("パスワード付きファイルを復号できません") from exc
-    plain = out.getvalue()
+    plain = decrypted(data, password)
     if not plain.startswith(b"PK"):
         raise _refusal(sniff_bytes(plain))
     return plain
