@@ -10,8 +10,8 @@ that need all files at once):
 2. tell whose and which year's survey it is (_meta, 基本情報 and the file name
    must agree, sorachi_etl.check.identity), note what about the workbook
    itself hides or changes what the sender sees, then normalise every input
-   cell into typed rows (sorachi_etl.check.rows), keeping the raw text and the
-   A1 reference.
+   cell into typed rows (sorachi_etl.check.value_rows, initiative_rows, rows),
+   keeping the raw text and the A1 reference.
 
 Anything unexpected while checking a file becomes a finding on that file
 (`check_safely`).
