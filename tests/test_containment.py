@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from sorachi_etl import api
 from sorachi_etl.book.master_read import load_master
-from sorachi_etl.check import validate
+from sorachi_etl.check import one_file, validate
 from sorachi_etl.check.validate import validate_paths
 from sorachi_etl.cli import app
 from sorachi_etl.model.messages import message
@@ -70,14 +70,14 @@ def usual(tmp_path_factory) -> dict[str, str]:
 def test_a_failure_inside_one_files_checks_costs_that_file_alone(
     returns, monkeypatch, usual, workers
 ):
-    original = validate.survey_to_initiative_rows
+    original = one_file.survey_to_initiative_rows
 
     def fails_on_one(ctx, survey, sheet):
         if ctx.file == VICTIM:
             raise ZeroDivisionError("planted for the test")
         return original(ctx, survey, sheet)
 
-    monkeypatch.setattr(validate, "survey_to_initiative_rows", fails_on_one)
+    monkeypatch.setattr(one_file, "survey_to_initiative_rows", fails_on_one)
     if workers > 1:
         monkeypatch.setattr(validate, "PARALLEL_FROM", 1)  # worker processes fork: patched too
     v = validate_paths([returns], master=MASTER, workers=workers)
@@ -110,14 +110,14 @@ def test_a_failure_in_the_checks_across_files_costs_one_file(returns, monkeypatc
 
 
 def test_debug_shows_the_traceback_and_only_then(returns, monkeypatch):
-    original = validate.survey_to_value_rows
+    original = one_file.survey_to_value_rows
 
     def fails(ctx, survey, sheet):
         if ctx.file == VICTIM:
             raise KeyError("planted")
         return original(ctx, survey, sheet)
 
-    monkeypatch.setattr(validate, "survey_to_value_rows", fails)
+    monkeypatch.setattr(one_file, "survey_to_value_rows", fails)
     plain = runner.invoke(app, ["validate", str(returns)], env={"COLUMNS": "200"})
     assert plain.exit_code == 1
     assert "点検中に予期しない問題が起きました" in plain.output

@@ -733,9 +733,11 @@ def test_a_failure_outside_the_rows_is_never_passed_over():
     import pandas as pd
     import pandera.pandas as pa
 
+    from sorachi_etl.check.schema_failures import frame_failures
+
     schema = pa.DataFrameSchema({"value": pa.Column("float64")}, name="調査実績")
     with pytest.raises(RuntimeError):
-        survey_frames.frame_failures(schema, pd.DataFrame({"other": [1]}))
+        frame_failures(schema, pd.DataFrame({"other": [1]}))
 
 
 def test_the_bundled_sample_returns(tmp_path):

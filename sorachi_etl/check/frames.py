@@ -5,84 +5,30 @@ All files' 調査実績 rows go into one frame, all 取組 rows into another and
 schema built from schemas/survey.toml (rules.to_pandera) plus the checks that
 need more than one column: the measure's limit and decimals and last year's
 value (from the master), the fiscal year of each file, the order of two dates.
-pandera's failure cases are mapped back to a row and a column and become
-`Finding`s with catalogue messages; they are never shown as they are.
+pandera's failure cases, mapped back to a row and a column
+(schema_failures.py), become `Finding`s with catalogue messages worded here;
+they are never shown as they are.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.check.rows import FileContext, InfoRow, InitiativeRow, ValueRow, ymd
+from sorachi_etl.check.schema_failures import Failure, frame_failures, wide_check
 from sorachi_etl.model.eras import fiscal_year_bounds, format_fiscal_year_long
 from sorachi_etl.model.findings import Finding
 from sorachi_etl.model.messages import ERROR, severity
 from sorachi_etl.model.names import STATUS_CONFIRMED, SURVEY_INFO, SURVEY_INITIATIVES, SURVEY_VALUES
-from sorachi_etl.model.rules import SheetRule, check_code, survey_rules
+from sorachi_etl.model.rules import SheetRule, survey_rules
 
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pa
 
-    from sorachi_etl.model.domain import Master
-
-# pandera's own names for the failures that have no check of ours.
-_BUILT_IN = {
-    "not_nullable": "required_text",
-    "multiple_fields_uniqueness": "duplicate",
-    "field_uniqueness": "duplicate",
-}
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One failed rule: the frame row, the column (a rule key) and the catalogue code."""
-
-    row: int
-    column: str
-    code: str
-
-
-def frame_failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[Failure]:
-    """Every failure of `frame` against `schema`, once per (row, column, code), in row order.
-
-    Checks that span columns are named "code:column" (see `wide_check`), so a
-    failure is told to the cell it is about. A failure that belongs to no row
-    (a wrong dtype, a missing column) can only come from a bug in building the
-    frame: it raises RuntimeError rather than let a file pass unchecked.
-    """
-    import pandera.errors as pa_errors
-
-    try:
-        schema.validate(frame, lazy=True)
-    except pa_errors.SchemaErrors as exc:
-        cases = exc.failure_cases.to_dict("records")
-    else:
-        return []
-    out: dict[tuple[int, str, str], Failure] = {}
-    for case in cases:
-        index, column, check = case.get("index"), case.get("column"), str(case.get("check"))
-        if index is None or index != index:  # None or NaN: not about one row
-            raise RuntimeError(f"validation of {schema.name} failed outside the rows: {check}")
-        if ":" in check and case.get("schema_context") == "DataFrameSchema":
-            code, column = check.split(":", 1)
-        elif check in _BUILT_IN:
-            code = _BUILT_IN[check]
-        else:
-            code = check_code(schema, column, check, case.get("check_number"))
-        key = (int(index), str(column), code)
-        out.setdefault(key, Failure(*key))
-    return sorted(out.values(), key=lambda f: (f.row, f.column, f.code))
-
-
-def wide_check(code: str, column: str, ok: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
-    """A check over several columns, reported against `column` with catalogue `code`."""
-    import pandera.pandas as pa
-
-    return pa.Check(ok, name=f"{code}:{column}", element_wise=False)
+    from sorachi_etl.model.domain import Master, Measure
 
 
 def _number(value: float) -> str:
@@ -99,17 +45,37 @@ def _subset(rule: SheetRule, keep: Callable[[Any], bool]) -> SheetRule:
 def value_rows_to_findings(
     rows: Sequence[ValueRow], contexts: Sequence[FileContext], master: Master | None
 ) -> list[tuple[int, Finding]]:
-    """Column rules, the measure's limit and decimals, and last year's change, for all rows."""
+    """Column rules, the measure's limit and decimals, and last year's change, for all rows.
+
+    Takes every file's 調査実績 rows, the files' contexts (by `row.file`) and the
+    master (None: no limits, and last year's value as the workbook shows it);
+    gives a (file index, finding) pair for each failure.
+    """
     if not rows:
         return []
+    measures = {m.id: m for m in master.measures} if master else {}
+    frame = _value_frame(rows, contexts, master, measures)
+    rule = survey_rules()[SURVEY_VALUES]
+    failures = frame_failures(_value_schema(rule, master), frame)
+    with_error = {f.row for f in failures if f.column == "value" and severity(f.code) == ERROR}
+    out = []
+    for f in failures:
+        if f.code == "large_change" and f.row in with_error:
+            continue  # a negative or too large value: the error says enough
+        row = rows[f.row]
+        out.append((row.file, _value_finding(contexts[row.file], rule, f, row, measures, frame)))
+    return out
+
+
+def _value_frame(
+    rows: Sequence[ValueRow],
+    contexts: Sequence[FileContext],
+    master: Master | None,
+    measures: dict[str, Measure],
+) -> pd.DataFrame:
+    """The rows as a frame, beside each the measure's limit and decimals and last year's value."""
     import pandas as pd
 
-    from sorachi_etl.model.domain import Settings
-    from sorachi_etl.model.rules import to_pandera
-
-    measures = {m.id: m for m in master.measures} if master else {}
-    # without a master, the threshold a new master's 設定 starts with
-    threshold = (master.settings if master else Settings(0, 0)).change_warning_percent
     last_year = {}
     if master is not None:
         last_year = {
@@ -131,7 +97,7 @@ def value_rows_to_findings(
         value = getattr(m, name) if m is not None else None
         return None if value is None else float(value)
 
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "measure": pd.array([r.measure for r in rows], dtype="string"),
             "value": pd.array([r.value for r in rows], dtype="float64"),
@@ -142,7 +108,16 @@ def value_rows_to_findings(
             "last_year": pd.array([previous(r) for r in rows], dtype="float64"),
         }
     )
-    rule = survey_rules()[SURVEY_VALUES]
+
+
+def _value_schema(rule: SheetRule, master: Master | None) -> pa.DataFrameSchema:
+    """The column rules of 調査実績, the measure's limit and decimals, and last year's change
+    beyond the master's threshold (設定)."""
+    from sorachi_etl.model.domain import Settings
+    from sorachi_etl.model.rules import to_pandera
+
+    # without a master, the threshold a new master's 設定 starts with
+    threshold = (master.settings if master else Settings(0, 0)).change_warning_percent
     schema = to_pandera(rule)
     schema.unique = None  # repeated measures are found per file, with both places named
     checks = [
@@ -177,46 +152,50 @@ def value_rows_to_findings(
             )
         )
     schema.checks = checks
+    return schema
 
-    failures = frame_failures(schema, frame)
-    with_error = {f.row for f in failures if f.column == "value" and severity(f.code) == ERROR}
-    out = []
-    for f in failures:
-        row = rows[f.row]
-        ctx = contexts[row.file]
-        if f.code == "large_change" and f.row in with_error:
-            continue  # a negative or too large value: the error says enough
-        where = {"sheet": SURVEY_VALUES, "item": row.item}
-        if f.column == "value" and f.code in ("negative", "out_of_range", "not_integer"):
-            m = measures.get(row.measure)
-            limit_text = f"{_number(m.max)}{m.unit}" if m and m.max is not None else ""
-            found = ctx.finding(
-                f.code, cell=row.cells["value"], value=row.raw, limit=limit_text, **where
-            )
-        elif f.code == "large_change":
-            before = float(frame.at[f.row, "last_year"])
-            change = (row.value - before) / before * 100
-            found = ctx.finding(
-                f.code,
-                cell=row.cells["value"],
-                value=row.raw,
-                previous=_number(before),
-                change=f"{change:+.0f}%",
-                **where,
-            )
-        elif f.column == "note" and f.code == "text_too_long":
-            found = ctx.finding(
-                f.code,
-                cell=row.cells.get("note"),
-                value=row.note[:20] + "…",
-                length=len(row.note),
-                limit=rule.column("note").max_length,
-                **where,
-            )
-        else:
-            found = _fallback(ctx, rule, f, row.cells, getattr(row, f.column, ""), where)
-        out.append((row.file, found))
-    return out
+
+def _value_finding(
+    ctx: FileContext,
+    rule: SheetRule,
+    f: Failure,
+    row: ValueRow,
+    measures: dict[str, Measure],
+    frame: pd.DataFrame,
+) -> Finding:
+    """One failure of a 調査実績 row as a finding, with the limit, last year's value or the length."""
+    where = {"sheet": SURVEY_VALUES, "item": row.item}
+    if f.column == "value" and f.code in ("negative", "out_of_range", "not_integer"):
+        m = measures.get(row.measure)
+        limit_text = f"{_number(m.max)}{m.unit}" if m and m.max is not None else ""
+        return ctx.finding(
+            f.code, cell=row.cells["value"], value=row.raw, limit=limit_text, **where
+        )
+    if f.code == "large_change":
+        before = float(frame.at[f.row, "last_year"])
+        change = (row.value - before) / before * 100
+        return ctx.finding(
+            f.code,
+            cell=row.cells["value"],
+            value=row.raw,
+            previous=_number(before),
+            change=f"{change:+.0f}%",
+            **where,
+        )
+    if f.column == "note" and f.code == "text_too_long":
+        return _too_long(ctx, rule, "note", row.note, cell=row.cells.get("note"), **where)
+    return _fallback(ctx, rule, f, row.cells, getattr(row, f.column, ""), where)
+
+
+def _too_long(ctx: FileContext, rule: SheetRule, column: str, text: str, **where: Any) -> Finding:
+    """text_too_long: the start of the text, its length and the column's limit."""
+    return ctx.finding(
+        "text_too_long",
+        value=text[:20] + "…",
+        length=len(text),
+        limit=rule.column(column).max_length,
+        **where,
+    )
 
 
 def _fallback(
@@ -245,14 +224,32 @@ def initiative_rows_to_findings(
     rows: Sequence[InitiativeRow], contexts: Sequence[FileContext]
 ) -> list[tuple[int, Finding]]:
     """Required text, lengths, outcome ≥ 0, dates in the file's fiscal year and in order,
-    and one row per title in a file, for the 取組 rows of every file."""
+    and one row per title in a file, for the 取組 rows of every file.
+
+    Takes every file's 取組 rows and the files' contexts (by `row.file`); gives a
+    (file index, finding) pair for each failure not told elsewhere.
+    """
     if not rows:
         return []
+    rule = survey_rules()[SURVEY_INITIATIVES]
+    frame = _initiative_frame(rows, contexts, rule)
+    schema = _initiative_schema(rule)
+    first = _first_titles(rows)
+    out = []
+    for f in frame_failures(schema, frame):
+        row = rows[f.row]
+        found = _initiative_finding(contexts[row.file], rule, f, row, first)
+        if found is not None:
+            out.append((row.file, found))
+    return out
+
+
+def _initiative_frame(
+    rows: Sequence[InitiativeRow], contexts: Sequence[FileContext], rule: SheetRule
+) -> pd.DataFrame:
+    """The rows as a frame, beside each its file and the first and last day of its fiscal year."""
     import pandas as pd
 
-    from sorachi_etl.model.rules import to_pandera
-
-    rule = survey_rules()[SURVEY_INITIATIVES]
     dtypes = {"project": "Int64", "number": "float64"}
     data: dict[str, Any] = {"file": pd.array([r.file for r in rows], dtype="Int64")}
     for col in rule.columns:
@@ -267,7 +264,13 @@ def initiative_rows_to_findings(
     ]
     data["fy_first"] = pd.to_datetime(pd.Series([b[0] for b in bounds], dtype="object"))
     data["fy_last"] = pd.to_datetime(pd.Series([b[1] for b in bounds], dtype="object"))
-    frame = pd.DataFrame(data)
+    return pd.DataFrame(data)
+
+
+def _initiative_schema(rule: SheetRule) -> pa.DataFrameSchema:
+    """The column rules of 取組, recommended text, dates in the fiscal year and in order,
+    and one row per title in a file."""
+    from sorachi_etl.model.rules import to_pandera
 
     schema = to_pandera(rule)
     schema.unique = ["file", *rule.key]
@@ -302,61 +305,60 @@ def initiative_rows_to_findings(
         )
     )
     schema.checks = checks
+    return schema
 
+
+def _first_titles(rows: Sequence[InitiativeRow]) -> dict[tuple[int, str], str]:
+    """(file index, title) -> the cell of the first row with that title, for duplicates."""
     first: dict[tuple[int, str], str] = {}
     for r in rows:
         title = r.values.get("title")
         if title:
             first.setdefault((r.file, title), r.cells.get("title", ""))
-    out = []
-    for f in frame_failures(schema, frame):
-        row = rows[f.row]
-        ctx = contexts[row.file]
-        column = "title" if f.code == "duplicate" else f.column
-        if column == "file" or column in row.unread or column not in row.cells:
-            # the other half of the (file, title) key; a cell already reported; a column
-            # the sheet lacks (structure_findings names it once, not once per row)
-            continue
-        header = rule.column(column).header if column in {c.key for c in rule.columns} else ""
-        here = {"sheet": SURVEY_INITIATIVES, "cell": row.cells.get(column), "item": header}
-        value = row.values.get(column)
-        if f.code in ("required_text", "recommended_text"):
-            found = ctx.finding(f.code, column=header, **here)
-        elif f.code == "text_too_long":
-            text = str(value)
-            found = ctx.finding(
-                f.code,
-                value=text[:20] + "…",
-                length=len(text),
-                limit=rule.column(column).max_length,
-                **here,
-            )
-        elif f.code == "negative":
-            found = ctx.finding(f.code, value=row.raw.get(column, ""), **here)
-        elif f.code == "duplicate":
-            if not value:
-                continue  # blank titles are reported as required_text
-            found = ctx.finding(
-                "duplicate_initiative", value=value, first=first[(row.file, value)], **here
-            )
-        elif f.code == "date_outside_year":
-            start, end = fiscal_year_bounds(ctx.year)
-            found = ctx.finding(
-                f.code,
-                value=ymd(value),
-                year=format_fiscal_year_long(ctx.year),
-                start=ymd(start),
-                end=ymd(end),
-                **here,
-            )
-        elif f.code == "date_order":
-            found = ctx.finding(
-                f.code, value=ymd(value), start=ymd(row.values["start_date"]), **here
-            )
-        else:
-            found = _fallback(ctx, rule, f, row.cells, row.raw.get(column, ""), here)
-        out.append((row.file, found))
-    return out
+    return first
+
+
+def _initiative_finding(
+    ctx: FileContext,
+    rule: SheetRule,
+    f: Failure,
+    row: InitiativeRow,
+    first: dict[tuple[int, str], str],
+) -> Finding | None:
+    """One failure of a 取組 row as a finding; None for a failure told another way."""
+    column = "title" if f.code == "duplicate" else f.column
+    if column == "file" or column in row.unread or column not in row.cells:
+        # the other half of the (file, title) key; a cell already reported; a column
+        # the sheet lacks (structure_findings names it once, not once per row)
+        return None
+    header = rule.column(column).header if column in {c.key for c in rule.columns} else ""
+    here = {"sheet": SURVEY_INITIATIVES, "cell": row.cells.get(column), "item": header}
+    value = row.values.get(column)
+    if f.code in ("required_text", "recommended_text"):
+        return ctx.finding(f.code, column=header, **here)
+    if f.code == "text_too_long":
+        return _too_long(ctx, rule, column, str(value), **here)
+    if f.code == "negative":
+        return ctx.finding(f.code, value=row.raw.get(column, ""), **here)
+    if f.code == "duplicate":
+        if not value:
+            return None  # blank titles are reported as required_text
+        return ctx.finding(
+            "duplicate_initiative", value=value, first=first[(row.file, value)], **here
+        )
+    if f.code == "date_outside_year":
+        start, end = fiscal_year_bounds(ctx.year)
+        return ctx.finding(
+            f.code,
+            value=ymd(value),
+            year=format_fiscal_year_long(ctx.year),
+            start=ymd(start),
+            end=ymd(end),
+            **here,
+        )
+    if f.code == "date_order":
+        return ctx.finding(f.code, value=ymd(value), start=ymd(row.values["start_date"]), **here)
+    return _fallback(ctx, rule, f, row.cells, row.raw.get(column, ""), here)
 
 
 # --- 基本情報 --------------------------------------------------------------------------

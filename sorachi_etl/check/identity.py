@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.model.eras import (
     EraError,
@@ -13,13 +13,13 @@ from sorachi_etl.model.eras import (
     format_fiscal_year_long,
     parse_fiscal_year,
 )
-from sorachi_etl.model.findings import FileReport, finding
+from sorachi_etl.model.findings import FileReport, Finding, finding
 from sorachi_etl.model.names import SURVEY_INFO, TEMPLATE_VERSION
 from sorachi_etl.model.text import raw_text
 
 if TYPE_CHECKING:
-    from sorachi_etl.check.validate import Setting
-    from sorachi_etl.intake.locate import Survey
+    from sorachi_etl.check.one_file import Setting
+    from sorachi_etl.intake.locate import RawCell, Survey
 
 _SURVEY_WORD = "調査票"
 # How the places that name a reporter and a year are called in messages.
@@ -53,70 +53,112 @@ def survey_identity(
 ) -> tuple[str | None, int | None]:
     """Reporter and year, from _meta, 基本情報 and the file name, which must agree.
 
-    `file` is the name findings give the file (default: the path's name).
+    Takes the file's path, its survey and report (the findings are added to it)
+    and the setting of the run; gives the reporter and year the file is for,
+    each None when nothing tells. `file` is the name findings give the file
+    (default: the path's name).
     """
-    add = report.findings.append
-    info_reporter = survey.info.get("reporter")
-    info_year = survey.info.get("year")
-    name_reporter, name_year = name_parts(path)
-    reporters = {
-        _FROM_META: raw_text(survey.meta.get("reporter")).strip() or None,
-        _FROM_INFO: raw_text(info_reporter.value).strip() if info_reporter else None,
-        _FROM_NAME: name_reporter,
-    }
-    years = {
-        _FROM_META: _fiscal_year(survey.meta.get("year")),
-        _FROM_INFO: _fiscal_year(info_year.value) if info_year else None,
-        _FROM_NAME: name_year,
-    }
-    reporters = {k: v for k, v in reporters.items() if v}
-    years = {k: v for k, v in years.items() if v is not None}
+    reporters, years = _stated(path, survey)
     reporter = next(iter(reporters.values()), None)
     year = next(iter(years.values()), None)
-    known = setting.known
     common = {"file": file or path.name, "reporter": reporter}
-    if len(set(reporters.values())) > 1:
-        detail = "、".join(f"{k}：{v}" for k, v in reporters.items())
-        cell = info_reporter.cell if info_reporter else None
-        add(finding("reporter_mismatch", sheet=SURVEY_INFO, cell=cell, detail=detail, **common))
-    wanted = setting.year or year
+    info_reporter = survey.info.get("reporter")
+    report.findings += [
+        *_reporter_mismatch(reporters, info_reporter, common),
+        *_year_mismatch(years, year, setting, survey.info.get("year"), common),
+        *_unknown_reporter(reporter, setting, info_reporter, common),
+        *_old_template(survey, common),
+        *_other_year(year, setting, common),
+    ]
+    return reporter, year
+
+
+def _stated(path: Path, survey: Survey | None) -> tuple[dict[str, str], dict[str, int]]:
+    """The reporter and the year each place names (where -> what), in the order _meta,
+    基本情報, file name; only where something is named."""
+    name_reporter, name_year = name_parts(path)
+    reporters: dict[str, str | None] = {_FROM_NAME: name_reporter}
+    years: dict[str, int | None] = {_FROM_NAME: name_year}
+    if survey is not None:
+        info_reporter = survey.info.get("reporter")
+        info_year = survey.info.get("year")
+        reporters = {
+            _FROM_META: raw_text(survey.meta.get("reporter")).strip() or None,
+            _FROM_INFO: raw_text(info_reporter.value).strip() if info_reporter else None,
+            **reporters,
+        }
+        years = {
+            _FROM_META: _fiscal_year(survey.meta.get("year")),
+            _FROM_INFO: _fiscal_year(info_year.value) if info_year else None,
+            **years,
+        }
+    return (
+        {k: v for k, v in reporters.items() if v},
+        {k: v for k, v in years.items() if v is not None},
+    )
+
+
+def _reporter_mismatch(
+    reporters: dict[str, str], info_reporter: RawCell | None, common: dict[str, Any]
+) -> list[Finding]:
+    """The places of the file naming different reporters."""
+    if len(set(reporters.values())) <= 1:
+        return []
+    detail = "、".join(f"{k}：{v}" for k, v in reporters.items())
+    cell = info_reporter.cell if info_reporter else None
+    return [finding("reporter_mismatch", sheet=SURVEY_INFO, cell=cell, detail=detail, **common)]
+
+
+def _year_mismatch(
+    years: dict[str, int],
+    year: int | None,
+    setting: Setting,
+    info_year: RawCell | None,
+    common: dict[str, Any],
+) -> list[Finding]:
+    """The places of the file naming different years, or the file's year not the one asked."""
     if len(set(years.values())) > 1:
         detail = "、".join(f"{k}：{format_fiscal_year(v)}" for k, v in years.items())
-        cell = info_year.cell if info_year else None
-        add(
+        return [
             finding(
                 "year_mismatch",
                 sheet=SURVEY_INFO,
-                cell=cell,
+                cell=info_year.cell if info_year else None,
                 detail=detail,
-                year=format_fiscal_year_long(wanted),
+                year=format_fiscal_year_long(setting.year or year),
                 **common,
             )
-        )
-    elif setting.year is not None and year is not None and year != setting.year:
+        ]
+    if setting.year is not None and year is not None and year != setting.year:
         detail = f"調査票：{format_fiscal_year(year)}、指定：{format_fiscal_year(setting.year)}"
-        add(
-            finding(
-                "year_mismatch",
-                detail=detail,
-                year=format_fiscal_year_long(setting.year),
-                **common,
-            )
-        )
-    if setting.master is not None and reporter and reporter not in known:
-        from sorachi_etl.model.rules import did_you_mean
+        year_text = format_fiscal_year_long(setting.year)
+        return [finding("year_mismatch", detail=detail, year=year_text, **common)]
+    return []
 
-        hint = did_you_mean(reporter, sorted(known))
-        add(
-            finding(
-                "unknown_reporter",
-                sheet=SURVEY_INFO if info_reporter else None,
-                cell=info_reporter.cell if info_reporter else None,
-                value=reporter,
-                hint=f"「{hint}」のことですか？" if hint else "市町名を確認してください。",
-                **common,
-            )
+
+def _unknown_reporter(
+    reporter: str | None, setting: Setting, info_reporter: RawCell | None, common: dict[str, Any]
+) -> list[Finding]:
+    """A reporter the master does not know, with the nearest name it does."""
+    if setting.master is None or not reporter or reporter in setting.known:
+        return []
+    from sorachi_etl.model.rules import did_you_mean
+
+    hint = did_you_mean(reporter, sorted(setting.known))
+    return [
+        finding(
+            "unknown_reporter",
+            sheet=SURVEY_INFO if info_reporter else None,
+            cell=info_reporter.cell if info_reporter else None,
+            value=reporter,
+            hint=f"「{hint}」のことですか？" if hint else "市町名を確認してください。",
+            **common,
         )
+    ]
+
+
+def _old_template(survey: Survey, common: dict[str, Any]) -> list[Finding]:
+    """A survey made with an earlier version of the template than the tool's."""
     version = raw_text(survey.meta.get("template_version")).strip()
     # ASCII digits only: "①".isdigit() is True, yet int("①") fails
     if (
@@ -124,22 +166,27 @@ def survey_identity(
         and _plain_number(TEMPLATE_VERSION)
         and int(version) < int(TEMPLATE_VERSION)
     ):
-        add(finding("old_template", value=version, current=TEMPLATE_VERSION, **common))
+        return [finding("old_template", value=version, current=TEMPLATE_VERSION, **common)]
+    return []
+
+
+def _other_year(year: int | None, setting: Setting, common: dict[str, Any]) -> list[Finding]:
+    """A survey for a year before the latest merged, when no year was asked for."""
     if (
         setting.year is None
         and year is not None
         and setting.current_year is not None
         and year < setting.current_year
     ):
-        add(
+        return [
             finding(
                 "other_year",
                 year=format_fiscal_year(year),
                 current=format_fiscal_year(setting.current_year),
                 **common,
             )
-        )
-    return reporter, year
+        ]
+    return []
 
 
 def _fiscal_year(value: object) -> int | None:
@@ -179,28 +226,9 @@ def sender_of(
     (芦別市回答.xls). With a master, only one of its reporters counts.
     """
     known = setting.known
-    candidates: list[str] = []
-    years: list[int] = []
-    if salvaged is not None:
-        info_reporter = salvaged.info.get("reporter")
-        info_year = salvaged.info.get("year")
-        candidates += [
-            raw_text(salvaged.meta.get("reporter")).strip(),
-            raw_text(info_reporter.value).strip() if info_reporter else "",
-        ]
-        years += [
-            y
-            for y in (
-                _fiscal_year(salvaged.meta.get("year")),
-                _fiscal_year(info_year.value) if info_year else None,
-            )
-            if y is not None
-        ]
-    name_reporter, name_year = name_parts(path)
-    candidates.append(name_reporter or "")
-    if name_year is not None:
-        years.append(name_year)
+    reporters, years = _stated(path, salvaged)
+    candidates = list(reporters.values())
     if known:
         candidates.append(reporter_in_name(path, known) or "")
     reporter = next((c for c in candidates if c and (not known or c in known)), None)
-    return reporter, (years[0] if years else None)
+    return reporter, next(iter(years.values()), None)

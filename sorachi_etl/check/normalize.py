@@ -117,7 +117,11 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
     if not isinstance(value, str):
         # dates and times typed where a number belongs
         return CellValue("invalid", raw=raw, code="not_a_number")
+    return _text_to_number(value, raw, unit)
 
+
+def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
+    """Text a clerk typed, read as a number in `unit`, a marker, or why it is neither."""
     text = fold(value)
     if not text:
         return CellValue("blank", raw=raw)
@@ -139,24 +143,14 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
         text.startswith(("−", "‐", "–", "ー")) and len(text) > 1
     ):
         negative, text = True, text[1:]
-
-    # unit suffix
-    wanted = UNIT_ALIASES.get(unit, (unit,)) if unit else ()
-    for suffix in _ALL_SUFFIXES:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            if unit and suffix not in wanted and not _is_scaled_unit(suffix, unit):
-                return CellValue("invalid", raw=raw, code="unit_mismatch")
-            # keep the 万/千 of "3万人" for the multiplier below
-            text = text[:-1] if _is_scaled_unit(suffix, unit) else text[: -len(suffix)]
-            break
-    if unit == "%" and text.endswith("%"):
-        text = text[:-1]
-
+    without_unit = _without_unit(text, unit)
+    if without_unit is None:
+        return CellValue("invalid", raw=raw, code="unit_mismatch")
+    text = without_unit
     multiplier = 1
     if text and text[-1] in _MULTIPLIERS and len(text) > 1:
         multiplier = _MULTIPLIERS[text[-1]]
         text = text[:-1]
-
     if text.startswith("-"):
         negative, text = not negative, text[1:]
     if not text or not _NUMBER.match(text) or text in {".", "+", "-"}:
@@ -165,6 +159,21 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
     if negative:
         number = -number
     return CellValue("number", number, raw, approximate=approximate)
+
+
+def _without_unit(text: str, unit: str | None) -> str | None:
+    """`text` without the unit typed after its number; None when that is another unit."""
+    wanted = UNIT_ALIASES.get(unit, (unit,)) if unit else ()
+    for suffix in _ALL_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            if unit and suffix not in wanted and not _is_scaled_unit(suffix, unit):
+                return None
+            # keep the 万/千 of "3万人" for the multiplier
+            text = text[:-1] if _is_scaled_unit(suffix, unit) else text[: -len(suffix)]
+            break
+    if unit == "%" and text.endswith("%"):
+        text = text[:-1]
+    return text
 
 
 def _is_scaled_unit(suffix: str, unit: str) -> bool:
@@ -232,23 +241,30 @@ def convert_cell(value: object, type_: str, *, date1904: bool = False) -> tuple[
         except eras.EraError:
             return None, "bad_fiscal_year"
     if type_ in ("date", "datetime"):
-        import datetime as dt
-
-        if type_ == "datetime" and isinstance(value, dt.datetime):
-            return value, None
-        try:
-            day = eras.parse_date(value, date1904=date1904)
-        except eras.EraError:
-            if type_ == "datetime" and isinstance(value, str):
-                try:
-                    return dt.datetime.fromisoformat(value.strip()), None
-                except ValueError:
-                    pass
-            return None, "bad_date"
-        return (dt.datetime.combine(day, dt.time()) if type_ == "datetime" else day), None
+        return _to_date(value, type_, date1904)
     if type_ == "status":
         try:
             return parse_status(value), None
         except ValueError:
             return None, "unknown_status"
     raise ValueError(f"unknown column type {type_!r}")
+
+
+def _to_date(value: object, type_: str, date1904: bool) -> tuple[object, str | None]:
+    """`convert_cell` for the types "date" and "datetime" (a day read as its midnight)."""
+    import datetime as dt
+
+    from sorachi_etl.model import eras
+
+    if type_ == "datetime" and isinstance(value, dt.datetime):
+        return value, None
+    try:
+        day = eras.parse_date(value, date1904=date1904)
+    except eras.EraError:
+        if type_ == "datetime" and isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value.strip()), None
+            except ValueError:
+                pass
+        return None, "bad_date"
+    return (dt.datetime.combine(day, dt.time()) if type_ == "datetime" else day), None

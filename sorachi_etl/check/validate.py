@@ -1,18 +1,15 @@
-"""Check returned survey workbooks: read, normalise, validate, and decide what may be merged.
+"""Check a set of returned survey workbooks: each on its own, then all together.
 
 Stages, in order, for a set of files:
-1. read each file (sorachi_etl.intake.read) and locate its sheets and tables by
-   header text (sorachi_etl.intake.locate);
-2. tell whose and which year's survey it is (_meta, 基本情報 and the file name
-   must agree), then normalise every input cell (sorachi_etl.check.rows),
-   keeping the raw text and the A1 reference;
-   (1 and 2 are `check_file`, one file at a time: with many files, in worker
-   processes, see `Reading`)
-3. validate all files' rows of one sheet kind together, in one pandera call
+1. read each file and check what can be checked in it alone: whose and which
+   year's survey it is, and every input cell normalised into typed rows
+   (sorachi_etl.check.one_file; with many files, in worker processes, see
+   `Reading`);
+2. validate all files' rows of one sheet kind together, in one pandera call
    per kind, with the schema built from schemas/survey.toml
    (sorachi_etl.check.frames);
-4. run the checks that span files: two workbooks from one reporter;
-5. decide what of each file may be merged (sorachi_etl.check.accept: its
+3. run the checks that span files: two workbooks from one reporter;
+4. decide what of each file may be merged (sorachi_etl.check.accept: its
    numbers and its initiatives are separate parts; a fault in one holds back
    that part only) and turn it into a `Submission` ready to merge.
 
@@ -26,7 +23,6 @@ Nothing here writes anything.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -35,23 +31,12 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sorachi_etl.check.accept import Candidate, newest, settle
-from sorachi_etl.check.identity import name_parts, sender_of, survey_identity
-from sorachi_etl.check.rows import (
-    FileContext,
-    InfoRow,
-    InitiativeRow,
-    ValueRow,
-    survey_to_info_row,
-    survey_to_initiative_rows,
-    survey_to_value_rows,
-)
+from sorachi_etl.check.one_file import FileCheck, Setting, check_safely
+from sorachi_etl.check.rows import FileContext, InfoRow, InitiativeRow, ValueRow
 from sorachi_etl.intake.files import collect
-from sorachi_etl.model.cells import a1
 from sorachi_etl.model.domain import Initiative, Master, MeasureValue, Submission
-from sorachi_etl.model.errors import UnreadableWorkbook
 from sorachi_etl.model.findings import FileReport, Finding, Report, Skipped, finding
 from sorachi_etl.model.messages import ERROR
 from sorachi_etl.model.names import (
@@ -60,13 +45,8 @@ from sorachi_etl.model.names import (
     SURVEY_INITIATIVES,
     SURVEY_META,
     SURVEY_VALUES,
-    workbook_role,
 )
-from sorachi_etl.model.text import raw_text, split_list, xml_safe
-
-if TYPE_CHECKING:
-    from sorachi_etl.intake.locate import Survey
-    from sorachi_etl.intake.read import WorkbookData
+from sorachi_etl.model.text import split_list
 
 # Reading in parallel pays off only past this many files (process start-up costs ~0.1 s).
 PARALLEL_FROM = 150
@@ -82,63 +62,6 @@ class Validation:
     paths: dict[str, Path] = field(default_factory=dict)  # file name -> path
 
 
-# The sheets checking reads; 記入要領 (instructions only) is never looked at.
-READ_SHEETS = (SURVEY_INFO, SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_META)
-
-
-def _read(path: Path, password: str | None) -> WorkbookData | UnreadableWorkbook:
-    """Read one file; the UnreadableWorkbook raised is returned, not raised."""
-    from sorachi_etl.intake.read import read_workbook
-
-    try:
-        return read_workbook(path, password=password, sheets=READ_SHEETS)
-    except UnreadableWorkbook as exc:
-        return exc
-
-
-@dataclass(frozen=True)
-class Setting:
-    """What checking any one file needs to know: the same for every file of a run."""
-
-    master: Master | None = None
-    year: int | None = None  # the fiscal year the files must be for (None: any)
-    # the latest year figures were merged for, to notice a form of an earlier year
-    current_year: int | None = None
-    known: frozenset[str] = frozenset()  # reporter names of the master
-
-    @classmethod
-    def of(cls, master: Master | None, year: int | None) -> Setting:
-        if master is None:
-            return cls(None, year)
-        return cls(
-            master,
-            year,
-            max((v.year for v in master.measure_values), default=None),
-            frozenset(r.name for r in master.reporters),
-        )
-
-
-@dataclass
-class FileCheck:
-    """One file read and checked on its own; the checks across files come after."""
-
-    path: Path
-    report: FileReport
-    context: FileContext  # without the master: the gatherer puts its own back
-    modified: dt.datetime | None = None
-    contacts: dict[str, str] = field(default_factory=dict)
-    value_rows: list[ValueRow] = field(default_factory=list)
-    initiative_rows: list[InitiativeRow] = field(default_factory=list)
-    info_row: InfoRow | None = None
-    skipped: Skipped | None = None  # not a return after all (a master workbook)
-
-    @property
-    def filled_on(self) -> dt.date | None:
-        """記入日 of 基本情報, when it was read as a date."""
-        value = self.info_row.values.get("filled_on") if self.info_row else None
-        return value if isinstance(value, dt.date) else None
-
-
 # The setting of a worker process, given once when the process starts.
 _WORKER_SETTING = Setting()
 
@@ -151,28 +74,6 @@ def _start_worker(setting: Setting) -> None:
 def _read_and_check(job: tuple[int, Path, str | None]) -> FileCheck:
     index, path, password = job
     return check_safely(index, path, password, _WORKER_SETTING)
-
-
-def check_safely(index: int, path: Path, password: str | None, setting: Setting) -> FileCheck:
-    """`check_file` of one file read; anything unexpected becomes a finding on that file."""
-    try:
-        return check_file(index, path, _read(path, password), setting)
-    except Exception:  # one odd file costs that file alone (MemoryError, RecursionError too)
-        return crashed(index, path, setting, traceback.format_exc())
-
-
-def crashed(index: int, path: Path, setting: Setting, trace: str) -> FileCheck:
-    """A file whose checking failed unexpectedly: unreadable, tied to its sender by its name."""
-    name = shown_name(path)
-    reporter, year = sender_of(path, None, setting)
-    report = FileReport(file=name, reporter=reporter, year=year, status="unreadable", trace=trace)
-    report.findings.append(finding("check_failed", file=name, reporter=reporter))
-    return FileCheck(path, report, FileContext(index, name))
-
-
-def shown_name(path: Path) -> str:
-    """The file's name as reports and the master show it: without characters XML forbids."""
-    return xml_safe(path.name)[0]
 
 
 class Reading:
@@ -452,156 +353,6 @@ class _Checker:
         return superseded
 
 
-def check_file(
-    index: int, path: Path, wb: WorkbookData | UnreadableWorkbook, setting: Setting
-) -> FileCheck:
-    """Everything that can be checked in one file alone (stages 2 and 3 up to pandera)."""
-    name = shown_name(path)
-    name_reporter, name_year = name_parts(path)
-    report = FileReport(file=name, reporter=name_reporter, year=name_year)
-    check = FileCheck(path, report, FileContext(index, name))
-    if name != path.name:
-        report.findings.append(finding("file_name_chars", file=name, name=name))
-    mtime = getattr(wb, "modified", None)
-    with contextlib.suppress(OSError):
-        check.modified = dt.datetime.fromtimestamp(path.stat().st_mtime if mtime is None else mtime)
-    if isinstance(wb, UnreadableWorkbook):
-        # Still tied to its sender wherever anything tells: never reported as not sent.
-        report.status = "unreadable"
-        report.reporter, year = sender_of(path, _salvaged(path, wb.code), setting)
-        report.year = year if year is not None else name_year
-        report.findings.insert(
-            0,
-            Finding(
-                code=wb.code, message=str(wb), severity=ERROR, file=name, reporter=report.reporter
-            ),
-        )
-        return check
-    report.sha256 = wb.sha256
-    if workbook_role(wb.sheet_names or wb.sheets) == "master":
-        # the master (or a backup of it) put among the returns: told, never chased
-        report.status = "unreadable"
-        check.skipped = Skipped(path.name, "not_survey", "master", "マスタブック")
-        return check
-    from sorachi_etl.intake.locate import row_caps, workbook_to_survey
-
-    measures = len(setting.master.measures) if setting.master else 0
-    survey = workbook_to_survey(wb, row_caps(measures))
-    if not survey.is_survey:
-        report.status = "unreadable"
-        report.reporter, year = sender_of(path, None, setting)
-        report.year = year if year is not None else name_year
-        report.findings.insert(
-            0,
-            finding(
-                "not_survey",
-                file=name,
-                reporter=report.reporter,
-                detail=_not_survey_detail(survey, wb),
-            ),
-        )
-        return check
-    add = report.findings.extend
-    add(survey.structure_findings(name))
-    reporter, year = survey_identity(path, survey, report, setting, file=name)
-    report.reporter = reporter or report.reporter
-    report.year = year if year is not None else report.year
-    ctx = FileContext(index, name, reporter, year, setting.master, bool(wb.date1904))
-    if wb.format != "xlsx":
-        label = "Excel 97-2003形式（.xls）" if wb.format == "xls" else "OpenDocument形式（.ods）"
-        add([ctx.finding("legacy_format", format=label)])
-    if wb.date1904:
-        add([ctx.finding("date1904")])
-    for sheet_name in (SURVEY_VALUES, SURVEY_INITIATIVES, SURVEY_INFO):
-        sheet = wb.sheets.get(sheet_name)
-        if sheet is not None and sheet.state != "visible":
-            add([ctx.finding("hidden_content", sheet=sheet_name)])
-    add(_table_layout_findings(ctx, survey, wb))
-    add(_overflow_findings(ctx, survey))
-    check.contacts = {k: raw_text(v.value) for k, v in survey.info.items()}
-
-    # A table past its row cap is refused whole, before any per-row work.
-    if SURVEY_VALUES not in survey.overflow:
-        check.value_rows, found = survey_to_value_rows(ctx, survey, wb.sheets.get(SURVEY_VALUES))
-        add(found)
-    if SURVEY_INITIATIVES not in survey.overflow:
-        check.initiative_rows, found = survey_to_initiative_rows(
-            ctx, survey, wb.sheets.get(SURVEY_INITIATIVES)
-        )
-        add(found)
-    if SURVEY_INFO in wb.sheets:
-        check.info_row, found = survey_to_info_row(ctx, survey, wb.sheets.get(SURVEY_INFO))
-        add(found)
-    # the master stays where it is: a worker process sends back only this file's results
-    check.context = dataclasses.replace(ctx, master=None)
-    return check
-
-
-def _salvaged(path: Path, code: str) -> Survey | None:
-    """The _meta and 基本情報 of a refused file, when they can still be read safely."""
-    if code in ("empty_file", "encrypted", "wrong_password"):
-        return None  # nothing there to read, or nothing readable without the password
-    from sorachi_etl.intake.locate import workbook_to_survey
-    from sorachi_etl.intake.read import salvage
-
-    book = salvage(path, (SURVEY_INFO, SURVEY_META))
-    return workbook_to_survey(book) if book is not None else None
-
-
-_OVERFLOW_ADVICE = {
-    SURVEY_VALUES: "調査項目の行は送付した調査票のままにし、行を追加しないでください。",
-    SURVEY_INITIATIVES: "主な取組を1行に1件、多くても{limit}件までにしてください（空白に見える行に文字や数式が残っていないかも確認してください）。",
-}
-
-
-def _overflow_findings(ctx: FileContext, survey: Survey) -> list[Finding]:
-    from sorachi_etl.intake.locate import row_caps
-
-    out = []
-    caps = row_caps(len(ctx.master.measures) if ctx.master else 0)
-    for sheet, (count, row0) in survey.overflow.items():
-        column = min(survey.columns.get(sheet, {0: 0}).values())
-        out.append(
-            ctx.finding(
-                "too_many_rows",
-                sheet=sheet,
-                cell=a1(row0, column),
-                count=f"{count:,}",
-                limit=f"{caps[sheet]:,}",
-                what=_OVERFLOW_ADVICE[sheet].format(limit=caps[sheet]),
-            )
-        )
-    return out
-
-
-def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> list[Finding]:
-    """Rows hidden, or cells merged, inside an input table: what the sender sees is not what is read."""
-    out: list[Finding] = []
-    for name, rows in (
-        (SURVEY_VALUES, survey.value_rows),
-        (SURVEY_INITIATIVES, survey.initiative_rows),
-    ):
-        sheet = wb.sheets.get(name)
-        columns = survey.columns.get(name)
-        header = survey.header_rows.get(name)
-        if sheet is None or not columns or header is None:
-            continue
-        lo, hi = min(columns.values()), max(columns.values())
-        data_rows = sorted({cell.row0 for row in rows for cell in row.values()})
-        last = data_rows[-1] if data_rows else header
-        for r in data_rows:
-            if r in sheet.hidden_rows:
-                out.append(ctx.finding("hidden_content", sheet=name, cell=a1(r, lo)))
-        for top, left, bottom, right in sheet.merged:
-            if top <= last and bottom > header and left <= hi and right >= lo:
-                out.append(
-                    ctx.finding(
-                        "merged_input", sheet=name, cell=a1(max(top, header + 1), max(left, lo))
-                    )
-                )
-    return out
-
-
 def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:
     v = row.values
     # a survey reports what was done in its year: past results (実績)
@@ -621,21 +372,6 @@ def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:
         outcome_value=v.get("outcome_value"),
         outcome_unit=row.outcome_unit,
     )
-
-
-def _not_survey_detail(survey: Survey, wb: WorkbookData) -> str:
-    """Why a workbook is not one of our surveys, naming the sheets it does have."""
-    names = [_shown(n) for n in (wb.sheet_names or list(wb.sheets))]
-    listed = "・".join(f"「{n}」" for n in names[:5])
-    if len(names) > 5:
-        listed += f"ほか{len(names) - 5}枚"
-    reason = survey.not_survey_reason()
-    return f"{reason}。このファイルのシート: {listed}" if listed else reason
-
-
-def _shown(name: str) -> str:
-    text = "".join(ch if ch.isprintable() else "?" for ch in name)
-    return text if len(text) <= 30 else text[:29] + "…"
 
 
 def _ordered(report: FileReport) -> list[Finding]:

@@ -374,6 +374,25 @@ class Package:
         """
         if self.key(parts.main) != "xl/workbook.xml":
             return None
+        found = self._calamine_sheet_paths()
+        ours = {s.name: s.part for s in parts.sheets}
+        keys = {"[content_types].xml", "_rels/.rels", "xl/workbook.xml"}
+        keys |= {"xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml", "xl/styles.xml"}
+        for name in names:
+            path, part = found.get(name), ours.get(name)
+            info = self.info(part) if part else None
+            if path is None or info is None or not path.isascii():
+                return None
+            if path.lower() != info.filename.lower():  # also no backslash in the member name
+                return None
+            keys.add(self.key(part))
+        if parts.shared_strings:
+            keys.add(self.key(parts.shared_strings))
+        return keys
+
+    def _calamine_sheet_paths(self) -> dict[str, str | None]:
+        """Sheet name -> the member calamine reads for it (None: none), found as calamine
+        finds it: xl/workbook.xml and its relationships, names matched literally."""
         workbook = self._parse("xl/workbook.xml", "ブックの構成情報（workbook.xml）") or []
         rels = self._parse(
             "xl/_rels/workbook.xml.rels", "部品の関係情報（xl/_rels/workbook.xml.rels）"
@@ -398,20 +417,7 @@ class Package:
                 elif not path.startswith("xl/"):
                     path = "xl/" + path
             found.setdefault(written.get("name", ""), path)
-        ours = {s.name: s.part for s in parts.sheets}
-        keys = {"[content_types].xml", "_rels/.rels", "xl/workbook.xml"}
-        keys |= {"xl/_rels/workbook.xml.rels", "xl/sharedstrings.xml", "xl/styles.xml"}
-        for name in names:
-            path, part = found.get(name), ours.get(name)
-            info = self.info(part) if part else None
-            if path is None or info is None or not path.isascii():
-                return None
-            if path.lower() != info.filename.lower():  # also no backslash in the member name
-                return None
-            keys.add(self.key(part))
-        if parts.shared_strings:
-            keys.add(self.key(parts.shared_strings))
-        return keys
+        return found
 
     def _parse(self, name: str, what: str) -> list[_Element] | None:
         """The elements of a small XML member (parsed once), None when there is no such member."""

@@ -32,8 +32,7 @@ import struct
 from dataclasses import dataclass, field
 
 from sorachi_etl.intake.archive import Limits, corrupt, shown, too_large
-from sorachi_etl.intake.sheetxml import SheetFacts
-from sorachi_etl.model.cells import a1
+from sorachi_etl.intake.sheetxml import SheetFacts, SheetReach
 from sorachi_etl.model.errors import UnreadableWorkbook
 
 BOF, EOF, CONTINUE = 0x0809, 0x000A, 0x003C
@@ -176,14 +175,16 @@ def _bound_sheet(data: bytes, stream_len: int) -> BiffSheet:
 
 
 def _scan_sheet(records: _Records, sheet: BiffSheet, limits: Limits) -> None:
+    """Walk one sheet's substream to its EOF, noting in `sheet.facts` what its records say.
+
+    The substreams of embedded charts nested in it are passed over.
+    """
     stream = records.stream
     if stream[sheet.offset : sheet.offset + 2] != struct.pack("<H", BOF):
         raise _bad(f"シート「{shown(sheet.name)}」の位置が壊れています")
-    facts = sheet.facts
-    reach = _Reach(sheet.name, facts, limits)
+    reader = _SheetRecords(sheet, limits)
     depth = 0
     seen_bof = False
-    formula_at: tuple[int, int] | None = None
     for typ, data in records.walk(sheet.offset):
         if depth:
             if typ == BOF:
@@ -197,79 +198,56 @@ def _scan_sheet(records: _Records, sheet: BiffSheet, limits: Limits) -> None:
             seen_bof = True
         elif typ == EOF:
             return
-        elif typ in (NUMBER, LABEL, RSTRING, RK, LABELSST):
-            if len(data) >= 4:
-                reach.cell(*struct.unpack_from("<HH", data))
-        elif typ == BOOLERR:
-            if len(data) >= 8:
-                row, col = struct.unpack_from("<HH", data)
-                reach.cell(row, col)
-                if data[7] == 1:
-                    facts.errors[(row, col)] = _ERRORS.get(data[6], "#N/A")
-        elif typ == MULRK:
-            if len(data) >= 6:
-                row, first = struct.unpack_from("<HH", data)
-                last = struct.unpack_from("<H", data, len(data) - 2)[0]
-                if last >= first:
-                    reach.cell(row, last)
-        elif typ == FORMULA:
-            if len(data) >= 20:
-                row, col = struct.unpack_from("<HH", data)
-                reach.cell(row, col)
-                formula_at = (row, col)
-                facts.formulas[formula_at] = ""
-                # cached result: bytes 6..13; 0xFFFF in the last two marks a non-number,
-                # whose first byte says which (2: an error, its code in the third)
-                if data[12:14] == b"\xff\xff" and data[6] == 2:
-                    facts.errors[formula_at] = _ERRORS.get(data[8], "#N/A")
-        elif typ == STRING:
-            if formula_at is not None:
-                reach.cell(*formula_at)
-        elif typ == DIMENSIONS:
-            reach.dimensions(data)
-        elif typ == ROW:
-            if len(data) >= 14:
-                row = struct.unpack_from("<H", data)[0]
-                options = struct.unpack_from("<H", data, 12)[0]
-                if options & 0x20 and row < limits.max_rows:
-                    facts.hidden_rows.add(row)
-        elif typ == COLINFO:
-            if len(data) >= 10:
-                first, last, _width, _xf, options = struct.unpack_from("<5H", data)
-                if options & 1:
-                    facts.hidden_cols.update(range(first, min(last, limits.max_cols - 1) + 1))
-        elif typ == MERGECELLS and len(data) >= 2:
-            count = min(struct.unpack_from("<H", data)[0], (len(data) - 2) // 8)
-            for i in range(count):
-                r1, r2, c1, c2 = struct.unpack_from("<4H", data, 2 + 8 * i)
-                facts.merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        else:
+            read = _READERS.get(typ)
+            if read is not None:
+                read(reader, data)
     raise _bad(f"シート「{shown(sheet.name)}」の終わり（EOFレコード）が見つかりません")
 
 
-class _Reach:
-    """The furthest cell of a sheet, and the checks calamine's allocations need."""
+class _SheetRecords(SheetReach):
+    """What the records of one sheet say: a method per record type (see `_READERS`).
 
-    def __init__(self, sheet: str, facts: SheetFacts, limits: Limits) -> None:
-        self.sheet, self.facts, self.limits = sheet, facts, limits
+    A record too short for what it should hold is passed over, as calamine does.
+    """
 
-    def too_big(self, detail: str) -> UnreadableWorkbook:
-        return UnreadableWorkbook("sheet_too_big", sheet=self.sheet, detail=detail)
+    def __init__(self, sheet: BiffSheet, limits: Limits) -> None:
+        super().__init__(sheet.name, sheet.facts, limits)
+        self.formula_at: tuple[int, int] | None = None  # the last formula, for its STRING
 
-    def cell(self, row: int, col: int) -> None:
-        facts, limits = self.facts, self.limits
-        if row > facts.last_row:
-            facts.last_row = row
-        if col > facts.last_col:
-            facts.last_col = col
-        if row >= limits.max_rows or col >= limits.max_cols:
-            raise self.too_big(
-                f"セル{a1(row, col)}まで使用、上限 {limits.max_rows:,}行×{limits.max_cols:,}列"
-            )
-        cells = (facts.last_row + 1) * (facts.last_col + 1)
-        if cells > limits.max_cells:
-            raise self.too_big(
-                f"A1:{a1(facts.last_row, facts.last_col)}で{cells:,}セル、上限 {limits.max_cells:,}セル"
-            )
+    def cell(self, data: bytes) -> None:
+        if len(data) >= 4:
+            self.reach(*struct.unpack_from("<HH", data))
+
+    def bool_err(self, data: bytes) -> None:
+        if len(data) >= 8:
+            row, col = struct.unpack_from("<HH", data)
+            self.reach(row, col)
+            if data[7] == 1:
+                self.facts.errors[(row, col)] = _ERRORS.get(data[6], "#N/A")
+
+    def mul_rk(self, data: bytes) -> None:
+        if len(data) >= 6:
+            row, first = struct.unpack_from("<HH", data)
+            last = struct.unpack_from("<H", data, len(data) - 2)[0]
+            if last >= first:
+                self.reach(row, last)
+
+    def formula(self, data: bytes) -> None:
+        if len(data) >= 20:
+            row, col = struct.unpack_from("<HH", data)
+            self.reach(row, col)
+            self.formula_at = (row, col)
+            self.facts.formulas[self.formula_at] = ""
+            # cached result: bytes 6..13; 0xFFFF in the last two marks a non-number,
+            # whose first byte says which (2: an error, its code in the third)
+            if data[12:14] == b"\xff\xff" and data[6] == 2:
+                self.facts.errors[self.formula_at] = _ERRORS.get(data[8], "#N/A")
+
+    def string(self, data: bytes) -> None:
+        """The text result of the formula before it."""
+        if self.formula_at is not None:
+            self.reach(*self.formula_at)
 
     def dimensions(self, data: bytes) -> None:
         """The area calamine reserves memory for, computed as it does (u32, wrapping)."""
@@ -290,3 +268,38 @@ class _Reach:
             raise self.too_big(
                 f"使用範囲が{rows:,}行×{cols:,}列と書かれています、上限 {self.limits.max_cells:,}セル"
             )
+
+    def row(self, data: bytes) -> None:
+        if len(data) >= 14:
+            row = struct.unpack_from("<H", data)[0]
+            options = struct.unpack_from("<H", data, 12)[0]
+            if options & 0x20 and row < self.limits.max_rows:
+                self.facts.hidden_rows.add(row)
+
+    def col_info(self, data: bytes) -> None:
+        if len(data) >= 10:
+            first, last, _width, _xf, options = struct.unpack_from("<5H", data)
+            if options & 1:
+                last = min(last, self.limits.max_cols - 1)
+                self.facts.hidden_cols.update(range(first, last + 1))
+
+    def merge_cells(self, data: bytes) -> None:
+        if len(data) >= 2:
+            count = min(struct.unpack_from("<H", data)[0], (len(data) - 2) // 8)
+            for i in range(count):
+                r1, r2, c1, c2 = struct.unpack_from("<4H", data, 2 + 8 * i)
+                self.facts.merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+
+
+# The record types of a sheet that say something, and what reads each.
+_READERS = {
+    **dict.fromkeys((NUMBER, LABEL, RSTRING, RK, LABELSST), _SheetRecords.cell),
+    BOOLERR: _SheetRecords.bool_err,
+    MULRK: _SheetRecords.mul_rk,
+    FORMULA: _SheetRecords.formula,
+    STRING: _SheetRecords.string,
+    DIMENSIONS: _SheetRecords.dimensions,
+    ROW: _SheetRecords.row,
+    COLINFO: _SheetRecords.col_info,
+    MERGECELLS: _SheetRecords.merge_cells,
+}

@@ -24,10 +24,12 @@ Every refusal is an `UnreadableWorkbook` with a catalogue code.
 
 from __future__ import annotations
 
+import io
 import struct
 from dataclasses import dataclass
 
 from sorachi_etl.intake.archive import DEFAULT_LIMITS, Limits, corrupt, megabytes, too_large
+from sorachi_etl.model.errors import UnreadableWorkbook
 
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAXREGSECT = 0xFFFFFFFA
@@ -116,17 +118,22 @@ class Container:
         self.fat = self._read_fat(n_fat, difat_start, n_difat)
         self.entries = self._read_directory(dir_start)
         self.top = self._walk_tree()
-        root = self.entries[0]
         self.mini_fat: list[int] = []
         self.mini_stream = b""
         if n_mini_fat:
-            self.mini_fat = list(
-                struct.unpack(f"<{n_mini_fat * ss // 4}I", self._chain(mini_fat_start, n_mini_fat))
-            )
-            if root.size > self.n_sectors * ss:
-                raise _bad("ミニストリームの大きさがファイルより大きくなっています")
-            n_root = (root.size + ss - 1) // ss
-            self.mini_stream = self._chain(root.start, n_root)[: root.size]
+            self._read_mini(mini_fat_start, n_mini_fat)
+
+    def _read_mini(self, mini_fat_start: int, n_mini_fat: int) -> None:
+        """The mini FAT and the mini stream (the root entry's stream) small streams live in."""
+        ss = self.sector_size
+        root = self.entries[0]
+        self.mini_fat = list(
+            struct.unpack(f"<{n_mini_fat * ss // 4}I", self._chain(mini_fat_start, n_mini_fat))
+        )
+        if root.size > self.n_sectors * ss:
+            raise _bad("ミニストリームの大きさがファイルより大きくなっています")
+        n_root = (root.size + ss - 1) // ss
+        self.mini_stream = self._chain(root.start, n_root)[: root.size]
 
     # --- sectors and chains ---------------------------------------------------------
 
@@ -270,6 +277,24 @@ class Container:
         return b"".join(out)[:size]
 
 
+def decrypted(data: bytes, password: str) -> bytes:
+    """The file inside a password-protected Office file (an OLE container: an encrypted
+    .xlsx or .xls), decrypted in memory; raises UnreadableWorkbook (wrong_password, corrupt)."""
+    import msoffcrypto
+    from msoffcrypto.exceptions import InvalidKeyError
+
+    out = io.BytesIO()
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password=password)
+        office.decrypt(out)
+    except InvalidKeyError as exc:
+        raise UnreadableWorkbook("wrong_password") from exc
+    except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
+        raise corrupt("パスワード付きファイルを復号できません") from exc
+    return out.getvalue()
+
+
 def rebuilt(name: str, body: bytes) -> bytes:
     """A new container (version 4, 4096-byte sectors) holding only the stream `name`.
 
@@ -303,20 +328,19 @@ def rebuilt(name: str, body: bytes) -> bytes:
         + struct.pack("<109I", *difat)
     ).ljust(ss, b"\x00")
 
-    def entry(entry_name: str, kind: int, child: int, start: int, size: int) -> bytes:
-        encoded = (entry_name + "\x00").encode("utf-16-le")
-        return (
-            encoded.ljust(64, b"\x00")
-            + struct.pack("<HBB3I", len(encoded), kind, 1, NOSTREAM, NOSTREAM, child)
-            + bytes(16 + 4 + 16)
-            + struct.pack("<IQ", start, size)
-        )
+    directory = _directory_sector(name, dir_sid, len(body), ss)
+    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
+    return header + body.ljust(n_data * ss, b"\x00") + directory + fat_bytes
 
+
+def _directory_sector(name: str, dir_sid: int, size: int, ss: int) -> bytes:
+    """The one directory sector of `rebuilt`: the root and the stream `name` of `size` bytes
+    at sector 0, then two empty entries."""
     # The root's start points at the directory sector with size 0: calamine refuses a
     # version 4 root whose start is ENDOFCHAIN, and reads no mini stream of size 0.
     directory = (
-        entry("Root Entry", ROOT, 1, dir_sid, 0)
-        + entry(name, STREAM, NOSTREAM, 0, len(body))
+        _directory_entry("Root Entry", ROOT, 1, dir_sid, 0)
+        + _directory_entry(name, STREAM, NOSTREAM, 0, size)
         + bytes(_ENTRY * 2)
     ).ljust(ss, b"\x00")
     for i in range(2, 4):
@@ -326,5 +350,14 @@ def rebuilt(name: str, body: bytes) -> bytes:
             + struct.pack("<3I", NOSTREAM, NOSTREAM, NOSTREAM)
             + directory[at + 80 :]
         )
-    fat_bytes = struct.pack(f"<{len(fat)}I", *fat)
-    return header + body.ljust(n_data * ss, b"\x00") + directory + fat_bytes
+    return directory
+
+
+def _directory_entry(entry_name: str, kind: int, child: int, start: int, size: int) -> bytes:
+    encoded = (entry_name + "\x00").encode("utf-16-le")
+    return (
+        encoded.ljust(64, b"\x00")
+        + struct.pack("<HBB3I", len(encoded), kind, 1, NOSTREAM, NOSTREAM, child)
+        + bytes(16 + 4 + 16)
+        + struct.pack("<IQ", start, size)
+    )

@@ -104,37 +104,16 @@ def collect(paths: Iterable[Path]) -> Collection:
     only the files it wrote there, unchanged, are left out.
     """
     out = Collection()
-    seen: set[object] = set()
-    markers: dict[Path, dict[str, dict[str, str]]] = {}
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[Path, str]] = []  # (path, the name a report shows)
     for path in paths:
         path = Path(path)
-        if not path.is_dir():
+        if path.is_dir():
+            found += _files_in(path, out.skipped)
+        else:
             found.append((path, path.name))
-            continue
-        root = path.name or str(path)
-        here_found: list[tuple[str, str]] = []
-        for dirpath, dirnames, filenames in os.walk(path):
-            rel = os.path.relpath(dirpath, path)
-            shown_dir = root if rel == os.curdir else os.path.join(root, rel)
-            kept = []
-            for d in dirnames:
-                if d.lower() in _SYSTEM_FOLDERS or d.startswith("."):
-                    continue
-                own = OWN_FOLDERS.get(d) or OWN_FOLDERS.get(d.lower())
-                if own:
-                    shown = os.path.join(shown_dir, d)
-                    out.skipped.append(Skipped(shown, "own_folder", own, OUTPUT_LABELS[own]))
-                    continue
-                kept.append(d)
-            dirnames[:] = kept  # os.walk goes into these only
-            here_found += [
-                (os.path.join(dirpath, name), os.path.join(shown_dir, name)) for name in filenames
-            ]
-        here_found.sort()
-        found += [(Path(full), shown) for full, shown in here_found]
     out.skipped.sort(key=lambda s: s.file)
-
+    seen: set[object] = set()
+    markers: dict[Path, dict[str, dict[str, str]]] = {}
     for path, shown in found:
         try:
             st = path.stat()
@@ -150,16 +129,52 @@ def collect(paths: Iterable[Path]) -> Collection:
         seen.add(key)
         if is_system_file(path.name):
             continue
-        own = _own_output(path, markers) or _report_csv(path)
-        if own:
-            out.skipped.append(Skipped(shown, "own_output", own, OUTPUT_LABELS.get(own, "")))
-            continue
-        kind = document_kind(path, st.st_size)
-        if kind:
-            out.skipped.append(Skipped(shown, "not_survey", kind, kind_label(kind)))
-            continue
-        out.files.append(path)
+        aside = _left_aside(path, shown, st.st_size, markers)
+        if aside is not None:
+            out.skipped.append(aside)
+        else:
+            out.files.append(path)
     return out
+
+
+def _files_in(folder: Path, skipped: list[Skipped]) -> list[tuple[Path, str]]:
+    """Every file below `folder`, in name order, with the name a report shows; the
+    tool's own folders (backup, 返送用) are added to `skipped` and not gone into."""
+    root = folder.name or str(folder)
+    found: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        rel = os.path.relpath(dirpath, folder)
+        shown_dir = root if rel == os.curdir else os.path.join(root, rel)
+        kept = []
+        for d in dirnames:
+            if d.lower() in _SYSTEM_FOLDERS or d.startswith("."):
+                continue
+            own = OWN_FOLDERS.get(d) or OWN_FOLDERS.get(d.lower())
+            if own:
+                shown = os.path.join(shown_dir, d)
+                skipped.append(Skipped(shown, "own_folder", own, OUTPUT_LABELS[own]))
+                continue
+            kept.append(d)
+        dirnames[:] = kept  # os.walk goes into these only
+        found += [
+            (os.path.join(dirpath, name), os.path.join(shown_dir, name)) for name in filenames
+        ]
+    found.sort()
+    return [(Path(full), shown) for full, shown in found]
+
+
+def _left_aside(
+    path: Path, shown: str, size: int, markers: dict[Path, dict[str, dict[str, str]]]
+) -> Skipped | None:
+    """Why a file is not read as a return: the tool's own output, or a document that is
+    not a spreadsheet; None for a return."""
+    own = _own_output(path, markers) or _report_csv(path)
+    if own:
+        return Skipped(shown, "own_output", own, OUTPUT_LABELS.get(own, ""))
+    kind = document_kind(path, size)
+    if kind:
+        return Skipped(shown, "not_survey", kind, kind_label(kind))
+    return None
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:

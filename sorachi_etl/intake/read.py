@@ -60,7 +60,7 @@ from sorachi_etl.intake.archive import (
     too_large,
 )
 from sorachi_etl.intake.cfb import MAGIC as OLE_MAGIC
-from sorachi_etl.intake.cfb import Container
+from sorachi_etl.intake.cfb import Container, decrypted
 from sorachi_etl.intake.sheetxml import SheetFacts, a1, check_shared_strings, col_letter, scan_sheet
 from sorachi_etl.intake.sniff import KIND_LABELS, ole_kind, sniff_bytes, sniff_kind
 from sorachi_etl.intake.xls_ods import Scanned, scan_ods, scan_xls
@@ -212,6 +212,10 @@ def salvage(
 def _read(
     path: Path, password: str | None, wanted: Iterable[str] | None, limits: Limits
 ) -> WorkbookData:
+    """`read_workbook`: the file's kind told from its bytes, then read the way that kind is."""
+    if isinstance(wanted, str):
+        wanted = [wanted]
+    wanted_set = None if wanted is None else set(wanted)
     data, modified = _read_bytes(path, limits)
     book = WorkbookData(
         path=path,
@@ -224,7 +228,7 @@ def _read(
         container = Container(data, limits)
         kind = ole_kind(container)
         if kind == "xls":
-            return _read_scanned(book, scan_xls(container, limits, password), wanted, limits)
+            return _read_scanned(book, scan_xls(container, limits, password), wanted_set, limits)
         if kind != "encrypted":
             raise _refusal(kind)
     if not data.startswith(b"PK"):
@@ -233,9 +237,21 @@ def _read(
     package = Package(data, limits)
     kind = package.kind()
     if kind == "ods":
-        return _read_scanned(book, scan_ods(package), wanted, limits)
+        return _read_scanned(book, scan_ods(package), wanted_set, limits)
     if kind != "xlsx":
         raise _refusal(kind)
+    return _read_xlsx(book, package, data, wanted_set, limits)
+
+
+def _read_xlsx(
+    book: WorkbookData,
+    package: Package,
+    data: bytes,
+    wanted_set: set[str] | None,
+    limits: Limits,
+) -> WorkbookData:
+    """The sheets of an .xlsx (`data`, the ZIP) checked, scanned, then read by calamine;
+    `wanted_set` names the sheets to keep (None: all)."""
     package.check_directory()
     package.check_sizes()
     parts = package.workbook_parts()
@@ -245,9 +261,6 @@ def _read(
         raise UnreadableWorkbook("no_sheets")
     if len(set(book.sheet_names)) != len(book.sheet_names):
         raise corrupt("同じ名前のシートが2つあります")
-    if isinstance(wanted, str):
-        wanted = [wanted]
-    wanted_set = None if wanted is None else set(wanted)
     read_by_calamine = None
     if wanted_set is not None and wanted_set <= set(book.sheet_names):
         chosen = [s for s in parts.sheets if s.name in wanted_set]
@@ -274,7 +287,7 @@ def _read(
 
 
 def _read_scanned(
-    book: WorkbookData, scanned: Scanned, wanted: Iterable[str] | None, limits: Limits
+    book: WorkbookData, scanned: Scanned, wanted_set: set[str] | None, limits: Limits
 ) -> WorkbookData:
     """The sheets of an .xls or .ods (checked and scanned by xls_ods.py) read by calamine."""
     book.format, book.date1904 = scanned.format, scanned.date1904
@@ -283,9 +296,6 @@ def _read_scanned(
     book.sheet_names = list(sheets)
     if not sheets:
         raise UnreadableWorkbook("no_sheets")
-    if isinstance(wanted, str):
-        wanted = [wanted]
-    wanted_set = None if wanted is None else set(wanted)
     # As for an .xlsx: a workbook without every sheet asked for is read whole, so that a
     # dangerous file is called so, not merely a wrong one.
     read_all = wanted_set is None or not wanted_set <= set(sheets)
@@ -370,19 +380,7 @@ def _decrypt(data: bytes, password: str | None) -> bytes:
         raise _refusal(kind)
     if password is None:
         raise UnreadableWorkbook("encrypted")
-    import msoffcrypto
-    from msoffcrypto.exceptions import InvalidKeyError
-
-    out = io.BytesIO()
-    try:
-        office = msoffcrypto.OfficeFile(io.BytesIO(data))
-        office.load_key(password=password)
-        office.decrypt(out)
-    except InvalidKeyError as exc:
-        raise UnreadableWorkbook("wrong_password") from exc
-    except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
-        raise corrupt("パスワード付きファイルを復号できません") from exc
-    plain = out.getvalue()
+    plain = decrypted(data, password)
     if not plain.startswith(b"PK"):
         raise _refusal(sniff_bytes(plain))
     return plain

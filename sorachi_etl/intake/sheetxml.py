@@ -150,32 +150,15 @@ def _entity(m: re.Match[str]) -> str:
         return "\ufffd"
 
 
-class _Scan:
-    """One sheet's scan; raises UnreadableWorkbook as soon as a limit is passed."""
+class SheetReach:
+    """The furthest cell of a sheet being scanned (.xlsx here, .xls in biff.py), refused as
+    soon as it lies beyond the limits calamine's allocations need."""
 
-    def __init__(self, sheet: str, limits: Limits) -> None:
-        self.sheet = sheet
-        self.limits = limits
-        self.facts = SheetFacts()
-        self.p = _ANY_NS
+    def __init__(self, sheet: str, facts: SheetFacts, limits: Limits) -> None:
+        self.sheet, self.facts, self.limits = sheet, facts, limits
 
     def too_big(self, detail: str) -> UnreadableWorkbook:
         return UnreadableWorkbook("sheet_too_big", sheet=self.sheet, detail=detail)
-
-    def bad(self, what: str) -> UnreadableWorkbook:
-        return corrupt(f"シート「{shown(self.sheet)}」の{what}が読めません")
-
-    def ref(self, raw: bytes) -> tuple[int, int]:
-        m = _CELL_REF.fullmatch(raw)
-        if m is None:
-            raise self.bad(f"セル番地「{shown(raw.decode('utf-8', 'replace'))}」")
-        letters, digits = m.groups()
-        if len(letters) > 3 or len(digits) > 7:
-            raise self.too_big(f"セル番地 {shown(raw.decode('ascii'))}")
-        row = int(digits)
-        if row == 0:
-            raise self.bad(f"セル番地「{raw.decode('ascii')}」")
-        return row - 1, _col_index(letters)
 
     def reach(self, row: int, col: int) -> None:
         """Note a cell that may hold a value; refuse it when it lies beyond the limits."""
@@ -193,6 +176,29 @@ class _Scan:
             raise self.too_big(
                 f"A1:{a1(facts.last_row, facts.last_col)}で{cells:,}セル、上限 {limits.max_cells:,}セル"
             )
+
+
+class _Scan(SheetReach):
+    """One sheet's scan; raises UnreadableWorkbook as soon as a limit is passed."""
+
+    def __init__(self, sheet: str, limits: Limits) -> None:
+        super().__init__(sheet, SheetFacts(), limits)
+        self.p = _ANY_NS
+
+    def bad(self, what: str) -> UnreadableWorkbook:
+        return corrupt(f"シート「{shown(self.sheet)}」の{what}が読めません")
+
+    def ref(self, raw: bytes) -> tuple[int, int]:
+        m = _CELL_REF.fullmatch(raw)
+        if m is None:
+            raise self.bad(f"セル番地「{shown(raw.decode('utf-8', 'replace'))}」")
+        letters, digits = m.groups()
+        if len(letters) > 3 or len(digits) > 7:
+            raise self.too_big(f"セル番地 {shown(raw.decode('ascii'))}")
+        row = int(digits)
+        if row == 0:
+            raise self.bad(f"セル番地「{raw.decode('ascii')}」")
+        return row - 1, _col_index(letters)
 
     # --- sheetData -----------------------------------------------------------------
 
@@ -338,13 +344,7 @@ class _Scan:
                 cell, cell_t = pos, _attr(_T, attrs)
             elif name == b"row":
                 n_rows += 1
-                r = _attr(_R, attrs)
-                if r is not None:
-                    if not r.isdigit() or len(r) > 7 or int(r) == 0:
-                        raise self.bad(f"行番号「{shown(r.decode('utf-8', 'replace'))}」")
-                    row_i = int(r) - 1
-                if _is_true(_attr(_HIDDEN, attrs)) and row_i < self.limits.max_rows:
-                    facts.hidden_rows.add(row_i)
+                row_i = self._row_start(attrs, row_i)
                 cell = None
                 if empty:
                     row_i, col_i = row_i + 1, 0
@@ -361,13 +361,29 @@ class _Scan:
                 # only a string result may legitimately be empty.
                 if raw or cell_t == b"str":
                     valued.add(cell)
-        # A start tag the tokenizer could not read (say, an unquoted attribute) would
-        # put calamine's positions out of step with these.
+        self._check_counts(xml, start, end, n_cells, n_rows)
+        facts.no_cached_value |= formulas.keys() - valued
+
+    def _row_start(self, attrs: bytes, row_i: int) -> int:
+        """The 0-based row a <row> starts (its `r`, else the one counted), noted if hidden."""
+        r = _attr(_R, attrs)
+        if r is not None:
+            if not r.isdigit() or len(r) > 7 or int(r) == 0:
+                raise self.bad(f"行番号「{shown(r.decode('utf-8', 'replace'))}」")
+            row_i = int(r) - 1
+        if _is_true(_attr(_HIDDEN, attrs)) and row_i < self.limits.max_rows:
+            self.facts.hidden_rows.add(row_i)
+        return row_i
+
+    def _check_counts(self, xml: bytes, start: int, end: int, n_cells: int, n_rows: int) -> None:
+        """Refuse a sheet where the tokenizer read fewer cells or rows than there are tags:
+        a start tag it could not read (say, an unquoted attribute) would put calamine's
+        positions out of step with these."""
+        p = self.p
         if n_cells != len(p.c_open.findall(xml, start, end)) or n_rows != len(
             p.row_open.findall(xml, start, end)
         ):
             raise self.bad("セルまたは行の書き方")
-        facts.no_cached_value |= formulas.keys() - valued
 
     # --- outside sheetData ---------------------------------------------------------
 

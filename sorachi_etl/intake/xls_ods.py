@@ -18,11 +18,10 @@ Each gives a `Scanned`: the bytes for calamine, and each sheet's state and facts
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from sorachi_etl.intake.archive import Limits, Package, corrupt
-from sorachi_etl.intake.cfb import Container
+from sorachi_etl.intake.cfb import Container, decrypted
 from sorachi_etl.intake.sheetxml import SheetFacts
 from sorachi_etl.model.errors import UnreadableWorkbook
 
@@ -55,30 +54,13 @@ def scan_xls(container: Container, limits: Limits, password: str | None = None) 
     except UnreadableWorkbook as exc:
         if exc.code != "encrypted" or password is None:
             raise
-        scanned = scan_xls(_decrypted(container.data, password, limits), limits)
+        scanned = scan_xls(Container(decrypted(container.data, password), limits), limits)
         scanned.decrypted = True
         return scanned
     sheets = {s.name: (s.state, s.facts) for s in book.sheets}
     if len(sheets) != len(book.sheets):
         raise corrupt("同じ名前のシートが2つあります")
     return Scanned("xls", rebuilt("Workbook", stream), sheets, book.date1904, len(stream))
-
-
-def _decrypted(data: bytes, password: str, limits: Limits) -> Container:
-    """The container of an encrypted .xls (RC4), decrypted in memory with `password`."""
-    import msoffcrypto
-    from msoffcrypto.exceptions import InvalidKeyError
-
-    out = io.BytesIO()
-    try:
-        office = msoffcrypto.OfficeFile(io.BytesIO(data))
-        office.load_key(password=password)
-        office.decrypt(out)
-    except InvalidKeyError as exc:
-        raise UnreadableWorkbook("wrong_password") from exc
-    except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
-        raise corrupt("パスワード付きファイルを復号できません") from exc
-    return Container(out.getvalue(), limits)
 
 
 def scan_ods(package: Package) -> Scanned:
