@@ -307,10 +307,8 @@ def first_line(path: Path) -> str:
 
 def architecture_text() -> str:
     """The module map, built from the package and module docstrings (first paragraph)."""
-    order = ["model", "intake", "check", "kpi", "book"]
-    lines = [
-        f"- `sorachi_etl/api.py`: {first_line(PACKAGE / 'api.py')}",
-    ]
+    order = ["model", "intake", "check", "kpi", "book", "api"]
+    lines = []
     for package in [*order, "cli"]:
         lines.append(f"- `sorachi_etl/{package}/`: {first_line(PACKAGE / package / '__init__.py')}")
         lines += package_map(PACKAGE / package, "  ")
