@@ -17,6 +17,7 @@ from sorachi_etl.model import domain
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.findings import Finding, finding
+from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import (
     KIND_BY_LABEL,
     SHEET_ANALYSIS_NOTES,
@@ -65,16 +66,24 @@ MASTER_FIELD = {
     SHEET_ANALYSIS_NOTES: "analysis_notes",
     SHEET_IMPORT_LOG: "log",
 }
-_HINTS = {
-    "not_a_number": "半角数字で入力してください。",
-    "not_integer": "整数で入力してください。",
-    "bad_fiscal_year": "R6 や 令和6年度 の形で入力してください。",
-    "bad_date": "2024/9/16 の形で入力してください。",
-    "unknown_status": "「確定」「集計中」「該当なし」のどれかにしてください。",
-    "excel_error": "数値を直接入力してください。",
-    "formula_text": "数値を直接入力してください。",
-    "unit_mismatch": "単位を付けずに数値だけを入力してください。",
-}
+# What to type instead, by the code of what a cell could not be read as (the catalogue's
+# hint_<code> sentences, said after master_bad_value).
+_HINTS = frozenset(
+    {
+        "not_a_number",
+        "not_integer",
+        "bad_fiscal_year",
+        "bad_date",
+        "unknown_status",
+        "excel_error",
+        "formula_text",
+        "unit_mismatch",
+    }
+)
+
+
+def _hint(code: str | None, **values: object) -> str:
+    return message(f"hint_{code}", **values) if code in _HINTS else ""
 
 
 @dataclasses.dataclass
@@ -213,12 +222,9 @@ def grid_to_rows(
             if isinstance(converted, list):
                 converted = list(converted)  # every row its own list
             if code:
-                hint = _HINTS.get(code, "")
+                hint = _hint(code)
                 if code == "unit_mismatch" and unit:
-                    hint = (
-                        f"この行の単位は「{unit}」です。{unit}単位の数値を、単位を付けずに"
-                        f"（または「{unit}」を付けて）入力してください。"
-                    )
+                    hint = message("hint_unit_of_row", unit=unit)
                 findings.append(
                     finding(
                         "master_bad_value",
@@ -244,9 +250,9 @@ def _missing_column(
             "master_missing_column",
             sheet=rule.name,
             column=header,
-            hint=f"見出し「{hint}」のことなら「{header}」に戻してください。"
+            hint=message("hint_header_back", near=hint, header=header)
             if hint
-            else "見出しを元に戻してください。",
+            else message("hint_header_restore"),
         )
     )
 
@@ -320,7 +326,7 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
                     cell=a1(r, 1),
                     value=value,
                     column=col.header,
-                    hint=_HINTS.get(code, ""),
+                    hint=_hint(code),
                 )
             )
         elif _outside(converted, col):
@@ -502,7 +508,7 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
         for key in ("measure", "denominator"):
             mid = getattr(k, key)
             if mid and mid not in measures:
-                ref(SHEET_KPIS, i, key, mid, "シート「調査項目」", "調査項目IDを確認してください。")
+                ref(SHEET_KPIS, i, key, mid, "シート「調査項目」", message("hint_measure_id"))
         if k.kind == "ratio" and not k.denominator:
             ref(
                 SHEET_KPIS,
@@ -510,7 +516,7 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
                 "denominator",
                 "",
                 "シート「調査項目」",
-                "比率の指標には分母の調査項目IDが必要です。",
+                message("hint_ratio_denominator"),
             )
         if k.group not in groups:
             ref(SHEET_KPIS, i, "group", k.group, "シート「市町」のグループ")
@@ -538,7 +544,7 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
                 "kpi",
                 note.kpi,
                 "シート「評価指標」",
-                "指標ID（K01 など）か評価指標名を入力するか、全体についての文なら空欄にしてください。",
+                message("hint_note_kpi"),
             )
     return out
 

@@ -36,6 +36,7 @@ from sorachi_etl.model.eras import (
     format_fiscal_year_long,
 )
 from sorachi_etl.model.errors import SorachiError, UsageError
+from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import (
     KIND_VALUE,
     STATUS_CONFIRMED,
@@ -114,9 +115,9 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
             raise UsageError(
                 "unknown_reporter",
                 value=name,
-                hint=f"「{hint}」のことですか？"
+                hint=message("hint_did_you_mean", name=hint)
                 if hint
-                else "マスタのシート「市町」の名前で指定してください。",
+                else message("hint_reporter_name_in_master"),
             )
         if not master.measures_for(name):
             raise UsageError("reporter_without_measures", name=name)

@@ -14,6 +14,7 @@ from sorachi_etl.model.eras import (
     parse_fiscal_year,
 )
 from sorachi_etl.model.findings import FileReport, Finding, finding
+from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import SURVEY_INFO, TEMPLATE_VERSION
 from sorachi_etl.model.text import raw_text
 
@@ -151,7 +152,7 @@ def _unknown_reporter(
             sheet=SURVEY_INFO if info_reporter else None,
             cell=info_reporter.cell if info_reporter else None,
             value=reporter,
-            hint=f"「{hint}」のことですか？" if hint else "市町名を確認してください。",
+            hint=message("hint_did_you_mean", name=hint) if hint else message("hint_reporter_name"),
             **common,
         )
     ]

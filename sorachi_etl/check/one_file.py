@@ -35,7 +35,7 @@ from sorachi_etl.model.cells import a1
 from sorachi_etl.model.domain import Master
 from sorachi_etl.model.errors import UnreadableWorkbook
 from sorachi_etl.model.findings import FileReport, Finding, Skipped, finding
-from sorachi_etl.model.messages import ERROR
+from sorachi_etl.model.messages import ERROR, message
 from sorachi_etl.model.names import (
     SURVEY_INFO,
     SURVEY_INITIATIVES,
@@ -260,10 +260,7 @@ def _salvaged(path: Path, code: str) -> Survey | None:
     return workbook_to_survey(book) if book is not None else None
 
 
-_OVERFLOW_ADVICE = {
-    SURVEY_VALUES: "調査項目の行は送付した調査票のままにし、行を追加しないでください。",
-    SURVEY_INITIATIVES: "主な取組を1行に1件、多くても{limit}件までにしてください（空白に見える行に文字や数式が残っていないかも確認してください）。",
-}
+_OVERFLOW_ADVICE = {SURVEY_VALUES: "hint_rows_values", SURVEY_INITIATIVES: "hint_rows_initiatives"}
 
 
 def _overflow_findings(ctx: FileContext, survey: Survey) -> list[Finding]:
@@ -280,7 +277,7 @@ def _overflow_findings(ctx: FileContext, survey: Survey) -> list[Finding]:
                 cell=a1(row0, column),
                 count=f"{count:,}",
                 limit=f"{caps[sheet]:,}",
-                what=_OVERFLOW_ADVICE[sheet].format(limit=caps[sheet]),
+                what=message(_OVERFLOW_ADVICE[sheet], limit=caps[sheet]),
             )
         )
     return out

@@ -17,6 +17,7 @@ from sorachi_etl.kpi.analysis import AnalysisLine, with_staff_lines
 from sorachi_etl.kpi.progress import progress_rate, round_half_up, to_decimal
 from sorachi_etl.model.domain import Kpi, Master, MeasureValue
 from sorachi_etl.model.eras import EraError, format_fiscal_year, format_fiscal_year_long
+from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import (
     DASH,
     KIND_RATIO,
@@ -178,10 +179,13 @@ def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[s
                         result.computed = computed.value
                         if computed.value != value:
                             warnings.append(
-                                f"{kpi.name}の{format_fiscal_year(year)}は、手入力の値"
-                                f"（{format_value(value, decimals, kpi.unit)}）と集計値"
-                                f"（{format_value(computed.value, decimals, kpi.unit)}）が"
-                                "異なります。手入力の値を使っています。"
+                                message(
+                                    "manual_differs",
+                                    kpi=kpi.name,
+                                    year=format_fiscal_year(year),
+                                    manual=format_value(value, decimals, kpi.unit),
+                                    computed=format_value(computed.value, decimals, kpi.unit),
+                                )
                             )
             if result is not None:
                 out[(kpi.id, year)] = result
@@ -298,8 +302,7 @@ def drafted_lines(table: KpiTable) -> list[AnalysisLine]:
     """The 分析・対応方向 lines drafted from the data, each tied to the KPI it speaks of."""
     n = len(table.rows)
     if n == 0:
-        text = "評価指標が登録されていません。マスタのシート「評価指標」に入力してください。"
-        return [AnalysisLine(text)]
+        return [AnalysisLine(message("no_kpis"))]
     lines = _Lines()
     over = sum(1 for r in table.rows if r.rate is not None and r.rate > RATE_FAIR)
     if over:

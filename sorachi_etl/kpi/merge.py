@@ -23,6 +23,7 @@ from sorachi_etl.kpi.status import held_back_note, submission_result, unreadable
 from sorachi_etl.model.domain import Initiative, Kpi, LogEntry, Master, MeasureValue, Submission
 from sorachi_etl.model.eras import format_fiscal_year
 from sorachi_etl.model.findings import FileReport
+from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import (  # noqa: F401  (the results of 取込履歴, importable from here)
     RESULT_INVALID,
     RESULT_MERGED,
@@ -212,11 +213,11 @@ def _merge_one(state: _Merge, sub: Submission) -> None:
     notes = []
     if earlier and changed_rows:
         state.result.replaced.append(sub.reporter)
-        notes.append("「" + "」「".join(sorted(earlier)) + "」の内容を置き換えました。")
+        notes.append(message("log_replaced_files", files="」「".join(sorted(earlier))))
     if replaced_titles is not None:
         notes.append(replaced_titles)
     if changed_rows and not notes:
-        notes.append(f"{changed_rows}行を更新しました。")
+        notes.append(message("log_rows_updated", rows=changed_rows))
     state.result.log.append(
         LogEntry(
             time=state.now,
@@ -299,7 +300,9 @@ def _replace_initiatives(state: _Merge, sub: Submission) -> tuple[int, str | Non
         return changed, None
     shown = "」「".join(titles[:_MOST_TITLES]) + ("」ほか" if len(titles) > _MOST_TITLES else "")
     was_text = f"（旧: 「{shown}」）" if titles else ""
-    line = f"取組 {len(titles)}件を{len(sub.initiatives)}件に置き換えました{was_text}。"
+    line = message(
+        "log_initiatives_replaced", old=len(titles), new=len(sub.initiatives), was=was_text
+    )
     return changed, line
 
 
@@ -319,7 +322,7 @@ def _skipped_files_log(
                     reporter=report.reporter or "",
                     year=report.year,
                     result=RESULT_SUPERSEDED,
-                    note="同じ報告者の新しい調査票があるため取り込みませんでした。",
+                    note=message("log_superseded"),
                 )
             )
             continue

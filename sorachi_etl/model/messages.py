@@ -683,6 +683,52 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         WARNING,
         "前に作った「{name}」が残っていますが、今回の内容ではありません。公表や印刷に使わないよう、削除するか作り直してください。",
     ),
+    # --- hints: what to type instead, said at the end of another message ----------------
+    "hint_not_a_number": (ERROR, "半角数字で入力してください。"),
+    "hint_not_integer": (ERROR, "整数で入力してください。"),
+    "hint_bad_fiscal_year": (ERROR, "R6 や 令和6年度 の形で入力してください。"),
+    "hint_bad_date": (ERROR, "2024/9/16 の形で入力してください。"),
+    "hint_unknown_status": (ERROR, "「確定」「集計中」「該当なし」のどれかにしてください。"),
+    "hint_excel_error": (ERROR, "数値を直接入力してください。"),
+    "hint_formula_text": (ERROR, "数値を直接入力してください。"),
+    "hint_unit_mismatch": (ERROR, "単位を付けずに数値だけを入力してください。"),
+    "hint_unit_of_row": (
+        ERROR,
+        "この行の単位は「{unit}」です。{unit}単位の数値を、単位を付けずに（または「{unit}」を付けて）入力してください。",
+    ),
+    "hint_header_back": (ERROR, "見出し「{near}」のことなら「{header}」に戻してください。"),
+    "hint_header_restore": (ERROR, "見出しを元に戻してください。"),
+    "hint_measure_id": (ERROR, "調査項目IDを確認してください。"),
+    "hint_ratio_denominator": (ERROR, "比率の指標には分母の調査項目IDが必要です。"),
+    "hint_note_kpi": (
+        ERROR,
+        "指標ID（K01 など）か評価指標名を入力するか、全体についての文なら空欄にしてください。",
+    ),
+    "hint_did_you_mean": (ERROR, "「{name}」のことですか？"),
+    "hint_reporter_name": (ERROR, "市町名を確認してください。"),
+    "hint_reporter_name_in_master": (ERROR, "マスタのシート「市町」の名前で指定してください。"),
+    "hint_rows_values": (
+        ERROR,
+        "調査項目の行は送付した調査票のままにし、行を追加しないでください。",
+    ),
+    "hint_rows_initiatives": (
+        ERROR,
+        "主な取組を1行に1件、多くても{limit}件までにしてください（空白に見える行に文字や数式が残っていないかも確認してください）。",
+    ),
+    # --- what 取込履歴 says of a file (its 内容 column) ---------------------------------
+    "log_replaced_files": (WARNING, "「{files}」の内容を置き換えました。"),
+    "log_rows_updated": (WARNING, "{rows}行を更新しました。"),
+    "log_superseded": (WARNING, "同じ報告者の新しい調査票があるため取り込みませんでした。"),
+    "log_initiatives_replaced": (WARNING, "取組 {old}件を{new}件に置き換えました{was}。"),
+    # --- the KPI list's own warnings -------------------------------------------------
+    "no_kpis": (
+        WARNING,
+        "評価指標が登録されていません。マスタのシート「評価指標」に入力してください。",
+    ),
+    "manual_differs": (
+        WARNING,
+        "{kpi}の{year}は、手入力の値（{manual}）と集計値（{computed}）が異なります。手入力の値を使っています。",
+    ),
     # --- a rule with no message of its own (should not happen; kept so nothing is shown raw)
     "invalid_value": (
         ERROR,
