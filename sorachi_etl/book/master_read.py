@@ -178,8 +178,6 @@ def grid_to_rows(
     the unit of their row (`unit_from`; `units` gives those of the measures and
     KPIs): 「7,468千人」 in a 千人 KPI is 7468.
     """
-    from sorachi_etl.check.normalize import convert_cell
-
     if rule.layout == "keyvalue":
         return _keyvalue_rows(grid, rule, findings)
     header = find_header_row(grid, rule)
@@ -192,19 +190,46 @@ def grid_to_rows(
         return SheetRows(rule, [], [], {})
     header_row, columns = header
     _check_all_columns(rule, grid[header_row], columns, findings)
+    reader = _RowReader(rule, columns, _unit_finders(rule, columns, units or {}), findings)
     used = list(columns.values())
-    unit_of = _unit_finders(rule, columns, units or {})
     rows, numbers = [], []
-    # A master of 1,741 reporters repeats the same names, years and statuses
-    # thousands of times: each distinct cell is converted once.
-    memo: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
     for r in range(header_row + 1, len(grid)):
         line = grid[r]
         width = len(line)
         if all(line[c] in (None, "") for c in used if c < width):
             continue
+        rows.append(reader.row(line, r))
+        numbers.append(r)
+    return SheetRows(rule, rows, numbers, columns, header_row=header_row)
+
+
+class _RowReader:
+    """One data row of a master sheet as its rule reads it; a finding for each cell it cannot.
+
+    A master of 1,741 reporters repeats the same names, years and statuses thousands
+    of times: each distinct cell is converted once (`memo`).
+    """
+
+    def __init__(
+        self,
+        rule: SheetRule,
+        columns: dict[str, int],
+        unit_of: dict[str, Any],
+        findings: list[Finding],
+    ) -> None:
+        from sorachi_etl.check.normalize import convert_cell
+
+        self.rule, self.columns, self.unit_of, self.findings = rule, columns, unit_of, findings
+        self.memo: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
+        self.convert_cell = convert_cell
+
+    def row(self, line: list[object], r: int) -> dict[str, Any]:
+        # the hot loop of reading a master: names bound once, the memo looked up inline
+        columns, unit_of, memo = self.columns, self.unit_of, self.memo
+        convert_cell = self.convert_cell
+        width = len(line)
         row: dict[str, Any] = {}
-        for col in rule.columns:
+        for col in self.rule.columns:
             c = columns.get(col.key)
             value = line[c] if c is not None and c < width else None
             unit = None
@@ -222,23 +247,26 @@ def grid_to_rows(
             if isinstance(converted, list):
                 converted = list(converted)  # every row its own list
             if code:
-                hint = _hint(code)
-                if code == "unit_mismatch" and unit:
-                    hint = message("hint_unit_of_row", unit=unit)
-                findings.append(
-                    finding(
-                        "master_bad_value",
-                        sheet=rule.name,
-                        cell=a1(r, c),
-                        value=value,
-                        column=col.header,
-                        hint=hint,
-                    )
-                )
+                self.bad_value(col, r, c, value, code, unit)
             row[col.key] = converted
-        rows.append(row)
-        numbers.append(r)
-    return SheetRows(rule, rows, numbers, columns, header_row=header_row)
+        return row
+
+    def bad_value(
+        self, col: Any, r: int, c: int | None, value: object, code: str, unit: str | None
+    ) -> None:
+        hint = _hint(code)
+        if code == "unit_mismatch" and unit:
+            hint = message("hint_unit_of_row", unit=unit)
+        self.findings.append(
+            finding(
+                "master_bad_value",
+                sheet=self.rule.name,
+                cell=a1(r, c),
+                value=value,
+                column=col.header,
+                hint=hint,
+            )
+        )
 
 
 def _missing_column(
@@ -389,6 +417,7 @@ def _check_keyvalue_required(sheet: SheetRows, findings: list[Finding]) -> None:
 
 
 def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Finding]:
+    """pandera's failure cases of a sheet as findings naming the cell, one per cell and code."""
     from sorachi_etl.model.rules import check_code
 
     rule = sheet.rule
@@ -401,56 +430,42 @@ def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Fin
         if key not in {c.key for c in rule.columns}:
             # a uniqueness failure over several columns names the first one
             key = rule.key[0] if rule.key else rule.columns[0].key
-        col = rule.column(key)
         r = sheet.row_numbers[int(index)] if index is not None and index == index else None
         c = sheet.columns.get(key)
         cell = a1(r, c) if r is not None and c is not None else None
         value = sheet.rows[int(index)].get(key) if r is not None else case.get("failure_case")
         if isinstance(value, list):
             value = ",".join(value)
-        if (
-            "not_nullable" in check
-            or check == "required_text"
-            or ("str_length" in check and value in (None, ""))
-        ):
-            item = finding("master_required", sheet=rule.name, cell=cell, column=col.header)
-        elif check == "not_in_choices":
-            item = finding(
-                "master_not_in_choices",
-                sheet=rule.name,
-                cell=cell,
-                value=value,
-                column=col.header,
-                choices="「" + "」「".join(col.choices) + "」",
-            )
-        elif check in ("negative", "out_of_range"):
-            limit = " ～ ".join(str(v) for v in (col.min, col.max) if v is not None)
-            item = finding(
-                "master_out_of_range",
-                sheet=rule.name,
-                cell=cell,
-                value=value,
-                column=col.header,
-                limit=limit,
-            )
-        elif "unique" in check or "duplicate" in check:
-            names = "・".join(rule.column(k).header for k in rule.key) or col.header
-            item = finding(
-                "master_duplicate", sheet=rule.name, cell=cell, value=value, column=names
-            )
-        else:
-            item = finding(
-                "master_bad_value",
-                sheet=rule.name,
-                cell=cell,
-                value=value,
-                column=col.header,
-                hint="",
-            )
+        item = _failure_finding(rule, rule.column(key), check, cell, value)
         if (item.cell, item.code) not in seen:
             seen.add((item.cell, item.code))
             out.append(item)
     return out
+
+
+def _failure_finding(
+    rule: SheetRule, col: Any, check: str, cell: str | None, value: Any
+) -> Finding:
+    """The finding for one failed check of a column (`check` as rules.check_code names it)."""
+    where = {"sheet": rule.name, "cell": cell}
+    if (
+        "not_nullable" in check
+        or check == "required_text"
+        or ("str_length" in check and value in (None, ""))
+    ):
+        return finding("master_required", **where, column=col.header)
+    if check == "not_in_choices":
+        choices = "「" + "」「".join(col.choices) + "」"
+        return finding(
+            "master_not_in_choices", **where, value=value, column=col.header, choices=choices
+        )
+    if check in ("negative", "out_of_range"):
+        limit = " ～ ".join(str(v) for v in (col.min, col.max) if v is not None)
+        return finding("master_out_of_range", **where, value=value, column=col.header, limit=limit)
+    if "unique" in check or "duplicate" in check:
+        names = "・".join(rule.column(k).header for k in rule.key) or col.header
+        return finding("master_duplicate", **where, value=value, column=names)
+    return finding("master_bad_value", **where, value=value, column=col.header, hint="")
 
 
 def rows_to_master(sheets: dict[str, SheetRows]) -> domain.Master:
@@ -482,17 +497,30 @@ def rows_to_master(sheets: dict[str, SheetRows]) -> domain.Master:
 
 def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> list[Finding]:
     """References between sheets: a KPI naming an unknown measure, a value of an unknown reporter…"""
-    out: list[Finding] = []
-    measures = {m.id for m in master.measures}
-    reporters = {r.name for r in master.reporters}
-    kpis = {k.id for k in master.kpis}
-    projects = {p.no for p in master.projects}
-    groups = {g for r in master.reporters for g in r.groups}
+    refs = _References(master, sheets)
+    refs.kpis()
+    refs.measures()
+    refs.values()
+    refs.notes()
+    return refs.found
 
-    def ref(sheet: str, index: int, key: str, value: object, target: str, hint: str = "") -> None:
-        rows = sheets[sheet]
+
+class _References:
+    """What each sheet names that another sheet must hold, checked one sheet at a time."""
+
+    def __init__(self, master: domain.Master, sheets: dict[str, SheetRows]) -> None:
+        self.master, self.sheets = master, sheets
+        self.found: list[Finding] = []
+        self.measure_ids = {m.id for m in master.measures}
+        self.reporter_names = {r.name for r in master.reporters}
+        self.kpi_ids = {k.id for k in master.kpis}
+        self.project_nos = {p.no for p in master.projects}
+        self.groups = {g for r in master.reporters for g in r.groups}
+
+    def ref(self, sheet: str, index: int, key: str, value: object, target: str, hint: str = ""):
+        rows = self.sheets[sheet]
         r, c = rows.row_numbers[index], rows.columns.get(key)
-        out.append(
+        self.found.append(
             finding(
                 "master_unknown_ref",
                 sheet=sheet,
@@ -504,49 +532,44 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
             )
         )
 
-    for i, k in enumerate(master.kpis):
-        for key in ("measure", "denominator"):
-            mid = getattr(k, key)
-            if mid and mid not in measures:
-                ref(SHEET_KPIS, i, key, mid, "シート「調査項目」", message("hint_measure_id"))
-        if k.kind == "ratio" and not k.denominator:
-            ref(
-                SHEET_KPIS,
-                i,
-                "denominator",
-                "",
-                "シート「調査項目」",
-                message("hint_ratio_denominator"),
-            )
-        if k.group not in groups:
-            ref(SHEET_KPIS, i, "group", k.group, "シート「市町」のグループ")
-        for p in k.projects:
-            if projects and p not in projects:
-                ref(SHEET_KPIS, i, "project", p, "シート「プロジェクト」")
-    for i, m in enumerate(master.measures):
-        for g in m.groups:
-            if g not in groups:
-                ref(SHEET_MEASURES, i, "groups", g, "シート「市町」のグループ")
-    for i, v in enumerate(master.measure_values):
-        if v.measure not in measures:
-            ref(SHEET_MEASURE_VALUES, i, "measure", v.measure, "シート「調査項目」")
-        if v.reporter not in reporters:
-            ref(SHEET_MEASURE_VALUES, i, "reporter", v.reporter, "シート「市町」")
-    for i, kv in enumerate(master.kpi_values):
-        if kv.kpi not in kpis:
-            ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
-    names = {fold_header(k.name) for k in master.kpis}
-    for i, note in enumerate(master.analysis_notes):
-        if note.kpi and note.kpi not in kpis and fold_header(note.kpi) not in names:
-            ref(
-                SHEET_ANALYSIS_NOTES,
-                i,
-                "kpi",
-                note.kpi,
-                "シート「評価指標」",
-                message("hint_note_kpi"),
-            )
-    return out
+    def kpis(self) -> None:
+        measures_sheet = "シート「調査項目」"
+        for i, k in enumerate(self.master.kpis):
+            for key in ("measure", "denominator"):
+                mid = getattr(k, key)
+                if mid and mid not in self.measure_ids:
+                    self.ref(SHEET_KPIS, i, key, mid, measures_sheet, message("hint_measure_id"))
+            if k.kind == "ratio" and not k.denominator:
+                hint = message("hint_ratio_denominator")
+                self.ref(SHEET_KPIS, i, "denominator", "", measures_sheet, hint)
+            if k.group not in self.groups:
+                self.ref(SHEET_KPIS, i, "group", k.group, "シート「市町」のグループ")
+            for p in k.projects:
+                if self.project_nos and p not in self.project_nos:
+                    self.ref(SHEET_KPIS, i, "project", p, "シート「プロジェクト」")
+
+    def measures(self) -> None:
+        for i, m in enumerate(self.master.measures):
+            for g in m.groups:
+                if g not in self.groups:
+                    self.ref(SHEET_MEASURES, i, "groups", g, "シート「市町」のグループ")
+
+    def values(self) -> None:
+        for i, v in enumerate(self.master.measure_values):
+            if v.measure not in self.measure_ids:
+                self.ref(SHEET_MEASURE_VALUES, i, "measure", v.measure, "シート「調査項目」")
+            if v.reporter not in self.reporter_names:
+                self.ref(SHEET_MEASURE_VALUES, i, "reporter", v.reporter, "シート「市町」")
+        for i, kv in enumerate(self.master.kpi_values):
+            if kv.kpi not in self.kpi_ids:
+                self.ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
+
+    def notes(self) -> None:
+        names = {fold_header(k.name) for k in self.master.kpis}
+        for i, note in enumerate(self.master.analysis_notes):
+            if note.kpi and note.kpi not in self.kpi_ids and fold_header(note.kpi) not in names:
+                hint = message("hint_note_kpi")
+                self.ref(SHEET_ANALYSIS_NOTES, i, "kpi", note.kpi, "シート「評価指標」", hint)
 
 
 @dataclasses.dataclass
