@@ -229,6 +229,18 @@ def grid_to_rows(
                         hint=hint,
                     )
                 )
+            elif col.required and converted in (None, "", []) and not rule.log:
+                # Told here, not only by the pandera pass: the quick commands (status,
+                # report, publish) skip that pass, and a row without its year or
+                # reporter cannot be built into the domain model.
+                findings.append(
+                    finding(
+                        "master_required",
+                        sheet=rule.name,
+                        cell=a1(r, c) if c is not None else None,
+                        column=col.header,
+                    )
+                )
             row[col.key] = converted
         rows.append(row)
         numbers.append(r)
