@@ -9,12 +9,17 @@ in the report, what is left in the master's folder.
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from sorachi_etl import api
+from sorachi_etl.book.master_read import load_master
 from sorachi_etl.cli import app
 from tests.conftest import libreoffice_convert
 from tests.surveys import returned
@@ -58,3 +63,54 @@ def test_a_value_row_typed_without_its_year_names_the_cell_instead_of_crashing(
     assert result.exit_code == 2, result.output
     assert f"調査実績!C{row}" in result.output and "年度が空欄" in result.output
     assert "予期しない" not in result.output
+
+
+# --- a killed run leaves nothing behind ---------------------------------------------------
+
+
+def test_a_merge_killed_while_writing_leaves_no_temporary_file_for_ever(
+    sample_master_path, survey_templates, tmp_path
+):
+    """kill -9 (a PC switched off, the task killed) while the new master was being written
+    left a `.sorachi-….xlsx.tmp` beside the master; every such run added one more, and no
+    later run removed them (on Windows they are not even hidden)."""
+    folder = returned(tmp_path / "in", survey_templates).parent
+    code = (
+        "import os, signal, sys\n"
+        "from sorachi_etl.book import master_write\n"
+        "written = master_write._write_temporary\n"
+        "def killed(wb, target):\n"
+        "    written(wb, target)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        "master_write._write_temporary = killed\n"
+        "from sorachi_etl import api\n"
+        "api.merge_paths([sys.argv[1]], sys.argv[2])\n"
+    )
+    if not hasattr(signal, "SIGKILL"):
+        pytest.skip("no SIGKILL on this platform")
+    for _ in range(2):
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(folder), str(sample_master_path)],
+            capture_output=True,
+            timeout=120,
+        )
+        assert run.returncode == -signal.SIGKILL
+    assert list(sample_master_path.parent.glob(".sorachi-*.tmp"))  # what the killed runs left
+    load_master(sample_master_path)  # the master itself is intact
+    outcome = api.merge_paths([folder], sample_master_path)
+    assert outcome.written
+    assert not list(sample_master_path.parent.glob(".sorachi-*.tmp"))
+
+
+def test_a_temporary_file_of_another_master_in_the_folder_is_left_alone(
+    sample_master_path, survey_templates, tmp_path
+):
+    """Two masters share a folder: one's merge never removes the other's file in progress."""
+    other = sample_master_path.with_name("other.xlsx")
+    shutil.copy(sample_master_path, other)
+    from sorachi_etl.book.master_file import temporary_name
+
+    theirs = other.parent / temporary_name(other, "abc123")
+    theirs.write_bytes(b"being written")
+    api.merge_paths([returned(tmp_path / "in", survey_templates).parent], sample_master_path)
+    assert theirs.exists()
