@@ -114,3 +114,32 @@ def test_a_temporary_file_of_another_master_in_the_folder_is_left_alone(
     theirs.write_bytes(b"being written")
     api.merge_paths([returned(tmp_path / "in", survey_templates).parent], sample_master_path)
     assert theirs.exists()
+
+
+# --- staff's own sheet 分析メモ keeps what staff typed, formulas included --------------------
+
+
+def test_a_formula_typed_in_the_analysis_notes_still_reads_after_a_merge(
+    sample_master_path, survey_templates, tmp_path
+):
+    """A line of 分析メモ written as a formula (="SNSフォロワー数は"&TEXT(…)&"人…") read
+    well until the first merge: openpyxl saved the sheet again without the formula's
+    value, so report and publish dropped the line without a word."""
+    wb = load_workbook(sample_master_path)
+    ws = wb["分析メモ"]
+    ws.append(["R6", None, 3, '="フォロワー数の目標は"&TEXT(評価指標!L5,"#,##0")&"人である。"'])
+    wb.save(sample_master_path)
+    libreoffice_saves(sample_master_path)  # as staff's Excel/LibreOffice saves it: with its value
+    line = "フォロワー数の目標は14,500人である。"
+
+    def staff_lines() -> list[str]:
+        return api.kpi_report(sample_master_path, year=2023).analysis
+
+    assert line in staff_lines()
+    outcome = api.merge_paths(
+        [returned(tmp_path / "in", survey_templates).parent], sample_master_path
+    )
+    assert outcome.written
+    assert line in staff_lines()
+    ws = load_workbook(sample_master_path)["分析メモ"]
+    assert ws.cell(ws.max_row, 4).value.startswith('="フォロワー数の目標は"')  # still a formula
