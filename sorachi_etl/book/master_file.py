@@ -11,6 +11,9 @@ because another program holds the master open. Backups are written only once
 the new file is ready, kept as backup/NAME_YYYYmmdd-HHMMSS.xlsx beside the
 master, and the oldest of *this* master's backups beyond the number kept are
 removed (`prune_backups`); files that do not follow that naming are never touched.
+The new master is written to a temporary file named after the master; one that a
+run killed while writing left behind is removed by the next run of that master
+(`remove_left_over`, under its lock).
 """
 
 from __future__ import annotations
@@ -132,6 +135,44 @@ def _in_use(exc: OSError) -> bool:
         return winerror in _IN_USE
     # Elsewhere a rename is refused for the folder's permissions, never for an open file.
     return sys.platform == "win32"
+
+
+# --- the temporary file ------------------------------------------------------------
+
+
+def temporary_affixes(target: Path) -> tuple[str, str]:
+    """The start and end of the name of the file a new master is written to beside
+    `target` before the swap (a random token goes between them).
+
+    The name holds the master's, so that a run holding this master's lock knows
+    every such file as one a killed run left (`remove_left_over`), never as the
+    file another master of the same folder is being written to.
+    """
+    return f".sorachi-{target.name}.", ".tmp"
+
+
+def temporary_name(target: Path, token: str) -> str:
+    """The temporary file's name for `token` (see `temporary_affixes`)."""
+    prefix, suffix = temporary_affixes(target)
+    return f"{prefix}{token}{suffix}"
+
+
+def remove_left_over(target: Path) -> list[Path]:
+    """Remove the temporary files of `target` that runs killed while writing left behind.
+
+    Call it with the master's lock held: then no live run is writing one.
+    """
+    case = re.IGNORECASE if sys.platform in ("win32", "darwin") else 0
+    prefix, suffix = temporary_affixes(target)
+    pattern = re.compile(rf"{re.escape(prefix)}[A-Za-z0-9_]+{re.escape(suffix)}", case)
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
 
 
 # --- backups ------------------------------------------------------------------------

@@ -248,6 +248,18 @@ class _RowReader:
                 converted = list(converted)  # every row its own list
             if code:
                 self.bad_value(col, r, c, value, code, unit)
+            elif col.required and converted in (None, "", []) and not self.rule.log:
+                # Told here, not only by the pandera pass: the quick commands (status,
+                # report, publish) skip that pass, and a row without its year or
+                # reporter cannot be built into the domain model.
+                self.findings.append(
+                    finding(
+                        "master_required",
+                        sheet=self.rule.name,
+                        cell=a1(r, c) if c is not None else None,
+                        column=col.header,
+                    )
+                )
             row[col.key] = converted
         return row
 

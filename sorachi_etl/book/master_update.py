@@ -59,14 +59,16 @@ def open_for_update(
     """The master opened for a merge: every data sheet and regenerated sheet without its cells.
 
     The data sheets' cells come back as the file holds them (the second item),
-    for `update_data_sheets`; the regenerated sheets' are dropped. Staff's own
-    sheets (分析メモ), which the tool never writes, are opened whole. `data` is
-    the file's bytes when the caller has read them already (`path` then only
-    names it).
+    for `update_data_sheets`; the regenerated sheets' are dropped. So do the
+    cells of staff's own sheets (分析メモ), which the tool never writes: they are
+    put back byte for byte, formulas with the values Excel saved beside them
+    (openpyxl would drop those values, and the tool reads a formula's line by
+    its value). `data` is the file's bytes when the caller has read them
+    already (`path` then only names it).
     """
     import io
 
-    names = [name for name, rule in master_rules().items() if not rule.staff] + list(regenerated)
+    names = list(master_rules()) + list(regenerated)
     removed = rowxml.RemovedCells()
     source = io.BytesIO(data) if data is not None else path
     try:
@@ -97,8 +99,13 @@ def update_data_sheets(
             elif rule.staff:  # staff's own sheet, new to this master: its header, written once
                 write_table_sheet(wb, rule, getattr(master, MASTER_FIELD[name]))
             continue
-        if rule.staff:
-            continue  # staff's own sheet (分析メモ): never written once it exists
+        if rule.staff:  # staff's own sheet (分析メモ): never written once it exists
+            data = removed.sheet_data.get(name)
+            if data is not None:  # its cells go back as the file holds them
+                dim, root = removed.dimensions.get(name), removed.roots.get(name)
+                rowxml.replace_sheet_data(wb[name], data, dim, root)
+                uses_strings = uses_strings or b't="s"' in data
+            continue
         ws = wb[name]
         data = removed.sheet_data.get(name)
         editor: Editor

@@ -25,7 +25,9 @@ from sorachi_etl.book.master_file import (
     MasterFile,
     ensure_unchanged,
     prune_backups,
+    remove_left_over,
     replace,
+    temporary_affixes,
     write_backup,
 )
 from sorachi_etl.book.master_read import MASTER_FIELD
@@ -248,6 +250,8 @@ def save_atomic(
     is compared with the file on disk, and the new file is renamed over the old.
     Whatever fails, the old master stays as it was and no backup is left behind.
     After the swap the oldest backups beyond `keep_backups` are removed (0: none).
+    Called with the master's lock held: temporary files of this master that a killed
+    run left are removed first.
 
     Returns the backup's path (None for a new file or without `make_backup`).
     Raises MasterError with a Japanese message when the folder is read-only, the
@@ -258,6 +262,7 @@ def save_atomic(
     ensure_not_open(path)
     tmp: Path | None = None
     try:
+        remove_left_over(target)  # what a run killed while writing left (we hold the lock)
         tmp = _write_temporary(wb, target)
         check_written(tmp, path.name)  # a master Excel cannot open never replaces the old
         saved = write_backup(target, expected) if make_backup else None
@@ -285,7 +290,8 @@ def save_atomic(
 def _write_temporary(wb: Workbook, target: Path) -> Path:
     """`wb` saved to a new temporary file in `target`'s folder, flushed to disk."""
     wb.properties.lastModifiedBy = WRITER
-    fd, tmp_name = tempfile.mkstemp(prefix=".sorachi-", suffix=".xlsx.tmp", dir=target.parent)
+    prefix, suffix = temporary_affixes(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
