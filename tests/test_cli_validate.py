@@ -254,3 +254,17 @@ def test_realworld_text_report_prints_no_traceback():
     assert result.exit_code == 1
     assert not PYTHON_WORDS.search(result.output)
     assert "読み取れない" in result.output
+
+
+def test_a_message_under_its_place_reads_as_a_sentence(tmp_path, survey_templates):
+    # A control character pasted into 備考 and into 取組名: the place goes on its own line,
+    # and what is left of the message must not begin with a dangling particle (「に使えない…」).
+    path = returned(tmp_path, survey_templates, initiatives=[INITIATIVE])
+    patch_cell(path, "調査実績", "G5", "<is><t>備考_x0001_です</t></is>", t="inlineStr")
+    patch_cell(path, "取組", "B5", "<is><t>移住_x001F_フェア</t></is>", t="inlineStr")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    told = [line for line in lines if "使えない文字" in line]
+    assert len(told) == 2, result.output
+    assert all(line.startswith("使えない文字") for line in told), told
