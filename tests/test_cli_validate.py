@@ -268,3 +268,16 @@ def test_a_message_under_its_place_reads_as_a_sentence(tmp_path, survey_template
     told = [line for line in lines if "使えない文字" in line]
     assert len(told) == 2, result.output
     assert all(line.startswith("使えない文字") for line in told), told
+
+
+def test_a_figure_pasted_from_a_web_page_is_read(tmp_path, survey_templates):
+    # A zero-width space and a BOM come along when a figure is copied from a web page: the
+    # clerk sees 「455000」 and could never find what is wrong with it.
+    path = returned(
+        tmp_path,
+        survey_templates,
+        values={"M01": ("\u200b2410000", "確定"), "M02": ("96\ufeff", "確定\u200b")},
+    )
+    report = api.validate_paths_with_master([path], None).report
+    assert [(f.cell, f.code) for fr in report.files for f in fr.findings] == []
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0

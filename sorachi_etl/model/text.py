@@ -79,3 +79,17 @@ def split_list(value: object) -> list[str]:
         value = int(value)
     text = unicodedata.normalize("NFKC", str(value))
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def fold(text: str) -> str:
+    """NFKC, then drop every kind of space (full-width ones included) and the invisible
+    characters a copy from a web page or a PDF carries (zero-width space, BOM, joiners,
+    direction marks, control characters): a clerk cannot see them in the message."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isprintable():
+        text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
+    return "".join(text.split()) if not text.isalnum() else text
+
+
+# Unicode categories of characters nobody sees: format (U+200B, U+FEFF…) and control.
+_INVISIBLE = frozenset({"Cf", "Cc"})
