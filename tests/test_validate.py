@@ -807,3 +807,18 @@ def test_checking_in_worker_processes_gives_what_checking_here_gives(tmp_path, m
     assert there.superseded == here.superseded != []  # the two 岩見沢市 files
     statuses = {f.status for f in there.report.files}
     assert statuses == {"ok", "partial", "invalid", "unreadable"}
+
+
+@pytest.mark.parametrize(("header", "renamed"), [("E4", "実績値（単位）"), ("F4", "状態（選択）")])
+def test_a_renamed_value_header_is_told_once_not_as_blank_values(
+    tmp_path, survey_templates, header, renamed
+):
+    # The clerk typed every figure but renamed a header: one finding naming the header,
+    # never 「実績値が空欄です」 on rows whose figures are right there.
+    path = returned(tmp_path, survey_templates)
+    wb = load_workbook(path)
+    wb[SURVEY_VALUES][header] = renamed
+    wb.save(path)
+    v = check(path)
+    assert [c for c, _, _ in codes(v)] == ["missing_column"], codes(v)
+    assert f"「{renamed}」のことですか" in v.report.files[0].findings[0].message

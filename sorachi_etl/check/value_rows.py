@@ -36,10 +36,13 @@ def survey_to_value_rows(
     rows: list[ValueRow] = []
     findings: list[Finding] = []
     seen: dict[str, str] = {}  # measure id -> the cell of its first row
+    # without its 実績値 or 状態 column (a renamed header, told once as missing_column) a row
+    # cannot be read: its cells would be taken for blank ones, each a false finding
+    readable = _READ_TOGETHER.issubset(survey.columns.get(SURVEY_VALUES, ()))
     for raw in survey.value_rows:
         cells = {k: c for k, c in raw.items() if c is not None}
         measure = _row_measure(ctx, cells, known, expected, seen, findings)
-        if measure is None:
+        if measure is None or not readable:
             continue
         row = _value_row(ctx, sheet, cells, *measure, findings)
         if row is not None:
@@ -48,6 +51,10 @@ def survey_to_value_rows(
     if sheet is not None and SURVEY_VALUES in survey.columns:
         findings += _missing_measures(ctx, survey, expected, seen)
     return rows, findings
+
+
+# The columns a value is read from: 実績値 against the 状態 beside it.
+_READ_TOGETHER = frozenset({"value", "status"})
 
 
 def _known_and_expected(ctx: FileContext) -> tuple[dict[str, Measure], dict[str, Measure]]:
