@@ -100,3 +100,26 @@ def test_year_is_required(sample_master_path):
     result = runner.invoke(app, ["template", "-m", str(sample_master_path)])
     assert result.exit_code == 2
     assert "--year" in result.output
+
+
+def test_a_return_saved_in_the_template_folder_is_never_overwritten(
+    sample_master_path, tmp_path, survey_templates
+):
+    # Staff saved 岩見沢市's filled-in return into R6_調査票 and later ran template again to
+    # send 美唄市 a fresh blank: the return must survive, and nothing is written.
+    from tests.surveys import returned
+
+    out = tmp_path / "R6_調査票"
+    args = ["template", "-m", str(sample_master_path), "-y", "R6", "-o", str(out)]
+    assert runner.invoke(app, [*args, "-r", "岩見沢市"]).exit_code == 0
+    ours = (out / "R6_岩見沢市_調査票.xlsx").read_bytes()
+    # our own untouched blank may be written again
+    assert runner.invoke(app, [*args, "-r", "岩見沢市"]).exit_code == 0
+    filled = returned(tmp_path / "回収", survey_templates, "岩見沢市")
+    (out / filled.name).write_bytes(filled.read_bytes())
+    result = runner.invoke(app, [*args, "-r", "美唄市", "-r", "岩見沢市"])
+    assert result.exit_code == 2, result.output
+    assert "R6_岩見沢市_調査票.xlsx" in result.output
+    assert "Traceback" not in result.output
+    assert (out / filled.name).read_bytes() == filled.read_bytes() != ours
+    assert not (out / "R6_美唄市_調査票.xlsx").exists()
