@@ -822,3 +822,34 @@ def test_a_renamed_value_header_is_told_once_not_as_blank_values(
     v = check(path)
     assert [c for c, _, _ in codes(v)] == ["missing_column"], codes(v)
     assert f"「{renamed}」のことですか" in v.report.files[0].findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("reporter", "name"),
+    [
+        ("岩見沢市", "R6_岩見沢_調査票.xlsx"),
+        ("美唄市", "R6_美唄市役所_調査票.xlsx"),
+        ("空知総合振興局", "R6_空知総合振興局地域政策課_調査票.xlsx"),
+    ],
+)
+@pytest.mark.parametrize("with_master", [True, False])
+def test_a_file_name_shortened_or_lengthened_does_not_refuse_the_return(
+    tmp_path, survey_templates, reporter, name, with_master
+):
+    # The clerk (or the staff saving the mail attachment) wrote the name a little
+    # differently; the survey's own record and 基本情報 agree. A 注意, never 要修正.
+    path = returned(tmp_path, survey_templates, reporter, name=name)
+    v = check(path, master=MASTER if with_master else None)
+    fr = v.report.files[0]
+    assert fr.status == "ok", codes(v)
+    assert fr.reporter == reporter
+    assert [c for c, _, _ in codes(v)] == ["file_name_reporter"]
+    assert reporter in fr.findings[0].message
+
+
+def test_a_file_named_for_another_reporter_is_still_refused(tmp_path, survey_templates):
+    path = returned(tmp_path, survey_templates, "岩見沢市", name="R6_美唄市_調査票.xlsx")
+    for master in (MASTER, None):
+        v = check(path, master=master)
+        assert ("reporter_mismatch", SURVEY_INFO, "B5") in codes(v)
+        assert v.report.files[0].status == "invalid"
