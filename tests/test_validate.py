@@ -853,3 +853,19 @@ def test_a_file_named_for_another_reporter_is_still_refused(tmp_path, survey_tem
         v = check(path, master=master)
         assert ("reporter_mismatch", SURVEY_INFO, "B5") in codes(v)
         assert v.report.files[0].status == "invalid"
+
+
+def test_a_noncharacter_excel_wrote_as_an_escape_is_removed_with_a_warning(
+    tmp_path, survey_templates
+):
+    # Excel writes U+FFFE / U+FFFF (pasted from a broken web form) as _xFFFE_ / _xFFFF_,
+    # which python-calamine leaves as those seven letters: they must not reach the master.
+    path = returned(tmp_path, survey_templates, initiatives=[INITIATIVE])
+    patch_cell(path, "取組", "H5", "<is><t>概要_xFFFE_です_xffff_</t></is>", t="inlineStr")
+    patch_cell(path, "調査実績", "G5", "<is><t>備考_xFFFF_</t></is>", t="inlineStr")
+    v = check(path)
+    assert ("control_chars", "取組", "H5") in codes(v)
+    assert ("control_chars", SURVEY_VALUES, "G5") in codes(v)
+    [submission] = v.submissions
+    assert submission.initiatives[0].summary == "概要です"
+    assert next(x for x in submission.values if x.measure == "M01").note == "備考"
