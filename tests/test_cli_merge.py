@@ -134,3 +134,23 @@ def test_merge_on_an_empty_folder_is_bad_usage_and_writes_nothing(sample_master_
     assert "点検するファイルがありません" in result.output
     assert sample_master_path.read_bytes() == before
     assert not (sample_master_path.parent / "backup").exists()
+
+
+def test_a_line_break_in_a_file_name_does_not_break_the_reminder(sample_master_path, tmp_path):
+    # A name made on a Mac or by a mail program can hold a line break: the reminder pasted
+    # into a mail must keep one line per reporter, and the master no break in the name.
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "回収"
+    folder.mkdir()
+    (folder / "R6_赤平市_調査票\n【至急】.xlsx").write_bytes(b"")
+    master = str(sample_master_path)
+    merged = runner.invoke(app, ["merge", str(folder), "--master", master, "--year", "R6"])
+    assert merged.exit_code == 1, merged.output
+    reminder = runner.invoke(app, ["status", "--master", master, "--year", "R6", "--reminder"])
+    assert reminder.exit_code == 0, reminder.output
+    [line] = [line for line in reminder.output.splitlines() if "赤平市" in line]
+    assert "【至急】.xlsx」を読み取れません" in line
+    sheet = load_workbook(sample_master_path)["提出状況"]
+    names = [c.value for row in sheet.iter_rows() for c in row if "赤平市_調査票" in str(c.value)]
+    assert names and not any("\n" in name for name in names)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,8 +125,13 @@ def crashed(index: int, path: Path, setting: Setting, trace: str) -> FileCheck:
 
 
 def shown_name(path: Path) -> str:
-    """The file's name as reports and the master show it: without characters XML forbids."""
-    return xml_safe(path.name)[0]
+    """The file's name as reports and the master show it: without characters XML forbids,
+    and on one line (a break in a name split the reminder pasted into a mail)."""
+    return _LINE_BREAKS.sub(" ", xml_safe(path.name)[0])
+
+
+# What ends a line in a terminal, a mail or a cell: CR, LF, tab, NEL, U+2028/U+2029.
+_LINE_BREAKS = re.compile("[\r\n\t\x85\u2028\u2029]+")
 
 
 def check_file(
