@@ -869,3 +869,21 @@ def test_a_noncharacter_excel_wrote_as_an_escape_is_removed_with_a_warning(
     [submission] = v.submissions
     assert submission.initiatives[0].summary == "概要です"
     assert next(x for x in submission.values if x.measure == "M01").note == "備考"
+
+
+def test_a_newer_file_named_for_another_reporter_does_not_push_out_the_return(
+    tmp_path, survey_templates
+):
+    # 小樽市's return came in, and later the same workbook saved under 夕張市's name: that
+    # one is refused (reporter_mismatch); it must not also push 小樽市's good return out.
+    folder = tmp_path / "returns"
+    good = set_mtime(returned(folder, survey_templates, "小樽市"), 1_700_000_000)
+    odd = folder / "R6_夕張市_調査票.xlsx"
+    shutil.copy(good, odd)
+    set_mtime(odd, 1_700_000_100)
+    v = check(folder)
+    status = {f.file: f.status for f in v.report.files}
+    assert status == {good.name: "ok", odd.name: "invalid"}
+    assert v.superseded == []
+    assert [s.file for s in v.submissions] == [good.name]
+    assert "duplicate_submission" not in {c for c, _, _ in codes(v, 0) + codes(v, 1)}

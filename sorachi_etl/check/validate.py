@@ -325,7 +325,12 @@ class _Checker:
         """
         groups: dict[tuple[str, int], list[int]] = {}
         for i, ctx in enumerate(self.contexts):
-            if ctx.reporter and ctx.year is not None and self.reports[i].status != "unreadable":
+            report = self.reports[i]
+            # a file whose places name different reporters or years is no one's for sure:
+            # refused on its own, it pushes no return of the reporter it may be out
+            disputed = any(f.code in _DISPUTED for f in report.findings)
+            readable = report.status != "unreadable"
+            if ctx.reporter and ctx.year is not None and readable and not disputed:
                 groups.setdefault((ctx.reporter, ctx.year), []).append(i)
         superseded: set[str] = set()
         for (reporter, _), indexes in groups.items():
@@ -351,6 +356,10 @@ class _Checker:
                         )
                     )
         return superseded
+
+
+# Findings that leave a file's reporter or year in doubt.
+_DISPUTED = frozenset({"reporter_mismatch", "year_mismatch"})
 
 
 def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:
