@@ -154,3 +154,34 @@ def test_a_line_break_in_a_file_name_does_not_break_the_reminder(sample_master_p
     sheet = load_workbook(sample_master_path)["提出状況"]
     names = [c.value for row in sheet.iter_rows() for c in row if "赤平市_調査票" in str(c.value)]
     assert names and not any("\n" in name for name in names)
+
+
+def test_a_blank_survey_sent_by_mistake_takes_nothing_away(
+    sample_master_path, tmp_path, survey_templates
+):
+    # 岩見沢市's return went in; then the blank it was sent (the wrong attachment) came back.
+    # It must be refused whole: its empty 取組 table must not wipe the initiatives merged.
+    from openpyxl import load_workbook
+
+    from tests.surveys import INITIATIVE, returned
+
+    def initiatives() -> list[str]:
+        sheet = load_workbook(sample_master_path)["取組"]
+        return [r[4] for r in sheet.iter_rows(values_only=True) if r[:2] == ("岩見沢市", "R6")]
+
+    master = ["--master", str(sample_master_path), "--year", "R6"]
+    first = returned(
+        tmp_path / "1",
+        survey_templates,
+        initiatives=[INITIATIVE, {**INITIATIVE, "title": "二つ目"}],
+    )
+    assert runner.invoke(app, ["merge", str(first), *master]).exit_code == 0
+    assert initiatives() == ["移住フェアへの出展", "二つ目"]
+    blank = tmp_path / "2" / first.name
+    blank.parent.mkdir()
+    shutil.copy(survey_templates.path("岩見沢市"), blank)
+    result = runner.invoke(app, ["merge", str(blank), *master])
+    assert result.exit_code == 1, result.output
+    assert "何も入力されていません" in result.output
+    assert "取組は取り込みました" not in result.output
+    assert initiatives() == ["移住フェアへの出展", "二つ目"]

@@ -235,7 +235,22 @@ def _workbook_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> li
         sheet = wb.sheets.get(sheet_name)
         if sheet is not None and sheet.state != "visible":
             out.append(ctx.finding("hidden_content", sheet=sheet_name))
+    if _nothing_typed(survey):
+        out.append(ctx.finding("blank_survey"))
     return out + _table_layout_findings(ctx, survey, wb) + _overflow_findings(ctx, survey)
+
+
+# The cells of a 調査実績 row a reporter types into.
+_TYPED_KEYS = ("value", "status", "note")
+
+
+def _nothing_typed(survey: Survey) -> bool:
+    """A survey returned as it was sent: not a figure, 状態 or 備考, and no initiative. Its
+    empty 取組 table is no answer: taken as one, it would wipe the initiatives merged
+    from the reporter's earlier return (a blank is what the wrong attachment looks like)."""
+    if not survey.value_rows or survey.initiative_rows:
+        return False
+    return all(row[key].blank for row in survey.value_rows for key in _TYPED_KEYS if key in row)
 
 
 def _survey_to_rows(check: FileCheck, ctx: FileContext, survey: Survey, wb: WorkbookData) -> None:
