@@ -887,3 +887,21 @@ def test_a_newer_file_named_for_another_reporter_does_not_push_out_the_return(
     assert v.superseded == []
     assert [s.file for s in v.submissions] == [good.name]
     assert "duplicate_submission" not in {c for c, _, _ in codes(v, 0) + codes(v, 1)}
+
+
+def test_a_second_column_under_an_input_header_is_not_passed_over(tmp_path, survey_templates):
+    # The clerk copied the 実績値 column to keep the old figures beside the new ones: which
+    # column is meant cannot be told, so the figures are held back and the place is named.
+    path = returned(tmp_path, survey_templates)
+    wb = load_workbook(path)
+    ws = wb[SURVEY_VALUES]
+    ws.insert_cols(6)
+    ws["F4"] = "実績値"
+    for row, figure in zip(range(5, 9), (1, 2, 3, 4), strict=True):
+        ws[f"F{row}"] = figure
+    wb.save(path)
+    v = check(path)
+    assert ("duplicate_column", SURVEY_VALUES, "F4") in codes(v)
+    fr = v.report.files[0]
+    assert fr.status == "partial" and fr.held_back == ["values"]
+    assert "E4" in fr.errors[0].message and "F4" in fr.errors[0].message
