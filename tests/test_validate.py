@@ -905,3 +905,36 @@ def test_a_second_column_under_an_input_header_is_not_passed_over(tmp_path, surv
     fr = v.report.files[0]
     assert fr.status == "partial" and fr.held_back == ["values"]
     assert "E4" in fr.errors[0].message and "F4" in fr.errors[0].message
+
+
+def test_an_initiative_below_a_note_on_a_blank_row_is_not_dropped_silently(
+    tmp_path, survey_templates
+):
+    # A blank row with a note beside the table ends the table there: the initiative typed
+    # under it was dropped without a word, and the merge then took 取組 as complete.
+    path = returned(tmp_path, survey_templates, initiatives=[INITIATIVE])
+    wb = load_workbook(path)
+    ws = wb["取組"]
+    ws["L6"] = "↓追加分"
+    for col, typed in zip(
+        "ABDEGH",
+        (INITIATIVE["project"], "二つ目の取組", "2024/10/1", "2024/10/2", "札幌市", "概要"),
+        strict=True,
+    ):
+        ws[f"{col}7"] = typed
+    wb.save(path)
+    v = check(path)
+    assert ("rows_after_gap", "取組", "A7") in codes(v)
+    fr = v.report.files[0]
+    assert fr.status == "partial" and fr.held_back == ["initiatives"]
+
+
+def test_a_note_under_the_table_is_still_no_row(tmp_path, survey_templates):
+    path = returned(tmp_path, survey_templates, initiatives=[INITIATIVE])
+    wb = load_workbook(path)
+    wb["取組"]["L7"] = "※ 取組は以上です"
+    wb["取組"]["A9"] = "※ 日付は開催日を記入"
+    wb.save(path)
+    v = check(path)
+    assert codes(v) == []
+    assert [i.title for i in v.submissions[0].initiatives] == [INITIATIVE["title"]]

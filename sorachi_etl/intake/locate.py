@@ -106,6 +106,8 @@ class Survey:
     other_sheets: list[str] = field(default_factory=list)  # sheets that are not the survey's
     # a header of an input column found twice in a table: (sheet, header, first A1, second A1)
     repeated: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # data rows below where a table was taken to end (a note beside a blank row): sheet -> A1
+    unread_below: dict[str, str] = field(default_factory=dict)
     # tables with more data rows than allowed: sheet -> (rows found, first row0 past the cap);
     # their rows are not collected
     overflow: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -149,6 +151,8 @@ class Survey:
                 out.append(
                     finding("missing_column", file=file, sheet=m.sheet, column=m.column, hint=hint)
                 )
+        for sheet, cell in self.unread_below.items():
+            out.append(finding("rows_after_gap", file=file, sheet=sheet, cell=cell))
         for sheet, header, first, second in self.repeated:
             out.append(
                 finding(
@@ -211,11 +215,31 @@ def workbook_to_survey(wb: WorkbookData, caps: dict[str, int] | None = None) -> 
         survey.header_rows[name] = header
         survey.columns[name] = columns
         survey.repeated += _repeated_inputs(sheet.rows[header], header, rule, columns)
+        below = _row_below_the_end(
+            sheet.rows, rows[-1][next(iter(rows[-1]))].row0 if rows else header, columns
+        )
+        if below is not None and name not in survey.overflow:
+            survey.unread_below[name] = below
         if name == SURVEY_VALUES:
             survey.value_rows = rows
         else:
             survey.initiative_rows = rows
     return survey
+
+
+def _row_below_the_end(grid: list[list[object]], last: int, columns: dict[str, int]) -> str | None:
+    """The first cell of a row that looks like data (two cells or more in the table's
+    columns) below the last row read, where a note beside a blank row ended the table:
+    told, never dropped without a word. None when there is none (a note under the table
+    is one cell)."""
+    lo, hi = min(columns.values()), max(columns.values())
+    for r in range(last + 1, len(grid)):
+        inside = grid[r][lo : hi + 1]
+        if _EMPTY.issuperset(inside):
+            continue
+        if sum(1 for v in inside if not is_blank(v)) >= 2:
+            return a1(r, lo)
+    return None
 
 
 def _repeated_inputs(
