@@ -938,3 +938,17 @@ def test_a_note_under_the_table_is_still_no_row(tmp_path, survey_templates):
     v = check(path)
     assert codes(v) == []
     assert [i.title for i in v.submissions[0].initiatives] == [INITIATIVE["title"]]
+
+
+def test_a_blank_sent_after_the_return_does_not_push_it_out(tmp_path, survey_templates):
+    # The return came, then the blank survey (the wrong attachment, later): a blank is no
+    # answer, so the return is still the one merged.
+    folder = tmp_path / "returns"
+    good = set_mtime(returned(folder, survey_templates), 1_700_000_000)
+    blank = folder / "R6_岩見沢市_調査票 (2).xlsx"
+    shutil.copy(survey_templates.path("岩見沢市"), blank)
+    set_mtime(blank, 1_700_000_100)
+    v = check(folder)
+    assert {f.file: f.status for f in v.report.files} == {good.name: "ok", blank.name: "invalid"}
+    assert v.superseded == []
+    assert [s.file for s in v.submissions] == [good.name]

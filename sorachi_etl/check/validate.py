@@ -326,9 +326,9 @@ class _Checker:
         groups: dict[tuple[str, int], list[int]] = {}
         for i, ctx in enumerate(self.contexts):
             report = self.reports[i]
-            # a file whose places name different reporters or years is no one's for sure:
-            # refused on its own, it pushes no return of the reporter it may be out
-            disputed = any(f.code in _DISPUTED for f in report.findings)
+            # a file whose places name different reporters or years is no one's for sure, and
+            # a blank is no answer: refused on their own, they push no return out
+            disputed = any(f.code in _NO_ANSWER for f in report.findings)
             readable = report.status != "unreadable"
             if ctx.reporter and ctx.year is not None and readable and not disputed:
                 groups.setdefault((ctx.reporter, ctx.year), []).append(i)
@@ -358,8 +358,9 @@ class _Checker:
         return superseded
 
 
-# Findings that leave a file's reporter or year in doubt.
-_DISPUTED = frozenset({"reporter_mismatch", "year_mismatch"})
+# Findings that make a file no answer of its reporter: its reporter or year in doubt, or
+# nothing typed into it.
+_NO_ANSWER = frozenset({"reporter_mismatch", "year_mismatch", "blank_survey"})
 
 
 def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:
