@@ -952,3 +952,18 @@ def test_a_blank_sent_after_the_return_does_not_push_it_out(tmp_path, survey_tem
     assert {f.file: f.status for f in v.report.files} == {good.name: "ok", blank.name: "invalid"}
     assert v.superseded == []
     assert [s.file for s in v.submissions] == [good.name]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"), [(dt.datetime(2026, 9, 16), "2026/9/16"), (dt.time(12, 30), "12:30")]
+)
+def test_a_figure_excel_turned_into_a_date_is_told_as_a_date(
+    tmp_path, survey_templates, typed, shown
+):
+    # 「9/16」 or 「12:30」 typed into 実績値: Excel stores a date or a time, and the clerk
+    # never typed the 「2026-09-16 00:00:00」 a message would otherwise quote.
+    path = returned(tmp_path, survey_templates, values={"M01": (typed, "確定")})
+    v = check(path)
+    [error] = v.report.files[0].errors
+    assert (error.code, error.cell, error.value) == ("date_in_number", "E5", shown)
+    assert f"「{shown}」" in error.message and "日付" in error.message

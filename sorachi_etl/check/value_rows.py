@@ -208,6 +208,10 @@ def _read_value(
         said.add(problem, said.value_cell)
         return None
     if cell.kind == "invalid":
+        shown_date = _as_typed_date(raw_value)
+        if shown_date is not None:
+            said.add("date_in_number", said.value_cell, value=shown_date)
+            return None
         code = "excel_error" if problem == "excel_error" else (cell.code or "not_a_number")
         said.add(code, said.value_cell, value=cell.raw, unit=unit or "")
         return None
@@ -256,3 +260,19 @@ def _value_with_status(
         said.add("status_missing", said.status_cell)
         status = STATUS_CONFIRMED
     return cell.number, status
+
+
+def _as_typed_date(value: object) -> str | None:
+    """A date or time Excel made of what was typed (9/16, 12:30), as a clerk would write it;
+    None for anything else."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.year}/{value.month}/{value.day}"
+    if isinstance(value, dt.datetime):
+        return f"{value.year}/{value.month}/{value.day} {value.hour}:{value.minute:02d}"
+    if isinstance(value, dt.time):
+        return f"{value.hour}:{value.minute:02d}"
+    return None

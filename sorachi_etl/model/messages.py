@@ -21,6 +21,10 @@ WARNING: Severity = "warning"
 # code -> (severity, message template)
 CATALOGUE: dict[str, tuple[Severity, str]] = {
     # --- values typed into 調査実績 -------------------------------------------------
+    "date_in_number": (
+        ERROR,
+        "{where}は日付・時刻の「{value}」になっています（「9/16」や「12:30」のような入力はExcelが日付・時刻に変えます）。数値を半角数字で入力してください（例:12345）。",
+    ),
     "not_a_number": (
         ERROR,
         "{where}「{value}」は数値として読めません。半角数字で入力してください（例:12345）。",
