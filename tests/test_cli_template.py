@@ -123,3 +123,15 @@ def test_a_return_saved_in_the_template_folder_is_never_overwritten(
     assert "Traceback" not in result.output
     assert (out / filled.name).read_bytes() == filled.read_bytes() != ours
     assert not (out / "R6_美唄市_調査票.xlsx").exists()
+
+
+def test_a_reporter_pasted_with_spaces_around_it_is_that_reporter(sample_master_path, tmp_path):
+    # copied out of an Excel cell or a mail: 「岩見沢市 」, 「　美唄市」
+    out = tmp_path / "送付用"
+    args = ["template", "-m", str(sample_master_path), "-y", "R6", "-o", str(out)]
+    result = runner.invoke(app, [*args, "-r", "岩見沢市 ", "-r", "\u3000美唄市"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.xlsx")) == [
+        "R6_岩見沢市_調査票.xlsx",
+        "R6_美唄市_調査票.xlsx",
+    ]

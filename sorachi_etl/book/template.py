@@ -124,6 +124,8 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
             raise UsageError("no_survey_reporters")
         return chosen
     known = [r.name for r in master.reporters]
+    # a name copied out of a cell or a mail comes with spaces around it
+    reporters = [name.strip() for name in reporters]
     for name in reporters:
         if name not in known:
             hint = did_you_mean(name, known)
