@@ -185,3 +185,25 @@ def test_a_blank_survey_sent_by_mistake_takes_nothing_away(
     assert "何も入力されていません" in result.output
     assert "取組は取り込みました" not in result.output
     assert initiatives() == ["移住フェアへの出展", "二つ目"]
+
+
+def test_two_returns_of_one_name_from_two_folders_are_told_apart(
+    sample_master_path, tmp_path, survey_templates
+):
+    # merge 回収/1回目 回収/2回目: both hold R6_岩見沢市_調査票.xlsx. The newer must win and
+    # be merged, each named with its folder; 岩見沢市 is not 未提出.
+    from openpyxl import load_workbook
+
+    from tests.surveys import returned, set_mtime
+
+    first, second = tmp_path / "1回目", tmp_path / "2回目"
+    set_mtime(returned(first, survey_templates, values={"M02": (11, "確定")}), 1_700_000_000)
+    set_mtime(returned(second, survey_templates, values={"M02": (22, "確定")}), 1_700_000_100)
+    master = ["--master", str(sample_master_path), "--year", "R6"]
+    result = runner.invoke(app, ["merge", str(first), str(second), *master])
+    assert result.exit_code == 0, result.output
+    assert "2回目/R6_岩見沢市_調査票.xlsx" in result.output
+    assert "1回目/R6_岩見沢市_調査票.xlsx" in result.output
+    sheet = load_workbook(sample_master_path)["調査実績"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[:3] == ("M02", "岩見沢市", "R6")]
+    assert [r[3] for r in rows] == [22]
