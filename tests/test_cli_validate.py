@@ -281,3 +281,21 @@ def test_a_figure_pasted_from_a_web_page_is_read(tmp_path, survey_templates):
     report = api.validate_paths_with_master([path], None).report
     assert [(f.cell, f.code) for fr in report.files for f in fr.findings] == []
     assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+
+
+def test_faulty_returns_of_one_name_get_a_copy_each(tmp_path, survey_templates):
+    # 回収/1回目 and 回収/2回目 both hold a faulty R6_岩見沢市_調査票.xlsx: each needs its own
+    # 返送用 copy; one written over the other loses a reporter's list of what to fix.
+    for folder, typed in (("1回目", "abc"), ("2回目", "xyz")):
+        returned(tmp_path / folder, survey_templates, values={"M02": (typed, "確定")})
+    out = tmp_path / "返送用"
+    result = runner.invoke(
+        app, ["validate", str(tmp_path / "1回目"), str(tmp_path / "2回目"), "--annotate", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    copies = sorted(out.glob("*.xlsx"))
+    assert len(copies) == 2, copies
+    typed = set()
+    for copy in copies:
+        typed.add(load_workbook(copy)["調査実績"]["E6"].value)
+    assert typed == {"abc", "xyz"}
