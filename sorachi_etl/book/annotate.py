@@ -72,7 +72,10 @@ def distinct_annotated_name(path: Path, taken: set[str]) -> str:
     same with the folder or the format in brackets: R6_岩見沢市_調査票_要修正（2回目）.xlsx."""
     name = annotated_name(path)
     stem = name.removesuffix(".xlsx")
-    for tag in (None, path.parent.name, path.suffix.lstrip(".").lower()):
+    form = path.suffix.lstrip(".").lower()
+    # an .ods or .xls is most likely the same return saved twice; an .xlsx one from elsewhere
+    tags = (form, path.parent.name) if form != "xlsx" else (path.parent.name, form)
+    for tag in (None, *tags):
         candidate = f"{stem}（{tag}）.xlsx" if tag else name
         if candidate not in taken:
             return candidate
