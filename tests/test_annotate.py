@@ -278,3 +278,21 @@ def test_no_copy_of_a_workbook_with_a_dangerous_part_checking_never_read(
         annotate_workbook(hostile, report, tmp_path / "out")
     assert info.value.code == "unsafe_archive"
     assert not (tmp_path / "out" / annotated_name(hostile)).exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("回収/R6_岩見沢市_調査票.xlsx", "R6_岩見沢市_調査票_要修正.xlsx"),
+        # the same return saved as .ods beside it ("keep current format"): told by its format
+        ("回収/R6_岩見沢市_調査票.ods", "R6_岩見沢市_調査票_要修正（ods）.xlsx"),
+        ("回収/R6_岩見沢市_調査票.xls", "R6_岩見沢市_調査票_要修正（xls）.xlsx"),
+        # the same name in another folder: told by its folder
+        ("2回目/R6_岩見沢市_調査票.xlsx", "R6_岩見沢市_調査票_要修正（2回目）.xlsx"),
+    ],
+)
+def test_a_second_copy_of_one_name_is_named_for_what_tells_it_apart(source, expected):
+    from sorachi_etl.book.annotate import distinct_annotated_name
+
+    taken = set() if expected.endswith("正.xlsx") else {"R6_岩見沢市_調査票_要修正.xlsx"}
+    assert distinct_annotated_name(Path(source), taken) == expected

@@ -134,3 +134,76 @@ def test_merge_on_an_empty_folder_is_bad_usage_and_writes_nothing(sample_master_
     assert "点検するファイルがありません" in result.output
     assert sample_master_path.read_bytes() == before
     assert not (sample_master_path.parent / "backup").exists()
+
+
+def test_a_line_break_in_a_file_name_does_not_break_the_reminder(sample_master_path, tmp_path):
+    # A name made on a Mac or by a mail program can hold a line break: the reminder pasted
+    # into a mail must keep one line per reporter, and the master no break in the name.
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "回収"
+    folder.mkdir()
+    (folder / "R6_赤平市_調査票\n【至急】.xlsx").write_bytes(b"")
+    master = str(sample_master_path)
+    merged = runner.invoke(app, ["merge", str(folder), "--master", master, "--year", "R6"])
+    assert merged.exit_code == 1, merged.output
+    reminder = runner.invoke(app, ["status", "--master", master, "--year", "R6", "--reminder"])
+    assert reminder.exit_code == 0, reminder.output
+    [line] = [line for line in reminder.output.splitlines() if "赤平市" in line]
+    assert "【至急】.xlsx」を読み取れません" in line
+    sheet = load_workbook(sample_master_path)["提出状況"]
+    names = [c.value for row in sheet.iter_rows() for c in row if "赤平市_調査票" in str(c.value)]
+    assert names and not any("\n" in name for name in names)
+
+
+def test_a_blank_survey_sent_by_mistake_takes_nothing_away(
+    sample_master_path, tmp_path, survey_templates
+):
+    # 岩見沢市's return went in; then the blank it was sent (the wrong attachment) came back.
+    # It must be refused whole: its empty 取組 table must not wipe the initiatives merged.
+    from openpyxl import load_workbook
+
+    from tests.surveys import INITIATIVE, returned
+
+    def initiatives() -> list[str]:
+        sheet = load_workbook(sample_master_path)["取組"]
+        return [r[4] for r in sheet.iter_rows(values_only=True) if r[:2] == ("岩見沢市", "R6")]
+
+    master = ["--master", str(sample_master_path), "--year", "R6"]
+    first = returned(
+        tmp_path / "1",
+        survey_templates,
+        initiatives=[INITIATIVE, {**INITIATIVE, "title": "二つ目"}],
+    )
+    assert runner.invoke(app, ["merge", str(first), *master]).exit_code == 0
+    assert initiatives() == ["移住フェアへの出展", "二つ目"]
+    blank = tmp_path / "2" / first.name
+    blank.parent.mkdir()
+    shutil.copy(survey_templates.path("岩見沢市"), blank)
+    result = runner.invoke(app, ["merge", str(blank), *master])
+    assert result.exit_code == 1, result.output
+    assert "何も入力されていません" in result.output
+    assert "取組は取り込みました" not in result.output
+    assert initiatives() == ["移住フェアへの出展", "二つ目"]
+
+
+def test_two_returns_of_one_name_from_two_folders_are_told_apart(
+    sample_master_path, tmp_path, survey_templates
+):
+    # merge 回収/1回目 回収/2回目: both hold R6_岩見沢市_調査票.xlsx. The newer must win and
+    # be merged, each named with its folder; 岩見沢市 is not 未提出.
+    from openpyxl import load_workbook
+
+    from tests.surveys import returned, set_mtime
+
+    first, second = tmp_path / "1回目", tmp_path / "2回目"
+    set_mtime(returned(first, survey_templates, values={"M02": (11, "確定")}), 1_700_000_000)
+    set_mtime(returned(second, survey_templates, values={"M02": (22, "確定")}), 1_700_000_100)
+    master = ["--master", str(sample_master_path), "--year", "R6"]
+    result = runner.invoke(app, ["merge", str(first), str(second), *master])
+    assert result.exit_code == 0, result.output
+    assert "2回目/R6_岩見沢市_調査票.xlsx" in result.output
+    assert "1回目/R6_岩見沢市_調査票.xlsx" in result.output
+    sheet = load_workbook(sample_master_path)["調査実績"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[:3] == ("M02", "岩見沢市", "R6")]
+    assert [r[3] for r in rows] == [22]

@@ -100,3 +100,38 @@ def test_year_is_required(sample_master_path):
     result = runner.invoke(app, ["template", "-m", str(sample_master_path)])
     assert result.exit_code == 2
     assert "--year" in result.output
+
+
+def test_a_return_saved_in_the_template_folder_is_never_overwritten(
+    sample_master_path, tmp_path, survey_templates
+):
+    # Staff saved 岩見沢市's filled-in return into R6_調査票 and later ran template again to
+    # send 美唄市 a fresh blank: the return must survive, and nothing is written.
+    from tests.surveys import returned
+
+    out = tmp_path / "R6_調査票"
+    args = ["template", "-m", str(sample_master_path), "-y", "R6", "-o", str(out)]
+    assert runner.invoke(app, [*args, "-r", "岩見沢市"]).exit_code == 0
+    ours = (out / "R6_岩見沢市_調査票.xlsx").read_bytes()
+    # our own untouched blank may be written again
+    assert runner.invoke(app, [*args, "-r", "岩見沢市"]).exit_code == 0
+    filled = returned(tmp_path / "回収", survey_templates, "岩見沢市")
+    (out / filled.name).write_bytes(filled.read_bytes())
+    result = runner.invoke(app, [*args, "-r", "美唄市", "-r", "岩見沢市"])
+    assert result.exit_code == 2, result.output
+    assert "R6_岩見沢市_調査票.xlsx" in result.output
+    assert "Traceback" not in result.output
+    assert (out / filled.name).read_bytes() == filled.read_bytes() != ours
+    assert not (out / "R6_美唄市_調査票.xlsx").exists()
+
+
+def test_a_reporter_pasted_with_spaces_around_it_is_that_reporter(sample_master_path, tmp_path):
+    # copied out of an Excel cell or a mail: 「岩見沢市 」, 「　美唄市」
+    out = tmp_path / "送付用"
+    args = ["template", "-m", str(sample_master_path), "-y", "R6", "-o", str(out)]
+    result = runner.invoke(app, [*args, "-r", "岩見沢市 ", "-r", "\u3000美唄市"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.xlsx")) == [
+        "R6_岩見沢市_調査票.xlsx",
+        "R6_美唄市_調査票.xlsx",
+    ]

@@ -254,3 +254,48 @@ def test_realworld_text_report_prints_no_traceback():
     assert result.exit_code == 1
     assert not PYTHON_WORDS.search(result.output)
     assert "読み取れない" in result.output
+
+
+def test_a_message_under_its_place_reads_as_a_sentence(tmp_path, survey_templates):
+    # A control character pasted into 備考 and into 取組名: the place goes on its own line,
+    # and what is left of the message must not begin with a dangling particle (「に使えない…」).
+    path = returned(tmp_path, survey_templates, initiatives=[INITIATIVE])
+    patch_cell(path, "調査実績", "G5", "<is><t>備考_x0001_です</t></is>", t="inlineStr")
+    patch_cell(path, "取組", "B5", "<is><t>移住_x001F_フェア</t></is>", t="inlineStr")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    told = [line for line in lines if "使えない文字" in line]
+    assert len(told) == 2, result.output
+    assert all(line.startswith("使えない文字") for line in told), told
+
+
+def test_a_figure_pasted_from_a_web_page_is_read(tmp_path, survey_templates):
+    # A zero-width space and a BOM come along when a figure is copied from a web page: the
+    # clerk sees 「455000」 and could never find what is wrong with it.
+    path = returned(
+        tmp_path,
+        survey_templates,
+        values={"M01": ("\u200b2410000", "確定"), "M02": ("96\ufeff", "確定\u200b")},
+    )
+    report = api.validate_paths_with_master([path], None).report
+    assert [(f.cell, f.code) for fr in report.files for f in fr.findings] == []
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+
+
+def test_faulty_returns_of_one_name_get_a_copy_each(tmp_path, survey_templates):
+    # 回収/1回目 and 回収/2回目 both hold a faulty R6_岩見沢市_調査票.xlsx: each needs its own
+    # 返送用 copy; one written over the other loses a reporter's list of what to fix.
+    for folder, typed in (("1回目", "abc"), ("2回目", "xyz")):
+        returned(tmp_path / folder, survey_templates, values={"M02": (typed, "確定")})
+    out = tmp_path / "返送用"
+    result = runner.invoke(
+        app, ["validate", str(tmp_path / "1回目"), str(tmp_path / "2回目"), "--annotate", str(out)]
+    )
+    assert result.exit_code == 1, result.output
+    copies = sorted(out.glob("*.xlsx"))
+    assert len(copies) == 2, copies
+    typed = set()
+    for copy in copies:
+        typed.add(load_workbook(copy)["調査実績"]["E6"].value)
+    assert typed == {"abc", "xyz"}

@@ -46,6 +46,21 @@ CASES = [
     ("5ha", "件", "invalid", None, "unit_mismatch"),
     (True, "人", "invalid", None, "not_a_number"),
     (float("nan"), "人", "invalid", None, "not_a_number"),
+    # pasted from a web page or a PDF: invisible characters around or inside the digits
+    ("\u200b455000", "人", "number", 455000, None),
+    ("455000\ufeff", "人", "number", 455000, None),
+    ("455\u2060000", "人", "number", 455000, None),
+    ("\u200e１２件", "件", "number", 12, None),
+    # two minus signs are a slip, never a plus
+    ("--5", "人", "invalid", None, "not_a_number"),
+    ("△-5", "人", "invalid", None, "not_a_number"),
+    ("ー-5", "人", "invalid", None, "not_a_number"),
+    # circled and superscript digits and other scripts' digits are not figures
+    ("①", "人", "invalid", None, "not_a_number"),
+    ("12²", "人", "invalid", None, "not_a_number"),
+    ("٣٤", "人", "invalid", None, "not_a_number"),
+    # more digits than any float holds
+    ("9" * 400, "人", "invalid", None, "not_a_number"),
 ]
 
 
@@ -70,6 +85,9 @@ def test_parse_number_keeps_raw_text_for_messages():
     [
         ("確定", "確定"),
         (" 確定 ", "確定"),
+        ("確定済", "確定"),
+        ("確定済み", "確定"),
+        ("対象外", "該当なし"),
         ("集計中", "集計中"),
         ("未集計", "集計中"),
         ("該当なし", "該当なし"),
@@ -80,6 +98,10 @@ def test_parse_number_keeps_raw_text_for_messages():
 )
 def test_parse_status(typed, status):
     assert parse_status(typed) == status
+
+
+def test_parse_status_ignores_invisible_characters():
+    assert parse_status("確定\u200b") == "確定"
 
 
 def test_parse_status_rejects_other_words():

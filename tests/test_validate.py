@@ -807,3 +807,163 @@ def test_checking_in_worker_processes_gives_what_checking_here_gives(tmp_path, m
     assert there.superseded == here.superseded != []  # the two 岩見沢市 files
     statuses = {f.status for f in there.report.files}
     assert statuses == {"ok", "partial", "invalid", "unreadable"}
+
+
+@pytest.mark.parametrize(("header", "renamed"), [("E4", "実績値（単位）"), ("F4", "状態（選択）")])
+def test_a_renamed_value_header_is_told_once_not_as_blank_values(
+    tmp_path, survey_templates, header, renamed
+):
+    # The clerk typed every figure but renamed a header: one finding naming the header,
+    # never 「実績値が空欄です」 on rows whose figures are right there.
+    path = returned(tmp_path, survey_templates)
+    wb = load_workbook(path)
+    wb[SURVEY_VALUES][header] = renamed
+    wb.save(path)
+    v = check(path)
+    assert [c for c, _, _ in codes(v)] == ["missing_column"], codes(v)
+    assert f"「{renamed}」のことですか" in v.report.files[0].findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("reporter", "name"),
+    [
+        ("岩見沢市", "R6_岩見沢_調査票.xlsx"),
+        ("美唄市", "R6_美唄市役所_調査票.xlsx"),
+        ("空知総合振興局", "R6_空知総合振興局地域政策課_調査票.xlsx"),
+    ],
+)
+@pytest.mark.parametrize("with_master", [True, False])
+def test_a_file_name_shortened_or_lengthened_does_not_refuse_the_return(
+    tmp_path, survey_templates, reporter, name, with_master
+):
+    # The clerk (or the staff saving the mail attachment) wrote the name a little
+    # differently; the survey's own record and 基本情報 agree. A 注意, never 要修正.
+    path = returned(tmp_path, survey_templates, reporter, name=name)
+    v = check(path, master=MASTER if with_master else None)
+    fr = v.report.files[0]
+    assert fr.status == "ok", codes(v)
+    assert fr.reporter == reporter
+    assert [c for c, _, _ in codes(v)] == ["file_name_reporter"]
+    assert reporter in fr.findings[0].message
+
+
+def test_a_file_named_for_another_reporter_is_still_refused(tmp_path, survey_templates):
+    path = returned(tmp_path, survey_templates, "岩見沢市", name="R6_美唄市_調査票.xlsx")
+    for master in (MASTER, None):
+        v = check(path, master=master)
+        assert ("reporter_mismatch", SURVEY_INFO, "B5") in codes(v)
+        assert v.report.files[0].status == "invalid"
+
+
+def test_a_noncharacter_excel_wrote_as_an_escape_is_removed_with_a_warning(
+    tmp_path, survey_templates
+):
+    # Excel writes U+FFFE / U+FFFF (pasted from a broken web form) as _xFFFE_ / _xFFFF_,
+    # which python-calamine leaves as those seven letters: they must not reach the master.
+    path = returned(tmp_path, survey_templates, initiatives=[INITIATIVE])
+    patch_cell(path, "取組", "H5", "<is><t>概要_xFFFE_です_xffff_</t></is>", t="inlineStr")
+    patch_cell(path, "調査実績", "G5", "<is><t>備考_xFFFF_</t></is>", t="inlineStr")
+    v = check(path)
+    assert ("control_chars", "取組", "H5") in codes(v)
+    assert ("control_chars", SURVEY_VALUES, "G5") in codes(v)
+    [submission] = v.submissions
+    assert submission.initiatives[0].summary == "概要です"
+    assert next(x for x in submission.values if x.measure == "M01").note == "備考"
+
+
+def test_a_newer_file_named_for_another_reporter_does_not_push_out_the_return(
+    tmp_path, survey_templates
+):
+    # 小樽市's return came in, and later the same workbook saved under 夕張市's name: that
+    # one is refused (reporter_mismatch); it must not also push 小樽市's good return out.
+    folder = tmp_path / "returns"
+    good = set_mtime(returned(folder, survey_templates, "小樽市"), 1_700_000_000)
+    odd = folder / "R6_夕張市_調査票.xlsx"
+    shutil.copy(good, odd)
+    set_mtime(odd, 1_700_000_100)
+    v = check(folder)
+    status = {f.file: f.status for f in v.report.files}
+    assert status == {good.name: "ok", odd.name: "invalid"}
+    assert v.superseded == []
+    assert [s.file for s in v.submissions] == [good.name]
+    assert "duplicate_submission" not in {c for c, _, _ in codes(v, 0) + codes(v, 1)}
+
+
+def test_a_second_column_under_an_input_header_is_not_passed_over(tmp_path, survey_templates):
+    # The clerk copied the 実績値 column to keep the old figures beside the new ones: which
+    # column is meant cannot be told, so the figures are held back and the place is named.
+    path = returned(tmp_path, survey_templates)
+    wb = load_workbook(path)
+    ws = wb[SURVEY_VALUES]
+    ws.insert_cols(6)
+    ws["F4"] = "実績値"
+    for row, figure in zip(range(5, 9), (1, 2, 3, 4), strict=True):
+        ws[f"F{row}"] = figure
+    wb.save(path)
+    v = check(path)
+    assert ("duplicate_column", SURVEY_VALUES, "F4") in codes(v)
+    fr = v.report.files[0]
+    assert fr.status == "partial" and fr.held_back == ["values"]
+    assert "E4" in fr.errors[0].message and "F4" in fr.errors[0].message
+
+
+def test_an_initiative_below_a_note_on_a_blank_row_is_not_dropped_silently(
+    tmp_path, survey_templates
+):
+    # A blank row with a note beside the table ends the table there: the initiative typed
+    # under it was dropped without a word, and the merge then took 取組 as complete.
+    path = returned(tmp_path, survey_templates, initiatives=[INITIATIVE])
+    wb = load_workbook(path)
+    ws = wb["取組"]
+    ws["L6"] = "↓追加分"
+    for col, typed in zip(
+        "ABDEGH",
+        (INITIATIVE["project"], "二つ目の取組", "2024/10/1", "2024/10/2", "札幌市", "概要"),
+        strict=True,
+    ):
+        ws[f"{col}7"] = typed
+    wb.save(path)
+    v = check(path)
+    assert ("rows_after_gap", "取組", "A7") in codes(v)
+    fr = v.report.files[0]
+    assert fr.status == "partial" and fr.held_back == ["initiatives"]
+
+
+def test_a_note_under_the_table_is_still_no_row(tmp_path, survey_templates):
+    path = returned(tmp_path, survey_templates, initiatives=[INITIATIVE])
+    wb = load_workbook(path)
+    wb["取組"]["L7"] = "※ 取組は以上です"
+    wb["取組"]["A9"] = "※ 日付は開催日を記入"
+    wb.save(path)
+    v = check(path)
+    assert codes(v) == []
+    assert [i.title for i in v.submissions[0].initiatives] == [INITIATIVE["title"]]
+
+
+def test_a_blank_sent_after_the_return_does_not_push_it_out(tmp_path, survey_templates):
+    # The return came, then the blank survey (the wrong attachment, later): a blank is no
+    # answer, so the return is still the one merged.
+    folder = tmp_path / "returns"
+    good = set_mtime(returned(folder, survey_templates), 1_700_000_000)
+    blank = folder / "R6_岩見沢市_調査票 (2).xlsx"
+    shutil.copy(survey_templates.path("岩見沢市"), blank)
+    set_mtime(blank, 1_700_000_100)
+    v = check(folder)
+    assert {f.file: f.status for f in v.report.files} == {good.name: "ok", blank.name: "invalid"}
+    assert v.superseded == []
+    assert [s.file for s in v.submissions] == [good.name]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"), [(dt.datetime(2026, 9, 16), "2026/9/16"), (dt.time(12, 30), "12:30")]
+)
+def test_a_figure_excel_turned_into_a_date_is_told_as_a_date(
+    tmp_path, survey_templates, typed, shown
+):
+    # 「9/16」 or 「12:30」 typed into 実績値: Excel stores a date or a time, and the clerk
+    # never typed the 「2026-09-16 00:00:00」 a message would otherwise quote.
+    path = returned(tmp_path, survey_templates, values={"M01": (typed, "確定")})
+    v = check(path)
+    [error] = v.report.files[0].errors
+    assert (error.code, error.cell, error.value) == ("date_in_number", "E5", shown)
+    assert f"「{shown}」" in error.message and "日付" in error.message

@@ -138,15 +138,13 @@ def make_templates(
     """Write one survey workbook (調査票) per reporter for `year` into `out_dir`.
 
     Returns a `template.TemplateResult` per file. Raises MasterError for a
-    missing or broken master, UsageError for an unknown reporter.
+    missing or broken master, UsageError for an unknown reporter or for a file in
+    `out_dir` that a blank would replace and that is not an untouched blank of ours.
     """
     from sorachi_etl.book.master_read import load_master
     from sorachi_etl.book.template import master_to_templates
-    from sorachi_etl.intake.files import mark_output
 
     master_path = master_file(master_path)
     out_dir = folder_to_write(out_dir, option="--out", example="R6_調査票")
     master = load_master(master_path)
-    results = master_to_templates(master, year, out_dir, reporters=reporters)
-    mark_output(out_dir, "template", [r.path for r in results])
-    return results
+    return master_to_templates(master, year, out_dir, reporters=reporters)

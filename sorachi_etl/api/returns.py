@@ -116,13 +116,19 @@ def annotate_reports(validation: Validation, out_dir: Path) -> Annotations:
     A return with a table past its row cap gets none: a copy of tens of thousands of rows
     helps nobody, and the finding says what to do.
     """
-    from sorachi_etl.book.annotate import annotate_converted, annotate_workbook, is_converted
+    from sorachi_etl.book.annotate import (
+        annotate_converted,
+        annotate_workbook,
+        distinct_annotated_name,
+        is_converted,
+    )
     from sorachi_etl.intake.files import mark_output
     from sorachi_etl.model.errors import SorachiError
     from sorachi_etl.model.messages import message
 
     out_dir = annotate_folder(out_dir)
     done = Annotations([], {})
+    taken: set[str] = set()  # copies written by this run: one never replaces another
     for fr in validation.report.files:
         if fr.status not in ("invalid", "partial"):
             continue
@@ -133,8 +139,10 @@ def annotate_reports(validation: Validation, out_dir: Path) -> Annotations:
         if source is None:
             continue
         annotate = annotate_converted if is_converted(source) else annotate_workbook
+        name = distinct_annotated_name(source, taken)
         try:
-            done.written.append(annotate(source, fr, out_dir))
+            done.written.append(annotate(source, fr, out_dir, name))
+            taken.add(name)
         except SorachiError as exc:
             done.failed[fr.file] = str(exc)
         except PermissionError:

@@ -66,12 +66,33 @@ def annotated_name(path: Path) -> str:
     return f"{stem}.xlsx"
 
 
+def distinct_annotated_name(path: Path, taken: set[str]) -> str:
+    """`annotated_name`, or when a copy of that name is already written in this run (a
+    return of the same name from another folder, or saved as both .xlsx and .ods) the
+    same with the folder or the format in brackets: R6_岩見沢市_調査票_要修正（2回目）.xlsx."""
+    name = annotated_name(path)
+    stem = name.removesuffix(".xlsx")
+    form = path.suffix.lstrip(".").lower()
+    # an .ods or .xls is most likely the same return saved twice; an .xlsx one from elsewhere
+    tags = (form, path.parent.name) if form != "xlsx" else (path.parent.name, form)
+    for tag in (None, *tags):
+        candidate = f"{stem}（{tag}）.xlsx" if tag else name
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while f"{stem}（{n}）.xlsx" in taken:
+        n += 1
+    return f"{stem}（{n}）.xlsx"
+
+
 def is_converted(path: Path) -> bool:
     """Whether the annotated copy of `path` is a conversion (an .xls or .ods return)."""
     return path.suffix.lower() in (".xls", ".ods")
 
 
-def annotate_workbook(source: Path, report: FileReport, out_dir: Path) -> Path:
+def annotate_workbook(
+    source: Path, report: FileReport, out_dir: Path, name: str | None = None
+) -> Path:
     """Write an annotated copy of `source` into `out_dir`; returns its path.
 
     Raises SorachiError when openpyxl does not see every sheet of the file (it
@@ -99,10 +120,12 @@ def annotate_workbook(source: Path, report: FileReport, out_dir: Path) -> Path:
     if set(sheets) - set(wb.sheetnames):
         raise SorachiError("annotate_unsupported", name=source.name)
     _clear_previous_round(wb)
-    return _annotate_and_save(wb, source, report, out_dir, keep_x14=True)
+    return _annotate_and_save(wb, source, report, out_dir, keep_x14=True, name=name)
 
 
-def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
+def annotate_converted(
+    source: Path, report: FileReport, out_dir: Path, name: str | None = None
+) -> Path:
     """An annotated .xlsx copy of a return saved as .xls or .ods; returns its path.
 
     openpyxl writes neither format, so the copy is a new workbook holding the
@@ -118,20 +141,27 @@ def annotate_converted(source: Path, report: FileReport, out_dir: Path) -> Path:
     source = Path(source)
     book = read_workbook(source)
     wb = new_workbook()
-    for name in book.sheet_names:
-        _copy_sheet(wb.create_sheet(name), book.sheets[name])
-    return _annotate_and_save(wb, source, report, out_dir, keep_x14=False)
+    for sheet_name in book.sheet_names:
+        _copy_sheet(wb.create_sheet(sheet_name), book.sheets[sheet_name])
+    return _annotate_and_save(wb, source, report, out_dir, keep_x14=False, name=name)
 
 
 def _annotate_and_save(
-    wb: Workbook, source: Path, report: FileReport, out_dir: Path, *, keep_x14: bool
+    wb: Workbook,
+    source: Path,
+    report: FileReport,
+    out_dir: Path,
+    *,
+    keep_x14: bool,
+    name: str | None = None,
 ) -> Path:
     """Mark the cells, add 確認事項, and save the copy into `out_dir` whole (through a
-    staged file), with the sender's x14 validations put back when `keep_x14`."""
+    staged file) as `name` (default `annotated_name`), with the sender's x14 validations
+    put back when `keep_x14`."""
     originals = _mark_cells(wb, report.findings)
     _findings_sheet(wb, report.findings, originals)
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / annotated_name(source)
+    target = out_dir / (name or annotated_name(source))
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         staged = Path(tmp) / "annotated.xlsx"
         wb.save(staged)

@@ -28,6 +28,7 @@ from sorachi_etl.book.template_sheets import (
     protect,
     write_meta,
 )
+from sorachi_etl.intake.files import mark_output, written_unchanged
 from sorachi_etl.model import domain
 from sorachi_etl.model.eras import (
     fiscal_year_bounds,
@@ -90,6 +91,7 @@ def master_to_templates(
     """
     names = _choose_reporters(master, reporters)
     out_dir = Path(out_dir)
+    _refuse_to_replace(out_dir, [survey_file_name(year, name) for name in names])
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for name in names:
@@ -99,7 +101,20 @@ def master_to_templates(
         results.append(
             TemplateResult(name, path, [m.id for m in master.measures_for(name)], previous)
         )
+    # recorded, so that a later run may write an untouched blank again, and so that
+    # validate/merge of the folder never read a blank as a return
+    mark_output(out_dir, "template", [r.path for r in results])
     return results
+
+
+def _refuse_to_replace(out_dir: Path, names: list[str]) -> None:
+    """UsageError, before anything is written, when a file of that name is in `out_dir` and is
+    not a blank this command wrote and nobody touched: a return saved there, say."""
+
+    for name in names:
+        path = out_dir / name
+        if path.exists() and not written_unchanged(path, "template"):
+            raise UsageError("template_would_replace", name=name, path=out_dir)
 
 
 def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> list[str]:
@@ -109,6 +124,8 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
             raise UsageError("no_survey_reporters")
         return chosen
     known = [r.name for r in master.reporters]
+    # a name copied out of a cell or a mail comes with spaces around it
+    reporters = [name.strip() for name in reporters]
     for name in reporters:
         if name not in known:
             hint = did_you_mean(name, known)

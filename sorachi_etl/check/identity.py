@@ -60,11 +60,13 @@ def survey_identity(
     (default: the path's name).
     """
     reporters, years = _stated(path, survey)
+    renamed = _name_in_other_words(reporters, setting)
     reporter = next(iter(reporters.values()), None)
     year = next(iter(years.values()), None)
     common = {"file": file or path.name, "reporter": reporter}
     info_reporter = survey.info.get("reporter")
     report.findings += [
+        *([finding("file_name_reporter", value=renamed, **common)] if renamed else []),
         *_reporter_mismatch(reporters, info_reporter, common),
         *_year_mismatch(years, year, setting, survey.info.get("year"), common),
         *_unknown_reporter(reporter, setting, info_reporter, common),
@@ -97,6 +99,23 @@ def _stated(path: Path, survey: Survey | None) -> tuple[dict[str, str], dict[str
         {k: v for k, v in reporters.items() if v},
         {k: v for k, v in years.items() if v is not None},
     )
+
+
+def _name_in_other_words(reporters: dict[str, str], setting: Setting) -> str | None:
+    """The reporter a file name gives, when it is the survey's own reporter written a little
+    differently (R6_岩見沢_調査票.xlsx, R6_美唄市役所_調査票.xlsx) and the survey's record and
+    基本情報 agree: taken out of `reporters` (so it is no mismatch) and returned. A name that
+    is another known reporter stays, for reporter_mismatch."""
+    named = reporters.get(_FROM_NAME)
+    inside = {v for k, v in reporters.items() if k != _FROM_NAME}
+    if not named or len(inside) != 1 or named in inside or named in setting.known:
+        return None
+    (own,) = inside
+    folded, own_folded = (unicodedata.normalize("NFKC", n) for n in (named, own))
+    if own_folded not in folded and folded not in own_folded:
+        return None
+    del reporters[_FROM_NAME]
+    return named
 
 
 def _reporter_mismatch(

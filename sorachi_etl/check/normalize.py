@@ -21,7 +21,7 @@ from sorachi_etl.model.names import (
     STATUS_NA,
     STATUS_PENDING,
 )
-from sorachi_etl.model.text import clean_text, raw_text, split_list
+from sorachi_etl.model.text import clean_text, fold, raw_text, split_list
 
 Kind = Literal["number", "pending", "na", "blank", "invalid"]
 
@@ -62,7 +62,7 @@ _ALL_SUFFIXES = sorted({s for v in UNIT_ALIASES.values() for s in v}, key=len, r
 _MULTIPLIERS = {"万": 10_000, "千": 1_000, "億": 100_000_000}
 _APPROX = re.compile(r"^(?:約|概ね|おおよそ|およそ|ca\.?)")
 _APPROX_TAIL = re.compile(r"(?:程度|前後|超|以上|余り)$")
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
+_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$", re.ASCII)
 # Japanese accounting marks for a negative number.
 _NEGATIVE_MARKS = ("△", "▲")
 _FORMULA_START = ("=", "+", "@")
@@ -81,12 +81,6 @@ class CellValue:
     @property
     def ok(self) -> bool:
         return self.kind != "invalid"
-
-
-def fold(text: str) -> str:
-    """NFKC, then drop every kind of space (full-width ones included)."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(text.split()) if not text.isalnum() else text
 
 
 def is_formula_like(text: str) -> bool:
@@ -122,6 +116,9 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
 
 def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
     """Text a clerk typed, read as a number in `unit`, a marker, or why it is neither."""
+    if any(unicodedata.category(c) == "No" for c in value):
+        # ① ² ½: NFKC would make them digits, but nobody types a figure so
+        return CellValue("invalid", raw=raw, code="not_a_number")
     text = fold(value)
     if not text:
         return CellValue("blank", raw=raw)
@@ -151,11 +148,14 @@ def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
     if text and text[-1] in _MULTIPLIERS and len(text) > 1:
         multiplier = _MULTIPLIERS[text[-1]]
         text = text[:-1]
-    if text.startswith("-"):
-        negative, text = not negative, text[1:]
+    if text.startswith("-") and not negative:
+        negative, text = True, text[1:]
     if not text or not _NUMBER.match(text) or text in {".", "+", "-"}:
+        # "--5" and "△-5" are slips, never a plus
         return CellValue("invalid", raw=raw, code="not_a_number")
     number = float(text.replace(",", "")) * multiplier
+    if math.isinf(number):
+        return CellValue("invalid", raw=raw, code="not_a_number")
     if negative:
         number = -number
     return CellValue("number", number, raw, approximate=approximate)
@@ -185,6 +185,8 @@ _STATUS_ALIASES = {
     STATUS_CONFIRMED: STATUS_CONFIRMED,
     "確定値": STATUS_CONFIRMED,
     "済": STATUS_CONFIRMED,
+    "確定済": STATUS_CONFIRMED,
+    "確定済み": STATUS_CONFIRMED,
     "確報": STATUS_CONFIRMED,
     "確報値": STATUS_CONFIRMED,
 }

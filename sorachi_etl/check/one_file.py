@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,8 +125,13 @@ def crashed(index: int, path: Path, setting: Setting, trace: str) -> FileCheck:
 
 
 def shown_name(path: Path) -> str:
-    """The file's name as reports and the master show it: without characters XML forbids."""
-    return xml_safe(path.name)[0]
+    """The file's name as reports and the master show it: without characters XML forbids,
+    and on one line (a break in a name split the reminder pasted into a mail)."""
+    return _LINE_BREAKS.sub(" ", xml_safe(path.name)[0])
+
+
+# What ends a line in a terminal, a mail or a cell: CR, LF, tab, NEL, U+2028/U+2029.
+_LINE_BREAKS = re.compile("[\r\n\t\x85\u2028\u2029]+")
 
 
 def check_file(
@@ -229,7 +235,22 @@ def _workbook_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> li
         sheet = wb.sheets.get(sheet_name)
         if sheet is not None and sheet.state != "visible":
             out.append(ctx.finding("hidden_content", sheet=sheet_name))
+    if _nothing_typed(survey):
+        out.append(ctx.finding("blank_survey"))
     return out + _table_layout_findings(ctx, survey, wb) + _overflow_findings(ctx, survey)
+
+
+# The cells of a 調査実績 row a reporter types into.
+_TYPED_KEYS = ("value", "status", "note")
+
+
+def _nothing_typed(survey: Survey) -> bool:
+    """A survey returned as it was sent: not a figure, 状態 or 備考, and no initiative. Its
+    empty 取組 table is no answer: taken as one, it would wipe the initiatives merged
+    from the reporter's earlier return (a blank is what the wrong attachment looks like)."""
+    if not survey.value_rows or survey.initiative_rows:
+        return False
+    return all(row[key].blank for row in survey.value_rows for key in _TYPED_KEYS if key in row)
 
 
 def _survey_to_rows(check: FileCheck, ctx: FileContext, survey: Survey, wb: WorkbookData) -> None:

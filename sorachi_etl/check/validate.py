@@ -205,10 +205,10 @@ class _Checker:
         if check.skipped is not None:
             self.skipped[len(self.reports)] = check.skipped
         self.reports.append(check.report)
-        self.paths[check.report.file] = check.path
         context = check.context  # made for this file alone: the master is put back in place
         object.__setattr__(context, "master", self.master)
         self.contexts.append(context)
+        self._name(len(self.reports) - 1, check.path)
         self.modified.append(check.modified)
         self.filled_on.append(check.filled_on)
         self.contacts.append(check.contacts)
@@ -216,6 +216,33 @@ class _Checker:
         self.initiative_rows += check.initiative_rows
         if check.info_row is not None:
             self.info_rows.append(check.info_row)
+
+    def _name(self, index: int, path: Path) -> None:
+        """Record the file's path under its name; two files of one name (回収/1回目 and
+        回収/2回目 both holding R6_岩見沢市_調査票.xlsx) are both named with their folder,
+        so that reports, the newer-wins rule and the master tell them apart."""
+        name = self.reports[index].file
+        earlier = self.paths.get(name)
+        if earlier is None:
+            self.paths[name] = path
+            return
+        first = next(i for i, r in enumerate(self.reports[:index]) if r.file == name)
+        del self.paths[name]
+        for i, p in ((first, earlier), (index, path)):
+            self._rename(i, p)
+
+    def _rename(self, index: int, path: Path) -> None:
+        old = self.reports[index].file
+        new = f"{path.parent.name}/{old}"
+        if new in self.paths:
+            new = str(path)
+        report = self.reports[index]
+        report.file = new
+        report.findings = [
+            dataclasses.replace(f, file=new) if f.file == old else f for f in report.findings
+        ]
+        self.contexts[index] = dataclasses.replace(self.contexts[index], file=new)
+        self.paths[new] = path
 
     # --- across files ----------------------------------------------------------------
 
@@ -325,7 +352,12 @@ class _Checker:
         """
         groups: dict[tuple[str, int], list[int]] = {}
         for i, ctx in enumerate(self.contexts):
-            if ctx.reporter and ctx.year is not None and self.reports[i].status != "unreadable":
+            report = self.reports[i]
+            # a file whose places name different reporters or years is no one's for sure, and
+            # a blank is no answer: refused on their own, they push no return out
+            disputed = any(f.code in _NO_ANSWER for f in report.findings)
+            readable = report.status != "unreadable"
+            if ctx.reporter and ctx.year is not None and readable and not disputed:
                 groups.setdefault((ctx.reporter, ctx.year), []).append(i)
         superseded: set[str] = set()
         for (reporter, _), indexes in groups.items():
@@ -351,6 +383,11 @@ class _Checker:
                         )
                     )
         return superseded
+
+
+# Findings that make a file no answer of its reporter: its reporter or year in doubt, or
+# nothing typed into it.
+_NO_ANSWER = frozenset({"reporter_mismatch", "year_mismatch", "blank_survey"})
 
 
 def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:

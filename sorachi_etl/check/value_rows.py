@@ -36,10 +36,13 @@ def survey_to_value_rows(
     rows: list[ValueRow] = []
     findings: list[Finding] = []
     seen: dict[str, str] = {}  # measure id -> the cell of its first row
+    # without its 実績値 or 状態 column (a renamed header, told once as missing_column) a row
+    # cannot be read: its cells would be taken for blank ones, each a false finding
+    readable = _READ_TOGETHER.issubset(survey.columns.get(SURVEY_VALUES, ()))
     for raw in survey.value_rows:
         cells = {k: c for k, c in raw.items() if c is not None}
         measure = _row_measure(ctx, cells, known, expected, seen, findings)
-        if measure is None:
+        if measure is None or not readable:
             continue
         row = _value_row(ctx, sheet, cells, *measure, findings)
         if row is not None:
@@ -48,6 +51,10 @@ def survey_to_value_rows(
     if sheet is not None and SURVEY_VALUES in survey.columns:
         findings += _missing_measures(ctx, survey, expected, seen)
     return rows, findings
+
+
+# The columns a value is read from: 実績値 against the 状態 beside it.
+_READ_TOGETHER = frozenset({"value", "status"})
 
 
 def _known_and_expected(ctx: FileContext) -> tuple[dict[str, Measure], dict[str, Measure]]:
@@ -201,6 +208,10 @@ def _read_value(
         said.add(problem, said.value_cell)
         return None
     if cell.kind == "invalid":
+        shown_date = _as_typed_date(raw_value)
+        if shown_date is not None:
+            said.add("date_in_number", said.value_cell, value=shown_date)
+            return None
         code = "excel_error" if problem == "excel_error" else (cell.code or "not_a_number")
         said.add(code, said.value_cell, value=cell.raw, unit=unit or "")
         return None
@@ -249,3 +260,19 @@ def _value_with_status(
         said.add("status_missing", said.status_cell)
         status = STATUS_CONFIRMED
     return cell.number, status
+
+
+def _as_typed_date(value: object) -> str | None:
+    """A date or time Excel made of what was typed (9/16, 12:30), as a clerk would write it;
+    None for anything else."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.year}/{value.month}/{value.day}"
+    if isinstance(value, dt.datetime):
+        return f"{value.year}/{value.month}/{value.day} {value.hour}:{value.minute:02d}"
+    if isinstance(value, dt.time):
+        return f"{value.hour}:{value.minute:02d}"
+    return None

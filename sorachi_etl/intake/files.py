@@ -289,6 +289,12 @@ def _own_output(path: Path, markers: dict[Path, dict[str, dict[str, str]]]) -> s
     return entry.get("kind") or "annotate"
 
 
+def written_unchanged(path: Path, kind: str) -> bool:
+    """Whether the tool wrote `path` as `kind` output and nobody changed it since (so that
+    writing it again loses nothing)."""
+    return _own_output(Path(path), {}) == kind
+
+
 # How the CSV `report --output` writes begins (kpi.formats.headers), after its BOM.
 _REPORT_CSV_HEAD = "プロジェクト名,評価指標（KPI）,".encode()
 

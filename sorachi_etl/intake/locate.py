@@ -104,6 +104,10 @@ class Survey:
     sheet_states: dict[str, str] = field(default_factory=dict)
     date1904: bool = False
     other_sheets: list[str] = field(default_factory=list)  # sheets that are not the survey's
+    # a header of an input column found twice in a table: (sheet, header, first A1, second A1)
+    repeated: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # data rows below where a table was taken to end (a note beside a blank row): sheet -> A1
+    unread_below: dict[str, str] = field(default_factory=dict)
     # tables with more data rows than allowed: sheet -> (rows found, first row0 past the cap);
     # their rows are not collected
     overflow: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -147,6 +151,20 @@ class Survey:
                 out.append(
                     finding("missing_column", file=file, sheet=m.sheet, column=m.column, hint=hint)
                 )
+        for sheet, cell in self.unread_below.items():
+            out.append(finding("rows_after_gap", file=file, sheet=sheet, cell=cell))
+        for sheet, header, first, second in self.repeated:
+            out.append(
+                finding(
+                    "duplicate_column",
+                    file=file,
+                    sheet=sheet,
+                    cell=second,
+                    column=header,
+                    first=first,
+                    second=second,
+                )
+            )
         return out
 
 
@@ -196,11 +214,50 @@ def workbook_to_survey(wb: WorkbookData, caps: dict[str, int] | None = None) -> 
             rows = []
         survey.header_rows[name] = header
         survey.columns[name] = columns
+        survey.repeated += _repeated_inputs(sheet.rows[header], header, rule, columns)
+        below = _row_below_the_end(
+            sheet.rows, rows[-1][next(iter(rows[-1]))].row0 if rows else header, columns
+        )
+        if below is not None and name not in survey.overflow:
+            survey.unread_below[name] = below
         if name == SURVEY_VALUES:
             survey.value_rows = rows
         else:
             survey.initiative_rows = rows
     return survey
+
+
+def _row_below_the_end(grid: list[list[object]], last: int, columns: dict[str, int]) -> str | None:
+    """The first cell of a row that looks like data (two cells or more in the table's
+    columns) below the last row read, where a note beside a blank row ended the table:
+    told, never dropped without a word. None when there is none (a note under the table
+    is one cell)."""
+    lo, hi = min(columns.values()), max(columns.values())
+    for r in range(last + 1, len(grid)):
+        inside = grid[r][lo : hi + 1]
+        if _EMPTY.issuperset(inside):
+            continue
+        if sum(1 for v in inside if not is_blank(v)) >= 2:
+            return a1(r, lo)
+    return None
+
+
+def _repeated_inputs(
+    row: list[object], row0: int, rule: SheetRule, columns: dict[str, int]
+) -> list[tuple[str, str, str, str]]:
+    """Input columns whose header stands twice in the header row (a column a clerk copied to
+    keep old figures beside new ones): only the first is read, so which one was meant is
+    told, never guessed."""
+    wanted = label_keys(rule)
+    inputs = {c.key: c.header for c in rule.columns if c.input}
+    out = []
+    for index, cell in enumerate(row):
+        if is_blank(cell):
+            continue
+        key = wanted.get(fold_header(cell))
+        if key in inputs and columns.get(key) not in (None, index):
+            out.append((rule.name, inputs[key], a1(row0, columns[key]), a1(row0, index)))
+    return out
 
 
 def _near(word: str, candidates: list[str]) -> str | None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from sorachi_etl.model.errors import SorachiError
+from sorachi_etl.model.text import fold
 
 # Era name -> (Latin initial, Gregorian year of the era's first year)
 _ERAS = {"令和": ("R", 2019), "平成": ("H", 1989), "昭和": ("S", 1926)}
@@ -26,8 +26,7 @@ class EraError(SorachiError):
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", str(text))
-    return "".join(text.split()) if not text.isalnum() else text
+    return fold(str(text))
 
 
 def _era_year(era: str, number: str) -> int:

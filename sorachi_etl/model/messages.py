@@ -21,6 +21,10 @@ WARNING: Severity = "warning"
 # code -> (severity, message template)
 CATALOGUE: dict[str, tuple[Severity, str]] = {
     # --- values typed into 調査実績 -------------------------------------------------
+    "date_in_number": (
+        ERROR,
+        "{where}は日付・時刻の「{value}」になっています（「9/16」や「12:30」のような入力はExcelが日付・時刻に変えます）。数値を半角数字で入力してください（例:12345）。",
+    ),
     "not_a_number": (
         ERROR,
         "{where}「{value}」は数値として読めません。半角数字で入力してください（例:12345）。",
@@ -154,6 +158,22 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "missing_meta": (
         ERROR,
         "調査票の管理用の非表示シートがありません（シートを新しいブックにコピーすると失われます）。お送りした調査票のファイルに直接記入して送ってもらってください。",
+    ),
+    "rows_after_gap": (
+        ERROR,
+        "{where}から下の行は、その上の空いた行（表の外にメモがある行）で表が終わっているため読み取れません。空いた行を削除して続けて入力するか、表の外のメモを消してください。",
+    ),
+    "duplicate_column": (
+        ERROR,
+        "シート「{sheet}」に見出し「{column}」の列が2つあります（{first}と{second}）。どちらの値を使うか決められないため、取り込みません。不要な列を削除してください。",
+    ),
+    "blank_survey": (
+        ERROR,
+        "調査票に何も入力されていません（実績値も取組も空欄です）。送付したままの調査票が届いた可能性があります。記入した調査票を送ってもらってください（このファイルは取り込みません）。",
+    ),
+    "file_name_reporter": (
+        WARNING,
+        "ファイル名の市町名「{value}」が報告者名と違いますが、調査票の記録と基本情報がどちらも「{reporter}」なので、{reporter}の調査票として読みました。次回はファイル名を変えずに送ってもらってください。",
     ),
     "reporter_mismatch": (
         ERROR,
@@ -505,6 +525,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "「{path}」はすでにあります。上書きする場合は --force を付けてください。",
     ),
     # --- survey templates ---------------------------------------------------------
+    "template_would_replace": (
+        ERROR,
+        "「{path}」にはすでに「{name}」があり、送付用に作ったときから変わっています（返ってきた調査票かもしれません）。上書きしないよう、調査票は1件も作りませんでした。別のフォルダを --out で指定するか、そのファイルを別のフォルダに移してから実行してください。",
+    ),
     "no_survey_reporters": (
         ERROR,
         "調査票を作る報告者がありません。マスタのシート「市町」と「調査項目」のグループを確認してください。",

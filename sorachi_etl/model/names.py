@@ -61,7 +61,23 @@ PENDING_MARKERS = frozenset(
 )
 # Text typed for "not applicable".
 NA_MARKERS = frozenset(
-    {"-", "−", "―", "ー", "—", "–", "‐", "－", "該当なし", "該当無し", "なし", "無し", "n/a", "na"}
+    {
+        "-",
+        "−",
+        "―",
+        "ー",
+        "—",
+        "–",
+        "‐",
+        "－",
+        "該当なし",
+        "該当無し",
+        "なし",
+        "無し",
+        "対象外",
+        "n/a",
+        "na",
+    }
 )
 
 # Where a KPI value came from.

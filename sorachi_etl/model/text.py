@@ -24,8 +24,13 @@ def raw_text(value: object) -> str:
 # return, lone surrogates (a file name's undecodable bytes come as these), and
 # U+FFFE/U+FFFF (a return's `&#xFFFF;` reads as one).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# What a clerk's text loses on reading: the above, and DEL.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# What a clerk's text loses on reading: the above, and DEL; and the same written as the
+# escapes of OOXML (_xFFFE_, _xD800_), which python-calamine leaves as they are when they
+# stand for a character XML forbids (it decodes _x0007_ and the like itself).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]"
+    "|_x(?:[Ff]{3}[EeFf]|[Dd][89A-Fa-f][0-9A-Fa-f]{2})_"
+)
 
 
 def xml_safe(text: str) -> tuple[str, bool]:
@@ -79,3 +84,17 @@ def split_list(value: object) -> list[str]:
         value = int(value)
     text = unicodedata.normalize("NFKC", str(value))
     return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
+def fold(text: str) -> str:
+    """NFKC, then drop every kind of space (full-width ones included) and the invisible
+    characters a copy from a web page or a PDF carries (zero-width space, BOM, joiners,
+    direction marks, control characters): a clerk cannot see them in the message."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isprintable():
+        text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE)
+    return "".join(text.split()) if not text.isalnum() else text
+
+
+# Unicode categories of characters nobody sees: format (U+200B, U+FEFF…) and control.
+_INVISIBLE = frozenset({"Cf", "Cc"})

@@ -127,11 +127,19 @@ def _severity(f) -> Text:
 
 
 def _without_place(message: str, where: str) -> str:
-    """The message without its leading "調査実績!E5の": the place has its own column."""
+    """The message without its leading "調査実績!E5の": the place has its own column.
+
+    The particle that tied the place to the sentence goes with it (「…!G5に使えない文字」
+    reads 「使えない文字」 under its place, not 「に使えない文字」).
+    """
     if not where or "!" not in where or not message.startswith(where):
         return message
     rest = message[len(where) :]
-    return rest[1:] if rest[:1] in ("の", "は") else rest
+    return rest[1:] if rest[:1] in _PARTICLES else rest
+
+
+# What may follow a place at the start of a catalogue message.
+_PARTICLES = ("の", "は", "に", "が")
 
 
 def notes(report) -> list[Text]:
