@@ -248,6 +248,19 @@ class _RowReader:
                 converted = list(converted)  # every row its own list
             if code:
                 self.bad_value(col, r, c, value, code, unit)
+            elif col.choices and converted not in (None, "") and converted not in col.choices:
+                # Told here too: the quick commands skip the pandera pass, and a 方向
+                # typed 「下降」 would otherwise print the rate of 上昇 without a word.
+                self.findings.append(
+                    finding(
+                        "master_not_in_choices",
+                        sheet=self.rule.name,
+                        cell=a1(r, c),
+                        value=value,
+                        column=col.header,
+                        choices="「" + "」「".join(col.choices) + "」",
+                    )
+                )
             elif col.required and converted in (None, "", []) and not self.rule.log:
                 # Told here, not only by the pandera pass: the quick commands (status,
                 # report, publish) skip that pass, and a row without its year or

@@ -1,0 +1,50 @@
+"""The output side as staff leave the master: each break found by attacking report,
+publish, status and the KPI list.
+
+Every test starts from a real master file, edits it as a clerk would (openpyxl for the
+cells), runs the real command or library call and checks what the clerk would notice:
+the exit code and the Japanese line, the figures printed, the files written.
+"""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from sorachi_etl.cli import app
+
+runner = CliRunner()
+
+
+def edit(path, cells: dict[tuple[str, str], object]) -> None:
+    wb = load_workbook(path)
+    for (sheet, cell), value in cells.items():
+        wb[sheet][cell] = value
+    wb.save(path)
+
+
+# --- a choice typed in other words ----------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "publish", "status"])
+@pytest.mark.parametrize(
+    ("cell", "typed", "column"),
+    [
+        ("N5", "下降", "方向"),  # 「低下」 in other words: the rate was printed as for 上昇
+        ("O5", "改善", "進捗率の算出"),  # 「改善幅」 shortened: the rule silently ignored
+    ],
+)
+def test_a_direction_typed_in_other_words_is_named_not_computed_as_rising(
+    sample_master_path, command, cell, typed, column
+):
+    """report and publish skip the merge's full check: a 方向 typed 「下降」 printed
+    138.8% for a KPI where lower is better, without a word; merge refused the same master."""
+    edit(sample_master_path, {("評価指標", cell): typed})
+    args = [command, "-m", str(sample_master_path)]
+    if command == "publish":
+        args += ["--format", "html"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"評価指標!{cell}「{typed}」は{column}に使えません" in result.output
+    assert "138.8%" not in result.output
