@@ -48,3 +48,35 @@ def test_a_direction_typed_in_other_words_is_named_not_computed_as_rising(
     assert result.exit_code == 2, result.output
     assert f"評価指標!{cell}「{typed}」は{column}に使えません" in result.output
     assert "138.8%" not in result.output
+
+
+# --- a negative target or base ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "publish", "status"])
+@pytest.mark.parametrize(
+    ("cell", "typed", "column"),
+    [("L5", -5, "目標値"), ("J5", -6522, "基準値")],
+)
+def test_a_negative_target_or_base_is_named_not_printed_as_a_rate(
+    sample_master_path, command, cell, typed, column
+):
+    """A target typed -5 (a minus slipped in) printed a progress rate of -402400.0%."""
+    edit(sample_master_path, {("評価指標", cell): typed})
+    args = [command, "-m", str(sample_master_path)]
+    if command == "publish":
+        args += ["--format", "html"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"評価指標!{cell}「{typed}」は{column}として範囲外です（0以上）" in result.output
+    assert "-402400" not in result.output
+
+
+def test_a_negative_value_typed_into_the_published_values_is_named(sample_master_path):
+    wb = load_workbook(sample_master_path)
+    wb["指標実績"].append(["K04", "R5", -20120, "確定", "手入力", ""])
+    row = wb["指標実績"].max_row
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 2, result.output
+    assert f"指標実績!C{row}「-20120」は値として範囲外です（0以上）" in result.output

@@ -40,6 +40,7 @@ from sorachi_etl.model.rules import (
     fold_header,
     master_rules,
 )
+from sorachi_etl.model.text import raw_text
 
 # sheet -> dataclass its rows become
 ROW_TYPES: dict[str, type] = {
@@ -261,6 +262,18 @@ class _RowReader:
                         choices="「" + "」「".join(col.choices) + "」",
                     )
                 )
+            elif (col.min is not None or col.max is not None) and _outside(converted, col):
+                # a target typed -5 printed a progress rate of -402400.0%
+                self.findings.append(
+                    finding(
+                        "master_out_of_range",
+                        sheet=self.rule.name,
+                        cell=a1(r, c),
+                        value=raw_text(value),
+                        column=col.header,
+                        limit=_limit(col),
+                    )
+                )
             elif col.required and converted in (None, "", []) and not self.rule.log:
                 # Told here, not only by the pandera pass: the quick commands (status,
                 # report, publish) skip that pass, and a row without its year or
@@ -384,7 +397,6 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
             )
         elif _outside(converted, col):
             # the pandera pass checks tables only: a setting's bounds are checked here
-            limit = " ～ ".join(f"{v:g}" for v in (col.min, col.max) if v is not None)
             findings.append(
                 finding(
                     "master_out_of_range",
@@ -392,12 +404,21 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
                     cell=a1(r, 1),
                     value=value,
                     column=col.header,
-                    limit=limit,
+                    limit=_limit(col),
                 )
             )
         row[col.key] = converted
         where[col.key] = r
     return SheetRows(rule, [row], [0], {k: 1 for k in where}, key_rows=where)
+
+
+def _limit(col: Any) -> str:
+    """The bounds of a column as a message shows them: 0以上, 1 ～ 99."""
+    if col.max is None:
+        return f"{col.min:g}以上"
+    if col.min is None:
+        return f"{col.max:g}以下"
+    return f"{col.min:g} ～ {col.max:g}"
 
 
 def _outside(value: Any, col: Any) -> bool:
@@ -485,8 +506,9 @@ def _failure_finding(
             "master_not_in_choices", **where, value=value, column=col.header, choices=choices
         )
     if check in ("negative", "out_of_range"):
-        limit = " ～ ".join(str(v) for v in (col.min, col.max) if v is not None)
-        return finding("master_out_of_range", **where, value=value, column=col.header, limit=limit)
+        return finding(
+            "master_out_of_range", **where, value=value, column=col.header, limit=_limit(col)
+        )
     if "unique" in check or "duplicate" in check:
         names = "・".join(rule.column(k).header for k in rule.key) or col.header
         return finding("master_duplicate", **where, value=value, column=names)
