@@ -80,3 +80,34 @@ def test_a_negative_value_typed_into_the_published_values_is_named(sample_master
     result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
     assert result.exit_code == 2, result.output
     assert f"指標実績!C{row}「-20120」は値として範囲外です（0以上）" in result.output
+
+
+# --- report --format md with staff's own text -----------------------------------------
+
+
+def test_markdown_keeps_one_table_row_per_kpi_whatever_staff_typed(sample_master_path):
+    """A line break typed in a cell (Alt+Enter) split the Markdown table's row in two,
+    and text looking like a tag (「<5歳児>」) vanished or ran as HTML where it is shown."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    edit(
+        sample_master_path,
+        {
+            ("プロジェクト", "B2"): "日本遺産「炭鉄港」を活用した\n交流人口拡大プロジェクト",
+            ("評価指標", "B2"): "観光入込客数<5歳児>_計_*",
+            ("分析メモ", "D2"): "移住相談は\n<img src=x onerror=alert(1)>増加 | 傾向",
+        },
+    )
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    page = MarkdownIt("commonmark").enable("table").render(result.output)
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 9  # the sample's 9 KPI rows, none split, none merged
+    assert all(row.count("<td") == 10 for row in rows)
+    assert "<img" not in page and "<5歳児>" not in page
+    text = html.unescape(page)
+    assert "観光入込客数<5歳児>_計_*" in text
+    assert "日本遺産「炭鉄港」を活用した" in rows[0] and "交流人口拡大プロジェクト" in rows[0]
+    assert "<img src=x onerror=alert(1)>増加 | 傾向" in text
