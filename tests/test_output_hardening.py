@@ -111,3 +111,31 @@ def test_markdown_keeps_one_table_row_per_kpi_whatever_staff_typed(sample_master
     assert "観光入込客数<5歳児>_計_*" in text
     assert "日本遺産「炭鉄港」を活用した" in rows[0] and "交流人口拡大プロジェクト" in rows[0]
     assert "<img src=x onerror=alert(1)>増加 | 傾向" in text
+
+
+# --- the cover ----------------------------------------------------------------------------
+
+
+def test_a_long_bureau_name_on_the_cover_is_shown_whole(sample_master_path, tmp_path):
+    """The cover gave 振興局名 one line's height: a longer name from 設定 went over two
+    lines and the second was cut off on the printed page."""
+    from sorachi_etl import api
+    from sorachi_etl.book.text_fit import column_px, text_lines
+
+    name = "北海道空知総合振興局 地域創生部 地域政策課 地域づくり推進係（電話 0126-20-0000）"
+    wb = load_workbook(sample_master_path)
+    ws = wb["設定"]
+    row = next(c.row for c in ws["A"] if c.value == "振興局名")
+    ws.cell(row, 2).value = name
+    wb.save(sample_master_path)
+    result = api.publish(sample_master_path, out_dir=tmp_path / "out", formats=["xlsx"])
+    cover = load_workbook(result.files["xlsx"]).worksheets[0]
+    cell = next(c for c in cover["A"] if c.value == name)
+    width = sum(
+        column_px(cover.column_dimensions[c].width)
+        for c in "ABCDEFGHIJ"[: cover.max_column]
+        if cover.column_dimensions[c].width
+    )
+    lines = text_lines(name, width, 16)
+    assert lines >= 2
+    assert cover.row_dimensions[cell.row].height >= lines * 16 * 1.2
