@@ -139,3 +139,61 @@ def test_a_long_bureau_name_on_the_cover_is_shown_whole(sample_master_path, tmp_
     lines = text_lines(name, width, 16)
     assert lines >= 2
     assert cover.row_dimensions[cell.row].height >= lines * 16 * 1.2
+
+
+# --- the running header -------------------------------------------------------------------
+
+
+def _header_lines(pdf, page: int) -> list[tuple[float, float, float, str]]:
+    """(top, left, right, text) of each line printed in the top 50 pt of a PDF page."""
+    import re
+    import subprocess
+
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = []
+    for m in re.finditer(
+        r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</line>',
+        out,
+        re.S,
+    ):
+        x0, y0, x1 = float(m[1]), float(m[2]), float(m[3])
+        if y0 < 50:
+            lines.append((y0, x0, x1, "".join(re.findall(r">([^<]+)</word>", m[4]))))
+    return lines
+
+
+def test_a_long_title_and_bureau_name_never_print_over_each_other(sample_master_path, tmp_path):
+    """The running header set the title left and the year and bureau right at 8 pt
+    whatever their length: a longer title and bureau name printed over each other."""
+    from tests.conftest import need_soffice
+
+    need_soffice()
+    from sorachi_etl import api
+
+    title = (
+        "道央広域連携地域政策展開方針（空知地域）の推進管理と評価指標の進捗状況等について（報告）"
+    )
+    bureau = "北海道空知総合振興局 地域創生部 地域政策課 地域づくり推進係"
+    wb = load_workbook(sample_master_path)
+    ws = wb["設定"]
+    for c in ws["A"]:
+        if c.value == "報告書の表題":
+            ws.cell(c.row, 2).value = title
+        if c.value == "振興局名":
+            ws.cell(c.row, 2).value = bureau
+    wb.save(sample_master_path)
+    result = api.publish(sample_master_path, out_dir=tmp_path / "out", formats=["pdf"])
+    assert "pdf" in result.files, [f.message for f in result.findings]
+    for page in (2, 7):  # a project's page (portrait) and the KPI list (landscape)
+        lines = _header_lines(result.files["pdf"], page)
+        text = "".join(t for *_, t in lines)
+        assert title in text and "北海道空知総合振興局" in text, lines
+        for a in lines:
+            for b in lines:
+                if a is not b and abs(a[0] - b[0]) < 4:  # on the same line
+                    assert a[2] <= b[1] or b[2] <= a[1], (a, b)
