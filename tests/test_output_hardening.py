@@ -197,3 +197,54 @@ def test_a_long_title_and_bureau_name_never_print_over_each_other(sample_master_
             for b in lines:
                 if a is not b and abs(a[0] - b[0]) < 4:  # on the same line
                     assert a[2] <= b[1] or b[2] <= a[1], (a, b)
+
+
+# --- the master's 評価指標一覧 -------------------------------------------------------------
+
+
+def test_the_kpi_list_sheet_shows_long_names_and_notes_whole(sample_master_path, tmp_path):
+    """Every KPI row was 30 pt and an analysis line's height was guessed from its length:
+    a long KPI or project name was cut off in the master's 評価指標一覧, and so was a note
+    typed over two lines (Alt+Enter) in 分析メモ."""
+    from openpyxl import Workbook
+
+    from sorachi_etl.book.kpi_list import write_kpi_list
+    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.text_fit import column_px, text_lines
+    from sorachi_etl.kpi.aggregate import master_to_kpi_table
+
+    kpi = "炭鉄港推進協議会構成市町（小樽市・室蘭市・安平町を含む）の観光入込客数（日帰り・宿泊の合計、延べ人数）"
+    project = "日本遺産「炭鉄港」を活用した交流人口拡大と広域連携による地域の魅力向上プロジェクト"
+    note = "移住相談件数については\nオンライン相談の強化により\n増加傾向となっている。"
+    edit(
+        sample_master_path,
+        {("評価指標", "B2"): kpi, ("プロジェクト", "B2"): project, ("分析メモ", "D2"): note},
+    )
+    master = load_master(sample_master_path)
+    wb = Workbook()
+    write_kpi_list(wb, master_to_kpi_table(master))
+    wb.save(tmp_path / "list.xlsx")
+    ws = load_workbook(tmp_path / "list.xlsx")["評価指標一覧"]
+
+    def px(col: str) -> float:
+        return column_px(ws.column_dimensions[col].width)
+
+    def height(row: int) -> float:
+        return ws.row_dimensions[row].height or 15
+
+    kpi_cell = next(c for c in ws["B"] if c.value == kpi)
+    assert height(kpi_cell.row) >= text_lines(kpi, px("B"), 11) * 11 * 1.2
+    name = next(c for c in ws["A"] if c.value == project)
+    rows = (
+        next((m.min_row, m.max_row) for m in ws.merged_cells.ranges if m.min_row == name.row)
+        if any(m.min_row == name.row and m.min_col == 1 for m in ws.merged_cells.ranges)
+        else (
+            name.row,
+            name.row,
+        )
+    )
+    assert sum(height(r) for r in range(rows[0], rows[1] + 1)) >= (
+        text_lines(project, px("A"), 11) * 11 * 1.2
+    )
+    line = next(c for c in ws["A"] if c.value and "オンライン相談" in str(c.value))
+    assert height(line.row) >= 3 * 11 * 1.2
