@@ -241,3 +241,20 @@ def test_the_kpi_list_sheet_shows_long_names_and_notes_whole(sample_master_path,
     assert sum(height(r) for r in range(name.row, last + 1)) >= need
     line = next(c for c in ws["A"] if c.value and "オンライン相談" in str(c.value))
     assert height(line.row) >= 3 * 11 * 1.2
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+def test_a_reminder_without_a_deadline_asks_plainly(sample_master_path):
+    """With the deadline left blank in 設定, the reminder mailed to municipalities read
+    「提出期限（（期限未設定））までにご提出をお願いします。」"""
+    wb = load_workbook(sample_master_path)
+    ws = wb["設定"]
+    row = next(c.row for c in ws["A"] if c.value == "調査票の提出期限")
+    ws.cell(row, 2).value = None
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["status", "-m", str(sample_master_path), "--reminder"])
+    assert result.exit_code == 0, result.output
+    assert "・夕張市　調査票が未提出です。ご提出をお願いします。" in result.output
+    assert "期限未設定" not in result.output and "（（" not in result.output

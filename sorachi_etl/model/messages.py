@@ -317,6 +317,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         WARNING,
         "調査票が未提出です。提出期限（{deadline}）までにご提出をお願いします。",
     ),
+    "remind_missing_no_deadline": (WARNING, "調査票が未提出です。ご提出をお願いします。"),
     "remind_missing_overdue": (
         WARNING,
         "調査票が未提出です。提出期限（{deadline}）を過ぎていますので、至急ご提出をお願いします。",
