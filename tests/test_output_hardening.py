@@ -258,3 +258,31 @@ def test_a_reminder_without_a_deadline_asks_plainly(sample_master_path):
     assert result.exit_code == 0, result.output
     assert "・夕張市　調査票が未提出です。ご提出をお願いします。" in result.output
     assert "期限未設定" not in result.output and "（（" not in result.output
+
+
+# --- staff's text that looks like Rich markup ---------------------------------------------
+
+
+def test_brackets_typed_by_staff_are_printed_as_typed_not_read_as_markup(sample_master_path):
+    """A project named 「…[/]…」 crashed `report` with a Python traceback (Rich read the
+    caption as markup), and 「[pdf]」 vanished from the lines printed."""
+    edit(
+        sample_master_path,
+        {
+            ("プロジェクト", "B2"): "炭鉄港[/]交流人口拡大プロジェクト",
+            ("評価指標", "B3"): "耕作面積[pdf]の維持",
+            ("市町", "A2"): "夕張市",
+        },
+    )
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "炭鉄港[/]交流人口拡大プロジェクト" in result.output
+    assert "耕作面積[pdf]の維持" in result.output
+
+
+def test_an_error_quoting_brackets_is_printed_whole(sample_master_path):
+    """The one Japanese error line quotes the cell; 「[/]」 in it crashed the printer."""
+    edit(sample_master_path, {("評価指標", "L5"): "[/]未定[bold]"})
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 2, result.output
+    assert "評価指標!L5「[/]未定[bold]」は目標値として読めません" in result.output
