@@ -286,3 +286,39 @@ def test_an_error_quoting_brackets_is_printed_whole(sample_master_path):
     result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
     assert result.exit_code == 2, result.output
     assert "評価指標!L5「[/]未定[bold]」は目標値として読めません" in result.output
+
+
+def test_large_figures_in_the_kpi_list_sheet_never_print_as_hashes(sample_master_path, tmp_path):
+    """The figures' columns had fixed widths made for 千人: a KPI kept in 人, whose values
+    run to 12,320,000人, printed its base and target as ### in the master's 評価指標一覧."""
+    import subprocess
+
+    from openpyxl import Workbook
+
+    from sorachi_etl.book.kpi_list import write_kpi_list
+    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.kpi.aggregate import master_to_kpi_table
+    from tests.conftest import libreoffice_convert
+
+    wb = load_workbook(sample_master_path)
+    kpis = wb["評価指標"]  # K05 管内への観光入込客数, kept in 人 instead of 万人
+    for cell, value in {"G6": 1, "H6": "人", "I6": 0, "J6": 12320000, "L6": 12780000}.items():
+        kpis[cell] = value
+    values = wb["指標実績"]
+    for r in range(2, values.max_row + 1):
+        value = values.cell(r, 3).value
+        if values.cell(r, 1).value == "K05" and isinstance(value, int | float):
+            values.cell(r, 3).value = value * 10000
+    wb.save(sample_master_path)
+    out = Workbook()
+    write_kpi_list(out, master_to_kpi_table(load_master(sample_master_path)))
+    for name in out.sheetnames:
+        if name != "評価指標一覧":
+            del out[name]
+    out.save(tmp_path / "list.xlsx")
+    pdf = libreoffice_convert(tmp_path / "list.xlsx", tmp_path / "pdf")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "12,320,000人（R1）" in text and "12,780,000人（R6）" in text
+    assert "#" not in text

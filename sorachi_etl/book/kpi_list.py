@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sorachi_etl.book.text_fit import column_px, text_height
+from sorachi_etl.book.text_fit import EXCEL, column_px, text_height, text_units
 from sorachi_etl.book.xlsx import FONT_NAME, fresh_sheet, print_a4, put
 from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, rate_band, shown_decimals
-from sorachi_etl.kpi.formats import column_headers, pending_text
+from sorachi_etl.kpi.formats import column_headers, pending_text, row_strings
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.names import (
     DASH,
@@ -187,7 +187,18 @@ def _page_setup(ws: Worksheet, table: KpiTable, ncols: int, last_row: int) -> No
 
 
 def _widths(table: KpiTable) -> list[float]:
-    return [*WIDTHS[:3], *([12.5] * len(table.years)), 15, 9]
+    """The columns' widths: the figures' columns as wide as their longest figure, so that
+    none prints as ##### (a KPI in 人 of 12,320,000人 did in a column made for 千人)."""
+    widths = [*WIDTHS, *([12.5] * len(table.years)), 15, 9]
+    for row in table.rows:
+        for c, text in enumerate(row_strings(table, row)[2:], start=2):
+            widths[c] = max(widths[c], _fit_width(text))
+    return widths
+
+
+def _fit_width(text: str) -> float:
+    """Column width (units) that shows `text` on one line in the body font, with a margin."""
+    return round((text_units(text) * BODY_PT * 2 / 3 * 1.05 + 14) / EXCEL.px_per_width, 1)
 
 
 def _write_kpi_row(
