@@ -322,3 +322,39 @@ def test_large_figures_in_the_kpi_list_sheet_never_print_as_hashes(sample_master
     ).stdout
     assert "12,320,000人（R1）" in text and "12,780,000人（R6）" in text
     assert "#" not in text
+
+
+# --- the projects a business or an initiative names ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "typed", "shown"),
+    [
+        ("事業!C3", "プロジェクト1", "関連プロジェクト「プロジェクト1」"),  # printed no mark
+        ("事業!C4", "3,5", "関連プロジェクト「5」"),  # printed a ⑤ no project has
+        ("取組!D3", 7, "プロジェクト「7」"),  # left out of every page without a word
+    ],
+)
+@pytest.mark.parametrize("command", ["report", "publish"])
+def test_a_project_that_does_not_exist_is_named(sample_master_path, command, cell, typed, shown):
+    sheet, ref = cell.split("!")
+    edit(sample_master_path, {(sheet, ref): typed})
+    args = [command, "-m", str(sample_master_path)]
+    if command == "publish":
+        args += ["--format", "html"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"{cell}の{shown}がシート「プロジェクト」にありません" in result.output
+
+
+def test_circled_project_numbers_typed_as_the_report_prints_them_are_read(
+    sample_master_path, tmp_path
+):
+    from sorachi_etl import api
+
+    edit(sample_master_path, {("事業", "C2"): "①,③"})
+    result = api.publish(sample_master_path, out_dir=tmp_path / "out", formats=["html"])
+    page = result.files["html"].read_text(encoding="utf-8")
+    assert "日本遺産「炭鉄港」広域連携推進事業</th><td>" in page
+    row = page.split("日本遺産「炭鉄港」広域連携推進事業</th>")[1].split("</tr>")[0]
+    assert row.endswith('<td class="mark">①③</td>')

@@ -549,6 +549,7 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
     refs.measures()
     refs.values()
     refs.notes()
+    refs.projects()
     return refs.found
 
 
@@ -610,6 +611,23 @@ class _References:
         for i, kv in enumerate(self.master.kpi_values):
             if kv.kpi not in self.kpi_ids:
                 self.ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
+
+    def projects(self) -> None:
+        """The projects businesses and initiatives name: a 関連プロジェクト typed
+        「プロジェクト1」 printed no mark at all, and 「5」 a ⑤ that no project has."""
+        if not self.project_nos:
+            return
+        known = {str(no) for no in self.project_nos}
+        hint = message("hint_project_no")
+        for i, b in enumerate(self.master.businesses):
+            for p in b.projects:
+                if str(p) not in known:
+                    self.ref(SHEET_BUSINESSES, i, "projects", p, "シート「プロジェクト」", hint)
+        for i, initiative in enumerate(self.master.initiatives):
+            if initiative.project not in self.project_nos:
+                self.ref(
+                    SHEET_INITIATIVES, i, "project", initiative.project, "シート「プロジェクト」"
+                )
 
     def notes(self) -> None:
         names = {fold_header(k.name) for k in self.master.kpis}

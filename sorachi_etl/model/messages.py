@@ -700,6 +700,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "hint_header_back": (ERROR, "見出し「{near}」のことなら「{header}」に戻してください。"),
     "hint_header_restore": (ERROR, "見出しを元に戻してください。"),
     "hint_measure_id": (ERROR, "調査項目IDを確認してください。"),
+    "hint_project_no": (
+        ERROR,
+        "プロジェクトの番号をカンマで区切って入力してください（例: 1,3）。",
+    ),
     "hint_ratio_denominator": (ERROR, "比率の指標には分母の調査項目IDが必要です。"),
     "hint_note_kpi": (
         ERROR,
