@@ -358,3 +358,41 @@ def test_circled_project_numbers_typed_as_the_report_prints_them_are_read(
     assert "日本遺産「炭鉄港」広域連携推進事業</th><td>" in page
     row = page.split("日本遺産「炭鉄港」広域連携推進事業</th>")[1].split("</tr>")[0]
     assert row.endswith('<td class="mark">①③</td>')
+
+
+# --- 分析メモ typed with the IME on -----------------------------------------------------------
+
+
+def test_a_note_naming_its_kpi_in_full_width_is_printed_for_that_kpi(sample_master_path):
+    """「Ｋ０６」 typed with the Japanese IME on: every command stopped, saying K06 was not
+    in 評価指標, though the report itself reads it as K06."""
+    edit(sample_master_path, {("分析メモ", "B2"): "Ｋ０６", ("分析メモ", "A2"): "令和６年度"})
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    lines = json.loads(result.output)["analysis_lines"]
+    mine = [line for line in lines if "オンライン相談の強化" in line["text"]]
+    assert mine == [
+        {
+            "text": "移住相談件数についてはオンライン相談の強化により増加傾向となっている。",
+            "kpi_id": "K06",
+            "drafted": False,
+        }
+    ]
+
+
+# --- the plan period in 設定 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "publish", "status"])
+def test_a_plan_period_typed_the_wrong_way_round_is_named(sample_master_path, command):
+    """計画開始年度 R7 and 計画終了年度 R3: the KPI list came out with no year column at
+    all (no R3…R7 values anywhere), and nothing said why."""
+    edit(sample_master_path, {("設定", "B2"): "R7", ("設定", "B3"): "R3"})
+    args = [command, "-m", str(sample_master_path)]
+    if command == "publish":
+        args += ["--format", "html"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "設定!B2の計画開始年度（R7）が計画終了年度（R3）より後になっています" in result.output

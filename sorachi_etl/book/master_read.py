@@ -550,6 +550,7 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
     refs.values()
     refs.notes()
     refs.projects()
+    refs.plan()
     return refs.found
 
 
@@ -612,6 +613,25 @@ class _References:
             if kv.kpi not in self.kpi_ids:
                 self.ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
 
+    def plan(self) -> None:
+        """計画開始年度 after 計画終了年度 (the two swapped): the KPI list had no year
+        columns at all, and said nothing."""
+        from sorachi_etl.model.eras import format_fiscal_year
+
+        settings = self.master.settings
+        if settings.plan_start and settings.plan_end and settings.plan_start > settings.plan_end:
+            rows = self.sheets.get(SHEET_SETTINGS)
+            r = rows.key_rows.get("plan_start") if rows is not None else None
+            self.found.append(
+                finding(
+                    "master_plan_reversed",
+                    sheet=SHEET_SETTINGS,
+                    cell=a1(r, 1) if r is not None else None,
+                    start=format_fiscal_year(settings.plan_start),
+                    end=format_fiscal_year(settings.plan_end),
+                )
+            )
+
     def projects(self) -> None:
         """The projects businesses and initiatives name: a 関連プロジェクト typed
         「プロジェクト1」 printed no mark at all, and 「5」 a ⑤ that no project has."""
@@ -630,9 +650,12 @@ class _References:
                 )
 
     def notes(self) -> None:
-        names = {fold_header(k.name) for k in self.master.kpis}
+        # named as the report matches it (kpi.analysis.note_kpi): an ID typed full-width
+        # 「Ｋ０６」 stopped every command though the report would read it as K06
+        from sorachi_etl.kpi.analysis import note_kpi
+
         for i, note in enumerate(self.master.analysis_notes):
-            if note.kpi and note.kpi not in self.kpi_ids and fold_header(note.kpi) not in names:
+            if note.kpi and note_kpi(note, self.master.kpis) is None:
                 hint = message("hint_note_kpi")
                 self.ref(SHEET_ANALYSIS_NOTES, i, "kpi", note.kpi, "シート「評価指標」", hint)
 
