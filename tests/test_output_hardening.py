@@ -396,3 +396,36 @@ def test_a_plan_period_typed_the_wrong_way_round_is_named(sample_master_path, co
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert "設定!B2の計画開始年度（R7）が計画終了年度（R3）より後になっています" in result.output
+
+
+# --- a KPI with a value but no rate ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ({("評価指標", "L5"): 0}, "目標値が0の"),
+        ({("評価指標", "L5"): None}, "目標値が空欄の"),
+        ({("評価指標", "O5"): "改善幅", ("評価指標", "L5"): 6522}, "目標値が基準値と同じ"),
+    ],
+)
+@pytest.mark.parametrize("command", ["report", "publish"])
+def test_a_kpi_whose_rate_cannot_be_computed_says_why(sample_master_path, command, cells, reason):
+    """A target typed 0 or left blank printed the rate as — with no word of why, in the
+    list and in the published report alike."""
+    edit(sample_master_path, cells)
+    args = [command, "-m", str(sample_master_path)]
+    if command == "publish":
+        args += ["--format", "html"]
+    result = runner.invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"「そらち・デ・ビュー」公式SNSのフォロワー数は{reason}ため、進捗率を計算できません"
+        in result.output
+    )
+
+
+def test_the_sample_gets_no_word_about_rates(sample_master_path):
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "進捗率を計算できません" not in result.output

@@ -20,8 +20,10 @@ from sorachi_etl.model.eras import EraError, format_fiscal_year, format_fiscal_y
 from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import (
     DASH,
+    DIRECTION_LOWER,
     KIND_RATIO,
     KIND_VALUE,
+    RULE_IMPROVEMENT,
     SOURCE_COMPUTED,
     SOURCE_MANUAL,
     STATUS_CONFIRMED,
@@ -192,6 +194,20 @@ def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[s
     return out, warnings
 
 
+def _no_rate_reason(kpi: Kpi, actual, target, base) -> str | None:
+    """Why a KPI with a confirmed value has no progress rate (it prints —), in a clerk's
+    words; None where the rate is — for no fault of the master's."""
+    if target is None:
+        return "目標値が空欄の"
+    if kpi.progress_rule == RULE_IMPROVEMENT:
+        if base is None:
+            return "基準値が空欄の"
+        return "目標値が基準値と同じ" if target == base else None
+    if kpi.direction == DIRECTION_LOWER:
+        return "実績値が0の" if actual == 0 else None
+    return "目標値が0の" if target == 0 else None
+
+
 def latest_year(values: dict[tuple[str, int], YearValue]) -> int | None:
     """The latest fiscal year holding any KPI value, confirmed or pending."""
     years = [y for (_, y), v in values.items() if v.status in (STATUS_CONFIRMED, STATUS_PENDING)]
@@ -206,6 +222,7 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
         actual = master.settings.plan_start
     projects = {p.no: p for p in master.projects}
     rows: list[KpiRow] = []
+    no_rate: set[str] = set()  # KPIs with a value but no progress rate, told once
     for project in sorted(projects):
         for kpi in master.kpis:
             if project not in kpi.projects:
@@ -231,6 +248,12 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
                     direction=kpi.direction,
                     rule=kpi.progress_rule,
                 )
+                reason = (
+                    None if rate is not None else _no_rate_reason(kpi, current.value, target, base)
+                )
+                if reason and kpi.id not in no_rate:  # once, not again for a re-listing
+                    no_rate.add(kpi.id)
+                    warnings.append(message("rate_not_computed", kpi=kpi.name, reason=reason))
             rows.append(
                 KpiRow(kpi, project, projects[project].name, project != kpi.project, mine, rate)
             )

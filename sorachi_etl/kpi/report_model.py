@@ -183,6 +183,8 @@ def master_to_report(
         for project in sorted(master.projects, key=lambda p: p.no)
     ]
     warnings += _without_initiatives(without, table)
+    # what `report` tells about the list (no rate, a typed value unlike the computed one)
+    warnings += [finding("kpi_list_warning", text=text) for text in table.warnings]
     region = clean(master.settings.region, "設定の地域名")
     business_heading, businesses = _businesses(master, bureau, table.report_year, clean)
     return Report(
