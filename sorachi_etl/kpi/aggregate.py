@@ -71,6 +71,9 @@ class KpiRow:
         return self.values.get(year)
 
 
+Notice = tuple[str, dict[str, object]]  # a warning: its catalogue code and values
+
+
 @dataclass
 class KpiTable:
     title: str
@@ -79,7 +82,9 @@ class KpiTable:
     years: list[int]
     rows: list[KpiRow]
     analysis: list[str] = field(default_factory=list)  # the text of `analysis_lines`
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the text of `notices`
+    # each warning as its catalogue code and values, for a Finding (publish)
+    notices: list[Notice] = field(default_factory=list)
     # drafted and staff (分析メモ) lines, in the order they print
     analysis_lines: list[AnalysisLine] = field(default_factory=list)
 
@@ -151,13 +156,13 @@ def compute_kpi_value(
     )
 
 
-def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[str]]:
+def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[Notice]]:
     """Every KPI's value for every year that has data, and warnings (manual ≠ computed)."""
     values = master.values_by_key()
     years = sorted(set(master.settings.plan_years) | set(master.years_with_values()))
     manual = {(kv.kpi, kv.year): kv for kv in master.kpi_values}
     out: dict[tuple[str, int], YearValue] = {}
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     groups: dict[str, list[str]] = {}
     for kpi in master.kpis:
         decimals = kpi.decimals or 0
@@ -180,15 +185,13 @@ def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[s
                     if computed is not None and computed.status == STATUS_CONFIRMED:
                         result.computed = computed.value
                         if computed.value != value:
-                            warnings.append(
-                                message(
-                                    "manual_differs",
-                                    kpi=kpi.name,
-                                    year=format_fiscal_year(year),
-                                    manual=format_value(value, decimals, kpi.unit),
-                                    computed=format_value(computed.value, decimals, kpi.unit),
-                                )
-                            )
+                            values = {
+                                "kpi": kpi.name,
+                                "year": format_fiscal_year(year),
+                                "manual": format_value(value, decimals, kpi.unit),
+                                "computed": format_value(computed.value, decimals, kpi.unit),
+                            }
+                            warnings.append(("manual_differs", values))
             if result is not None:
                 out[(kpi.id, year)] = result
     return out, warnings
@@ -253,7 +256,7 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
                 )
                 if reason and kpi.id not in no_rate:  # once, not again for a re-listing
                     no_rate.add(kpi.id)
-                    warnings.append(message("rate_not_computed", kpi=kpi.name, reason=reason))
+                    warnings.append(("rate_not_computed", {"kpi": kpi.name, "reason": reason}))
             rows.append(
                 KpiRow(kpi, project, projects[project].name, project != kpi.project, mine, rate)
             )
@@ -263,7 +266,8 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
         actual_year=actual,
         years=master.settings.plan_years,
         rows=rows,
-        warnings=warnings,
+        warnings=[message(code, **values) for code, values in warnings],
+        notices=warnings,
     )
     table.analysis_lines = with_staff_lines(
         drafted_lines(table), master.analysis_notes, master.kpis, table.report_year

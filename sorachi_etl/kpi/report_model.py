@@ -184,7 +184,7 @@ def master_to_report(
     ]
     warnings += _without_initiatives(without, table)
     # what `report` tells about the list (no rate, a typed value unlike the computed one)
-    warnings += [finding("kpi_list_warning", text=text) for text in table.warnings]
+    warnings += [finding(code, **values) for code, values in table.notices]
     region = clean(master.settings.region, "設定の地域名")
     business_heading, businesses = _businesses(master, bureau, table.report_year, clean)
     return Report(

@@ -738,7 +738,6 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         WARNING,
         "{kpi}は{reason}ため、進捗率を計算できません（「—」と表示します）。マスタのシート「評価指標」を確認してください。",
     ),
-    "kpi_list_warning": (WARNING, "{text}"),  # a warning of the KPI list, told by publish too
     "manual_differs": (
         WARNING,
         "{kpi}の{year}は、手入力の値（{manual}）と集計値（{computed}）が異なります。手入力の値を使っています。",
