@@ -429,3 +429,39 @@ def test_the_sample_gets_no_word_about_rates(sample_master_path):
     result = runner.invoke(app, ["report", "-m", str(sample_master_path)], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "進捗率を計算できません" not in result.output
+
+
+# --- a photo typed for a planned initiative -------------------------------------------------
+
+
+def test_a_photo_typed_for_a_planned_initiative_is_not_lost_without_a_word(
+    sample_master_path, tmp_path
+):
+    """A planned initiative prints as one line: a photo staff typed for it was dropped
+    without a word, while a missing photo elsewhere gets a warning naming the cell."""
+    from PIL import Image
+
+    from sorachi_etl import api
+
+    (sample_master_path.parent / "写真").mkdir()
+    Image.new("RGB", (300, 200), "red").save(sample_master_path.parent / "写真" / "a.jpg")
+    wb = load_workbook(sample_master_path)
+    ws = wb["取組"]
+    col = {c.value: c.column for c in ws[1]}
+    row = next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, col["区分"]).value == "予定" and ws.cell(r, col["年度"]).value == "R6"
+    )
+    ws.cell(row, col["写真ファイル"]).value = "写真/a.jpg"
+    ws.cell(row, col["写真の説明"]).value = "予定の写真"
+    title = ws.cell(row, col["取組名"]).value
+    wb.save(sample_master_path)
+    result = api.publish(sample_master_path, out_dir=tmp_path / "out", formats=["html"])
+    cell = f"{ws.cell(row, col['写真ファイル']).column_letter}{row}"
+    said = [f.message for f in result.findings if f.code == "photo_on_planned"]
+    assert said == [
+        f"取組!{cell}（取組名「{title}」）の写真「写真/a.jpg」は載せていません。"
+        "区分「予定」の取組は1行で載せ、写真は区分「実績」の取組の横に載せます。"
+        "実施した後、区分を「実績」にしてください。"
+    ]
