@@ -465,3 +465,38 @@ def test_a_photo_typed_for_a_planned_initiative_is_not_lost_without_a_word(
         "区分「予定」の取組は1行で載せ、写真は区分「実績」の取組の横に載せます。"
         "実施した後、区分を「実績」にしてください。"
     ]
+
+
+# --- 推移グラフ -------------------------------------------------------------------------------
+
+
+def test_a_long_kpi_name_leaves_its_chart_room_to_plot(sample_master_path, tmp_path):
+    """The chart title was 14 pt whatever its length: a long KPI name took four lines of
+    the 7.5 cm chart and squeezed the plot into a strip. Now it is set smaller, on two
+    lines at most; a short name keeps 14 pt."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    from sorachi_etl.api import render_master
+    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.kpi.aggregate import master_to_kpi_table
+
+    long = "炭鉄港推進協議会構成市町（小樽市・室蘭市・安平町を含む）の観光入込客数（日帰り・宿泊の合計、延べ人数）"
+    edit(sample_master_path, {("評価指標", "B2"): long})
+    master = load_master(sample_master_path)
+    render_master(master, master_to_kpi_table(master)).save(tmp_path / "m.xlsx")
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    sizes = {}
+    with zipfile.ZipFile(tmp_path / "m.xlsx") as z:
+        for name in z.namelist():
+            if name.startswith("xl/charts/chart") and name.endswith(".xml"):
+                root = ElementTree.fromstring(z.read(name))
+                title = root.find(f"{c}chart/{c}title")
+                text = "".join(t.text or "" for t in title.iter(f"{a}t"))
+                font = title.find(f".//{a}rPr")
+                sz = font.get("sz") if font is not None else None
+                sizes[text] = int(sz) / 100 if sz else 14  # no size: the default, 14 pt
+    # at 14 pt a line of the chart's width holds about 20 full-width characters
+    assert len(long) * sizes[long] / 14 <= 2 * 20
+    assert sizes["空知の耕作面積の維持"] == 14
