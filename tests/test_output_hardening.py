@@ -500,3 +500,22 @@ def test_a_long_kpi_name_leaves_its_chart_room_to_plot(sample_master_path, tmp_p
     # at 14 pt a line of the chart's width holds about 20 full-width characters
     assert len(long) * sizes[long] / 14 <= 2 * 20
     assert sizes["空知の耕作面積の維持"] == 14
+
+
+# --- --out holding a folder named like the report -------------------------------------------
+
+
+def test_a_folder_named_like_the_report_is_named_before_anything_is_written(
+    sample_master_path, tmp_path
+):
+    """A folder 「R6_推進管理報告書.html」 in the output folder: publish wrote the workbook
+    and the PDF, then stopped on the page with 「（Is a directory）」, in English."""
+    out = tmp_path / "out"
+    (out / "R6_推進管理報告書.html").mkdir(parents=True)
+    result = runner.invoke(
+        app, ["publish", "-m", str(sample_master_path), "--out", str(out), "--format", "xlsx,html"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "R6_推進管理報告書.html」はフォルダです" in result.output
+    assert "directory" not in result.output.lower()
+    assert not (out / "R6_推進管理報告書.xlsx").exists()

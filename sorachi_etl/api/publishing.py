@@ -66,6 +66,10 @@ def publish(
         out.mkdir(exist_ok=True)
     except OSError as exc:
         raise UsageError("publish_cannot_write", path=out, detail=exc.strerror or exc) from None
+    for kind in wanted:  # refused before anything is written, never half a report
+        target = out / f"{report.file_stem}.{kind}"
+        if target.is_dir():
+            raise UsageError("publish_target_is_folder", path=target, option="--out")
     photos, photo_warnings = load_photos(report.photos, master_path.parent)
     result = PublishResult(report, {}, [*report.warnings, *photo_warnings], {})
     if "xlsx" in wanted or "pdf" in wanted:

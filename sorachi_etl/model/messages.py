@@ -640,6 +640,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "「{name}」は Excel などで開かれているため書き込めません。閉じてから、もう一度実行してください。",
     ),
+    "publish_target_is_folder": (
+        ERROR,
+        "「{path}」はフォルダです。報告書を同じ名前で書き出せないので、このフォルダの名前を変えるか、{option} で別の書き出し先を指定してください。",
+    ),
     "publish_cannot_write": (
         ERROR,
         "「{path}」に書き込めません（{detail}）。保存先のフォルダを確認してください。",
