@@ -519,3 +519,34 @@ def test_a_folder_named_like_the_report_is_named_before_anything_is_written(
     assert "R6_推進管理報告書.html」はフォルダです" in result.output
     assert "directory" not in result.output.lower()
     assert not (out / "R6_推進管理報告書.xlsx").exists()
+
+
+# --- characters XML forbids typed into the master -------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "publish"])
+def test_control_characters_in_the_master_are_removed_with_a_notice(sample_master_path, command):
+    """A control character pasted into a cell (_x0001_ in the file, as Excel stores it)
+    was removed on reading without a word: the report printed other text than the cell
+    holds, and the 注意 publish has for such characters never came."""
+    import shutil
+    import zipfile
+
+    edit(sample_master_path, {("取組", "E2"): "炭鉄港めしフェスタの開催"})
+    # Excel writes a control character as _x0001_ in the sheet's XML; openpyxl refuses it
+    tmp = sample_master_path.with_suffix(".tmp")
+    with zipfile.ZipFile(sample_master_path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            data = data.replace("炭鉄港めしフェスタ".encode(), "炭鉄港めし_x0001_フェスタ".encode())
+            dst.writestr(item, data)
+    shutil.move(tmp, sample_master_path)
+    args = [command, "-m", str(sample_master_path)]
+    if command == "publish":
+        args += ["--format", "html"]
+    result = runner.invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert (
+        "マスタの取組!E2の取組名に使えない文字（制御文字など）があったため、取り除いて読みました"
+        in result.output
+    )

@@ -103,7 +103,9 @@ def master_to_publication(master_path: Path, year: int | None) -> Report:
         a1(r, photo_col) if photo_col is not None else None
         for r in (sheet.row_numbers if sheet is not None else [])
     ]
-    return master_to_report(master, table, photo_cells=cells)
+    report = master_to_report(master, table, photo_cells=cells)
+    report.warnings[:0] = book.notices  # characters removed on reading, where they were
+    return report
 
 
 def _write_workbook_and_pdf(

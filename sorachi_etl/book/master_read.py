@@ -40,7 +40,7 @@ from sorachi_etl.model.rules import (
     fold_header,
     master_rules,
 )
-from sorachi_etl.model.text import raw_text
+from sorachi_etl.model.text import has_control, raw_text
 
 # sheet -> dataclass its rows become
 ROW_TYPES: dict[str, type] = {
@@ -97,6 +97,8 @@ class SheetRows:
     columns: dict[str, int]  # rule key -> zero-based column
     header_row: int | None = None  # zero-based row of the headers (a table sheet's)
     key_rows: dict[str, int] = dataclasses.field(default_factory=dict)  # keyvalue: key -> row
+    # warnings: text cells that held characters the tool removes (control characters)
+    notices: list[Finding] = dataclasses.field(default_factory=list)
 
 
 # Units of the measures and KPIs, for the columns whose numbers are in them
@@ -201,7 +203,7 @@ def grid_to_rows(
             continue
         rows.append(reader.row(line, r))
         numbers.append(r)
-    return SheetRows(rule, rows, numbers, columns, header_row=header_row)
+    return SheetRows(rule, rows, numbers, columns, header_row=header_row, notices=reader.notices)
 
 
 class _RowReader:
@@ -223,6 +225,8 @@ class _RowReader:
         self.rule, self.columns, self.unit_of, self.findings = rule, columns, unit_of, findings
         self.memo: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
         self.convert_cell = convert_cell
+        self.notices: list[Finding] = []
+        self.text_keys = frozenset(c.key for c in rule.columns if c.type == "text")
 
     def row(self, line: list[object], r: int) -> dict[str, Any]:
         # the hot loop of reading a master: names bound once, the memo looked up inline
@@ -247,6 +251,9 @@ class _RowReader:
                     converted, code = convert_cell(value, col.type)
             if isinstance(converted, list):
                 converted = list(converted)  # every row its own list
+            elif value.__class__ is str and col.key in self.text_keys and has_control(value):
+                # removed by reading (clean_text): said, as for a return's cells
+                self.notices.append(removed_chars(self.rule.name, a1(r, c), col.header))
             if code:
                 self.bad_value(col, r, c, value, code, unit)
             elif col.choices and converted not in (None, "") and converted not in col.choices:
@@ -376,6 +383,7 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
             labels[fold_header(label)] = col
     row: dict[str, Any] = {c.key: None for c in rule.columns}
     where: dict[str, int] = {}
+    notices: list[Finding] = []
     for r, line in enumerate(grid):
         if not line:
             continue
@@ -384,6 +392,8 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
             continue
         value = line[1] if len(line) > 1 else None
         converted, code = convert_cell(value, col.type)
+        if col.type == "text" and isinstance(value, str) and has_control(value):
+            notices.append(removed_chars(rule.name, a1(r, 1), col.header))
         if code:
             findings.append(
                 finding(
@@ -409,7 +419,11 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
             )
         row[col.key] = converted
         where[col.key] = r
-    return SheetRows(rule, [row], [0], {k: 1 for k in where}, key_rows=where)
+    return SheetRows(rule, [row], [0], {k: 1 for k in where}, key_rows=where, notices=notices)
+
+
+def removed_chars(sheet: str, cell: str, column: str) -> Finding:
+    return finding("master_removed_chars", sheet=sheet, cell=cell, column=column)
 
 
 def _limit(col: Any) -> str:
@@ -667,6 +681,11 @@ class MasterBook:
     path: Path
     master: domain.Master
     sheets: dict[str, SheetRows]
+
+    @property
+    def notices(self) -> list[Finding]:
+        """Warnings of reading: cells whose control characters were removed."""
+        return [n for rows in self.sheets.values() for n in rows.notices]
 
 
 def open_master(path: Path, data: bytes | None = None) -> MasterBook:

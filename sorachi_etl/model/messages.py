@@ -211,6 +211,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "マスタの{where}の{column}「{value}」が重複しています。1行にまとめてください。",
     ),
+    "master_removed_chars": (
+        WARNING,
+        "マスタの{where}の{column}に使えない文字（制御文字など）があったため、取り除いて読みました。セルの文字を確認してください。",
+    ),
     "master_plan_reversed": (
         ERROR,
         "マスタの{where}の計画開始年度（{start}）が計画終了年度（{end}）より後になっています。開始と終了の年度を確認してください。",
