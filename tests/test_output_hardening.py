@@ -550,3 +550,13 @@ def test_control_characters_in_the_master_are_removed_with_a_notice(sample_maste
         "マスタの取組!E2の取組名に使えない文字（制御文字など）があったため、取り除いて読みました"
         in result.output
     )
+
+
+def test_a_path_with_brackets_is_printed_as_it_is(tmp_path):
+    """A folder named 「[old]」 (as staff name a folder of last year's files): the line
+    saying where the master was made dropped 「[old]」 as markup and named another path."""
+    folder = tmp_path / "[old]"
+    folder.mkdir()
+    result = runner.invoke(app, ["init", str(folder / "master.xlsx")], terminal_width=300)
+    assert result.exit_code == 0, result.output
+    assert f"マスタを作成しました: {folder / 'master.xlsx'}" in result.output
