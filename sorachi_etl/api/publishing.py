@@ -66,6 +66,10 @@ def publish(
         out.mkdir(exist_ok=True)
     except OSError as exc:
         raise UsageError("publish_cannot_write", path=out, detail=exc.strerror or exc) from None
+    for kind in wanted:  # refused before anything is written, never half a report
+        target = out / f"{report.file_stem}.{kind}"
+        if target.is_dir():
+            raise UsageError("publish_target_is_folder", path=target, option="--out")
     photos, photo_warnings = load_photos(report.photos, master_path.parent)
     result = PublishResult(report, {}, [*report.warnings, *photo_warnings], {})
     if "xlsx" in wanted or "pdf" in wanted:
@@ -99,7 +103,9 @@ def master_to_publication(master_path: Path, year: int | None) -> Report:
         a1(r, photo_col) if photo_col is not None else None
         for r in (sheet.row_numbers if sheet is not None else [])
     ]
-    return master_to_report(master, table, photo_cells=cells)
+    report = master_to_report(master, table, photo_cells=cells)
+    report.warnings[:0] = book.notices  # characters removed on reading, where they were
+    return report
 
 
 def _write_workbook_and_pdf(

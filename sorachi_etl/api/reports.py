@@ -16,9 +16,14 @@ if TYPE_CHECKING:
 
 def kpi_report(master_path: Path, *, year: int | None = None) -> KpiTable:
     """The KPI list computed from a master, for the actual year `year` (default: latest)."""
-    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.master_read import check_master, open_master
 
-    return master_to_kpi_table(load_master(master_file(master_path), check=False), year=year)
+    book = open_master(master_file(master_path))
+    check_master(book, rows=False)
+    table = master_to_kpi_table(book.master, year=year)
+    # characters removed on reading, where they were (before the list's own warnings)
+    table.warnings[:0] = [notice.message for notice in book.notices]
+    return table
 
 
 def status_of(master_path: Path, *, year: int | None = None) -> StatusReport:

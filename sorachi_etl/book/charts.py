@@ -80,13 +80,50 @@ def _write_figures(ws: Worksheet, row: KpiRow, years: list[int], top: int) -> No
             put(ws, r, DATA_COL + 2, float(kpi.target_value), fmt)
 
 
+# A chart's title: 14 pt bold, smaller for a long KPI name so that it takes two lines
+# at most (at 14 pt 「炭鉄港推進協議会構成市町（小樽市・室蘭市・安平町を含む）の観光入込客数
+# （日帰り・宿泊の合計、延べ人数）」 took four and squeezed the plot to a thin strip).
+TITLE_PT, TITLE_MIN_PT = 14, 8
+TITLE_LINE_UNITS = 40  # half-ems of a title line at 14 pt in a chart 12.5 cm wide
+
+
+def title_size(name: str) -> int:
+    """The title's size (pt) for a KPI name: the name on two lines at most."""
+    from sorachi_etl.book.text_fit import text_units
+
+    units = text_units(name)
+    size = TITLE_PT
+    while size > TITLE_MIN_PT and units * size / TITLE_PT > 2 * TITLE_LINE_UNITS:
+        size -= 1
+    return size
+
+
+def _title(name: str):
+    """The chart title `name`, bold, at `title_size`."""
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import (
+        CharacterProperties,
+        Paragraph,
+        ParagraphProperties,
+        RegularTextRun,
+    )
+
+    from sorachi_etl.model.text import xml_safe
+
+    font = CharacterProperties(sz=title_size(name) * 100, b=True)
+    run = RegularTextRun(rPr=font, t=xml_safe(name)[0])
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=font), r=[run])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
 def _line_chart(ws: Worksheet, kpi: Kpi, nyears: int, top: int) -> LineChart:
     """The chart of a KPI's block of figures: 実績 solid, 目標 dashed, the axis from zero."""
     from openpyxl.chart import LineChart, Reference
 
     fmt = unit_format(kpi.decimals or 0, kpi.unit)
     chart = LineChart()
-    chart.title = kpi.name
+    chart.title = _title(kpi.name)
     chart.y_axis.title = kpi.unit
     chart.y_axis.numFmt = fmt
     chart.y_axis.majorGridlines = chart.y_axis.majorGridlines

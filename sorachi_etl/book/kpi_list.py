@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sorachi_etl.book.text_fit import EXCEL, column_px, text_height, text_units
 from sorachi_etl.book.xlsx import FONT_NAME, fresh_sheet, print_a4, put
 from sorachi_etl.kpi.aggregate import KpiRow, KpiTable, rate_band, shown_decimals
-from sorachi_etl.kpi.formats import column_headers, pending_text
+from sorachi_etl.kpi.formats import column_headers, pending_text, row_strings
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.names import (
     DASH,
@@ -32,6 +33,13 @@ BAND_FILLS = {"good": "C6EFCE", "fair": "FFEB9C", "low": "FFC7CE"}
 BAND_FONTS = {"good": "006100", "fair": "9C5700", "low": "9C0006"}
 TITLE = "評価指標（KPI）一覧"
 HEADER_ROW = 3
+
+
+# プロジェクト名, 評価指標（KPI）, 基準値 (the year columns and the rest follow); a KPI row's
+# least height; the size of the body text (openpyxl's default font, 11 pt).
+WIDTHS = (26, 36, 15)
+ROW_PT = 30.0
+BODY_PT = 11
 
 
 def unit_format(decimals: int, unit: str, suffix: str = "") -> str:
@@ -112,7 +120,10 @@ def _write_header(ws: Worksheet, headers: list[str], box, center) -> None:
 
 
 def _write_rows(ws: Worksheet, table: KpiTable, box, center, right) -> int:
-    """A row per KPI, each project's name merged over its rows; returns the last row."""
+    """A row per KPI, each project's name merged over its rows; returns the last row.
+
+    Rows are as tall as their KPI's name needs, and a project's rows together as tall
+    as its name needs: a long name typed by staff is shown whole, never cut."""
     r = HEADER_ROW + 1
     first_of_project: dict[int, int] = {}
     for row in table.rows:
@@ -125,6 +136,13 @@ def _write_rows(ws: Worksheet, table: KpiTable, box, center, right) -> int:
         )
         if end > start:
             ws.merge_cells(start_row=start, start_column=1, end_row=end, end_column=1)
+        name = str(ws.cell(row=start, column=1).value or "")
+        need = text_height(name, column_px(WIDTHS[0]), BODY_PT)
+        have = sum(ws.row_dimensions[i].height or ROW_PT for i in range(start, end + 1))
+        if need > have:
+            ws.row_dimensions[end].height = round(
+                (ws.row_dimensions[end].height or ROW_PT) + need - have, 1
+            )
     return r - 1
 
 
@@ -150,7 +168,8 @@ def _write_analysis(ws: Worksheet, table: KpiTable, r: int, ncols: int) -> int:
         line = f"{DRAFT_MARK}{item.text}" if item.drafted else item.text
         put(ws, r, 1, f"・ {line}").alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        ws.row_dimensions[r].height = 15 * (1 + len(line) // 95) + 3
+        width = sum(column_px(w) for w in _widths(table))
+        ws.row_dimensions[r].height = max(18.0, text_height(f"・ {line}", width, BODY_PT))
     return r
 
 
@@ -158,14 +177,28 @@ def _page_setup(ws: Worksheet, table: KpiTable, ncols: int, last_row: int) -> No
     """Column widths, frozen headings, and A4 with the header row on every page."""
     from openpyxl.utils import get_column_letter
 
-    widths = [26, 36, 15, *([12.5] * len(table.years)), 15, 9]
-    for c, width in enumerate(widths, start=1):
+    for c, width in enumerate(_widths(table), start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
     print_a4(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.print_area = f"A1:{get_column_letter(ncols)}{last_row}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def _widths(table: KpiTable) -> list[float]:
+    """The columns' widths: the figures' columns as wide as their longest figure, so that
+    none prints as ##### (a KPI in 人 of 12,320,000人 did in a column made for 千人)."""
+    widths = [*WIDTHS, *([12.5] * len(table.years)), 15, 9]
+    for row in table.rows:
+        for c, text in enumerate(row_strings(table, row)[2:], start=2):
+            widths[c] = max(widths[c], _fit_width(text))
+    return widths
+
+
+def _fit_width(text: str) -> float:
+    """Column width (units) that shows `text` on one line in the body font, with a margin."""
+    return round((text_units(text) * BODY_PT * 2 / 3 * 1.05 + 14) / EXCEL.px_per_width, 1)
 
 
 def _write_kpi_row(
@@ -216,7 +249,7 @@ def _write_kpi_row(
         c.fill = PatternFill("solid", fgColor=BAND_FILLS[band])
         c.font = Font(name=FONT_NAME, bold=True, color=BAND_FONTS[band])
     c.border = box
-    ws.row_dimensions[r].height = 30
+    ws.row_dimensions[r].height = max(ROW_PT, text_height(row.label, column_px(WIDTHS[1]), BODY_PT))
 
 
 def _places(value, kpi) -> int:

@@ -40,6 +40,7 @@ from sorachi_etl.model.rules import (
     fold_header,
     master_rules,
 )
+from sorachi_etl.model.text import has_control, raw_text
 
 # sheet -> dataclass its rows become
 ROW_TYPES: dict[str, type] = {
@@ -96,6 +97,8 @@ class SheetRows:
     columns: dict[str, int]  # rule key -> zero-based column
     header_row: int | None = None  # zero-based row of the headers (a table sheet's)
     key_rows: dict[str, int] = dataclasses.field(default_factory=dict)  # keyvalue: key -> row
+    # warnings: text cells that held characters the tool removes (control characters)
+    notices: list[Finding] = dataclasses.field(default_factory=list)
 
 
 # Units of the measures and KPIs, for the columns whose numbers are in them
@@ -200,7 +203,7 @@ def grid_to_rows(
             continue
         rows.append(reader.row(line, r))
         numbers.append(r)
-    return SheetRows(rule, rows, numbers, columns, header_row=header_row)
+    return SheetRows(rule, rows, numbers, columns, header_row=header_row, notices=reader.notices)
 
 
 class _RowReader:
@@ -222,6 +225,8 @@ class _RowReader:
         self.rule, self.columns, self.unit_of, self.findings = rule, columns, unit_of, findings
         self.memo: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
         self.convert_cell = convert_cell
+        self.notices: list[Finding] = []
+        self.text_keys = frozenset(c.key for c in rule.columns if c.type == "text")
 
     def row(self, line: list[object], r: int) -> dict[str, Any]:
         # the hot loop of reading a master: names bound once, the memo looked up inline
@@ -246,8 +251,36 @@ class _RowReader:
                     converted, code = convert_cell(value, col.type)
             if isinstance(converted, list):
                 converted = list(converted)  # every row its own list
+            elif value.__class__ is str and col.key in self.text_keys and has_control(value):
+                # removed by reading (clean_text): said, as for a return's cells
+                self.notices.append(removed_chars(self.rule.name, a1(r, c), col.header))
             if code:
                 self.bad_value(col, r, c, value, code, unit)
+            elif col.choices and converted not in (None, "") and converted not in col.choices:
+                # Told here too: the quick commands skip the pandera pass, and a 方向
+                # typed 「下降」 would otherwise print the rate of 上昇 without a word.
+                self.findings.append(
+                    finding(
+                        "master_not_in_choices",
+                        sheet=self.rule.name,
+                        cell=a1(r, c),
+                        value=value,
+                        column=col.header,
+                        choices="「" + "」「".join(col.choices) + "」",
+                    )
+                )
+            elif (col.min is not None or col.max is not None) and _outside(converted, col):
+                # a target typed -5 printed a progress rate of -402400.0%
+                self.findings.append(
+                    finding(
+                        "master_out_of_range",
+                        sheet=self.rule.name,
+                        cell=a1(r, c),
+                        value=raw_text(value),
+                        column=col.header,
+                        limit=_limit(col),
+                    )
+                )
             elif col.required and converted in (None, "", []) and not self.rule.log:
                 # Told here, not only by the pandera pass: the quick commands (status,
                 # report, publish) skip that pass, and a row without its year or
@@ -350,6 +383,7 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
             labels[fold_header(label)] = col
     row: dict[str, Any] = {c.key: None for c in rule.columns}
     where: dict[str, int] = {}
+    notices: list[Finding] = []
     for r, line in enumerate(grid):
         if not line:
             continue
@@ -358,6 +392,8 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
             continue
         value = line[1] if len(line) > 1 else None
         converted, code = convert_cell(value, col.type)
+        if col.type == "text" and isinstance(value, str) and has_control(value):
+            notices.append(removed_chars(rule.name, a1(r, 1), col.header))
         if code:
             findings.append(
                 finding(
@@ -371,7 +407,6 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
             )
         elif _outside(converted, col):
             # the pandera pass checks tables only: a setting's bounds are checked here
-            limit = " ～ ".join(f"{v:g}" for v in (col.min, col.max) if v is not None)
             findings.append(
                 finding(
                     "master_out_of_range",
@@ -379,12 +414,25 @@ def _keyvalue_rows(grid: list[list[object]], rule: SheetRule, findings: list[Fin
                     cell=a1(r, 1),
                     value=value,
                     column=col.header,
-                    limit=limit,
+                    limit=_limit(col),
                 )
             )
         row[col.key] = converted
         where[col.key] = r
-    return SheetRows(rule, [row], [0], {k: 1 for k in where}, key_rows=where)
+    return SheetRows(rule, [row], [0], {k: 1 for k in where}, key_rows=where, notices=notices)
+
+
+def removed_chars(sheet: str, cell: str, column: str) -> Finding:
+    return finding("master_removed_chars", sheet=sheet, cell=cell, column=column)
+
+
+def _limit(col: Any) -> str:
+    """The bounds of a column as a message shows them: 0以上, 1 ～ 99."""
+    if col.max is None:
+        return f"{col.min:g}以上"
+    if col.min is None:
+        return f"{col.max:g}以下"
+    return f"{col.min:g} ～ {col.max:g}"
 
 
 def _outside(value: Any, col: Any) -> bool:
@@ -472,8 +520,9 @@ def _failure_finding(
             "master_not_in_choices", **where, value=value, column=col.header, choices=choices
         )
     if check in ("negative", "out_of_range"):
-        limit = " ～ ".join(str(v) for v in (col.min, col.max) if v is not None)
-        return finding("master_out_of_range", **where, value=value, column=col.header, limit=limit)
+        return finding(
+            "master_out_of_range", **where, value=value, column=col.header, limit=_limit(col)
+        )
     if "unique" in check or "duplicate" in check:
         names = "・".join(rule.column(k).header for k in rule.key) or col.header
         return finding("master_duplicate", **where, value=value, column=names)
@@ -514,6 +563,8 @@ def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> lis
     refs.measures()
     refs.values()
     refs.notes()
+    refs.projects()
+    refs.plan()
     return refs.found
 
 
@@ -576,10 +627,49 @@ class _References:
             if kv.kpi not in self.kpi_ids:
                 self.ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
 
+    def plan(self) -> None:
+        """計画開始年度 after 計画終了年度 (the two swapped): the KPI list had no year
+        columns at all, and said nothing."""
+        from sorachi_etl.model.eras import format_fiscal_year
+
+        settings = self.master.settings
+        if settings.plan_start and settings.plan_end and settings.plan_start > settings.plan_end:
+            rows = self.sheets.get(SHEET_SETTINGS)
+            r = rows.key_rows.get("plan_start") if rows is not None else None
+            self.found.append(
+                finding(
+                    "master_plan_reversed",
+                    sheet=SHEET_SETTINGS,
+                    cell=a1(r, 1) if r is not None else None,
+                    start=format_fiscal_year(settings.plan_start),
+                    end=format_fiscal_year(settings.plan_end),
+                )
+            )
+
+    def projects(self) -> None:
+        """The projects businesses and initiatives name: a 関連プロジェクト typed
+        「プロジェクト1」 printed no mark at all, and 「5」 a ⑤ that no project has."""
+        if not self.project_nos:
+            return
+        known = {str(no) for no in self.project_nos}
+        hint = message("hint_project_no")
+        for i, b in enumerate(self.master.businesses):
+            for p in b.projects:
+                if str(p) not in known:
+                    self.ref(SHEET_BUSINESSES, i, "projects", p, "シート「プロジェクト」", hint)
+        for i, initiative in enumerate(self.master.initiatives):
+            if initiative.project not in self.project_nos:
+                self.ref(
+                    SHEET_INITIATIVES, i, "project", initiative.project, "シート「プロジェクト」"
+                )
+
     def notes(self) -> None:
-        names = {fold_header(k.name) for k in self.master.kpis}
+        # named as the report matches it (kpi.analysis.note_kpi): an ID typed full-width
+        # 「Ｋ０６」 stopped every command though the report would read it as K06
+        from sorachi_etl.kpi.analysis import note_kpi
+
         for i, note in enumerate(self.master.analysis_notes):
-            if note.kpi and note.kpi not in self.kpi_ids and fold_header(note.kpi) not in names:
+            if note.kpi and note_kpi(note, self.master.kpis) is None:
                 hint = message("hint_note_kpi")
                 self.ref(SHEET_ANALYSIS_NOTES, i, "kpi", note.kpi, "シート「評価指標」", hint)
 
@@ -591,6 +681,11 @@ class MasterBook:
     path: Path
     master: domain.Master
     sheets: dict[str, SheetRows]
+
+    @property
+    def notices(self) -> list[Finding]:
+        """Warnings of reading: cells whose control characters were removed."""
+        return [n for rows in self.sheets.values() for n in rows.notices]
 
 
 def open_master(path: Path, data: bytes | None = None) -> MasterBook:

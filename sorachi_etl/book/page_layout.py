@@ -27,6 +27,7 @@ from sorachi_etl.book.text_fit import (
     column_px,
     figure_width,
     measure,
+    text_units,
     wrap,
 )
 from sorachi_etl.book.xlsx import FONT_NAME, put
@@ -107,7 +108,7 @@ class Page:
         for c, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(c)].width = width
         if header:
-            header_footer(self.ws, report)
+            header_footer(self.ws, report, self.page_px)
 
     @property
     def ncols(self) -> int:
@@ -285,16 +286,42 @@ def apply_style(cell, style: Style) -> None:
         cell.fill = PatternFill("solid", fgColor=style.fill)
 
 
-def header_footer(ws: Worksheet, report: Report) -> None:
+# The running header's sizes (pt), largest first: a long title and bureau name share the
+# line at a smaller size rather than print over each other.
+HEADER_SIZES = (8, 7, 6)
+HEADER_GAP_PX = 24
+PAGE_NUMBER_PX = 60  # room the footer's "- 12 -" takes in the middle
+
+
+def header_footer(ws: Worksheet, report: Report, page_px: float = PORTRAIT[0]) -> None:
+    """The report's title (left) and year and bureau (right) over every page, the page
+    number under it. Where the two do not fit side by side even small, the year and
+    bureau go to the footer's left, beside the page number."""
+
     def escaped(text: str) -> str:  # "&" starts a code in a header
         return text.replace("&", "&&")
 
-    ws.oddHeader.left.text = escaped(report.title)
-    ws.oddHeader.left.size = 8
-    ws.oddHeader.right.text = escaped(f"{report.year_text}　{report.bureau}".strip())
-    ws.oddHeader.right.size = 8
+    def px(text: str, size: float) -> float:  # half-em units -> px at 96 dpi
+        return text_units(text) * size / 2 * 96 / 72
+
+    left, right = report.title, f"{report.year_text}　{report.bureau}".strip()
     ws.oddFooter.center.text = "- &P -"
     ws.oddFooter.center.size = 9
+    for size in HEADER_SIZES:
+        if px(left, size) + px(right, size) + HEADER_GAP_PX <= page_px:
+            ws.oddHeader.left.text, ws.oddHeader.left.size = escaped(left), size
+            ws.oddHeader.right.text, ws.oddHeader.right.size = escaped(right), size
+            return
+    ws.oddHeader.left.text = escaped(left)
+    ws.oddHeader.left.size = _size_to_fit(px(left, 1), page_px)
+    ws.oddFooter.left.text = escaped(right)
+    ws.oddFooter.left.size = _size_to_fit(px(right, 1), page_px / 2 - PAGE_NUMBER_PX / 2)
+
+
+def _size_to_fit(px_per_pt: float, room: float) -> int:
+    """The largest header size (8 down to 5 pt) at which a text that is `px_per_pt` px
+    wide per point fits `room` px."""
+    return next((s for s in (8, 7, 6) if px_per_pt * s <= room), 5)
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -96,8 +96,8 @@ def _cover(wb: Workbook, report: Report, metrics: Metrics) -> None:
     page.gap(90)
     year = Style(size=16, align="center")
     page.text(report.year_text, style=year, height=30)
-    if report.bureau:
-        page.text(report.bureau, style=year, height=30)
+    if report.bureau:  # a long name from 設定 goes over lines: all of them shown
+        page.text(report.bureau, style=year, height=max(30, page.measure(report.bureau, size=16)))
     page.finish()
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console, ConsoleDimensions
+from rich.text import Text
 
 from sorachi_etl.model.errors import SorachiError, UsageError
 
@@ -161,7 +162,8 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
     except SorachiError as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]エラー:[/] {exc}", markup=True, soft_wrap=True)
+        # the message quotes staff's cells: never read as Rich markup (「[/]」 crashed here)
+        err_console.print(Text.assemble(("エラー:", "bold red"), f" {exc}"), soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err_console.print("中断しました。マスタは変更していません。")
@@ -181,7 +183,12 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
 
 def print_notice(notice: Any) -> None:
     """A 注意 the library raised on the way (a lock taken over or removed), on stderr."""
-    err_console.print(f"[yellow]注意:[/] {notice.message}", markup=True, soft_wrap=True)
+    err_console.print(notice_text(notice.message), soft_wrap=True)
+
+
+def notice_text(message: str) -> Text:
+    """「注意: …」 with the message as it is: staff's text in it is never read as markup."""
+    return Text.assemble(("注意:", "yellow"), f" {message}")
 
 
 def run(fn: Callable[[], T], debug: bool = False) -> T:

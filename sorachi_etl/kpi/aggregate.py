@@ -20,8 +20,10 @@ from sorachi_etl.model.eras import EraError, format_fiscal_year, format_fiscal_y
 from sorachi_etl.model.messages import message
 from sorachi_etl.model.names import (
     DASH,
+    DIRECTION_LOWER,
     KIND_RATIO,
     KIND_VALUE,
+    RULE_IMPROVEMENT,
     SOURCE_COMPUTED,
     SOURCE_MANUAL,
     STATUS_CONFIRMED,
@@ -69,6 +71,9 @@ class KpiRow:
         return self.values.get(year)
 
 
+Notice = tuple[str, dict[str, object]]  # a warning: its catalogue code and values
+
+
 @dataclass
 class KpiTable:
     title: str
@@ -77,7 +82,9 @@ class KpiTable:
     years: list[int]
     rows: list[KpiRow]
     analysis: list[str] = field(default_factory=list)  # the text of `analysis_lines`
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the text of `notices`
+    # each warning as its catalogue code and values, for a Finding (publish)
+    notices: list[Notice] = field(default_factory=list)
     # drafted and staff (分析メモ) lines, in the order they print
     analysis_lines: list[AnalysisLine] = field(default_factory=list)
 
@@ -149,13 +156,13 @@ def compute_kpi_value(
     )
 
 
-def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[str]]:
+def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[Notice]]:
     """Every KPI's value for every year that has data, and warnings (manual ≠ computed)."""
     values = master.values_by_key()
     years = sorted(set(master.settings.plan_years) | set(master.years_with_values()))
     manual = {(kv.kpi, kv.year): kv for kv in master.kpi_values}
     out: dict[tuple[str, int], YearValue] = {}
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     groups: dict[str, list[str]] = {}
     for kpi in master.kpis:
         decimals = kpi.decimals or 0
@@ -178,18 +185,30 @@ def kpi_values(master: Master) -> tuple[dict[tuple[str, int], YearValue], list[s
                     if computed is not None and computed.status == STATUS_CONFIRMED:
                         result.computed = computed.value
                         if computed.value != value:
-                            warnings.append(
-                                message(
-                                    "manual_differs",
-                                    kpi=kpi.name,
-                                    year=format_fiscal_year(year),
-                                    manual=format_value(value, decimals, kpi.unit),
-                                    computed=format_value(computed.value, decimals, kpi.unit),
-                                )
-                            )
+                            values = {
+                                "kpi": kpi.name,
+                                "year": format_fiscal_year(year),
+                                "manual": format_value(value, decimals, kpi.unit),
+                                "computed": format_value(computed.value, decimals, kpi.unit),
+                            }
+                            warnings.append(("manual_differs", values))
             if result is not None:
                 out[(kpi.id, year)] = result
     return out, warnings
+
+
+def _no_rate_reason(kpi: Kpi, actual, target, base) -> str | None:
+    """Why a KPI with a confirmed value has no progress rate (it prints —), in a clerk's
+    words; None where the rate is — for no fault of the master's."""
+    if target is None:
+        return "目標値が空欄の"
+    if kpi.progress_rule == RULE_IMPROVEMENT:
+        if base is None:
+            return "基準値が空欄の"
+        return "目標値が基準値と同じ" if target == base else None
+    if kpi.direction == DIRECTION_LOWER:
+        return "実績値が0の" if actual == 0 else None
+    return "目標値が0の" if target == 0 else None
 
 
 def latest_year(values: dict[tuple[str, int], YearValue]) -> int | None:
@@ -206,6 +225,7 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
         actual = master.settings.plan_start
     projects = {p.no: p for p in master.projects}
     rows: list[KpiRow] = []
+    no_rate: set[str] = set()  # KPIs with a value but no progress rate, told once
     for project in sorted(projects):
         for kpi in master.kpis:
             if project not in kpi.projects:
@@ -231,6 +251,12 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
                     direction=kpi.direction,
                     rule=kpi.progress_rule,
                 )
+                reason = (
+                    None if rate is not None else _no_rate_reason(kpi, current.value, target, base)
+                )
+                if reason and kpi.id not in no_rate:  # once, not again for a re-listing
+                    no_rate.add(kpi.id)
+                    warnings.append(("rate_not_computed", {"kpi": kpi.name, "reason": reason}))
             rows.append(
                 KpiRow(kpi, project, projects[project].name, project != kpi.project, mine, rate)
             )
@@ -240,7 +266,8 @@ def master_to_kpi_table(master: Master, *, year: int | None = None) -> KpiTable:
         actual_year=actual,
         years=master.settings.plan_years,
         rows=rows,
-        warnings=warnings,
+        warnings=[message(code, **values) for code, values in warnings],
+        notices=warnings,
     )
     table.analysis_lines = with_staff_lines(
         drafted_lines(table), master.analysis_notes, master.kpis, table.report_year

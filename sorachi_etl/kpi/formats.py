@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -80,6 +81,17 @@ def row_strings(table: KpiTable, row: KpiRow) -> list[str]:
     ]
 
 
+# What Markdown would take for markup in staff's text: a KPI named 「<5歳児>」 vanished as
+# a tag, and a line break typed in a cell (Alt+Enter) split the table's row in two.
+_MD_SPECIAL = re.compile(r"([\\`*_<>|\[\]])")
+
+
+def md_text(text: str) -> str:
+    """Staff's text as Markdown shows it, on one line (a line break in a cell as <br>)."""
+    lines = _MD_SPECIAL.sub(r"\\\1", text).splitlines() or [""]
+    return "<br>".join(line.strip() for line in lines)
+
+
 def to_markdown(table: KpiTable) -> str:
     head = headers(table)
     lines = [
@@ -91,10 +103,10 @@ def to_markdown(table: KpiTable) -> str:
         "|" + "---|" * len(head),
     ]
     for row in table.rows:
-        cells = [c.replace("|", "\\|") for c in row_strings(table, row)]
+        cells = [md_text(c) for c in row_strings(table, row)]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "## 分析・対応方向", ""]
-    lines += [f"- {line}" for line in table.analysis]
+    lines += [f"- {md_text(line)}" for line in table.analysis]
     return "\n".join(lines) + "\n"
 
 

@@ -37,7 +37,13 @@ from sorachi_etl.kpi.report_initiatives import (
 from sorachi_etl.model.domain import Initiative, Master, Project
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.findings import Finding, finding
-from sorachi_etl.model.names import DASH, INITIATIVE_PLANNED, STATUS_CONFIRMED, STATUS_PENDING
+from sorachi_etl.model.names import (
+    DASH,
+    INITIATIVE_PLANNED,
+    SHEET_INITIATIVES,
+    STATUS_CONFIRMED,
+    STATUS_PENDING,
+)
 
 # The report's own words: section titles of the published format, not data.
 FILE_SUFFIX = "推進管理報告書"
@@ -177,12 +183,14 @@ def master_to_report(
     ):
         long = format_fiscal_year_long(table.actual_year)
         warnings.append(finding("publish_no_values", year=f"{long}（実績年）"))
-    without: dict[str, list[int]] = {"past": [], "planned": []}
+    without: dict = {"past": [], "planned": []}  # + "photos": warnings
     projects = [
         _project_page(master, project, table, kpi_lines, photo_cells or [], clean, without)
         for project in sorted(master.projects, key=lambda p: p.no)
     ]
-    warnings += _without_initiatives(without, table)
+    warnings += _without_initiatives(without, table) + without.get("photos", [])
+    # what `report` tells about the list (no rate, a typed value unlike the computed one)
+    warnings += [finding(code, **values) for code, values in table.notices]
     region = clean(master.settings.region, "設定の地域名")
     business_heading, businesses = _businesses(master, bureau, table.report_year, clean)
     return Report(
@@ -254,7 +262,7 @@ def _project_page(
     initiatives to show."""
     short = format_fiscal_year(table.report_year)
     name = clean(project.name, f"プロジェクト{project.no}の名前")
-    past, planned = _initiatives(master, project.no, table, cells, clean)
+    past, planned = _initiatives(master, project.no, table, cells, clean, without)
     if not past:
         without["past"].append(project.no)
     heading = PLANNED_HEADING.format(year=short)
@@ -273,10 +281,16 @@ def _project_page(
 
 
 def _initiatives(
-    master: Master, project: int, table: KpiTable, cells: list[str | None], clean: Cleaner
+    master: Master,
+    project: int,
+    table: KpiTable,
+    cells: list[str | None],
+    clean: Cleaner,
+    without: dict,
 ) -> tuple[list[tuple[Initiative, str | None]], list[PlannedItem]]:
     """A project's initiatives of the actual and report years (each with its photo's cell),
-    and those planned for the report year."""
+    and those planned for the report year (a line each: a photo typed for one is not
+    shown, and `without["photos"]` gets the warning saying so)."""
     year, actual = table.report_year, table.actual_year
     past, planned = [], []
     for i, initiative in enumerate(master.initiatives):
@@ -285,6 +299,21 @@ def _initiatives(
         if initiative.kind == INITIATIVE_PLANNED:
             if initiative.year == year:
                 planned.append(planned_item(initiative, clean))
+                if initiative.photo and initiative.photo.strip():
+                    where = {
+                        "sheet": SHEET_INITIATIVES,
+                        "cell": cells[i] if i < len(cells) else None,
+                    }
+                    without.setdefault("photos", []).append(
+                        finding(
+                            "photo_on_planned",
+                            **where,
+                            item=clean(initiative.title, f"取組「{initiative.title}」の取組名"),
+                            value=clean(
+                                initiative.photo, f"取組「{initiative.title}」の写真ファイル"
+                            ),
+                        )
+                    )
         elif initiative.year in (actual, year):
             past.append((initiative, cells[i] if i < len(cells) else None))
     return past, planned

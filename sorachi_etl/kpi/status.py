@@ -267,7 +267,7 @@ def reminder_text(status: StatusReport, today: dt.date | None = None) -> str:
     send something is never told it has not.
     """
     d = status.deadline
-    deadline = f"{d.year}年{d.month}月{d.day}日" if d else "（期限未設定）"
+    deadline = f"{d.year}年{d.month}月{d.day}日" if d else ""
     lines = [message("reminder_title", year=format_fiscal_year_long(status.year)), ""]
     today = today or dt.date.today()
     overdue = d is not None and today > d
@@ -275,9 +275,15 @@ def reminder_text(status: StatusReport, today: dt.date | None = None) -> str:
         lines.append("・" + message("reminder_no_reporters"))
     for r in status.to_chase:
         if r.state == SUBMISSION_MISSING:
-            what = message(
-                "remind_missing_overdue" if overdue else "remind_missing", deadline=deadline
+            # no deadline in 設定: asked plainly, never 「提出期限（（期限未設定））までに」
+            code = (
+                "remind_missing_overdue"
+                if overdue
+                else "remind_missing"
+                if d
+                else "remind_missing_no_deadline"
             )
+            what = message(code, deadline=deadline)
         elif r.state == SUBMISSION_INVALID and r.unreadable:
             what = message(f"remind_{r.refusal}", file=f"「{r.file}」" if r.file else "")
         elif r.state == SUBMISSION_INVALID:

@@ -231,6 +231,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "マスタの{where}の{column}「{value}」が重複しています。1行にまとめてください。",
     ),
+    "master_removed_chars": (
+        WARNING,
+        "マスタの{where}の{column}に使えない文字（制御文字など）があったため、取り除いて読みました。セルの文字を確認してください。",
+    ),
+    "master_plan_reversed": (
+        ERROR,
+        "マスタの{where}の計画開始年度（{start}）が計画終了年度（{end}）より後になっています。開始と終了の年度を確認してください。",
+    ),
     "master_unknown_ref": (
         ERROR,
         "マスタの{where}の{column}「{value}」が{target}にありません。{hint}",
@@ -337,6 +345,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         WARNING,
         "調査票が未提出です。提出期限（{deadline}）までにご提出をお願いします。",
     ),
+    "remind_missing_no_deadline": (WARNING, "調査票が未提出です。ご提出をお願いします。"),
     "remind_missing_overdue": (
         WARNING,
         "調査票が未提出です。提出期限（{deadline}）を過ぎていますので、至急ご提出をお願いします。",
@@ -659,6 +668,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "「{name}」は Excel などで開かれているため書き込めません。閉じてから、もう一度実行してください。",
     ),
+    "publish_target_is_folder": (
+        ERROR,
+        "「{path}」はフォルダです。報告書を同じ名前で書き出せないので、このフォルダの名前を変えるか、{option} で別の書き出し先を指定してください。",
+    ),
     "publish_cannot_write": (
         ERROR,
         "「{path}」に書き込めません（{detail}）。保存先のフォルダを確認してください。",
@@ -686,6 +699,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "photo_missing": (
         WARNING,
         "{where}（取組名「{item}」）の写真「{value}」が見つかりません。マスタのあるフォルダから見た場所（例: 写真/看板.jpg）を確認してください。写真なしで作成しました。",
+    ),
+    "photo_on_planned": (
+        WARNING,
+        "{where}（取組名「{item}」）の写真「{value}」は載せていません。区分「予定」の取組は1行で載せ、写真は区分「実績」の取組の横に載せます。実施した後、区分を「実績」にしてください。",
     ),
     "photo_unreadable": (
         WARNING,
@@ -723,6 +740,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "hint_header_back": (ERROR, "見出し「{near}」のことなら「{header}」に戻してください。"),
     "hint_header_restore": (ERROR, "見出しを元に戻してください。"),
     "hint_measure_id": (ERROR, "調査項目IDを確認してください。"),
+    "hint_project_no": (
+        ERROR,
+        "プロジェクトの番号をカンマで区切って入力してください（例: 1,3）。",
+    ),
     "hint_ratio_denominator": (ERROR, "比率の指標には分母の調査項目IDが必要です。"),
     "hint_note_kpi": (
         ERROR,
@@ -748,6 +769,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "no_kpis": (
         WARNING,
         "評価指標が登録されていません。マスタのシート「評価指標」に入力してください。",
+    ),
+    "rate_not_computed": (
+        WARNING,
+        "{kpi}は{reason}ため、進捗率を計算できません（「—」と表示します）。マスタのシート「評価指標」を確認してください。",
     ),
     "manual_differs": (
         WARNING,

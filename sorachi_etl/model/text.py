@@ -40,6 +40,11 @@ def xml_safe(text: str) -> tuple[str, bool]:
     return _NOT_XML.sub("", text), True
 
 
+def has_control(text: str) -> bool:
+    """Whether `text` holds a character `clean_text` removes (control characters…)."""
+    return _CONTROL.search(text) is not None
+
+
 def clean_text(value: object) -> tuple[str, bool]:
     """Strip a text cell and remove control characters and what XML forbids; says whether any were."""
     if value is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from sorachi_etl.cli.common import OutputConsole
 from sorachi_etl.cli.render.checks import (
     file_reports,
@@ -37,8 +39,12 @@ def heading(title: str, console: OutputConsole) -> None:
 
 def _print_made(result, console: OutputConsole) -> None:
     heading("1. マスタと調査票を作成", console)
-    console.print(f"マスタ: {result.master_path}（令和6年度推進管理報告書のデータ入り）")
-    console.print(f"調査票: {result.folder / '調査票'}（報告者ごとに {len(result.templates)}件）")
+    console.print(
+        f"マスタ: {escape(str(result.master_path))}（令和6年度推進管理報告書のデータ入り）"
+    )
+    console.print(
+        f"調査票: {escape(str(result.folder / '調査票'))}（報告者ごとに {len(result.templates)}件）"
+    )
 
 
 def _print_checked(result, console: OutputConsole) -> None:
@@ -55,7 +61,7 @@ def _print_checked(result, console: OutputConsole) -> None:
             console.print(block)
     console.print(report_summary(report))
     for path in result.annotated.written:
-        console.print(f"返送用のコピー（問題のセルを赤く塗りコメント付き）: {path}")
+        console.print(f"返送用のコピー（問題のセルを赤く塗りコメント付き）: {escape(str(path))}")
 
 
 def _print_merged(result, console: OutputConsole) -> None:
@@ -72,7 +78,7 @@ def _print_merged(result, console: OutputConsole) -> None:
         console.print(f"  ・{f.file}（{partial_text(f)}）", markup=False, soft_wrap=True)
     console.print(kpi_changes(merge.kpi_changes))
     if result.outcome.backup:
-        console.print(f"取り込み前のマスタは {result.outcome.backup} に残しています。")
+        console.print(f"取り込み前のマスタは {escape(str(result.outcome.backup))} に残しています。")
 
 
 def _print_status(status, console: OutputConsole) -> None:
@@ -83,7 +89,7 @@ def _print_status(status, console: OutputConsole) -> None:
         detail = "、".join(r.pending) if r.state == "受付済" else r.state
         if r.held_back:
             detail += f"（{'・'.join(r.held_back)}を要修正）"
-        console.print(f"  ・{r.reporter}: {detail}")
+        console.print(f"  ・{escape(r.reporter)}: {escape(str(detail))}")
 
 
 def _print_publication(publication, console: OutputConsole) -> None:
@@ -101,7 +107,7 @@ def _print_publication(publication, console: OutputConsole) -> None:
 
 def _print_files(result, console: OutputConsole) -> None:
     heading("作成したファイル", console)
-    console.print(f"作業フォルダ: [bold]{result.folder.resolve()}[/]")
+    console.print(f"作業フォルダ: [bold]{escape(str(result.folder.resolve()))}[/]")
     console.print(
         "  master.xlsx … マスタ（「評価指標一覧」「提出状況」「推移グラフ」シートを確認してください）"
     )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from sorachi_etl.cli.common import OutputConsole
 
 
 def print_init(result, console: OutputConsole, *, empty: bool) -> None:
     """The master's path (and the backup of the file overwritten), then its contents."""
     m = result.master
-    console.print(f"マスタを作成しました: [bold]{result.path}[/]")
+    console.print(f"マスタを作成しました: [bold]{escape(str(result.path))}[/]")
     if result.backup:
-        console.print(f"上書きする前のファイル: {result.backup}")
+        console.print(f"上書きする前のファイル: {escape(str(result.backup))}")
     if empty:
         console.print(
             "空の様式です。シート「プロジェクト」「市町」「調査項目」「評価指標」を入力してください。"

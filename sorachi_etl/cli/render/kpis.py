@@ -59,7 +59,7 @@ def _kpi_table(table: KpiTable, shown: list[int], left_out: list[int | str]) -> 
     return t
 
 
-def _caption(table: KpiTable, left_out: list[int | str]) -> str:
+def _caption(table: KpiTable, left_out: list[int | str]) -> Text:
     """The projects behind ①…, and which columns were left out for the width."""
     caption = [
         f"{project_mark(no)} {name}"
@@ -72,7 +72,7 @@ def _caption(table: KpiTable, left_out: list[int | str]) -> str:
         caption.append(
             f"※画面の幅に合わせて{names}の列を省いています（画面を広げると表示します）。"
         )
-    return "\n".join(caption)
+    return Text("\n".join(caption))  # project names as typed, never read as markup
 
 
 def _add_kpi_rows(t: Table, table: KpiTable, years: list[int], left_out: list[int | str]) -> None:

@@ -38,7 +38,7 @@ def print_merge(
     console.print(kpi_changes(result.kpi_changes))
     missing = outcome.missing
     if missing:
-        console.print(f"未提出（{len(missing)}）: " + "、".join(missing))
+        console.print(f"未提出（{len(missing)}）: " + "、".join(missing), markup=False)
     _print_master(outcome, console, master)
 
 
@@ -65,9 +65,9 @@ def _print_master(outcome, console: OutputConsole, master: Path) -> None:
             if outcome.result.changes
             else "データの変更はありませんでした（取込履歴の追記と、一覧・提出状況の作り直しだけ）"
         )
-        console.print(f"マスタ「{master}」: {changed}。")
+        console.print(f"マスタ「{master}」: {changed}。", markup=False)
         if outcome.backup:
-            console.print(f"書き込む前のマスタ: {outcome.backup}")
+            console.print(f"書き込む前のマスタ: {outcome.backup}", markup=False)
     elif outcome.unchanged:
         console.print(
             f"マスタ「{master}」: 変更はありませんでした。マスタには書き込んでいません"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sorachi_etl.cli.common import OutputConsole, json_text
+from sorachi_etl.cli.common import OutputConsole, json_text, notice_text
 from sorachi_etl.cli.render.kpis import analysis, kpi_table
 
 
@@ -17,7 +17,7 @@ def print_report(table, console: OutputConsole, *, format: str, output: Path | N
         console.print(kpi_table(table, width=console.width))
         console.print(analysis(table))
         for warning in table.warnings:
-            console.print(f"[yellow]注意:[/] {warning}")
+            console.print(notice_text(warning), soft_wrap=True)
     elif output is None:
         typer.echo(report_text(table, format), nl=False)
     else:

@@ -43,11 +43,11 @@ def status_table(status) -> Table:
     t.add_column("ファイル", overflow="fold")
     t.add_column("集計中の項目", overflow="fold")
     for r in status.rows:
-        t.add_row(
-            r.reporter,
+        t.add_row(  # names from the master and files as sent: never read as markup
+            Text(r.reporter),
             Text(r.state_text, style=STATE_STYLES.get(r.state, "")),
             f"{r.received_at:%Y/%m/%d %H:%M}" if r.received_at else "",
-            r.file,
-            "、".join(r.pending),
+            Text(r.file or ""),
+            Text("、".join(r.pending)),
         )
     return t

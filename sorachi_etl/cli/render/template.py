@@ -19,6 +19,8 @@ def print_template(results: list, console: OutputConsole, *, year: int, folder: 
     )
     for result in results[:SHOWN]:
         previous = f"、前年度実績 {result.previous}件" if result.previous else ""
-        console.print(f"  {result.path.name}（調査項目 {len(result.measures)}件{previous}）")
+        console.print(
+            f"  {result.path.name}（調査項目 {len(result.measures)}件{previous}）", markup=False
+        )
     if len(results) > SHOWN:
         console.print(f"  ほか {len(results) - SHOWN}件")
