@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from sorachi_etl import api
 from sorachi_etl.book.master_read import find_header_row, load_master
+from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.names import MASTER_OUTPUT_SHEETS
 from sorachi_etl.model.rules import master_rules
 from tests.conftest import libreoffice_convert
@@ -449,6 +450,34 @@ def test_a_merge_changes_nothing_but_the_tool_s_own_cells(
     returns.mkdir()
     for name in chosen:
         shutil.copy(pool[name], returns / pool[name].name)
-    outcome = merge(returns, master)
+    try:
+        outcome = api.merge_paths([returns], master)
+    except MasterError as err:
+        # A date format put on one of the tool's figures (113500 shown as 2210/10/1): the
+        # merge cannot take the figure as staff see it, so it stops, names the cell and
+        # the format, and writes nothing.
+        assert err.findings and all(f.code == "master_bad_value" for f in err.findings)
+        assert any("表示形式が日付" in f.message for f in err.findings), err.findings
+        assert master.read_bytes() == before.read_bytes()
+        return
+    assert outcome.written
     assert_only_tool_cells_changed(before, master)
     assert_same_data(master, outcome.result.master)
+
+
+def test_a_date_format_put_on_a_figure_is_named_with_the_format(edited_base, tmp_path):
+    """Found by the property above: a figure formatted as a date by mistake read as
+    「2210-10-01は値として読めません。半角数字で入力してください」, though staff had typed
+    113500 and the cell showed 2210/10/1: the message now says it is the cell's format."""
+    master = tmp_path / "master.xlsx"
+    shutil.copy(edited_base, master)
+    wb = load_workbook(master)
+    wb["指標実績"]["C2"].number_format = "yyyy/m/d"
+    shown = wb["指標実績"]["C2"].value
+    wb.save(master)
+    with pytest.raises(MasterError) as caught:
+        api.kpi_report(master)
+    (problem,) = caught.value.findings
+    assert problem.cell == "C2" and "表示形式が日付" in problem.message
+    assert "-" not in (problem.value or "")  # shown as Excel shows it (2210/10/1), not ISO
+    assert isinstance(shown, (int, float))

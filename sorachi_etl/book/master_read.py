@@ -13,7 +13,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from sorachi_etl.model import domain
+from sorachi_etl.model import domain, eras
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.findings import Finding, finding
@@ -302,12 +302,15 @@ class _RowReader:
         hint = _hint(code)
         if code == "unit_mismatch" and unit:
             hint = message("hint_unit_of_row", unit=unit)
+        shown = eras.shown_date(value) if col.type in ("number", "int", "project") else None
+        if shown is not None:  # a number shown as a date: the cell's format, not the figure
+            hint = message("hint_date_format")
         self.findings.append(
             finding(
                 "master_bad_value",
                 sheet=self.rule.name,
                 cell=a1(r, c),
-                value=value,
+                value=shown if shown is not None else value,
                 column=col.header,
                 hint=hint,
             )

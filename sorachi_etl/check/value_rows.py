@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.check.normalize import CellValue, parse_number, parse_status
 from sorachi_etl.check.rows import FileContext, ValueRow, cell_problem
+from sorachi_etl.model import eras
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.findings import Finding
 from sorachi_etl.model.names import STATUS_CONFIRMED, STATUS_NA, STATUS_PENDING, SURVEY_VALUES
@@ -208,7 +209,7 @@ def _read_value(
         said.add(problem, said.value_cell)
         return None
     if cell.kind == "invalid":
-        shown_date = _as_typed_date(raw_value)
+        shown_date = eras.shown_date(raw_value)
         if shown_date is not None:
             said.add("date_in_number", said.value_cell, value=shown_date)
             return None
@@ -261,18 +262,3 @@ def _value_with_status(
         status = STATUS_CONFIRMED
     return cell.number, status
 
-
-def _as_typed_date(value: object) -> str | None:
-    """A date or time Excel made of what was typed (9/16, 12:30), as a clerk would write it;
-    None for anything else."""
-    import datetime as dt
-
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        value = value.date()
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return f"{value.year}/{value.month}/{value.day}"
-    if isinstance(value, dt.datetime):
-        return f"{value.year}/{value.month}/{value.day} {value.hour}:{value.minute:02d}"
-    if isinstance(value, dt.time):
-        return f"{value.hour}:{value.minute:02d}"
-    return None

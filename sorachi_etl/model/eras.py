@@ -182,3 +182,17 @@ def format_date_ja(day: dt.date) -> str:
     start = _ERAS[era][1]
     n = day.year - start + 1
     return f"{era}{'元' if n == 1 else n}年{day.month}月{day.day}日"
+
+
+def shown_date(value: object) -> str | None:
+    """A date or time Excel made of what was typed (9/16, 12:30), as a clerk would write it;
+    None for anything else."""
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.year}/{value.month}/{value.day}"
+    if isinstance(value, dt.datetime):
+        return f"{value.year}/{value.month}/{value.day} {value.hour}:{value.minute:02d}"
+    if isinstance(value, dt.time):
+        return f"{value.hour}:{value.minute:02d}"
+    return None

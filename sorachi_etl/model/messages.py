@@ -733,6 +733,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "hint_excel_error": (ERROR, "数値を直接入力してください。"),
     "hint_formula_text": (ERROR, "数値を直接入力してください。"),
     "hint_unit_mismatch": (ERROR, "単位を付けずに数値だけを入力してください。"),
+    "hint_date_format": (
+        ERROR,
+        "セルの表示形式が日付・時刻になっています。数値のつもりなら、セルの書式設定で表示形式を「標準」か「数値」に戻してください。",
+    ),
     "hint_unit_of_row": (
         ERROR,
         "この行の単位は「{unit}」です。{unit}単位の数値を、単位を付けずに（または「{unit}」を付けて）入力してください。",
