@@ -261,4 +261,3 @@ def _value_with_status(
         said.add("status_missing", said.status_cell)
         status = STATUS_CONFIRMED
     return cell.number, status
-
