@@ -183,6 +183,7 @@ def test_a_blank_survey_sent_by_mistake_takes_nothing_away(
     result = runner.invoke(app, ["merge", str(blank), *master])
     assert result.exit_code == 1, result.output
     assert "何も入力されていません" in result.output
+    assert "（エラー 1件、" in result.output  # told once for the file, not once per empty row
     assert "取組は取り込みました" not in result.output
     assert initiatives() == ["移住フェアへの出展", "二つ目"]
 

@@ -161,7 +161,8 @@ def check_file(
     ctx = _identified(check, survey, setting, bool(wb.date1904))
     check.report.findings.extend(_workbook_findings(ctx, survey, wb))
     check.contacts = {k: raw_text(v.value) for k, v in survey.info.items()}
-    _survey_to_rows(check, ctx, survey, wb)
+    if not _nothing_typed(survey):  # a blank is refused whole, by one finding, not one per row
+        _survey_to_rows(check, ctx, survey, wb)
     # the master stays where it is: a worker process sends back only this file's results
     check.context = dataclasses.replace(ctx, master=None)
     return check
