@@ -16,12 +16,10 @@ from decimal import Decimal
 from sorachi_etl.model.domain import Initiative
 from sorachi_etl.model.findings import Finding, finding
 from sorachi_etl.model.names import SHEET_INITIATIVES
+from sorachi_etl.model.text import clean_text
 
 PLANNED_BULLET = "・"
 PHOTO_MARK = "▲"
-# Characters XML 1.0 cannot hold (and other control characters): removed at this one
-# place before any text reaches a workbook or a web page.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # A date that names a day ("令和5年9月16日～17日") prints as its own 開催日 line; a
 # period from a month ("R5.12月～") follows the summary in brackets, as the report does.
 _NAMES_A_DAY = re.compile(r"\d\s*日")
@@ -106,11 +104,10 @@ class Cleaner:
         self.warnings: dict[str, Finding] = {}
 
     def __call__(self, value: object, where: str) -> str:
-        text = "" if value is None else str(value)
-        cleaned = _NOT_XML.sub("", text).strip()
-        if cleaned != text.strip() and where not in self.warnings:
-            shown = _NOT_XML.sub("", where)
-            self.warnings[where] = finding("publish_removed_chars", item=shown)
+        # model/text.clean_text: the one place that removes what XML cannot carry
+        cleaned, removed = clean_text(value)
+        if removed and where not in self.warnings:
+            self.warnings[where] = finding("publish_removed_chars", item=clean_text(where)[0])
         return cleaned
 
 
