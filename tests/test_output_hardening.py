@@ -560,3 +560,20 @@ def test_a_path_with_brackets_is_printed_as_it_is(tmp_path):
     result = runner.invoke(app, ["init", str(folder / "master.xlsx")], terminal_width=300)
     assert result.exit_code == 0, result.output
     assert f"マスタを作成しました: {folder / 'master.xlsx'}" in result.output
+
+
+def test_a_project_whose_purpose_or_area_is_blank_is_named(sample_master_path, tmp_path):
+    """A project whose 目的 was cleared printed 【目的】 over nothing, without a word."""
+    wb = load_workbook(sample_master_path)
+    ws = wb["プロジェクト"]
+    col = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["番号"]).value == 2)
+    ws.cell(row, col["目的"]).value = None
+    wb.save(sample_master_path)
+    out = tmp_path / "out"
+    args = ["publish", "-m", str(sample_master_path), "--out", str(out), "--format", "html"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "プロジェクト2の「目的」が空欄です" in result.output
+    assert "推進エリア" not in result.output  # every project still has its area
+    assert (out / "R6_推進管理報告書.html").exists()

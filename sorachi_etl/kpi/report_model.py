@@ -188,7 +188,7 @@ def master_to_report(
         _project_page(master, project, table, kpi_lines, photo_cells or [], clean, without)
         for project in sorted(master.projects, key=lambda p: p.no)
     ]
-    warnings += _without_initiatives(without, table) + without.get("photos", [])
+    warnings += _what_is_missing(without, table) + without.get("photos", [])
     # what `report` tells about the list (no rate, a typed value unlike the computed one)
     warnings += [finding(code, **values) for code, values in table.notices]
     region = clean(master.settings.region, "設定の地域名")
@@ -231,15 +231,20 @@ def _cover(master: Master, clean: Cleaner, warnings: list[Finding]) -> tuple[str
     return title, bureau
 
 
-def _without_initiatives(without: dict[str, list[int]], table: KpiTable) -> list[Finding]:
+def _what_is_missing(without: dict[str, list[int]], table: KpiTable) -> list[Finding]:
     """One warning for all the projects without past initiatives, one for those without
-    planned ones (the four projects of a new year would otherwise make eight lines)."""
+    planned ones (the four projects of a new year would otherwise make eight lines), and
+    one for each of 推進エリア and 目的 left blank."""
     short = format_fiscal_year(table.report_year)
     out = []
     if without["past"]:
         years = f"{format_fiscal_year(table.actual_year)}・{short}年度"
         projects = "・".join(str(no) for no in without["past"])
         out.append(finding("publish_no_past", project=projects, years=years))
+    for column in ("推進エリア", "目的"):
+        if without.get(column):
+            projects = "・".join(str(no) for no in without[column])
+            out.append(finding("publish_project_blank", project=projects, column=column))
     if without["planned"]:
         projects = "・".join(str(no) for no in without["planned"])
         heading = PLANNED_HEADING.format(year=short)
@@ -268,11 +273,16 @@ def _project_page(
     heading = PLANNED_HEADING.format(year=short)
     if not planned:
         without["planned"].append(project.no)
+    area = clean(project.area, f"プロジェクト{project.no}の推進エリア")
+    purpose = clean(project.purpose, f"プロジェクト{project.no}の目的")
+    for column, text in (("推進エリア", area), ("目的", purpose)):
+        if not text:  # the page would print the heading over nothing
+            without.setdefault(column, []).append(project.no)
     return ProjectPage(
         no=project.no,
         name=name,
-        area=clean(project.area, f"プロジェクト{project.no}の推進エリア"),
-        purpose=clean(project.purpose, f"プロジェクト{project.no}の目的"),
+        area=area,
+        purpose=purpose,
         past=initiative_blocks(past, clean),
         kpis=[k for k in kpi_lines if k.project_no == project.no],
         planned_heading=heading,

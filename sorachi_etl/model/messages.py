@@ -676,6 +676,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "「{path}」に書き込めません（{detail}）。保存先のフォルダを確認してください。",
     ),
+    "publish_project_blank": (
+        WARNING,
+        "シート「プロジェクト」で、プロジェクト{project}の「{column}」が空欄です（報告書のその欄は見出しだけになります）。入力してから、もう一度実行してください。",
+    ),
     "publish_setting_blank": (
         WARNING,
         "シート「設定」の「{column}」が空欄です（{what}）。入力してから、もう一度実行してください。",
