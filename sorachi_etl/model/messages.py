@@ -975,6 +975,25 @@ PHRASES: dict[str, str] = {
     # --- intake/locate.py: why a workbook is not a survey, and the hint of a missing sheet
     "not_survey_sheets": "シート「{info}」「{values}」と管理用の非表示シートがありません",
     "hint_other_sheets": "（このブックにあるほかのシート:「{sheets}」。名前を変えていないか確認してください。）",
+    # --- check/accept.py: why one of two returns of a reporter is taken (tie-break reasons)
+    "newer_by_filled_on": "基本情報の記入日が新しい方です（{newer}、もう一方は{older}）",
+    "newer_by_modified": "ファイルの日時が新しい方です（{newer}、もう一方は{older}）",
+    "newer_by_copy_number": "記入日とファイルの日時では決まらないため、ファイル名の「({copy})」から後で保存された方と判断しました",
+    "newer_by_file_name": "記入日とファイルの日時では決まらないため、ファイル名の順で後の方にしました",
+    # --- check/identity.py: the places of a return that name its reporter and year
+    # the places named in reporter_mismatch / year_mismatch's {detail}
+    "named_in_meta": "調査票の記録",
+    "named_in_info": "基本情報",
+    "named_in_file_name": "ファイル名",
+    "named_as": "{place}：{value}",
+    "year_in_file_and_asked": "調査票：{year}、指定：{asked}",
+    # --- check/one_file.py: what a workbook is when it is not a survey to check
+    "master_workbook": "マスタブック",
+    "format_xls": "Excel 97-2003形式（.xls）",
+    "format_ods": "OpenDocument形式（.ods）",
+    "quoted": "「{name}」",
+    "and_more_sheets": "ほか{count}枚",
+    "not_survey_sheets_here": "{reason}。このファイルのシート: {sheets}",
 }
 
 
