@@ -994,6 +994,45 @@ PHRASES: dict[str, str] = {
     "quoted": "「{name}」",
     "and_more_sheets": "ほか{count}枚",
     "not_survey_sheets_here": "{reason}。このファイルのシート: {sheets}",
+    # --- kpi/aggregate.py: the KPI list's rows, why a rate is —, and the drafted 分析・対応方向
+    "relisted": "{name}（再掲）",
+    # the {reason} of rate_not_computed: 「{kpi}は{reason}ため、進捗率を計算できません」
+    "no_rate_target_blank": "目標値が空欄の",
+    "no_rate_base_blank": "基準値が空欄の",
+    "no_rate_target_is_base": "目標値が基準値と同じ",
+    "no_rate_actual_zero": "実績値が0の",
+    "no_rate_target_zero": "目標値が0の",
+    # the drafted 分析・対応方向 lines (staff edit them in the KPI list)
+    "analysis_over_fair": "{kpis}つの評価指標のうち、{over}つの評価指標が進捗率90%を超えている。",
+    "analysis_none_over_fair": "{kpis}つの評価指標のうち、進捗率90%を超えている評価指標はない。",
+    "analysis_target_reached": "{name}は、目標値（{target}、{year}）を達成している。",
+    "analysis_doubled": "{name}は、基準値（{base}、{year}）に比べ、{times}倍程度まで大幅に伸びている。",
+    "analysis_reporters_in": "（{done}/{total}団体が提出済み）",
+    "analysis_pending": "{name}の{year}実績は集計中である{counted}。",
+    "analysis_trend": "{name}は、{trend}となっている（{steps}）。",
+    "analysis_kept": "{name}は、現状維持となった（{since}から{year}まで{value}）。",
+    "analysis_points_rose": "{name}は、前年度に比べて{points}ポイント上昇している（{before}→{after}）。",
+    "analysis_points_fell": "{name}は、前年度に比べて{points}ポイント低下しており（{before}→{after}）、今後も推移を注視する必要がある。",
+    "analysis_percent_rose": "{name}は、前年度に比べて{change}増加している（{before}→{after}）。",
+    "analysis_percent_fell": "{name}は、前年度に比べて{change}減少している（{before}→{after}）。",
+    # a trend's values with their years: R2：574件→R3：777件
+    "trend_step": "{year}：{value}",
+    "trend_up": "増加傾向",
+    "trend_down": "減少傾向",
+    # --- kpi/merge.py: what a merge changed, as 取込履歴 and the change list say it
+    "no_value": "（なし）",
+    "titles_and_more": "」ほか",
+    "log_old_titles": "（旧: 「{titles}」）",
+    "log_errors": "エラー{count}件: {first}",
+    # --- kpi/status.py: 提出状況 and the reminder
+    # what 提出状況 adds to a state: 一部受付（取組を要修正）, 要修正（読取不可）
+    "state_held_back": "（{parts}を要修正）",
+    "state_unreadable": "（読取不可）",
+    "status_submitted": "提出済 {done}／{total}",
+    "date_long": "{year}年{month}月{day}日",
+    # the reminder's lines: 「・岩見沢市　…」
+    "reminder_item": "・{text}",
+    "reminder_line": "・{reporter}　{what}",
 }
 
 
