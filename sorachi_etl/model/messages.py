@@ -1033,6 +1033,17 @@ PHRASES: dict[str, str] = {
     # the reminder's lines: 「・岩見沢市　…」
     "reminder_item": "・{text}",
     "reminder_line": "・{reporter}　{what}",
+    # --- kpi/report_model.py, report_initiatives.py: where a publish warning points (its {item}, {what}, {year})
+    "setting_field": "設定の{field}",
+    "project_field": "プロジェクト{no}の{field}",
+    "business_field": "事業「{name}」の{field}",
+    "kpi_field": "評価指標「{name}」の{field}",
+    "initiative_field": "取組「{title}」の{field}",
+    "publish_title_fallback": "表紙と見出しには「{title}」とだけ載せました",
+    "publish_no_bureau": "表紙に局名が載りません",
+    "actual_year": "{year}（実績年）",
+    "fiscal_year_short": "{year}年度",
+    "actual_and_report_years": "{actual}・{year}年度",
 }
 
 
