@@ -97,8 +97,9 @@ def _day(d: dt.date) -> str:
     return f"{d.year}/{d.month}/{d.day}"
 
 
-def _time(t: dt.datetime) -> str:
-    return f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}"
+def _time(t: dt.datetime, seconds: bool = False) -> str:
+    shown = f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}"
+    return f"{shown}:{t.second:02d}" if seconds else shown
 
 
 def _decide(a: Candidate, b: Candidate) -> tuple[int, str]:
@@ -110,7 +111,13 @@ def _decide(a: Candidate, b: Candidate) -> tuple[int, str]:
     elif a.modified and b.modified and a.modified != b.modified:
         newer, older = (a, b) if a.modified > b.modified else (b, a)
         assert newer.modified and older.modified
-        why = phrase("newer_by_modified", newer=_time(newer.modified), older=_time(older.modified))
+        # to the second when the minutes are the same (「20:01、もう一方は20:01」 tells nothing)
+        same = _time(newer.modified) == _time(older.modified)
+        why = phrase(
+            "newer_by_modified",
+            newer=_time(newer.modified, same),
+            older=_time(older.modified, same),
+        )
     elif copy_number(a.file) != copy_number(b.file):
         newer = a if copy_number(a.file) > copy_number(b.file) else b
         why = phrase("newer_by_copy_number", copy=copy_number(newer.file))
