@@ -490,13 +490,17 @@ def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Fin
         key = case.get("column")
         check = check_code(schema, key, str(case.get("check") or ""), case.get("check_number"))
         index = case.get("index")
-        if key not in {c.key for c in rule.columns}:
-            # a uniqueness failure over several columns names the first one
+        whole_key = ("unique" in check or "duplicate" in check) and key in rule.key
+        if key not in {c.key for c in rule.columns} or whole_key:
+            # a uniqueness failure over several columns: one finding per row, at its first
+            # key cell, naming the whole key as the clerk reads it (「K01・R2」)
             key = rule.key[0] if rule.key else rule.columns[0].key
         r = sheet.row_numbers[int(index)] if index is not None and index == index else None
         c = sheet.columns.get(key)
         cell = a1(r, c) if r is not None and c is not None else None
         value = sheet.rows[int(index)].get(key) if r is not None else case.get("failure_case")
+        if whole_key and r is not None:
+            value = _key_text(rule, sheet.rows[int(index)])
         if isinstance(value, list):
             value = ",".join(value)
         item = _failure_finding(rule, rule.column(key), check, cell, value)
@@ -504,6 +508,17 @@ def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Fin
             seen.add((item.cell, item.code))
             out.append(item)
     return out
+
+
+def _key_text(rule: SheetRule, row: dict[str, Any]) -> str:
+    """A row's key as the clerk typed it: 「K01・R2」 (fiscal years in the Reiwa form)."""
+    parts = []
+    for k in rule.key:
+        value = row.get(k)
+        if rule.column(k).type == "fiscal_year" and isinstance(value, int):
+            value = eras.format_fiscal_year(value)
+        parts.append("" if value is None else str(value))
+    return "・".join(parts)
 
 
 def _failure_finding(
