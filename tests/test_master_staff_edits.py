@@ -7,12 +7,15 @@ notice: the exit code, the Japanese line, and what is in the master afterwards.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sorachi_etl.cli import app
+from tests.conftest import libreoffice_convert
 from tests.surveys import returned
 
 runner = CliRunner()
@@ -50,3 +53,29 @@ def test_a_row_pasted_twice_is_named_once_per_row_with_its_whole_key(
     assert len(lines) == 2, result.output
     assert "指標実績!A2" in lines[0] and f"指標実績!A{copy}" in lines[1]
     assert all("「K01・R2」" in line for line in lines), lines
+
+
+# --- a master saved in another format by mistake ------------------------------------------
+
+
+@pytest.mark.parametrize("saved_as", ["ods", "xls", "xlsm"])
+def test_a_master_saved_in_another_format_is_told_how_to_save_it_again(
+    sample_master_path, survey_templates, tmp_path, saved_as
+):
+    """LibreOffice asked 「現在の形式を使用」 and staff kept .ods (or chose .xls): merge said
+    「Excelブックとして読めません…バックアップから戻してください」, so the clerk threw away
+    a day of edits for a backup. A copy named .xlsm was written as a plain workbook under a
+    macro name, which Excel then refuses to open at all."""
+    if saved_as == "xlsm":
+        master = sample_master_path.with_suffix(".xlsm")
+        shutil.copy(sample_master_path, master)
+    else:
+        master = libreoffice_convert(sample_master_path, tmp_path / "saved", saved_as)
+    before = master.read_bytes()
+    result = merge(returned(tmp_path / "in", survey_templates).parent, master)
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert "バックアップ" not in line, line
+    assert "（.xlsx）" in line and "master.xlsx" in line, line
+    assert master.read_bytes() == before
+    assert not (master.parent / "backup").exists()

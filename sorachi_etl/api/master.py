@@ -41,6 +41,36 @@ def read_master_file(path: Path) -> MasterFile:
         ) from None
 
 
+# What a master saved in another format is, in the words of Excel's and LibreOffice's
+# 「ファイルの種類」 list.
+_SAVED_AS = {
+    "ods": "LibreOffice の形式（.ods）",
+    "xls": "Excel 97-2003 の形式（.xls）",
+    "xlsm": "マクロ有効ブックの形式（.xlsm）",
+    "xlsb": "Excel バイナリブックの形式（.xlsb）",
+}
+
+
+def writable_format(path: Path, data: bytes) -> None:
+    """MasterError unless the master is a plain Excel workbook named .xlsx: the only kind
+    a merge writes (an .ods or .xls cannot be written in place; an .xlsm would lose its
+    macros, and a workbook named .xlsm without them is one Excel refuses to open)."""
+    from sorachi_etl.intake.sniff import sniff_bytes
+
+    kind = sniff_bytes(data)
+    if kind not in _SAVED_AS and path.suffix.lower() != ".xlsx":
+        kind = path.suffix.lower().lstrip(".")
+    if kind in _SAVED_AS:
+        raise MasterError(
+            "master_saved_as_other",
+            name=path.name,
+            kind=_SAVED_AS[kind],
+            xlsx=path.with_suffix(".xlsx").name,
+        )
+    if path.suffix.lower() != ".xlsx":
+        raise MasterError("master_name_not_xlsx", name=path.name)
+
+
 def render_master(
     master: domain.Master, table: KpiTable, wb=None, status=None, *, data_sheets: bool = True
 ):

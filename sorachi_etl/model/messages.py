@@ -529,6 +529,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "マスタのファイル名は .xlsx で終わる名前にしてください（指定: {name}）。",
     ),
+    "master_saved_as_other": (
+        ERROR,
+        "マスタ「{name}」は{kind}で保存されています。sorachi-etl が書き込めるのは Excel ブック（.xlsx）だけです。Excel か LibreOffice で開き、「Excel ブック（*.xlsx）」の形式で「{xlsx}」として保存し直して、それを --master に指定してください。",
+    ),
     "master_exists": (
         ERROR,
         "「{path}」はすでにあります。上書きする場合は --force を付けてください。",
