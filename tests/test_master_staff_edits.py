@@ -79,3 +79,39 @@ def test_a_master_saved_in_another_format_is_told_how_to_save_it_again(
     assert "（.xlsx）" in line and "master.xlsx" in line, line
     assert master.read_bytes() == before
     assert not (master.parent / "backup").exists()
+
+
+# --- where the master and its backups live -----------------------------------------------
+
+
+def test_a_file_named_backup_beside_the_master_is_named_with_what_to_do(
+    sample_master_path, survey_templates, tmp_path
+):
+    """A file called 「backup」 (a note saved without an extension) where the backup folder
+    goes: the merge said only 「保存できませんでした（書き込みエラー）」."""
+    (sample_master_path.parent / "backup").write_text("メモ", encoding="utf-8")
+    before = sample_master_path.read_bytes()
+    result = merge(returned(tmp_path / "in", survey_templates).parent, sample_master_path)
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert "「backup」" in line and "ファイル" in line and "書き込みエラー" not in line, line
+    assert sample_master_path.read_bytes() == before
+    assert (sample_master_path.parent / "backup").read_text(encoding="utf-8") == "メモ"
+
+
+def test_a_master_marked_read_only_is_not_written_over(
+    sample_master_path, survey_templates, tmp_path
+):
+    """Staff tick 「読み取り専用」 on the master to keep it as it is: the merge replaced it
+    all the same (where the folder allows renaming over it) without a word."""
+    sample_master_path.chmod(0o444)
+    before = sample_master_path.read_bytes()
+    try:
+        result = merge(returned(tmp_path / "in", survey_templates).parent, sample_master_path)
+        assert result.exit_code == 2, result.output
+        line = " ".join(result.output.split())
+        assert "読み取り専用" in line and "master.xlsx" in line, line
+        assert sample_master_path.read_bytes() == before
+        assert not (sample_master_path.parent / "backup").exists()
+    finally:
+        sample_master_path.chmod(0o644)

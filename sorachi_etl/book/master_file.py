@@ -200,6 +200,8 @@ def write_backup(
         return None
     now = now or dt.datetime.now()
     folder = target.parent / BACKUP_DIR
+    if folder.exists() and not folder.is_dir():  # a file of that name: mkdir says only EEXIST
+        raise MasterError("master_backup_not_folder", name=target.name, folder=BACKUP_DIR)
     folder.mkdir(exist_ok=True)
     stamp = f"{target.stem}_{now:%Y%m%d-%H%M%S}"
     n = 0
