@@ -115,3 +115,22 @@ def test_a_master_marked_read_only_is_not_written_over(
         assert not (sample_master_path.parent / "backup").exists()
     finally:
         sample_master_path.chmod(0o644)
+
+
+def test_a_backup_given_as_the_master_is_refused_naming_the_master_itself(
+    sample_master_path, survey_templates, tmp_path
+):
+    """The clerk opened last week's file from backup/ (Excel's recent list) and gave it to
+    merge: the figures went into the backup, a backup/backup folder appeared, and the
+    master itself stayed without them."""
+    folder = returned(tmp_path / "in", survey_templates).parent
+    assert merge(folder, sample_master_path).exit_code == 0
+    [backup] = (sample_master_path.parent / "backup").iterdir()
+    before = backup.read_bytes()
+    other = returned(tmp_path / "in2", survey_templates, "美唄市").parent
+    result = merge(other, backup)
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert backup.name in line and "バックアップ" in line and "「master.xlsx」" in line, line
+    assert backup.read_bytes() == before
+    assert not (backup.parent / "backup").exists()

@@ -51,11 +51,16 @@ _SAVED_AS = {
 }
 
 
-def writable_format(path: Path, data: bytes) -> None:
-    """MasterError unless the master is a plain Excel workbook named .xlsx: the only kind
-    a merge writes (an .ods or .xls cannot be written in place; an .xlsm would lose its
+def writable_master(path: Path, data: bytes) -> None:
+    """MasterError unless the master is a plain Excel workbook named .xlsx, outside the
+    backup folder: the only kind a merge writes (an .ods or .xls cannot be written in place; an .xlsm would lose its
     macros, and a workbook named .xlsm without them is one Excel refuses to open)."""
+    from sorachi_etl.book.master_file import master_of_backup
     from sorachi_etl.intake.sniff import sniff_bytes
+
+    master = master_of_backup(path)
+    if master is not None:  # opened from backup/ by mistake: the master itself stays behind
+        raise MasterError("master_is_backup", name=path.name, master=master.name)
 
     kind = sniff_bytes(data)
     if kind not in _SAVED_AS and path.suffix.lower() != ".xlsx":

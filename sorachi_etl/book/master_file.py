@@ -187,6 +187,15 @@ def backup_pattern(target: Path) -> re.Pattern[str]:
     )
 
 
+def master_of_backup(path: Path) -> Path | None:
+    """The master a file in a backup folder is a backup of (backup/STEM_YYYYmmdd-HHMMSS.xlsx
+    -> STEM.xlsx beside the folder), or None for any other file."""
+    if path.parent.name.lower() != BACKUP_DIR:
+        return None
+    m = re.fullmatch(r"(.+)_\d{8}-\d{6}(?:_\d+)?", path.stem)
+    return path.parent.parent / (m.group(1) + path.suffix) if m else None
+
+
 def write_backup(
     target: Path, original: MasterFile | None = None, now: dt.datetime | None = None
 ) -> Path | None:
