@@ -134,3 +134,52 @@ def test_a_backup_given_as_the_master_is_refused_naming_the_master_itself(
     assert backup.name in line and "バックアップ" in line and "「master.xlsx」" in line, line
     assert backup.read_bytes() == before
     assert not (backup.parent / "backup").exists()
+
+
+# --- merged cells inside a data sheet ----------------------------------------------------
+
+
+def row_of(ws, measure: str, reporter: str) -> int:
+    return next(
+        r[0].row for r in ws.iter_rows(min_row=2) if (r[0].value, r[1].value) == (measure, reporter)
+    )
+
+
+@pytest.mark.parametrize("column", ["B", "D"])
+def test_cells_merged_over_two_rows_of_a_data_sheet_are_named_before_anything_is_written(
+    sample_master_path, survey_templates, tmp_path, column
+):
+    """Staff merge two cells of 調査実績 for looks (岩見沢市 over its rows, or two figures).
+    The merge then wrote the new figure into the hidden half of the merged cell: the KPI
+    counted a value Excel never shows. A merged 市町名 was told as 「空欄です」 for cells
+    that show 岩見沢市 on screen."""
+    folder = returned(tmp_path / "in", survey_templates).parent
+    assert merge(folder, sample_master_path).exit_code == 0
+    wb = load_workbook(sample_master_path)
+    ws = wb["調査実績"]
+    r = row_of(ws, "M01", "岩見沢市")
+    ws.merge_cells(f"{column}{r}:{column}{r + 1}")
+    wb.save(sample_master_path)
+    before = sample_master_path.read_bytes()
+    again = returned(tmp_path / "in2", survey_templates, values={"M02": (100, "確定")}).parent
+    result = merge(again, sample_master_path)
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert f"調査実績!{column}{r}:{column}{r + 1}" in line and "結合" in line, line
+    assert "空欄" not in line, line
+    assert sample_master_path.read_bytes() == before
+
+
+def test_cells_merged_beside_the_table_or_in_its_header_are_staff_looks_and_stay(
+    sample_master_path, survey_templates, tmp_path
+):
+    """A merged note beside the table (a column of staff's own) is no business of the tool."""
+    wb = load_workbook(sample_master_path)
+    ws = wb["調査実績"]
+    ws["J2"] = "メモ"
+    ws.merge_cells("J2:K5")
+    wb.save(sample_master_path)
+    result = merge(returned(tmp_path / "in", survey_templates).parent, sample_master_path)
+    assert result.exit_code == 0, result.output
+    assert "J2:K5" in {str(m) for m in load_workbook(sample_master_path)["調査実績"].merged_cells}
+    assert figure(sample_master_path, "M02", "岩見沢市") == 96

@@ -106,10 +106,16 @@ class SheetRows:
 Units = dict[str, dict[str, str]]
 
 
+# A sheet's merged ranges as python-calamine gives them: ((row, col), (row, col)), zero-based.
+Merges = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
 def read_sheets(
-    path: Path, data: bytes | None = None
+    path: Path, data: bytes | None = None, merges: dict[str, Merges] | None = None
 ) -> tuple[dict[str, list[list[object]]], list[str]]:
     """All sheets of a workbook as grids of values (python-calamine), and the sheet order.
+
+    `merges`, when given, is filled with each master sheet's merged ranges.
 
     From `data`, the file's bytes, when the caller has read them already.
     """
@@ -125,7 +131,10 @@ def read_sheets(
         grids = {}
         for name in wb.sheet_names:
             if name in master_rules():
-                grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet = wb.get_sheet_by_name(name)
+                grids[name] = sheet.to_python(skip_empty_area=False)
+                if merges is not None:
+                    merges[name] = list(sheet.merged_cell_ranges or [])
         return grids, list(wb.sheet_names)
     except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
         kind = _not_a_workbook(path, data)
@@ -723,7 +732,8 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
         raise MasterError(
             "folder_given_for_file", path=path, option="--master", example="master.xlsx"
         )
-    grids, order = read_sheets(path, data)
+    merges: dict[str, Merges] = {}
+    grids, order = read_sheets(path, data, merges)
     wrong = master_role_error(path, order)
     if wrong is not None:
         raise wrong
@@ -744,6 +754,7 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
             )
             continue
         sheets[name] = grid_to_rows(grids[name], rule, findings, units)
+        _merged_in_table(sheets[name], merges.get(name, []), findings)
         if name == SHEET_MEASURES:
             units["measure"] = _units(sheets[name])
         elif name == SHEET_KPIS:
@@ -757,6 +768,28 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
         _check_rows(path, sheets)
         raise
     return MasterBook(path, master, sheets)
+
+
+def _merged_in_table(sheet: SheetRows, merges: Merges, findings: list[Finding]) -> None:
+    """A finding for each merged range over the table's rows and columns: only its first
+    cell holds a value, so the rows under it read blank, and a figure written into one of
+    them is one Excel never shows (the merge counted a value no one could see)."""
+    if sheet.rule.layout == "keyvalue" or sheet.rule.log or sheet.header_row is None:
+        return
+    used = set(sheet.columns.values())
+    for (r1, c1), (r2, c2) in merges:
+        if max(r1, r2) > sheet.header_row and any(min(c1, c2) <= c <= max(c1, c2) for c in used):
+            under = {
+                a1(r, c)
+                for r in range(min(r1, r2), max(r1, r2) + 1)
+                for c in range(min(c1, c2), max(c1, c2) + 1)
+            }
+            # its hidden cells read blank: the merge is the one thing to say about them
+            findings[:] = [
+                f for f in findings if not (f.sheet == sheet.rule.name and f.cell in under)
+            ]
+            cells = f"{a1(r1, c1)}:{a1(r2, c2)}"
+            findings.append(finding("master_merged_cells", sheet=sheet.rule.name, cell=cells))
 
 
 def _units(sheet: SheetRows) -> dict[str, str]:

@@ -218,6 +218,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "マスタのシート「{sheet}」に列「{column}」が見つかりません。{hint}（ツールが使う列の見出しを変えたり列を削除したりすると、その列の値がすべて読めなくなります。）",
     ),
     "master_bad_value": (ERROR, "マスタの{where}「{value}」は{column}として読めません。{hint}"),
+    "master_merged_cells": (
+        ERROR,
+        "マスタの{where}はセルが結合されています。この表は1行に1件ずつ読み書きするため、結合を解除し、各行にそれぞれの値を入れてください。",
+    ),
     "master_required": (ERROR, "マスタの{where}の{column}が空欄です。入力してください。"),
     "master_out_of_range": (
         ERROR,
