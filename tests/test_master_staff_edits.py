@@ -183,3 +183,44 @@ def test_cells_merged_beside_the_table_or_in_its_header_are_staff_looks_and_stay
     assert result.exit_code == 0, result.output
     assert "J2:K5" in {str(m) for m in load_workbook(sample_master_path)["調査実績"].merged_cells}
     assert figure(sample_master_path, "M02", "岩見沢市") == 96
+
+
+# --- a disk that fills up while the backup is written --------------------------------------
+
+
+def test_a_disk_full_while_the_backup_is_written_leaves_no_half_backup(
+    sample_master_path, survey_templates, tmp_path, monkeypatch
+):
+    """On a nearly full share (a tmpfs of 120 KB shows it) the new master fitted, the
+    backup did not: the run said 「ディスクの空き容量が足りません…マスタは変更していません」
+    but left backup/master_….xlsx cut off half way, a backup no one can open, which the
+    next runs counted among the backups kept."""
+    import errno
+
+    from sorachi_etl.book import master_file
+
+    class HalfWritten:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def full_disk_open(path, mode="r", *args, **kwargs):
+        fh = open(path, mode, *args, **kwargs)
+        return HalfWritten(fh) if "x" in mode else fh
+
+    monkeypatch.setattr(master_file, "open", full_disk_open, raising=False)
+    before = sample_master_path.read_bytes()
+    result = merge(returned(tmp_path / "in", survey_templates).parent, sample_master_path)
+    assert result.exit_code == 2, result.output
+    assert "空き容量" in result.output and "変更していません" in result.output
+    assert sample_master_path.read_bytes() == before
+    assert not list((sample_master_path.parent / "backup").glob("*")), "a half backup was left"

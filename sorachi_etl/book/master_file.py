@@ -227,6 +227,9 @@ def write_backup(
             break
         except FileExistsError:
             n += 1
+        except BaseException:
+            backup.unlink(missing_ok=True)  # a disk full half way: no backup no one can open
+            raise
     if original is not None:
         os.utime(backup, ns=(original.mtime_ns, original.mtime_ns))
     else:
