@@ -214,7 +214,7 @@ def test_a_disk_full_while_the_backup_is_written_leaves_no_half_backup(
             raise OSError(errno.ENOSPC, "No space left on device")
 
     def full_disk_open(path, mode="r", *args, **kwargs):
-        fh = open(path, mode, *args, **kwargs)
+        fh = open(path, mode, *args, **kwargs)  # noqa: SIM115 - closed by HalfWritten or the caller
         return HalfWritten(fh) if "x" in mode else fh
 
     monkeypatch.setattr(master_file, "open", full_disk_open, raising=False)

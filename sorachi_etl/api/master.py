@@ -63,17 +63,21 @@ def writable_master(path: Path, data: bytes) -> None:
         raise MasterError("master_is_backup", name=path.name, master=master.name)
 
     kind = sniff_bytes(data)
-    if kind not in _SAVED_AS and path.suffix.lower() != ".xlsx":
-        kind = path.suffix.lower().lstrip(".")
-    if kind in _SAVED_AS:
-        raise MasterError(
-            "master_saved_as_other",
-            name=path.name,
-            kind=_SAVED_AS[kind],
-            xlsx=path.with_suffix(".xlsx").name,
-        )
-    if path.suffix.lower() != ".xlsx":
-        raise MasterError("master_name_not_xlsx", name=path.name)
+    suffix = path.suffix.lower().lstrip(".")
+    if kind not in ("ods", "xls", "xlsb"):
+        # not a workbook (open_master says what it is), or macros in an .xlsx
+        # (content_at_risk names them): told elsewhere
+        if kind not in ("xlsx", "xlsm") or suffix == "xlsx":
+            return
+        if suffix not in _SAVED_AS:
+            raise MasterError("master_name_not_xlsx", name=path.name)
+        kind = suffix
+    raise MasterError(
+        "master_saved_as_other",
+        name=path.name,
+        kind=_SAVED_AS[kind],
+        xlsx=path.with_suffix(".xlsx").name,
+    )
 
 
 def render_master(
