@@ -25,6 +25,12 @@ def merge(folder: Path, master: Path):
     return runner.invoke(app, ["merge", str(folder), "-m", str(master)])
 
 
+def libreoffice_saves(path: Path) -> None:
+    """The workbook opened and saved again by LibreOffice ("keep current format")."""
+    saved = libreoffice_convert(path, path.parent / "lo", "xlsx")
+    shutil.move(saved, path)
+
+
 def figure(master: Path, measure: str, reporter: str) -> object:
     ws = load_workbook(master)["調査実績"]
     for row in ws.iter_rows(min_row=2, values_only=True):
@@ -224,3 +230,51 @@ def test_a_disk_full_while_the_backup_is_written_leaves_no_half_backup(
     assert "空き容量" in result.output and "変更していません" in result.output
     assert sample_master_path.read_bytes() == before
     assert not list((sample_master_path.parent / "backup").glob("*")), "a half backup was left"
+
+
+# --- a formula in a data cell that shows an error -----------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "merge"])
+def test_a_published_value_turned_into_an_error_is_named_not_read_as_pending(
+    sample_master_path, survey_templates, tmp_path, command
+):
+    """Staff type =C2*1.03 into 指標実績 and later delete the row it points to: the cell
+    shows #REF!. The report printed 集計中 for R3 of a KPI published as 7,487千人 years
+    ago, without a word (the error cell was read as blank)."""
+    wb = load_workbook(sample_master_path)
+    ws = wb["指標実績"]
+    r = next(c.row for c in ws["B"] if c.value == "R3" and ws.cell(c.row, 1).value == "K01")
+    ws.cell(r, 3).value = "=#REF!*1.03"
+    wb.save(sample_master_path)
+    libreoffice_saves(sample_master_path)  # as Excel or LibreOffice saves it: showing #REF!
+    args = {
+        "report": ["report", "-m", str(sample_master_path), "--format", "csv"],
+        "merge": [
+            "merge",
+            str(returned(tmp_path / "in", survey_templates).parent),
+            "-m",
+            str(sample_master_path),
+        ],
+    }[command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert f"指標実績!C{r}" in line and "#REF!" in line, line
+
+
+def test_a_line_of_the_analysis_notes_showing_an_error_is_named_not_printed(
+    sample_master_path, survey_templates, tmp_path
+):
+    """A line of 分析メモ written as a formula that now shows #DIV/0! would have gone into
+    the published analysis as 「#DIV/0!」 (before, it was dropped without a word)."""
+    wb = load_workbook(sample_master_path)
+    ws = wb["分析メモ"]
+    ws.append(["R5", None, 9, "=1/0"])
+    r = ws.max_row
+    wb.save(sample_master_path)
+    libreoffice_saves(sample_master_path)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path), "--year", "R5"])
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert f"分析メモ!D{r}" in line and "#DIV/0!" in line, line

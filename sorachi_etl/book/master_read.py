@@ -135,7 +135,7 @@ def read_sheets(
                 grids[name] = sheet.to_python(skip_empty_area=False)
                 if merges is not None:
                     merges[name] = list(sheet.merged_cell_ranges or [])
-        return grids, list(wb.sheet_names)
+        names = list(wb.sheet_names)
     except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
         kind = _not_a_workbook(path, data)
         if kind and path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -150,6 +150,35 @@ def read_sheets(
         raise MasterError(
             "master_unreadable", name=path.name, detail="ファイルが壊れています"
         ) from exc
+    _show_errors(grids, path, data)
+    return grids, names
+
+
+def _show_errors(grids: dict[str, list[list[object]]], path: Path, data: bytes | None) -> None:
+    """Put back the errors (#REF!, #DIV/0!) that cells show, which calamine reads as ''.
+
+    Read as blank, a published value whose formula broke became 集計中 without a
+    word. Only a sheet whose XML holds t="e" is scanned.
+    """
+    from sorachi_etl.intake.archive import Package
+    from sorachi_etl.intake.read import ExcelError
+    from sorachi_etl.intake.sheetxml import scan_sheet
+
+    try:
+        package = Package(data if data is not None else path.read_bytes())
+        if package.kind() not in ("xlsx", "xlsm"):
+            return  # an .ods or .xls: calamine gives the value stored beside the error
+        for sheet in package.workbook_parts().sheets:
+            if sheet.name in grids and sheet.part:
+                xml = package.read(sheet.part) or b""
+                if b'"e"' not in xml and b"'e'" not in xml:
+                    continue
+                grid = grids[sheet.name]
+                for (r, c), text in scan_sheet(xml, sheet.name, package.limits).errors.items():
+                    if r < len(grid) and c < len(grid[r]) and grid[r][c] == "":
+                        grid[r][c] = ExcelError(text)
+    except Exception:  # the values calamine read stand; the file opened, so rarely met
+        return
 
 
 def _not_a_workbook(path: Path, data: bytes | None = None) -> str | None:
@@ -258,6 +287,8 @@ class _RowReader:
                     converted, code = memo[key] = convert_cell(value, col.type)
                 except TypeError:  # an unhashable value
                     converted, code = convert_cell(value, col.type)
+            if col.key in self.text_keys and value.__class__ is not str and isinstance(value, str):
+                code = "excel_error"  # an ExcelError (#N/A shown): never text to print
             if isinstance(converted, list):
                 converted = list(converted)  # every row its own list
             elif value.__class__ is str and col.key in self.text_keys and has_control(value):
