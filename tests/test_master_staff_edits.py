@@ -278,3 +278,23 @@ def test_a_line_of_the_analysis_notes_showing_an_error_is_named_not_printed(
     assert result.exit_code == 2, result.output
     line = " ".join(result.output.split())
     assert f"分析メモ!D{r}" in line and "#DIV/0!" in line, line
+
+
+# --- the regenerated sheets keep how staff show them ---------------------------------------
+
+
+@pytest.mark.parametrize("sheet", ["推移グラフ", "評価指標一覧"])
+def test_a_regenerated_sheet_staff_hid_stays_hidden_after_a_merge(
+    sample_master_path, survey_templates, tmp_path, sheet
+):
+    """Staff hide 推移グラフ (not used in their office): every merge showed it again."""
+    wb = load_workbook(sample_master_path)
+    wb[sheet].sheet_state = "hidden"
+    wb.active = wb.sheetnames.index("設定")
+    wb.save(sample_master_path)
+    result = merge(returned(tmp_path / "in", survey_templates).parent, sample_master_path)
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(sample_master_path)
+    assert wb[sheet].sheet_state == "hidden"
+    assert wb.active.sheet_state == "visible"  # Excel opens on a sheet it can show
+    assert wb[sheet]["A1"].value  # regenerated all the same
