@@ -298,3 +298,19 @@ def test_a_regenerated_sheet_staff_hid_stays_hidden_after_a_merge(
     assert wb[sheet].sheet_state == "hidden"
     assert wb.active.sheet_state == "visible"  # Excel opens on a sheet it can show
     assert wb[sheet]["A1"].value  # regenerated all the same
+
+
+# --- an id typed with the IME on -------------------------------------------------------------
+
+
+def test_an_id_typed_in_full_width_is_told_as_full_width(sample_master_path):
+    """Staff type 「Ｋ０１」 with the Japanese input on: told only 「Ｋ０１」が…ありません, a
+    line that looks wrong to the clerk, whose screen shows K01 there too."""
+    wb = load_workbook(sample_master_path)
+    ws = wb["指標実績"]
+    ws["A2"] = "Ｋ０１"
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert "指標実績!A2" in line and "全角" in line and "「K01」" in line, line

@@ -10,6 +10,7 @@ the run with a `MasterError` listing them; the master is never half read.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -641,6 +642,11 @@ class _References:
     def ref(self, sheet: str, index: int, key: str, value: object, target: str, hint: str = ""):
         rows = self.sheets[sheet]
         r, c = rows.row_numbers[index], rows.columns.get(key)
+        if isinstance(value, str):
+            half = unicodedata.normalize("NFKC", value).strip()
+            known = self.measure_ids | self.reporter_names | self.kpi_ids | self.groups
+            if half != value and half in known:  # typed with the Japanese input on
+                hint = message("hint_full_width_id", value=half)
         self.found.append(
             finding(
                 "master_unknown_ref",

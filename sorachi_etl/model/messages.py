@@ -754,6 +754,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "hint_bad_fiscal_year": (ERROR, "R6 や 令和6年度 の形で入力してください。"),
     "hint_bad_date": (ERROR, "2024/9/16 の形で入力してください。"),
     "hint_unknown_status": (ERROR, "「確定」「集計中」「該当なし」のどれかにしてください。"),
+    "hint_full_width_id": (ERROR, "全角で入力されています。半角の「{value}」に直してください。"),
     "hint_excel_error": (ERROR, "数値を直接入力してください。"),
     "hint_formula_text": (ERROR, "数値を直接入力してください。"),
     "hint_unit_mismatch": (ERROR, "単位を付けずに数値だけを入力してください。"),
