@@ -314,3 +314,14 @@ def test_an_id_typed_in_full_width_is_told_as_full_width(sample_master_path):
     assert result.exit_code == 2, result.output
     line = " ".join(result.output.split())
     assert "指標実績!A2" in line and "全角" in line and "「K01」" in line, line
+
+
+def test_a_year_typed_as_a_bare_number_is_quoted_as_typed(sample_master_path):
+    """「6」 typed in 年度 was quoted back as 「6.0」, a figure the clerk never typed."""
+    wb = load_workbook(sample_master_path)
+    wb["指標実績"]["B2"] = 6
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert "指標実績!B2「6」" in line and "6.0" not in line, line

@@ -351,7 +351,7 @@ class _RowReader:
                 "master_bad_value",
                 sheet=self.rule.name,
                 cell=a1(r, c),
-                value=shown if shown is not None else value,
+                value=shown if shown is not None else raw_text(value),  # 6, not 6.0
                 column=col.header,
                 hint=hint,
             )
