@@ -325,3 +325,17 @@ def test_a_year_typed_as_a_bare_number_is_quoted_as_typed(sample_master_path):
     assert result.exit_code == 2, result.output
     line = " ".join(result.output.split())
     assert "指標実績!B2「6」" in line and "6.0" not in line, line
+
+
+def test_a_formula_never_calculated_is_named_not_read_as_pending(sample_master_path):
+    """A value put in by a program as a formula (=7000+487) that no spreadsheet has
+    calculated yet: the file holds no result, and report showed 集計中 for it."""
+    wb = load_workbook(sample_master_path)
+    ws = wb["指標実績"]
+    r = next(c.row for c in ws["B"] if c.value == "R3" and ws.cell(c.row, 1).value == "K01")
+    ws.cell(r, 3).value = "=7000+487"  # openpyxl writes no result beside it
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert f"指標実績!C{r}「=7000+487」" in line and "保存し直す" in line, line

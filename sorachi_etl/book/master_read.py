@@ -80,6 +80,7 @@ _HINTS = frozenset(
         "excel_error",
         "formula_text",
         "unit_mismatch",
+        "no_cached_value",
     }
 )
 
@@ -155,11 +156,17 @@ def read_sheets(
     return grids, names
 
 
+class Uncalculated(str):
+    """A formula whose result the file does not hold (written by a program, never
+    calculated): calamine reads it as ''. Its text is the formula, for the message."""
+
+
 def _show_errors(grids: dict[str, list[list[object]]], path: Path, data: bytes | None) -> None:
-    """Put back the errors (#REF!, #DIV/0!) that cells show, which calamine reads as ''.
+    """Put back the errors (#REF!, #DIV/0!) that cells show, and the formulas never
+    calculated, which calamine reads as ''.
 
     Read as blank, a published value whose formula broke became 集計中 without a
-    word. Only a sheet whose XML holds t="e" is scanned.
+    word. Only a sheet whose XML holds t="e" or a formula is scanned.
     """
     from sorachi_etl.intake.archive import Package
     from sorachi_etl.intake.read import ExcelError
@@ -172,12 +179,17 @@ def _show_errors(grids: dict[str, list[list[object]]], path: Path, data: bytes |
         for sheet in package.workbook_parts().sheets:
             if sheet.name in grids and sheet.part:
                 xml = package.read(sheet.part) or b""
-                if b'"e"' not in xml and b"'e'" not in xml:
+                if not any(m in xml for m in (b'"e"', b"'e'", b"<f", b":f")):
                     continue
                 grid = grids[sheet.name]
-                for (r, c), text in scan_sheet(xml, sheet.name, package.limits).errors.items():
+                facts = scan_sheet(xml, sheet.name, package.limits)
+                for (r, c), text in facts.errors.items():
                     if r < len(grid) and c < len(grid[r]) and grid[r][c] == "":
                         grid[r][c] = ExcelError(text)
+                for r, c in facts.no_cached_value:
+                    if r < len(grid) and c < len(grid[r]) and grid[r][c] == "":
+                        formula = facts.formulas.get((r, c), "")
+                        grid[r][c] = Uncalculated("=" + formula.lstrip("="))
     except Exception:  # the values calamine read stand; the file opened, so rarely met
         return
 
@@ -288,8 +300,11 @@ class _RowReader:
                     converted, code = memo[key] = convert_cell(value, col.type)
                 except TypeError:  # an unhashable value
                     converted, code = convert_cell(value, col.type)
-            if col.key in self.text_keys and value.__class__ is not str and isinstance(value, str):
-                code = "excel_error"  # an ExcelError (#N/A shown): never text to print
+            if value.__class__ is not str and isinstance(value, str):  # never text to print
+                if value.__class__ is Uncalculated:
+                    code = "no_cached_value"
+                elif col.key in self.text_keys:
+                    code = "excel_error"  # an ExcelError (#N/A shown)
             if isinstance(converted, list):
                 converted = list(converted)  # every row its own list
             elif value.__class__ is str and col.key in self.text_keys and has_control(value):

@@ -756,6 +756,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "hint_unknown_status": (ERROR, "「確定」「集計中」「該当なし」のどれかにしてください。"),
     "hint_full_width_id": (ERROR, "全角で入力されています。半角の「{value}」に直してください。"),
     "hint_excel_error": (ERROR, "数値を直接入力してください。"),
+    "hint_no_cached_value": (
+        ERROR,
+        "計算式の結果がファイルに保存されていません。Excel か LibreOffice で開いて保存し直すか、数値を直接入力してください。",
+    ),
     "hint_formula_text": (ERROR, "数値を直接入力してください。"),
     "hint_unit_mismatch": (ERROR, "単位を付けずに数値だけを入力してください。"),
     "hint_date_format": (
