@@ -339,3 +339,44 @@ def test_a_formula_never_calculated_is_named_not_read_as_pending(sample_master_p
     assert result.exit_code == 2, result.output
     line = " ".join(result.output.split())
     assert f"指標実績!C{r}「=7000+487」" in line and "保存し直す" in line, line
+
+
+# --- a sort that took the header row with it ----------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [20, 40])
+def test_a_sort_that_moved_the_header_row_down_is_named_before_anything_is_read_as_gone(
+    sample_master_path, survey_templates, tmp_path, rows
+):
+    """Staff sort 調査実績 by 調査項目ID with the header row inside the selection: 「調査項目ID」
+    sorts after 「M07」, so the header ends at the bottom. Every row above it was then no
+    row at all: status called the reporters 未提出, and merge wrote a master whose KPI list
+    had lost them (「前（なし）」); with more rows, the columns were said to be missing."""
+    from tests.surveys import CLEAN
+
+    reporters = [r for r in CLEAN if "M04" in CLEAN[r]]
+    folder = tmp_path / "in"
+    for reporter in reporters:
+        returned(folder, survey_templates, reporter)
+    assert merge(folder, sample_master_path).exit_code == 0
+    wb = load_workbook(sample_master_path)
+    ws = wb["調査実績"]
+    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    while len(grid) < rows + 1:  # more reporters' rows, as a fuller year has
+        grid.insert(1, ["M04", "空知総合振興局", "R1", 1, "確定", None, None, None])
+    grid.sort(key=lambda r: str(r[0]))  # the header row sorted with the data
+    for i, line in enumerate(grid, start=1):
+        for j, v in enumerate(line, start=1):
+            ws.cell(i, j, v)
+    wb.save(sample_master_path)
+    before = sample_master_path.read_bytes()
+    for args in (
+        ["status", "-m", str(sample_master_path)],
+        ["merge", str(folder), "-m", str(sample_master_path)],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        line = " ".join(result.output.split())
+        assert "見出しの行" in line and f"{len(grid)}行目" in line, line
+        assert "ありません" not in line, line
+    assert sample_master_path.read_bytes() == before

@@ -235,6 +235,19 @@ def grid_to_rows(
     if rule.layout == "keyvalue":
         return _keyvalue_rows(grid, rule, findings)
     header = find_header_row(grid, rule)
+    if header is None and len(grid) > 30:  # sorted down past where headers are looked for
+        header = find_header_row(grid, rule, search=len(grid))
+    if header is not None and _data_above(grid, *header):
+        # a sort that took the header row with it: every row above would be no row
+        findings.append(
+            finding(
+                "master_header_moved",
+                sheet=rule.name,
+                row=header[0] + 1,
+                count=_data_above(grid, *header),
+            )
+        )
+        return SheetRows(rule, [], [], {})
     if header is None:
         first = grid[0] if grid else []
         present = [str(c) for c in first if c not in (None, "")]
@@ -255,6 +268,17 @@ def grid_to_rows(
         rows.append(reader.row(line, r))
         numbers.append(r)
     return SheetRows(rule, rows, numbers, columns, header_row=header_row, notices=reader.notices)
+
+
+def _data_above(grid: list[list[object]], header_row: int, columns: dict[str, int]) -> int:
+    """How many rows above the header hold two or more cells of the table's columns
+    (a title typed above the table holds one)."""
+    used = list(columns.values())
+    count = 0
+    for line in grid[:header_row]:
+        filled = sum(1 for c in used if c < len(line) and line[c] not in (None, ""))
+        count += filled >= 2
+    return count
 
 
 class _RowReader:

@@ -218,6 +218,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "マスタのシート「{sheet}」に列「{column}」が見つかりません。{hint}（ツールが使う列の見出しを変えたり列を削除したりすると、その列の値がすべて読めなくなります。）",
     ),
     "master_bad_value": (ERROR, "マスタの{where}「{value}」は{column}として読めません。{hint}"),
+    "master_header_moved": (
+        ERROR,
+        "マスタのシート「{sheet}」の見出しの行が{row}行目にあり、その上に{count}行のデータがあります。並べ替えのときに見出しの行まで並べ替えられたようです。見出しの行を1行目に戻してください（Excel の「元に戻す」か、backup フォルダのバックアップで戻せます）。",
+    ),
     "master_merged_cells": (
         ERROR,
         "マスタの{where}はセルが結合されています。この表は1行に1件ずつ読み書きするため、結合を解除し、各行にそれぞれの値を入れてください。",
