@@ -380,3 +380,30 @@ def test_a_sort_that_moved_the_header_row_down_is_named_before_anything_is_read_
         assert "見出しの行" in line and f"{len(grid)}行目" in line, line
         assert "ありません" not in line, line
     assert sample_master_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["report", "status", "publish"])
+def test_a_figure_pasted_twice_with_another_value_stops_the_quick_commands_too(
+    sample_master_path, survey_templates, tmp_path, command
+):
+    """The bureau's row of 調査実績 copied below and its figure changed: merge refused, but
+    report, status and publish (which skip the full check to answer fast) took the last
+    copy without a word and published 99,999人 (a rate of 689.6%)."""
+    folder = returned(tmp_path / "in", survey_templates, "空知総合振興局").parent
+    assert merge(folder, sample_master_path).exit_code == 0
+    wb = load_workbook(sample_master_path)
+    ws = wb["調査実績"]
+    copy = [c.value for c in next(r for r in ws.iter_rows(min_row=2) if r[0].value == "M05")]
+    copy[3] = 99_999
+    ws.append(copy)
+    wb.save(sample_master_path)
+    args = {
+        "report": ["report", "-m", str(sample_master_path)],
+        "status": ["status", "-m", str(sample_master_path)],
+        "publish": ["publish", "-m", str(sample_master_path), "-f", "html", "-o", str(tmp_path)],
+    }[command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert "「M05・空知総合振興局・R6」が重複" in line, line
+    assert "689.6" not in line

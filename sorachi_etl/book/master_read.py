@@ -831,6 +831,7 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
             continue
         sheets[name] = grid_to_rows(grids[name], rule, findings, units)
         _merged_in_table(sheets[name], merges.get(name, []), findings)
+        _duplicate_keys(sheets[name], findings)
         if name == SHEET_MEASURES:
             units["measure"] = _units(sheets[name])
         elif name == SHEET_KPIS:
@@ -866,6 +867,38 @@ def _merged_in_table(sheet: SheetRows, merges: Merges, findings: list[Finding]) 
             ]
             cells = f"{a1(r1, c1)}:{a1(r2, c2)}"
             findings.append(finding("master_merged_cells", sheet=sheet.rule.name, cell=cells))
+
+
+def _duplicate_keys(sheet: SheetRows, findings: list[Finding]) -> None:
+    """A finding for each row whose key another row has too (a row pasted twice).
+
+    Told on reading, not only by the pandera pass that quick commands skip: report
+    and publish took the last copy without a word.
+    """
+    rule = sheet.rule
+    if len(rule.key) < 2 or rule.layout == "keyvalue" or rule.log:
+        return  # one-column keys: told by the pandera pass (merge, validate)
+    seen: dict[tuple[object, ...], int] = {}
+    twice: set[int] = set()
+    for i, row in enumerate(sheet.rows):
+        key = tuple(tuple(v) if isinstance(v, list) else v for v in map(row.get, rule.key))
+        if any(v in (None, "") for v in key):
+            continue
+        if key in seen:
+            twice.update((seen[key], i))
+        else:
+            seen[key] = i
+    c = sheet.columns.get(rule.key[0])
+    for i in sorted(twice):
+        findings.append(
+            finding(
+                "master_duplicate",
+                sheet=rule.name,
+                cell=a1(sheet.row_numbers[i], c) if c is not None else None,
+                value=_key_text(rule, sheet.rows[i]),
+                column="・".join(rule.column(k).header for k in rule.key),
+            )
+        )
 
 
 def _units(sheet: SheetRows) -> dict[str, str]:
