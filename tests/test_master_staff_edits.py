@@ -105,15 +105,21 @@ def test_a_file_named_backup_beside_the_master_is_named_with_what_to_do(
     assert (sample_master_path.parent / "backup").read_text(encoding="utf-8") == "メモ"
 
 
+@pytest.mark.parametrize("command", ["merge", "init --force"])
 def test_a_master_marked_read_only_is_not_written_over(
-    sample_master_path, survey_templates, tmp_path
+    sample_master_path, survey_templates, tmp_path, command
 ):
-    """Staff tick 「読み取り専用」 on the master to keep it as it is: the merge replaced it
-    all the same (where the folder allows renaming over it) without a word."""
+    """Staff tick 「読み取り専用」 on the master to keep it as it is: the merge (and init
+    --force) replaced it all the same (where the folder allows renaming over it) without
+    a word."""
+    folder = returned(tmp_path / "in", survey_templates).parent
     sample_master_path.chmod(0o444)
     before = sample_master_path.read_bytes()
     try:
-        result = merge(returned(tmp_path / "in", survey_templates).parent, sample_master_path)
+        if command == "merge":
+            result = merge(folder, sample_master_path)
+        else:
+            result = runner.invoke(app, ["init", str(sample_master_path), "--force"])
         assert result.exit_code == 2, result.output
         line = " ".join(result.output.split())
         assert "読み取り専用" in line and "master.xlsx" in line, line
