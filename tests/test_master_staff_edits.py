@@ -413,3 +413,32 @@ def test_a_figure_pasted_twice_with_another_value_stops_the_quick_commands_too(
     line = " ".join(result.output.split())
     assert "「M05・空知総合振興局・R6」が重複" in line, line
     assert "689.6" not in line
+
+
+# --- staff's own sheet renamed --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "merge"])
+def test_the_analysis_notes_sheet_renamed_is_named_not_dropped(
+    sample_master_path, survey_templates, tmp_path, command
+):
+    """Staff rename 分析メモ to 「分析メモ（R6）」 to keep this year's apart: report left out
+    their lines without a word, and merge added an empty 分析メモ beside theirs."""
+    wb = load_workbook(sample_master_path)
+    wb["分析メモ"].title = "分析メモ（R6）"
+    wb.save(sample_master_path)
+    before = sample_master_path.read_bytes()
+    args = {
+        "report": ["report", "-m", str(sample_master_path)],
+        "merge": [
+            "merge",
+            str(returned(tmp_path / "in", survey_templates).parent),
+            "-m",
+            str(sample_master_path),
+        ],
+    }[command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert "「分析メモ」" in line and "「分析メモ（R6）」" in line, line
+    assert sample_master_path.read_bytes() == before

@@ -818,9 +818,12 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
     units: Units = {}
     for name, rule in master_rules().items():
         if name not in grids:
-            if rule.log or rule.staff:  # made when the master is next written
-                continue
             hint = did_you_mean(name, order)
+            if rule.log or (rule.staff and not hint):  # made when the master is next written
+                continue
+            if rule.staff:  # renamed (分析メモ（R6）): its lines would be dropped unsaid
+                findings.append(finding("master_staff_sheet_renamed", sheet=name, found=hint))
+                continue
             findings.append(
                 finding(
                     "master_missing_sheet",

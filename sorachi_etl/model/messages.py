@@ -209,6 +209,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "{where}は計算式で、保存されている値が「{value}」です。計算結果が正しく保存されていない可能性があるため取り込みません。計算式をやめ、数値を直接入力してください。",
     ),
     # --- the master workbook ------------------------------------------------------
+    "master_staff_sheet_renamed": (
+        ERROR,
+        "マスタにシート「{sheet}」がありません（「{found}」のことですか？）。sorachi-etl は「{sheet}」という名前のシートに書かれた文だけを使います。シート名を「{sheet}」に戻してください。",
+    ),
     "master_missing_sheet": (
         ERROR,
         "マスタにシート「{sheet}」がありません。{hint}シートを元に戻すか、sorachi-etl init で作り直してください。",
