@@ -442,3 +442,16 @@ def test_the_analysis_notes_sheet_renamed_is_named_not_dropped(
     line = " ".join(result.output.split())
     assert "「分析メモ」" in line and "「分析メモ（R6）」" in line, line
     assert sample_master_path.read_bytes() == before
+
+
+def test_a_line_of_the_analysis_notes_merged_across_for_width_still_reads(sample_master_path):
+    """分析メモ is staff's own sheet, never written by the tool: a sentence merged across
+    the columns beside it, to show in full, is read from its first cell as before."""
+    wb = load_workbook(sample_master_path)
+    ws = wb["分析メモ"]
+    ws.append(["R6", None, 9, "幅を広げて表示する文である。"])
+    ws.merge_cells(f"D{ws.max_row}:H{ws.max_row}")
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 0, result.output
+    assert "幅を広げて表示する文である。" in result.output

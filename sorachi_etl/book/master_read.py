@@ -858,6 +858,8 @@ def _merged_in_table(sheet: SheetRows, merges: Merges, findings: list[Finding]) 
         return
     used = set(sheet.columns.values())
     for (r1, c1), (r2, c2) in merges:
+        if sheet.rule.staff and r1 == r2:
+            continue  # a line of 分析メモ merged across for width: read from its first cell
         if max(r1, r2) > sheet.header_row and any(min(c1, c2) <= c <= max(c1, c2) for c in used):
             under = {
                 a1(r, c)
