@@ -64,9 +64,11 @@ def test_a_row_pasted_twice_is_named_once_per_row_with_its_whole_key(
 # --- a master saved in another format by mistake ------------------------------------------
 
 
-@pytest.mark.parametrize("saved_as", ["ods", "xls", "xlsm"])
+@pytest.mark.parametrize(
+    ("saved_as", "dry_run"), [("ods", False), ("xls", False), ("xlsm", False), ("ods", True)]
+)
 def test_a_master_saved_in_another_format_is_told_how_to_save_it_again(
-    sample_master_path, survey_templates, tmp_path, saved_as
+    sample_master_path, survey_templates, tmp_path, saved_as, dry_run
 ):
     """LibreOffice asked 「現在の形式を使用」 and staff kept .ods (or chose .xls): merge said
     「Excelブックとして読めません…バックアップから戻してください」, so the clerk threw away
@@ -78,7 +80,9 @@ def test_a_master_saved_in_another_format_is_told_how_to_save_it_again(
     else:
         master = libreoffice_convert(sample_master_path, tmp_path / "saved", saved_as)
     before = master.read_bytes()
-    result = merge(returned(tmp_path / "in", survey_templates).parent, master)
+    folder = returned(tmp_path / "in", survey_templates).parent
+    args = ["merge", str(folder), "-m", str(master)] + (["--dry-run"] if dry_run else [])
+    result = runner.invoke(app, args)  # a dry run tells it too, not only the run after it
     assert result.exit_code == 2, result.output
     line = " ".join(result.output.split())
     assert "バックアップ" not in line, line
