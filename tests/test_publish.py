@@ -606,7 +606,9 @@ def test_long_texts_and_huge_figures_still_print_one_page_wide_and_whole(sample,
     wb["事業"]["B2"] = "とても長い事業の概要です。" * 200  # taller than a row can be
     for n in range(25):
         wb["事業"].append([f"追加の事業{n + 1}", "事業の概要です。" * (10 + 5 * n), "1,4"])
-    wb["指標実績"].append(["K01", "R5", 98765432109, "確定", "手入力", ""])
+    values = wb["指標実績"]  # K01's R5 made huge (a second K01・R5 row is a duplicate)
+    row = next(r for r in values.iter_rows(min_row=2) if (r[0].value, r[1].value) == ("K01", "R5"))
+    row[2].value, row[3].value = 98765432109, "確定"
     wb["評価指標"]["L2"] = 12345678901  # 目標値
     master = tmp_path / "master.xlsx"
     wb.save(master)

@@ -41,6 +41,45 @@ def read_master_file(path: Path) -> MasterFile:
         ) from None
 
 
+# What a master saved in another format is, in the words of Excel's and LibreOffice's
+# 「ファイルの種類」 list.
+_SAVED_AS = {
+    "ods": "LibreOffice の形式（.ods）",
+    "xls": "Excel 97-2003 の形式（.xls）",
+    "xlsm": "マクロ有効ブックの形式（.xlsm）",
+    "xlsb": "Excel バイナリブックの形式（.xlsb）",
+}
+
+
+def writable_master(path: Path, data: bytes) -> None:
+    """MasterError unless the master is a plain Excel workbook named .xlsx, outside the
+    backup folder: the only kind a merge writes (an .ods or .xls cannot be written in place; an .xlsm would lose its
+    macros, and a workbook named .xlsm without them is one Excel refuses to open)."""
+    from sorachi_etl.book.master_file import master_of_backup
+    from sorachi_etl.intake.sniff import sniff_bytes
+
+    master = master_of_backup(path)
+    if master is not None:  # opened from backup/ by mistake: the master itself stays behind
+        raise MasterError("master_is_backup", name=path.name, master=master.name)
+
+    kind = sniff_bytes(data)
+    suffix = path.suffix.lower().lstrip(".")
+    if kind not in ("ods", "xls", "xlsb"):
+        # not a workbook (open_master says what it is), or macros in an .xlsx
+        # (content_at_risk names them): told elsewhere
+        if kind not in ("xlsx", "xlsm") or suffix == "xlsx":
+            return
+        if suffix not in _SAVED_AS:
+            raise MasterError("master_name_not_xlsx", name=path.name)
+        kind = suffix
+    raise MasterError(
+        "master_saved_as_other",
+        name=path.name,
+        kind=_SAVED_AS[kind],
+        xlsx=path.with_suffix(".xlsx").name,
+    )
+
+
 def render_master(
     master: domain.Master, table: KpiTable, wb=None, status=None, *, data_sheets: bool = True
 ):

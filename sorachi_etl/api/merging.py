@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.api.common import Notices, Notify, gc_paused
-from sorachi_etl.api.master import master_file, read_master_file, render_master
+from sorachi_etl.api.master import master_file, read_master_file, render_master, writable_master
 from sorachi_etl.api.returns import returned_files, with_skipped
 from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.findings import Finding
@@ -128,6 +128,7 @@ def _merge_locked(job: _Job, notices: Notices) -> MergeOutcome:
     # file on disk just before the new master replaces it.
     original = read_master_file(job.master_path)
     book = open_master(job.master_path, original.data)  # every cell read, no pandas yet: fast
+    writable_master(job.master_path, original.data)  # a dry run says so too, not the real one only
     found = returned_files(job.paths)
     validation, before, opened = _check_returns(job, book, original, found.files)
     with_skipped(validation, found, job.paths)

@@ -187,6 +187,15 @@ def backup_pattern(target: Path) -> re.Pattern[str]:
     )
 
 
+def master_of_backup(path: Path) -> Path | None:
+    """The master a file in a backup folder is a backup of (backup/STEM_YYYYmmdd-HHMMSS.xlsx
+    -> STEM.xlsx beside the folder), or None for any other file."""
+    if path.parent.name.lower() != BACKUP_DIR:
+        return None
+    m = re.fullmatch(r"(.+)_\d{8}-\d{6}(?:_\d+)?", path.stem)
+    return path.parent.parent / (m.group(1) + path.suffix) if m else None
+
+
 def write_backup(
     target: Path, original: MasterFile | None = None, now: dt.datetime | None = None
 ) -> Path | None:
@@ -200,6 +209,8 @@ def write_backup(
         return None
     now = now or dt.datetime.now()
     folder = target.parent / BACKUP_DIR
+    if folder.exists() and not folder.is_dir():  # a file of that name: mkdir says only EEXIST
+        raise MasterError("master_backup_not_folder", name=target.name, folder=BACKUP_DIR)
     folder.mkdir(exist_ok=True)
     stamp = f"{target.stem}_{now:%Y%m%d-%H%M%S}"
     n = 0
@@ -216,6 +227,9 @@ def write_backup(
             break
         except FileExistsError:
             n += 1
+        except BaseException:
+            backup.unlink(missing_ok=True)  # a disk full half way: no backup no one can open
+            raise
     if original is not None:
         os.utime(backup, ns=(original.mtime_ns, original.mtime_ns))
     else:

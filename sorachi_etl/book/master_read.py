@@ -10,6 +10,7 @@ the run with a `MasterError` listing them; the master is never half read.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,7 @@ _HINTS = frozenset(
         "excel_error",
         "formula_text",
         "unit_mismatch",
+        "no_cached_value",
     }
 )
 
@@ -106,10 +108,16 @@ class SheetRows:
 Units = dict[str, dict[str, str]]
 
 
+# A sheet's merged ranges as python-calamine gives them: ((row, col), (row, col)), zero-based.
+Merges = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
 def read_sheets(
-    path: Path, data: bytes | None = None
+    path: Path, data: bytes | None = None, merges: dict[str, Merges] | None = None
 ) -> tuple[dict[str, list[list[object]]], list[str]]:
     """All sheets of a workbook as grids of values (python-calamine), and the sheet order.
+
+    `merges`, when given, is filled with each master sheet's merged ranges.
 
     From `data`, the file's bytes, when the caller has read them already.
     """
@@ -125,8 +133,11 @@ def read_sheets(
         grids = {}
         for name in wb.sheet_names:
             if name in master_rules():
-                grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        return grids, list(wb.sheet_names)
+                sheet = wb.get_sheet_by_name(name)
+                grids[name] = sheet.to_python(skip_empty_area=False)
+                if merges is not None:
+                    merges[name] = list(sheet.merged_cell_ranges or [])
+        names = list(wb.sheet_names)
     except Exception as exc:  # calamine raises several kinds; all mean "cannot open"
         kind = _not_a_workbook(path, data)
         if kind and path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -141,6 +152,46 @@ def read_sheets(
         raise MasterError(
             "master_unreadable", name=path.name, detail="ファイルが壊れています"
         ) from exc
+    _show_errors(grids, path, data)
+    return grids, names
+
+
+class Uncalculated(str):
+    """A formula whose result the file does not hold (written by a program, never
+    calculated): calamine reads it as ''. Its text is the formula, for the message."""
+
+
+def _show_errors(grids: dict[str, list[list[object]]], path: Path, data: bytes | None) -> None:
+    """Put back the errors (#REF!, #DIV/0!) that cells show, and the formulas never
+    calculated, which calamine reads as ''.
+
+    Read as blank, a published value whose formula broke became 集計中 without a
+    word. Only a sheet whose XML holds t="e" or a formula is scanned.
+    """
+    from sorachi_etl.intake.archive import Package
+    from sorachi_etl.intake.read import ExcelError
+    from sorachi_etl.intake.sheetxml import scan_sheet
+
+    try:
+        package = Package(data if data is not None else path.read_bytes())
+        if package.kind() not in ("xlsx", "xlsm"):
+            return  # an .ods or .xls: calamine gives the value stored beside the error
+        for sheet in package.workbook_parts().sheets:
+            if sheet.name in grids and sheet.part:
+                xml = package.read(sheet.part) or b""
+                if not any(m in xml for m in (b'"e"', b"'e'", b"<f", b":f")):
+                    continue
+                grid = grids[sheet.name]
+                facts = scan_sheet(xml, sheet.name, package.limits)
+                for (r, c), text in facts.errors.items():
+                    if r < len(grid) and c < len(grid[r]) and grid[r][c] == "":
+                        grid[r][c] = ExcelError(text)
+                for r, c in facts.no_cached_value:
+                    if r < len(grid) and c < len(grid[r]) and grid[r][c] == "":
+                        formula = facts.formulas.get((r, c), "")
+                        grid[r][c] = Uncalculated("=" + formula.lstrip("="))
+    except Exception:  # the values calamine read stand; the file opened, so rarely met
+        return
 
 
 def _not_a_workbook(path: Path, data: bytes | None = None) -> str | None:
@@ -184,6 +235,19 @@ def grid_to_rows(
     if rule.layout == "keyvalue":
         return _keyvalue_rows(grid, rule, findings)
     header = find_header_row(grid, rule)
+    if header is None and len(grid) > 30:  # sorted down past where headers are looked for
+        header = find_header_row(grid, rule, search=len(grid))
+    if header is not None and _data_above(grid, *header):
+        # a sort that took the header row with it: every row above would be no row
+        findings.append(
+            finding(
+                "master_header_moved",
+                sheet=rule.name,
+                row=header[0] + 1,
+                count=_data_above(grid, *header),
+            )
+        )
+        return SheetRows(rule, [], [], {})
     if header is None:
         first = grid[0] if grid else []
         present = [str(c) for c in first if c not in (None, "")]
@@ -204,6 +268,17 @@ def grid_to_rows(
         rows.append(reader.row(line, r))
         numbers.append(r)
     return SheetRows(rule, rows, numbers, columns, header_row=header_row, notices=reader.notices)
+
+
+def _data_above(grid: list[list[object]], header_row: int, columns: dict[str, int]) -> int:
+    """How many rows above the header hold two or more cells of the table's columns
+    (a title typed above the table holds one)."""
+    used = list(columns.values())
+    count = 0
+    for line in grid[:header_row]:
+        filled = sum(1 for c in used if c < len(line) and line[c] not in (None, ""))
+        count += filled >= 2
+    return count
 
 
 class _RowReader:
@@ -249,6 +324,11 @@ class _RowReader:
                     converted, code = memo[key] = convert_cell(value, col.type)
                 except TypeError:  # an unhashable value
                     converted, code = convert_cell(value, col.type)
+            if value.__class__ is not str and isinstance(value, str):  # never text to print
+                if value.__class__ is Uncalculated:
+                    code = "no_cached_value"
+                elif col.key in self.text_keys:
+                    code = "excel_error"  # an ExcelError (#N/A shown)
             if isinstance(converted, list):
                 converted = list(converted)  # every row its own list
             elif value.__class__ is str and col.key in self.text_keys and has_control(value):
@@ -310,7 +390,7 @@ class _RowReader:
                 "master_bad_value",
                 sheet=self.rule.name,
                 cell=a1(r, c),
-                value=shown if shown is not None else value,
+                value=shown if shown is not None else raw_text(value),  # 6, not 6.0
                 column=col.header,
                 hint=hint,
             )
@@ -490,13 +570,17 @@ def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Fin
         key = case.get("column")
         check = check_code(schema, key, str(case.get("check") or ""), case.get("check_number"))
         index = case.get("index")
-        if key not in {c.key for c in rule.columns}:
-            # a uniqueness failure over several columns names the first one
+        whole_key = ("unique" in check or "duplicate" in check) and key in rule.key
+        if key not in {c.key for c in rule.columns} or whole_key:
+            # a uniqueness failure over several columns: one finding per row, at its first
+            # key cell, naming the whole key as the clerk reads it (「K01・R2」)
             key = rule.key[0] if rule.key else rule.columns[0].key
         r = sheet.row_numbers[int(index)] if index is not None and index == index else None
         c = sheet.columns.get(key)
         cell = a1(r, c) if r is not None and c is not None else None
         value = sheet.rows[int(index)].get(key) if r is not None else case.get("failure_case")
+        if whole_key and r is not None:
+            value = _key_text(rule, sheet.rows[int(index)])
         if isinstance(value, list):
             value = ",".join(value)
         item = _failure_finding(rule, rule.column(key), check, cell, value)
@@ -504,6 +588,17 @@ def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Fin
             seen.add((item.cell, item.code))
             out.append(item)
     return out
+
+
+def _key_text(rule: SheetRule, row: dict[str, Any]) -> str:
+    """A row's key as the clerk typed it: 「K01・R2」 (fiscal years in the Reiwa form)."""
+    parts = []
+    for k in rule.key:
+        value = row.get(k)
+        if rule.column(k).type == "fiscal_year" and isinstance(value, int):
+            value = eras.format_fiscal_year(value)
+        parts.append("" if value is None else str(value))
+    return "・".join(parts)
 
 
 def _failure_finding(
@@ -586,6 +681,11 @@ class _References:
     def ref(self, sheet: str, index: int, key: str, value: object, target: str, hint: str = ""):
         rows = self.sheets[sheet]
         r, c = rows.row_numbers[index], rows.columns.get(key)
+        if isinstance(value, str):
+            half = unicodedata.normalize("NFKC", value).strip()
+            known = self.measure_ids | self.reporter_names | self.kpi_ids | self.groups
+            if half != value and half in known:  # typed with the Japanese input on
+                hint = message("hint_full_width_id", value=half)
         self.found.append(
             finding(
                 "master_unknown_ref",
@@ -708,7 +808,8 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
         raise MasterError(
             "folder_given_for_file", path=path, option="--master", example="master.xlsx"
         )
-    grids, order = read_sheets(path, data)
+    merges: dict[str, Merges] = {}
+    grids, order = read_sheets(path, data, merges)
     wrong = master_role_error(path, order)
     if wrong is not None:
         raise wrong
@@ -717,9 +818,12 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
     units: Units = {}
     for name, rule in master_rules().items():
         if name not in grids:
-            if rule.log or rule.staff:  # made when the master is next written
-                continue
             hint = did_you_mean(name, order)
+            if rule.log or (rule.staff and not hint):  # made when the master is next written
+                continue
+            if rule.staff:  # renamed (分析メモ（R6）): its lines would be dropped unsaid
+                findings.append(finding("master_staff_sheet_renamed", sheet=name, found=hint))
+                continue
             findings.append(
                 finding(
                     "master_missing_sheet",
@@ -729,6 +833,8 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
             )
             continue
         sheets[name] = grid_to_rows(grids[name], rule, findings, units)
+        _merged_in_table(sheets[name], merges.get(name, []), findings)
+        _duplicate_keys(sheets[name], findings)
         if name == SHEET_MEASURES:
             units["measure"] = _units(sheets[name])
         elif name == SHEET_KPIS:
@@ -742,6 +848,62 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
         _check_rows(path, sheets)
         raise
     return MasterBook(path, master, sheets)
+
+
+def _merged_in_table(sheet: SheetRows, merges: Merges, findings: list[Finding]) -> None:
+    """A finding for each merged range over the table's rows and columns: only its first
+    cell holds a value, so the rows under it read blank, and a figure written into one of
+    them is one Excel never shows (the merge counted a value no one could see)."""
+    if sheet.rule.layout == "keyvalue" or sheet.rule.log or sheet.header_row is None:
+        return
+    used = set(sheet.columns.values())
+    for (r1, c1), (r2, c2) in merges:
+        if sheet.rule.staff and r1 == r2:
+            continue  # a line of 分析メモ merged across for width: read from its first cell
+        if max(r1, r2) > sheet.header_row and any(min(c1, c2) <= c <= max(c1, c2) for c in used):
+            under = {
+                a1(r, c)
+                for r in range(min(r1, r2), max(r1, r2) + 1)
+                for c in range(min(c1, c2), max(c1, c2) + 1)
+            }
+            # its hidden cells read blank: the merge is the one thing to say about them
+            findings[:] = [
+                f for f in findings if not (f.sheet == sheet.rule.name and f.cell in under)
+            ]
+            cells = f"{a1(r1, c1)}:{a1(r2, c2)}"
+            findings.append(finding("master_merged_cells", sheet=sheet.rule.name, cell=cells))
+
+
+def _duplicate_keys(sheet: SheetRows, findings: list[Finding]) -> None:
+    """A finding for each row whose key another row has too (a row pasted twice).
+
+    Told on reading, not only by the pandera pass that quick commands skip: report
+    and publish took the last copy without a word.
+    """
+    rule = sheet.rule
+    if len(rule.key) < 2 or rule.layout == "keyvalue" or rule.log:
+        return  # one-column keys: told by the pandera pass (merge, validate)
+    seen: dict[tuple[object, ...], int] = {}
+    twice: set[int] = set()
+    for i, row in enumerate(sheet.rows):
+        key = tuple(tuple(v) if isinstance(v, list) else v for v in map(row.get, rule.key))
+        if any(v in (None, "") for v in key):
+            continue
+        if key in seen:
+            twice.update((seen[key], i))
+        else:
+            seen[key] = i
+    c = sheet.columns.get(rule.key[0])
+    for i in sorted(twice):
+        findings.append(
+            finding(
+                "master_duplicate",
+                sheet=rule.name,
+                cell=a1(sheet.row_numbers[i], c) if c is not None else None,
+                value=_key_text(rule, sheet.rows[i]),
+                column="・".join(rule.column(k).header for k in rule.key),
+            )
+        )
 
 
 def _units(sheet: SheetRows) -> dict[str, str]:

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import operator
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -260,6 +261,8 @@ def save_atomic(
     path = Path(path)
     target = real_path(path)
     ensure_not_open(path)
+    if _read_only(target):  # ticked 「読み取り専用」 to keep it as it is: never renamed over
+        raise MasterError("master_read_only", name=path.name)
     tmp: Path | None = None
     try:
         remove_left_over(target)  # what a run killed while writing left (we hold the lock)
@@ -308,6 +311,14 @@ def _write_temporary(wb: Workbook, target: Path) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+def _read_only(path: Path) -> bool:
+    """True for a file no one may write (Windows' read-only attribute, chmod a-w)."""
+    try:
+        return not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    except OSError:
+        return False
 
 
 def _file_mode(path: Path) -> int:

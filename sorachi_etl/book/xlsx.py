@@ -54,16 +54,26 @@ def style_header(ws: Worksheet, row: int, ncols: int) -> None:
 
 
 def fresh_sheet(wb: Workbook, name: str, index: int | None = None) -> Worksheet:
-    """An empty sheet called `name` in the place of the old one, keeping its column widths."""
+    """An empty sheet called `name` in the place of the old one, keeping its column widths,
+    and its being hidden and tab colour (staff hide a sheet they do not use)."""
     widths: dict[str, float] = {}
+    state, tab = "visible", None
     if name in wb.sheetnames:
         old = wb[name]
         index = wb.sheetnames.index(name)
         widths = {k: d.width for k, d in old.column_dimensions.items() if d.width}
+        state, tab = old.sheet_state, old.sheet_properties.tabColor
         wb.remove(old)
     ws = wb.create_sheet(name, index)
     for key, width in widths.items():
         ws.column_dimensions[key].width = width
+    ws.sheet_properties.tabColor = tab
+    if state != "visible":
+        ws.sheet_state = state
+        if wb.active is ws or wb.active is None:  # Excel must open on a sheet it can show
+            shown = [i for i, w in enumerate(wb.worksheets) if w.sheet_state == "visible"]
+            if shown:
+                wb.active = shown[0]
     return ws
 
 

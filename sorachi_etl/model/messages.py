@@ -209,6 +209,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "{where}は計算式で、保存されている値が「{value}」です。計算結果が正しく保存されていない可能性があるため取り込みません。計算式をやめ、数値を直接入力してください。",
     ),
     # --- the master workbook ------------------------------------------------------
+    "master_staff_sheet_renamed": (
+        ERROR,
+        "マスタにシート「{sheet}」がありません（「{found}」のことですか？）。sorachi-etl は「{sheet}」という名前のシートに書かれた文だけを使います。シート名を「{sheet}」に戻してください。",
+    ),
     "master_missing_sheet": (
         ERROR,
         "マスタにシート「{sheet}」がありません。{hint}シートを元に戻すか、sorachi-etl init で作り直してください。",
@@ -218,6 +222,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "マスタのシート「{sheet}」に列「{column}」が見つかりません。{hint}（ツールが使う列の見出しを変えたり列を削除したりすると、その列の値がすべて読めなくなります。）",
     ),
     "master_bad_value": (ERROR, "マスタの{where}「{value}」は{column}として読めません。{hint}"),
+    "master_header_moved": (
+        ERROR,
+        "マスタのシート「{sheet}」の見出しの行が{row}行目にあり、その上に{count}行のデータがあります。並べ替えのときに見出しの行まで並べ替えられたようです。見出しの行を1行目に戻してください（Excel の「元に戻す」か、backup フォルダのバックアップで戻せます）。",
+    ),
+    "master_merged_cells": (
+        ERROR,
+        "マスタの{where}はセルが結合されています。この表は1行に1件ずつ読み書きするため、結合を解除し、各行にそれぞれの値を入れてください。",
+    ),
     "master_required": (ERROR, "マスタの{where}の{column}が空欄です。入力してください。"),
     "master_out_of_range": (
         ERROR,
@@ -513,6 +525,18 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "マスタ「{name}」を書き込めません（フォルダへの書き込み権限がありません）。保存先のフォルダを確認してください。マスタは変更していません。",
     ),
+    "master_is_backup": (
+        ERROR,
+        "「{name}」は backup フォルダにあるマスタのバックアップです。書き込むのは今のマスタ「{master}」にしてください（--master {master}）。このバックアップの内容に戻す場合は、backup フォルダの外へコピーし、名前を付け直してから指定してください。",
+    ),
+    "master_read_only": (
+        ERROR,
+        "マスタ「{name}」は読み取り専用になっているため書き込みませんでした。マスタは変更していません。書き込んでよい場合は、ファイルのプロパティで「読み取り専用」のチェックを外してから、もう一度実行してください。",
+    ),
+    "master_backup_not_folder": (
+        ERROR,
+        "マスタ「{name}」のバックアップを置くフォルダ「{folder}」と同じ名前のファイルがあるため、保存できませんでした。マスタは変更していません。そのファイルの名前を変えるか別の場所へ移してから、もう一度実行してください。",
+    ),
     "master_save_failed": (
         ERROR,
         "マスタ「{name}」を保存できませんでした（{reason}）。マスタは変更していません。",
@@ -528,6 +552,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "master_name_not_xlsx": (
         ERROR,
         "マスタのファイル名は .xlsx で終わる名前にしてください（指定: {name}）。",
+    ),
+    "master_saved_as_other": (
+        ERROR,
+        "マスタ「{name}」は{kind}で保存されています。sorachi-etl が書き込めるのは Excel ブック（.xlsx）だけです。Excel か LibreOffice で開き、「Excel ブック（*.xlsx）」の形式で「{xlsx}」として保存し直して、それを --master に指定してください。",
     ),
     "master_exists": (
         ERROR,
@@ -734,7 +762,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "hint_bad_fiscal_year": (ERROR, "R6 や 令和6年度 の形で入力してください。"),
     "hint_bad_date": (ERROR, "2024/9/16 の形で入力してください。"),
     "hint_unknown_status": (ERROR, "「確定」「集計中」「該当なし」のどれかにしてください。"),
+    "hint_full_width_id": (ERROR, "全角で入力されています。半角の「{value}」に直してください。"),
     "hint_excel_error": (ERROR, "数値を直接入力してください。"),
+    "hint_no_cached_value": (
+        ERROR,
+        "計算式の結果がファイルに保存されていません。Excel か LibreOffice で開いて保存し直すか、数値を直接入力してください。",
+    ),
     "hint_formula_text": (ERROR, "数値を直接入力してください。"),
     "hint_unit_mismatch": (ERROR, "単位を付けずに数値だけを入力してください。"),
     "hint_date_format": (
