@@ -79,7 +79,9 @@ def test_status_after_merge(sample_master_path, tmp_path):
     result = runner.invoke(app, ["status", "-m", str(sample_master_path)])
     assert result.exit_code == 0
     out = result.output
-    assert "提出済 25／28" in out
+    # the count line names the states as the table does: 芦別市 and 沼田町 did send theirs,
+    # so the 25 are those 受付済, not those who have sent (提出済 would read 25 of 27 sent)
+    assert "受付済 25／28" in out and "提出済" not in out
     assert "一部受付 1" in out and "要修正 1" in out and "未提出 1" in out
     reminder = runner.invoke(app, ["status", "-m", str(sample_master_path), "--reminder"]).output
     assert "歌志内市　調査票が未提出です" in reminder

@@ -92,7 +92,7 @@ def test_piped_status_writes_every_line_whole(merged_master):
     ).output
     for sentence in (line for line in reminder.splitlines() if line.strip()):
         assert sentence in lines
-    assert any(line.startswith("提出済 25／28") for line in lines)
+    assert any(line.startswith("受付済 25／28") for line in lines)
     assert any("R6_新十津川町_調査票.xlsx" in line for line in lines)  # not folded in its cell
     assert_nothing_cut(result.output)
 

@@ -138,10 +138,14 @@ class StatusReport:
         return sum(1 for r in self.rows if r.state == state)
 
     def counts_line(self) -> str:
-        """提出済 20／28　一部受付 1　要修正 2　未提出 5 (一部受付 only when there is one)."""
+        """受付済 20／28　一部受付 1　要修正 2　未提出 5 (一部受付 only when there is one).
+
+        Each count names a state as the table and 提出状況 show it: those who sent a return
+        to be fixed are counted under 要修正, not among the 受付済.
+        """
         partial = self.count(SUBMISSION_PARTIAL)
         return (
-            f"提出済 {self.count(SUBMISSION_OK)}／{len(self.rows)}　"
+            f"{SUBMISSION_OK} {self.count(SUBMISSION_OK)}／{len(self.rows)}　"
             + (f"{SUBMISSION_PARTIAL} {partial}　" if partial else "")
             + f"{SUBMISSION_INVALID} {self.count(SUBMISSION_INVALID)}"
             + f"　{SUBMISSION_MISSING} {self.count(SUBMISSION_MISSING)}"
