@@ -150,9 +150,15 @@ def _year_mismatch(
             )
         ]
     if setting.year is not None and year is not None and year != setting.year:
-        detail = f"調査票：{format_fiscal_year(year)}、指定：{format_fiscal_year(setting.year)}"
-        year_text = format_fiscal_year_long(setting.year)
-        return [finding("year_mismatch", detail=detail, year=year_text, **common)]
+        return [
+            finding(
+                "year_not_asked",
+                found=format_fiscal_year_long(year),
+                found_short=format_fiscal_year(year),
+                year=format_fiscal_year_long(setting.year),
+                **common,
+            )
+        ]
     return []
 
 

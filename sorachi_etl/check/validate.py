@@ -387,7 +387,7 @@ class _Checker:
 
 # Findings that make a file no answer of its reporter: its reporter or year in doubt, or
 # nothing typed into it.
-_NO_ANSWER = frozenset({"reporter_mismatch", "year_mismatch", "blank_survey"})
+_NO_ANSWER = frozenset({"reporter_mismatch", "year_mismatch", "year_not_asked", "blank_survey"})
 
 
 def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:

@@ -183,6 +183,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "年度が一致しません（{detail}）。{year}の調査票に記入し、ファイル名を変えずに送ってください。",
     ),
+    # the file is of one year throughout, but not the year given with --year
+    "year_not_asked": (
+        ERROR,
+        "この調査票は{found}のものです（--year の指定は{year}）。指定が違う場合は --year {found_short} で実行し直してください。{year}の調査票が必要な場合は、{year}の調査票に記入して送ってもらってください。",
+    ),
     "unknown_reporter": (ERROR, "報告者「{value}」はマスタの市町一覧にありません。{hint}"),
     "old_template": (
         WARNING,
