@@ -153,6 +153,7 @@ def _year_mismatch(
         return [
             finding(
                 "year_not_asked",
+                value=format_fiscal_year_long(year),
                 found=format_fiscal_year_long(year),
                 found_short=format_fiscal_year(year),
                 year=format_fiscal_year_long(setting.year),

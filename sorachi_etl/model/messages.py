@@ -325,6 +325,27 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "シート「{sheet}」の表に{count}行あり、上限の{limit}行を超えています（{where}以降）。{what}",
     ),
+    # what the copy mailed back (validate --annotate) says instead of a line for the clerk
+    "sender_part_held_back": (
+        WARNING,
+        "{part}に修正が必要な箇所があるため、{part}は受け付けていません（{other}は受け付けました）。{part}を修正のうえ、調査票全体をもう一度送ってください。",
+    ),
+    "sender_missing_meta": (
+        ERROR,
+        "調査票の管理用の非表示シートがありません（シートを新しいブックにコピーすると失われます）。お送りした調査票のファイルに直接記入して送ってください。",
+    ),
+    "sender_blank_survey": (
+        ERROR,
+        "調査票に何も入力されていません（実績値も取組も空欄です）。記入した調査票を送ってください。",
+    ),
+    "sender_file_name_reporter": (
+        WARNING,
+        "ファイル名の市町名「{value}」が報告者名と違いますが、{reporter}の調査票として受け付けました。次回はファイル名を変えずに送ってください。",
+    ),
+    "sender_year_not_asked": (
+        ERROR,
+        "この調査票は{value}のものです。今回お送りした調査票の年度を確かめ、その調査票に記入して、ファイル名を変えずに送ってください。",
+    ),
     "part_held_back": (
         WARNING,
         "{part}に修正が必要なため、{part}は取り込みません。{other}は取り込みます（一部受付）。{part}を直して、調査票全体を送り直してもらってください。",
