@@ -103,6 +103,13 @@ def test_demo_runs_end_to_end(tmp_path):
     assert (folder / "master.xlsx").exists()
     assert len(list((folder / "調査票").glob("*.xlsx"))) == 28
     assert len(list((folder / "返送用").glob("*_要修正.xlsx"))) == 2
+    # the next step it suggests works from where the clerk is: it says to move there first
+    # (a bare --master master.xlsx run in the folder the demo was started from finds nothing)
+    next_step = [line for line in out.splitlines() if line.startswith("次は")]
+    assert next_step == [
+        f"次は、cd {folder.resolve()} で作業フォルダに移ってから、"
+        "sorachi-etl status --master master.xlsx などを試してください。"
+    ], next_step
 
 
 def test_demo_refuses_a_folder_in_use(tmp_path):
