@@ -435,3 +435,29 @@ def test_a_value_staff_confirmed_in_the_master_stays_when_the_folder_is_merged_a
     status = api.status_of(sample_master_path, year=R6)
     [takikawa] = [r for r in status.rows if r.reporter == "滝川市"]
     assert takikawa.pending == []
+
+
+def test_a_merge_with_the_wrong_year_leaves_the_right_years_state_alone(
+    sample_master_path, tmp_path
+):
+    """The clerk merges 夕張市's R6 return with --year R5 by mistake: it is refused (another
+    year), and 夕張市's R6 return, taken before, must stay 受付済: else the reminder asks
+    夕張市 to fix a survey that has nothing wrong."""
+    from sorachi_etl.model.resources import samples_dir
+
+    folder = tmp_path / "回収"
+    shutil.copytree(samples_dir() / "returns", folder)
+    import datetime as dt
+
+    api.merge_paths([folder], sample_master_path, now=dt.datetime(2025, 6, 2, 10, 0))
+    wrong = api.merge_paths(
+        [folder / "R6_夕張市_調査票.xlsx"],
+        sample_master_path,
+        year=2023,
+        now=dt.datetime(2025, 6, 2, 10, 5),  # 提出状況 tells runs apart by their time
+    )
+    assert wrong.result.merged_files == []
+    assert wrong.unchanged and not wrong.written  # nothing to record: the master is left alone
+    status = api.status_of(sample_master_path, year=R6)
+    [yubari] = [r for r in status.rows if r.reporter == "夕張市"]
+    assert yubari.state == "受付済"

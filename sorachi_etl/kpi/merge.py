@@ -343,7 +343,8 @@ def _replace_initiatives(state: _Merge, sub: Submission) -> tuple[int, str | Non
 def _skipped_files_log(
     reports: list[FileReport], superseded: list[str], now: dt.datetime
 ) -> list[LogEntry]:
-    """Lines of 取込履歴 for the files not merged: superseded, faulty or unreadable."""
+    """Lines of 取込履歴 for the files not merged: superseded, faulty or unreadable (but
+    not a return of another year than the one the merge was asked for)."""
     out = []
     for report in reports:
         if report.file in superseded:
@@ -362,6 +363,10 @@ def _skipped_files_log(
             continue
         if report.status in ("ok", "partial"):
             continue  # logged with its submission
+        if any(f.code == "year_not_asked" for f in report.findings):
+            # a return of another year than the one asked (--year) is no answer for that
+            # year, nor a new one for its own: its own year's state (受付済) stays as it was
+            continue
         first = report.errors[0].message if report.errors else ""
         out.append(
             LogEntry(
