@@ -325,6 +325,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "シート「{sheet}」の表に{count}行あり、上限の{limit}行を超えています（{where}以降）。{what}",
     ),
+    "template_outside_plan": (
+        ERROR,
+        "{year}は計画期間（{start}～{end}）の外です。--year の年度を確認してください（例: R6）。計画期間を延ばすときは、マスタのシート「設定」の計画開始年度・計画終了年度を直してから実行してください。",
+    ),
     # what the copy mailed back (validate --annotate) says instead of a line for the clerk
     "sender_part_held_back": (
         WARNING,
