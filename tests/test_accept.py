@@ -7,6 +7,7 @@ a browser or mail program gives a second download of the same name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -70,6 +71,18 @@ def test_without_a_date_on_both_the_file_time_decides(tmp_path, survey_templates
     won, _, note = winner_and_reason(folder)
     assert won == "b.xlsx"
     assert "ファイルの日時が新しい方です" in note
+
+
+def test_two_file_times_of_one_minute_are_told_to_the_second(tmp_path, survey_templates):
+    """Saved twice within a minute: the reason read 「20:01、もう一方は20:01」."""
+    folder = tmp_path / "回収"
+    first = returned(folder, survey_templates, info={**CONTACT, "filled_on": None}, name="a.xlsx")
+    second = returned(folder, survey_templates, info={**CONTACT, "filled_on": None}, name="b.xlsx")
+    set_mtime(first, 1_700_000_005)  # 2023/11/14 22:13:25 UTC, whatever the zone: same minute
+    set_mtime(second, 1_700_000_020)
+    won, _, note = winner_and_reason(folder)
+    assert won == "b.xlsx"
+    assert re.search(r"新しい方です（[^、]*:13:40、もう一方は[^）]*:13:25）", note), note
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sorachi_etl.model.messages import CATALOGUE, message
+from sorachi_etl.model.messages import CATALOGUE, PHRASES, message, phrase
 
 PACKAGE = Path(__file__).resolve().parents[1] / "sorachi_etl"
 LAYERS = {"model": 0, "intake": 1, "kpi": 1, "check": 2, "book": 3, "api": 4, "cli": 5}
@@ -292,6 +292,135 @@ def test_errors_carry_codes_not_sentences():
                 ):
                     sentences.append(f"{name}: {ast.unparse(node.exc)[:60]}")
     assert sentences == []
+
+
+# --- phrases: the fragments that fill a message's slots -------------------------------
+
+
+def phrase_codes_used() -> dict[str, list[str]]:
+    """Codes named in the source as phrase("code", ...)."""
+    used: dict[str, list[str]] = {}
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and ast.unparse(node.func).split(".")[-1] == "phrase"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                used.setdefault(node.args[0].value, []).append(name)
+    return used
+
+
+def test_every_phrase_code_the_source_uses_has_a_template():
+    used = phrase_codes_used()
+    assert len(used) > 100  # the scan sees the calls (intake, check, kpi)
+    assert {code: where for code, where in used.items() if code not in PHRASES} == {}
+
+
+def test_every_phrase_is_used_and_named_apart_from_the_messages():
+    """A template nobody fills is dead wording; a code in both tables would be ambiguous.
+    (Some codes reach phrase() through a variable, e.g. cfb's chain names: any string
+    constant of the package outside the catalogue counts as a use.)"""
+    constants = set()
+    for name, path in MODULES.items():
+        if name != "sorachi_etl.model.messages":
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            constants |= {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)}
+    assert sorted(set(PHRASES) - constants) == []
+    assert sorted(set(PHRASES) & set(CATALOGUE)) == []
+
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("code", sorted(PHRASES))
+def test_every_phrase_fills_and_reads_as_japanese(code):
+    template = PHRASES[code]
+    # a slot formatted as a number ({count:,}) takes one; any other takes text
+    values = {
+        field: 12345 if spec else "〇〇"
+        for _, field, spec, _ in string.Formatter().parse(template)
+        if field
+    }
+    text = phrase(code, **values)
+    assert "{" not in text and "}" not in text
+    assert JAPANESE.search(text), "a clerk reads Japanese"
+
+
+# Label constants of the layers below the CLI that look like sentences but are names:
+# headings of the published report (kpi.report_model: the publication's own words, kept
+# beside the model that lays it out) and names of 設定 items. Everything else a user reads
+# comes from the catalogue (messages.CATALOGUE / PHRASES).
+SENTENCE_LIKE_LABELS = {
+    ("sorachi_etl.kpi.report_model", "これまでの主な取組・成果"),  # PAST_HEADING
+    ("sorachi_etl.kpi.report_model", "{year}年度における{heading}"),  # BUSINESS_HEADING
+    ("sorachi_etl.kpi.report_model", "※{region}地域が推進するプロジェクト"),  # LEGEND_TITLE
+    ("sorachi_etl.kpi.report_model", "（該当する取組はありません）"),  # NO_INITIATIVES
+    ("sorachi_etl.kpi.report_model", "事業一覧の見出し"),  # a 設定 item, in setting_field
+}
+SENTENCE = re.compile(r"[。、！？]|です|ます|[はがをにでのと]")
+
+
+def sentence_literals(path: Path) -> list[str]:
+    """Japanese string literals of sentence length (8 characters or more, not counting
+    {slots}, with a particle or punctuation) in `path`, docstrings aside; an f-string
+    counts as one literal."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skip.add(id(first.value))
+    found = []
+    for node in ast.walk(tree):  # breadth first: an f-string before its parts
+        if isinstance(node, ast.JoinedStr):
+            skip |= {id(part) for part in node.values}
+            text = "".join(p.value if isinstance(p, ast.Constant) else "{}" for p in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) in skip:
+                continue
+            text = node.value
+        else:
+            continue
+        bare = re.sub(r"\{[^{}]*\}", "", text)
+        kana_or_kanji = re.search(r"[\u3040-\u30ff\u3400-\u9fff]", bare)
+        if len(bare) >= 8 and kana_or_kanji and SENTENCE.search(bare):
+            found.append(text)
+    return found
+
+
+def test_no_sentence_is_written_inline_below_the_cli():
+    """intake/, check/ and kpi/ take the words a user reads from the catalogue."""
+    inline = [
+        f"{name}: {text}"
+        for name, path in MODULES.items()
+        if name.split(".")[1:2] in (["intake"], ["check"], ["kpi"])
+        for text in sentence_literals(path)
+        if (name, text) not in SENTENCE_LIKE_LABELS
+    ]
+    assert inline == []
+
+
+def test_inline_sentences_are_found(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text(
+        '''"""モジュールの説明は文章でもよい。"""
+NAME = "評価指標"
+def f(sheet, n):
+    """関数の説明も文章でもよい。"""
+    a = f"シート「{sheet}」が見つかりません"
+    b = "記入日とファイルの日時では決まらないため"
+    c = f"{n}件"
+    return a, b, c
+''',
+        encoding="utf-8",
+    )
+    assert sentence_literals(source) == [
+        "シート「{}」が見つかりません",
+        "記入日とファイルの日時では決まらないため",
+    ]
 
 
 # --- the README's map of the house --------------------------------------------------

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from sorachi_etl.model.findings import PARTS, FileReport, finding
-from sorachi_etl.model.messages import ERROR
+from sorachi_etl.model.messages import ERROR, phrase
 from sorachi_etl.model.names import PART_INITIATIVES, PART_VALUES, SURVEY_INITIATIVES, SURVEY_VALUES
 
 # The sheet each part lives on, and how a clerk calls the part.
@@ -103,8 +103,9 @@ def _day(d: dt.date) -> str:
     return f"{d.year}/{d.month}/{d.day}"
 
 
-def _time(t: dt.datetime) -> str:
-    return f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}"
+def _time(t: dt.datetime, seconds: bool = False) -> str:
+    shown = f"{t.year}/{t.month}/{t.day} {t.hour}:{t.minute:02d}"
+    return f"{shown}:{t.second:02d}" if seconds else shown
 
 
 def _decide(a: Candidate, b: Candidate) -> tuple[int, str]:
@@ -112,26 +113,23 @@ def _decide(a: Candidate, b: Candidate) -> tuple[int, str]:
     if a.filled_on and b.filled_on and a.filled_on != b.filled_on:
         newer, older = (a, b) if a.filled_on > b.filled_on else (b, a)
         assert newer.filled_on and older.filled_on
-        why = (
-            f"基本情報の記入日が新しい方です（{_day(newer.filled_on)}、"
-            f"もう一方は{_day(older.filled_on)}）"
-        )
+        why = phrase("newer_by_filled_on", newer=_day(newer.filled_on), older=_day(older.filled_on))
     elif a.modified and b.modified and a.modified != b.modified:
         newer, older = (a, b) if a.modified > b.modified else (b, a)
         assert newer.modified and older.modified
-        why = (
-            f"ファイルの日時が新しい方です（{_time(newer.modified)}、"
-            f"もう一方は{_time(older.modified)}）"
+        # to the second when the minutes are the same (「20:01、もう一方は20:01」 tells nothing)
+        same = _time(newer.modified) == _time(older.modified)
+        why = phrase(
+            "newer_by_modified",
+            newer=_time(newer.modified, same),
+            older=_time(older.modified, same),
         )
     elif copy_number(a.file) != copy_number(b.file):
         newer = a if copy_number(a.file) > copy_number(b.file) else b
-        why = (
-            f"記入日とファイルの日時では決まらないため、ファイル名の「({copy_number(newer.file)})」"
-            "から後で保存された方と判断しました"
-        )
+        why = phrase("newer_by_copy_number", copy=copy_number(newer.file))
     else:
         newer = a if a.file > b.file else b
-        why = "記入日とファイルの日時では決まらないため、ファイル名の順で後の方にしました"
+        why = phrase("newer_by_file_name")
     return (1 if newer is a else -1), why
 
 

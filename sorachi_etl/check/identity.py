@@ -14,7 +14,7 @@ from sorachi_etl.model.eras import (
     parse_fiscal_year,
 )
 from sorachi_etl.model.findings import FileReport, Finding, finding
-from sorachi_etl.model.messages import message
+from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import SURVEY_INFO, TEMPLATE_VERSION
 from sorachi_etl.model.text import raw_text
 
@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 _SURVEY_WORD = "調査票"
 # How the places that name a reporter and a year are called in messages.
-_FROM_META = "調査票の記録"
-_FROM_INFO = "基本情報"
-_FROM_NAME = "ファイル名"
+_FROM_META = phrase("named_in_meta")
+_FROM_INFO = phrase("named_in_info")
+_FROM_NAME = phrase("named_in_file_name")
 
 
 def name_parts(path: Path) -> tuple[str | None, int | None]:
@@ -124,7 +124,7 @@ def _reporter_mismatch(
     """The places of the file naming different reporters."""
     if len(set(reporters.values())) <= 1:
         return []
-    detail = "、".join(f"{k}：{v}" for k, v in reporters.items())
+    detail = "、".join(phrase("named_as", place=k, value=v) for k, v in reporters.items())
     cell = info_reporter.cell if info_reporter else None
     return [finding("reporter_mismatch", sheet=SURVEY_INFO, cell=cell, detail=detail, **common)]
 
@@ -138,7 +138,9 @@ def _year_mismatch(
 ) -> list[Finding]:
     """The places of the file naming different years, or the file's year not the one asked."""
     if len(set(years.values())) > 1:
-        detail = "、".join(f"{k}：{format_fiscal_year(v)}" for k, v in years.items())
+        detail = "、".join(
+            phrase("named_as", place=k, value=format_fiscal_year(v)) for k, v in years.items()
+        )
         return [
             finding(
                 "year_mismatch",

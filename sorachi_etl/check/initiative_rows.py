@@ -213,7 +213,7 @@ class _InitiativeReader:
                     "date_range_conflict",
                     sheet=SURVEY_INITIATIVES,
                     cell=cells["start_date"].cell,
-                    item="開始日",
+                    item=self.rule.column("start_date").header,
                     value=row.raw["start_date"],
                     end=ymd(end),
                 )

@@ -36,7 +36,7 @@ from sorachi_etl.model.cells import a1
 from sorachi_etl.model.domain import Master
 from sorachi_etl.model.errors import UnreadableWorkbook
 from sorachi_etl.model.findings import FileReport, Finding, Skipped, finding
-from sorachi_etl.model.messages import ERROR, message
+from sorachi_etl.model.messages import ERROR, message, phrase
 from sorachi_etl.model.names import (
     SURVEY_INFO,
     SURVEY_INITIATIVES,
@@ -150,7 +150,7 @@ def check_file(
     if workbook_role(wb.sheet_names or wb.sheets) == "master":
         # the master (or a backup of it) put among the returns: told, never chased
         check.report.status = "unreadable"
-        check.skipped = Skipped(path.name, "not_survey", "master", "マスタブック")
+        check.skipped = Skipped(path.name, "not_survey", "master", phrase("master_workbook"))
         return check
     from sorachi_etl.intake.locate import row_caps, workbook_to_survey
 
@@ -228,7 +228,7 @@ def _workbook_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> li
     """What about the workbook itself changes or hides what its sender sees or meant."""
     out = []
     if wb.format != "xlsx":
-        label = "Excel 97-2003形式（.xls）" if wb.format == "xls" else "OpenDocument形式（.ods）"
+        label = phrase("format_xls") if wb.format == "xls" else phrase("format_ods")
         out.append(ctx.finding("legacy_format", format=label))
     if wb.date1904:
         out.append(ctx.finding("date1904"))
@@ -336,11 +336,11 @@ def _table_layout_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -
 def _not_survey_detail(survey: Survey, wb: WorkbookData) -> str:
     """Why a workbook is not one of our surveys, naming the sheets it does have."""
     names = [_shown(n) for n in (wb.sheet_names or list(wb.sheets))]
-    listed = "・".join(f"「{n}」" for n in names[:5])
+    listed = "・".join(phrase("quoted", name=n) for n in names[:5])
     if len(names) > 5:
-        listed += f"ほか{len(names) - 5}枚"
+        listed += phrase("and_more_sheets", count=len(names) - 5)
     reason = survey.not_survey_reason()
-    return f"{reason}。このファイルのシート: {listed}" if listed else reason
+    return phrase("not_survey_sheets_here", reason=reason, sheets=listed) if listed else reason
 
 
 def _shown(name: str) -> str:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.messages import phrase
 
 MB = 1024 * 1024
 
@@ -133,9 +134,7 @@ class Package:
         try:
             self.infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
         except Exception as exc:  # zipfile raises BadZipFile, ValueError, struct.error, ...
-            raise corrupt(
-                "ZIPの目次が見つからず、ファイルが途中で切れている可能性があります"
-            ) from exc
+            raise corrupt(phrase("zip_no_directory")) from exc
         self.by_name = {self.key(i.filename): i for i in self.infos if not i.is_dir()}
         self._parts: dict[str, bytes] = {}
         self._parsed: dict[str, list[_Element] | None] = {}
@@ -148,7 +147,9 @@ class Package:
         if end >= 0 and len(self.data) >= end + 12:
             count = struct.unpack_from("<H", self.data, end + 10)[0]
             if count != 0xFFFF and count > self.limits.max_members:
-                raise too_large(f"ZIPの部品数 {count:,}、上限 {self.limits.max_members:,}")
+                raise too_large(
+                    phrase("zip_too_many_members", count=count, limit=self.limits.max_members)
+                )
 
     @staticmethod
     def key(name: str) -> str:
@@ -214,7 +215,7 @@ class Package:
                 or _DRIVE.match(name)
                 or ".." in name.split("/")
             ):
-                raise unsafe(f"ZIPの部品名「{shown(raw)}」が不正です")
+                raise unsafe(phrase("zip_bad_member_name", name=shown(raw)))
             if info.is_dir():
                 continue
             key = self.key(name)
@@ -226,7 +227,7 @@ class Package:
                 or _inflate(self.data, first, self.limits.max_member_bytes)
                 != _inflate(self.data, info, self.limits.max_member_bytes)
             ):
-                raise unsafe(f"同じ名前の部品「{shown(name)}」が2つあり、中身が違います")
+                raise unsafe(phrase("zip_duplicate_member", name=shown(name)))
 
     def check_sizes(self) -> None:
         """Every member's declared size against the caps, before any part is parsed.
@@ -238,12 +239,20 @@ class Package:
         declared = sum(i.file_size for i in self.infos)
         if declared > limits.max_total_bytes:
             raise too_large(
-                f"展開後 {megabytes(declared)}、上限 {megabytes(limits.max_total_bytes)}"
+                phrase(
+                    "zip_total_too_large",
+                    size=megabytes(declared),
+                    limit=megabytes(limits.max_total_bytes),
+                )
             )
         for info in self.infos:
             if info.file_size > limits.max_member_bytes:
                 raise too_large(
-                    f"部品「{shown(info.filename)}」が展開後 {megabytes(info.file_size)}"
+                    phrase(
+                        "zip_member_too_large",
+                        name=shown(info.filename),
+                        size=megabytes(info.file_size),
+                    )
                 )
             self._check_ratio(info, info.file_size)
 
@@ -265,9 +274,9 @@ class Package:
             # The scans here and in sheetxml read ASCII-compatible bytes; Excel always
             # writes UTF-8, and a UTF-16 part would slip past them.
             if body[:2] in _UTF16_STARTS:
-                raise corrupt(f"部品「{shown(info.filename)}」がUTF-16で書かれていて読み取れません")
+                raise corrupt(phrase("zip_member_utf16", name=shown(info.filename)))
             if has_doctype(body):
-                raise unsafe(f"部品「{shown(info.filename)}」に実体宣言（DTD）が含まれています")
+                raise unsafe(phrase("zip_member_dtd", name=shown(info.filename)))
             if b"sheetData" in body:
                 self.sheet_data_parts.add(key)
             if not key.endswith(_KEEP) and key not in self.sheet_data_parts:
@@ -276,9 +285,7 @@ class Package:
     def _check_ratio(self, info: zipfile.ZipInfo, size: int) -> None:
         limits = self.limits
         if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(info.compress_size, 1):
-            raise unsafe(
-                f"部品「{shown(info.filename)}」の圧縮率が異常に高く、ZIP爆弾の疑いがあります"
-            )
+            raise unsafe(phrase("zip_member_bomb", name=shown(info.filename)))
 
     def repacked(self, keys: set[str]) -> bytes:
         """The members named by `keys` (inflated and checked), in a new uncompressed ZIP.
@@ -333,9 +340,9 @@ class Package:
         main = next((t for t, typ, _ in root_rels if typ.endswith("/officedocument")), None)
         if main is None or self.info(main) is None:
             main = "xl/workbook.xml"
-        elements = self._parse(main, "ブックの構成情報（workbook.xml）")
+        elements = self._parse(main, phrase("part_workbook"))
         if elements is None:
-            raise corrupt("ブックの本体（workbook.xml）が見つかりません")
+            raise corrupt(phrase("zip_no_workbook"))
         base = posixpath.dirname(main)
         rels_name = posixpath.join(base, "_rels", posixpath.basename(main) + ".rels")
         rels = self._rels(rels_name, base)
@@ -393,9 +400,10 @@ class Package:
     def _calamine_sheet_paths(self) -> dict[str, str | None]:
         """Sheet name -> the member calamine reads for it (None: none), found as calamine
         finds it: xl/workbook.xml and its relationships, names matched literally."""
-        workbook = self._parse("xl/workbook.xml", "ブックの構成情報（workbook.xml）") or []
+        workbook = self._parse("xl/workbook.xml", phrase("part_workbook")) or []
         rels = self._parse(
-            "xl/_rels/workbook.xml.rels", "部品の関係情報（xl/_rels/workbook.xml.rels）"
+            "xl/_rels/workbook.xml.rels",
+            phrase("part_relationships", name="xl/_rels/workbook.xml.rels"),
         )
         targets: dict[str, str] = {}
         for tag, attrs in rels or ():
@@ -429,7 +437,7 @@ class Package:
 
     def _rels(self, name: str, base: str) -> list[tuple[str, str, str | None]]:
         """(target part, lower-case type, id) of each internal relationship in `name`."""
-        elements = self._parse(name, f"部品の関係情報（{shown(name)}）")
+        elements = self._parse(name, phrase("part_relationships", name=shown(name)))
         out = []
         for tag, attrs in elements or ():
             if _local(tag) != "Relationship" or attrs.get("TargetMode") == "External":
@@ -515,13 +523,13 @@ def _elements(xml: bytes, what: str) -> list[_Element]:
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if len(found) >= _MOST_ELEMENTS:
-            raise too_large(f"{what}の要素が多すぎます（上限 {_MOST_ELEMENTS:,}）")
+            raise too_large(phrase("xml_too_many_elements", what=what, limit=_MOST_ELEMENTS))
         found.append((name, attrs))
 
     parser.StartElementHandler = start
 
     def refuse(*_: object) -> None:
-        raise unsafe(f"{what}に実体宣言（DTD）が含まれています")
+        raise unsafe(phrase("xml_dtd", what=what))
 
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
@@ -529,7 +537,7 @@ def _elements(xml: bytes, what: str) -> list[_Element]:
     try:
         parser.Parse(xml, True)
     except (expat.ExpatError, LookupError, ValueError) as exc:  # LookupError: unknown encoding
-        raise corrupt(f"{what}が壊れています") from exc
+        raise corrupt(phrase("xml_broken", what=what)) from exc
     return found
 
 
@@ -542,21 +550,21 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:
     and report a CRC error, which cannot tell a bomb from a damaged member.)
     """
 
-    def part(what: str) -> str:  # the message, made only when one is needed
-        return f"部品「{shown(info.filename)}」{what}"
+    def part(code: str, **values: object) -> str:  # the message, made only when one is needed
+        return phrase(code, name=shown(info.filename), **values)
 
     if info.file_size > cap:
-        raise too_large(part(f"が展開後 {megabytes(info.file_size)}"))
+        raise too_large(part("zip_member_too_large", size=megabytes(info.file_size)))
     offset = info.header_offset
     if data[offset : offset + 4] != b"PK\x03\x04" or len(data) < offset + 30:
-        raise corrupt(part("の位置が壊れています"))
+        raise corrupt(part("zip_member_bad_offset"))
     if info.flag_bits & 0x1:
-        raise corrupt(part("がZIPのパスワードで暗号化されています"))
+        raise corrupt(part("zip_member_encrypted"))
     name_len, extra_len = struct.unpack_from("<HH", data, offset + 26)
     start = offset + 30 + name_len + extra_len
     raw = memoryview(data)[start : start + info.compress_size]
     if len(raw) < info.compress_size:
-        raise corrupt(part("のデータが途中で切れています"))
+        raise corrupt(part("zip_member_cut"))
     if info.compress_type == zipfile.ZIP_STORED:
         body = bytes(raw)
     elif info.compress_type == zipfile.ZIP_DEFLATED:
@@ -564,15 +572,15 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, cap: int) -> bytes:
         try:
             body = inflater.decompress(raw, info.file_size + 1)
         except zlib.error as exc:
-            raise corrupt(part("の圧縮データが壊れています")) from exc
+            raise corrupt(part("zip_member_deflate_broken")) from exc
         if len(body) <= info.file_size and not inflater.eof:
-            raise corrupt(part("の圧縮データが途中で切れています"))
+            raise corrupt(part("zip_member_deflate_cut"))
     else:
-        raise corrupt(part("が対応していない方式で圧縮されています"))
+        raise corrupt(part("zip_member_unknown_method"))
     if len(body) > info.file_size:
-        raise unsafe(part("が目次に書かれた大きさより大きく展開されます"))
+        raise unsafe(part("zip_member_inflates_past_size"))
     if len(body) != info.file_size or zlib.crc32(body) != info.CRC:
-        raise corrupt(part("のデータが壊れています"))
+        raise corrupt(part("zip_member_broken"))
     return body
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from sorachi_etl.intake.archive import Limits, corrupt, shown, too_large
 from sorachi_etl.intake.sheetxml import SheetFacts, SheetReach
 from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.messages import phrase
 
 BOF, EOF, CONTINUE = 0x0809, 0x000A, 0x003C
 FILEPASS, DATEMODE, BOUNDSHEET = 0x002F, 0x0022, 0x0085
@@ -84,7 +85,7 @@ class BiffBook:
 
 
 def _bad(what: str) -> UnreadableWorkbook:
-    return corrupt(f"Excel 97-2003形式（.xls）の{what}")
+    return corrupt(phrase("xls_part", what=what))
 
 
 class _Records:
@@ -101,19 +102,19 @@ class _Records:
         continues = 0
         while pos < end:
             if pos + 4 > end:
-                raise _bad("レコードが途中で切れています")
+                raise _bad(phrase("xls_record_cut"))
             typ, length = struct.unpack_from("<HH", stream, pos)
             start = pos + 4
             pos = start + length
             if pos > end:
-                raise _bad("レコードが途中で切れています")
+                raise _bad(phrase("xls_record_cut"))
             self.count += 1
             if self.count > limits.max_biff_records:
-                raise too_large(f"レコード数が上限 {limits.max_biff_records:,} を超えています")
+                raise too_large(phrase("xls_too_many_records", limit=limits.max_biff_records))
             if typ == CONTINUE:
                 continues += 1
                 if continues > limits.max_continues:
-                    raise too_large(f"続きのレコードが {continues:,} 個続いています")
+                    raise too_large(phrase("xls_too_many_continues", count=continues))
                 continue
             continues = 0
             yield typ, stream[start:pos]
@@ -128,12 +129,12 @@ def scan_workbook(stream: bytes, limits: Limits) -> BiffBook:
     for typ, data in records.walk(0):
         if first:
             if typ != BOF or len(data) < 4:
-                raise _bad("先頭（BOFレコード）が見つかりません")
+                raise _bad(phrase("xls_no_bof"))
             version, kind = struct.unpack_from("<HH", data)
             if version != BIFF8:
                 raise UnreadableWorkbook("legacy_xls")
             if kind != 0x0005:  # the workbook globals
-                raise _bad("先頭がブックの情報ではありません")
+                raise _bad(phrase("xls_not_workbook_globals"))
             first = False
             continue
         if typ == FILEPASS:
@@ -146,9 +147,9 @@ def scan_workbook(stream: bytes, limits: Limits) -> BiffBook:
             ended = True
             break
     if first:
-        raise _bad("中身がありません")
+        raise _bad(phrase("xls_empty"))
     if not ended:
-        raise _bad("ブックの情報の終わり（EOFレコード）が見つかりません")
+        raise _bad(phrase("xls_no_globals_eof"))
     for sheet in book.sheets:
         _scan_sheet(records, sheet, limits)
     return book
@@ -156,21 +157,21 @@ def scan_workbook(stream: bytes, limits: Limits) -> BiffBook:
 
 def _bound_sheet(data: bytes, stream_len: int) -> BiffSheet:
     if len(data) < 8:
-        raise _bad("シートの一覧が壊れています")
+        raise _bad(phrase("xls_sheet_list_broken"))
     offset, state, kind, cch, flags = struct.unpack_from("<IBBBB", data)
     if state & 0x3F not in _STATES or kind not in (0, 1, 2, 6):
-        raise _bad("シートの一覧が壊れています")
+        raise _bad(phrase("xls_sheet_list_broken"))
     raw = data[8:]
     if flags & 1:
         if len(raw) < cch * 2:
-            raise _bad("シート名が壊れています")
+            raise _bad(phrase("xls_sheet_name_broken"))
         name = raw[: cch * 2].decode("utf-16-le", errors="replace")
     else:
         if len(raw) < cch:
-            raise _bad("シート名が壊れています")
+            raise _bad(phrase("xls_sheet_name_broken"))
         name = raw[:cch].decode("latin-1")
     if offset >= stream_len:
-        raise _bad(f"シート「{shown(name)}」の位置がファイルの外を指しています")
+        raise _bad(phrase("xls_sheet_outside", sheet=shown(name)))
     return BiffSheet(name.replace("\x00", ""), _STATES[state & 0x3F], offset)
 
 
@@ -181,7 +182,7 @@ def _scan_sheet(records: _Records, sheet: BiffSheet, limits: Limits) -> None:
     """
     stream = records.stream
     if stream[sheet.offset : sheet.offset + 2] != struct.pack("<H", BOF):
-        raise _bad(f"シート「{shown(sheet.name)}」の位置が壊れています")
+        raise _bad(phrase("xls_sheet_bad_offset", sheet=shown(sheet.name)))
     reader = _SheetRecords(sheet, limits)
     depth = 0
     seen_bof = False
@@ -202,7 +203,7 @@ def _scan_sheet(records: _Records, sheet: BiffSheet, limits: Limits) -> None:
             read = _READERS.get(typ)
             if read is not None:
                 read(reader, data)
-    raise _bad(f"シート「{shown(sheet.name)}」の終わり（EOFレコード）が見つかりません")
+    raise _bad(phrase("xls_sheet_no_eof", sheet=shown(sheet.name)))
 
 
 class _SheetRecords(SheetReach):
@@ -256,7 +257,7 @@ class _SheetRecords(SheetReach):
         elif len(data) == 10:
             rf, rl, cf, cl = struct.unpack_from("<4H", data)
         else:
-            raise _bad(f"シート「{shown(self.sheet)}」の使用範囲のレコードが壊れています")
+            raise _bad(phrase("xls_dimension_broken", sheet=shown(self.sheet)))
         if cf > 0xFF or cl < cf:
             cf = 0
         if rl >= 1 and cl >= 1:
@@ -266,7 +267,7 @@ class _SheetRecords(SheetReach):
             rows = cols = 1
         if rows * cols > self.limits.max_cells:
             raise self.too_big(
-                f"使用範囲が{rows:,}行×{cols:,}列と書かれています、上限 {self.limits.max_cells:,}セル"
+                phrase("xls_dimension_too_large", rows=rows, cols=cols, limit=self.limits.max_cells)
             )
 
     def row(self, data: bytes) -> None:

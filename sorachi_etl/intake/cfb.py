@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from sorachi_etl.intake.archive import DEFAULT_LIMITS, Limits, corrupt, megabytes, too_large
 from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.messages import phrase
 
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAXREGSECT = 0xFFFFFFFA
@@ -47,7 +48,7 @@ EMPTY, STORAGE, STREAM, ROOT = 0, 1, 2, 5
 
 
 def _bad(what: str) -> Exception:
-    return corrupt(f"OLE形式の{what}")
+    return corrupt(phrase("cfb_part", what=what))
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Container:
         self.data = data
         self.limits = limits
         if len(data) < 512 or not data.startswith(MAGIC):
-            raise _bad("見出しが途中で切れています")
+            raise _bad(phrase("cfb_header_cut"))
         (
             minor,
             major,
@@ -85,11 +86,11 @@ class Container:
         ) = struct.unpack_from("<HHHHH", data, 24)
         del minor
         if byte_order != 0xFFFE:
-            raise _bad("見出し（バイト順）が壊れています")
+            raise _bad(phrase("cfb_header_byte_order"))
         if (major, sector_shift) not in ((3, 9), (4, 12)):
-            raise _bad("見出し（版とセクタの大きさ）が壊れています")
+            raise _bad(phrase("cfb_header_version"))
         if mini_shift != 6:
-            raise _bad("見出し（小さいセクタの大きさ）が壊れています")
+            raise _bad(phrase("cfb_header_mini_sector"))
         (
             n_dir_sectors,
             n_fat,
@@ -102,18 +103,22 @@ class Container:
             n_difat,
         ) = struct.unpack_from("<9I", data, 40)
         if cutoff != MINI_CUTOFF:
-            raise _bad("見出し（小さいストリームの上限）が壊れています")
+            raise _bad(phrase("cfb_header_mini_cutoff"))
         if major == 3 and n_dir_sectors != 0:
-            raise _bad("見出し（目次のセクタ数）が壊れています")
+            raise _bad(phrase("cfb_header_directory_sectors"))
         self.version = major
         self.sector_size = ss = 1 << sector_shift
         if len(data) < ss:
-            raise _bad("見出しが途中で切れています")
+            raise _bad(phrase("cfb_header_cut"))
         # Sector i starts at (i + 1) * sector size; a last sector cut short is read as it is.
         self.n_sectors = (len(data) - ss + ss - 1) // ss
-        for count, what in ((n_fat, "FAT"), (n_difat, "DIFAT"), (n_mini_fat, "ミニFAT")):
+        for count, what in (
+            (n_fat, "FAT"),
+            (n_difat, "DIFAT"),
+            (n_mini_fat, phrase("cfb_mini_fat")),
+        ):
             if count > self.n_sectors:
-                raise _bad(f"見出し（{what}のセクタ数 {count:,}）がファイルの大きさと合いません")
+                raise _bad(phrase("cfb_header_count", what=what, count=count))
         self._visited = bytearray(self.n_sectors)  # sectors of the DIFAT and FAT
         self.fat = self._read_fat(n_fat, difat_start, n_difat)
         self.entries = self._read_directory(dir_start)
@@ -131,7 +136,7 @@ class Container:
             struct.unpack(f"<{n_mini_fat * ss // 4}I", self._chain(mini_fat_start, n_mini_fat))
         )
         if root.size > self.n_sectors * ss:
-            raise _bad("ミニストリームの大きさがファイルより大きくなっています")
+            raise _bad(phrase("cfb_mini_stream_past_file"))
         n_root = (root.size + ss - 1) // ss
         self.mini_stream = self._chain(root.start, n_root)[: root.size]
 
@@ -142,22 +147,24 @@ class Container:
         start = (sid + 1) * ss
         return self.data[start : start + ss].ljust(ss, b"\x00")
 
-    def _chain(self, start: int, count: int | None, *, what: str = "ストリーム") -> bytes:
-        """The bytes of the chain from `start`: `count` sectors (None: to its end)."""
+    def _chain(self, start: int, count: int | None, *, what: str = "cfb_stream") -> bytes:
+        """The bytes of the chain from `start`: `count` sectors (None: to its end);
+        `what` is the phrase code naming the chain in a refusal."""
+        what = phrase(what)
         out: list[bytes] = []
         sid = start
         fat = self.fat
         seen = bytearray(self.n_sectors)
         while sid != ENDOFCHAIN and (count is None or len(out) < count):
             if sid > MAXREGSECT or sid >= self.n_sectors:
-                raise _bad(f"{what}がファイルの外を指しています")
+                raise _bad(phrase("cfb_chain_outside", what=what))
             if seen[sid]:
-                raise _bad(f"{what}のセクタのつながりがループしています")
+                raise _bad(phrase("cfb_chain_loop", what=what))
             seen[sid] = 1
             out.append(self._sector(sid))
             sid = fat[sid] if sid < len(fat) else FREESECT
         if count is not None and len(out) < count:
-            raise _bad(f"{what}が途中で切れています（大きさが実際の中身と合いません）")
+            raise _bad(phrase("cfb_chain_short", what=what))
         return b"".join(out)
 
     def _read_fat(self, n_fat: int, difat_start: int, n_difat: int) -> list[int]:
@@ -167,7 +174,7 @@ class Container:
         per_sector = ss // 4 - 1
         while sid != ENDOFCHAIN and sid != FREESECT:
             if seen >= n_difat or sid >= self.n_sectors or self._visited[sid]:
-                raise _bad("DIFATのつながりが壊れています（ループかファイルの外）")
+                raise _bad(phrase("cfb_difat_broken"))
             self._visited[sid] = 1
             seen += 1
             values = struct.unpack(f"<{per_sector + 1}I", self._sector(sid))
@@ -175,23 +182,23 @@ class Container:
             sid = values[per_sector]
         fat_sectors = [i for i in ids if i != FREESECT][:n_fat]
         if len(fat_sectors) != n_fat:
-            raise _bad("FATのセクタ数が見出しと合いません")
+            raise _bad(phrase("cfb_fat_count"))
         fat: list[int] = []
         for sid in fat_sectors:
             if sid >= self.n_sectors or self._visited[sid]:
-                raise _bad("FATのセクタがファイルの外か、重なっています")
+                raise _bad(phrase("cfb_fat_outside"))
             self._visited[sid] = 1
             fat.extend(struct.unpack(f"<{ss // 4}I", self._sector(sid)))
         return fat
 
     def _read_directory(self, start: int) -> list[Entry]:
-        raw = self._chain(start, None, what="目次")
+        raw = self._chain(start, None, what="cfb_directory")
         count = len(raw) // _ENTRY
         if count == 0:
-            raise _bad("目次がありません")
+            raise _bad(phrase("cfb_no_directory"))
         if count > self.limits.max_cfb_entries:
             raise too_large(
-                f"OLE形式の目次の項目数 {count:,}、上限 {self.limits.max_cfb_entries:,}"
+                phrase("cfb_too_many_entries", count=count, limit=self.limits.max_cfb_entries)
             )
         entries = []
         for i in range(count):
@@ -203,16 +210,16 @@ class Container:
                 entries.append(Entry(i, "", EMPTY, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM))
                 continue
             if kind not in (STORAGE, STREAM, ROOT) or name_len > 64 or name_len % 2:
-                raise _bad("目次の項目が壊れています")
+                raise _bad(phrase("cfb_entry_broken"))
             name = raw[at : at + max(name_len - 2, 0)].decode("utf-16-le", errors="replace")
             # Version 3 files keep the size in 32 bits; writers leave junk in the high half.
             size = size_low if self.version == 3 else size_low | size_high << 32
             for link in (left, right, child):
                 if link != NOSTREAM and link >= count:
-                    raise _bad("目次の項目のつながりが壊れています")
+                    raise _bad(phrase("cfb_entry_links_broken"))
             entries.append(Entry(i, name, kind, start_sid, size, left, right, child))
         if entries[0].kind != ROOT:
-            raise _bad("目次の先頭（ルート）が壊れています")
+            raise _bad(phrase("cfb_root_broken"))
         return entries
 
     def _walk_tree(self) -> dict[str, Entry]:
@@ -226,15 +233,15 @@ class Container:
             if sid == NOSTREAM:
                 continue
             if reached[sid]:
-                raise _bad("目次のつながりがループしています")
+                raise _bad(phrase("cfb_tree_loop"))
             reached[sid] = 1
             entry = self.entries[sid]
             if entry.kind in (EMPTY, ROOT):
-                raise _bad("目次のつながりが壊れています")
+                raise _bad(phrase("cfb_tree_broken"))
             if under_root:
                 key = entry.name.lower()
                 if key in top:
-                    raise _bad(f"目次に同じ名前の項目「{entry.name[:30]}」が2つあります")
+                    raise _bad(phrase("cfb_duplicate_entry", name=entry.name[:30]))
                 top[key] = entry
             stack += [(entry.left, under_root), (entry.right, under_root), (entry.child, False)]
         return top
@@ -250,11 +257,15 @@ class Container:
         size = entry.size
         if size > limits.max_member_bytes:
             raise too_large(
-                f"ストリーム「{entry.name[:30]}」が {megabytes(size)}、"
-                f"上限 {megabytes(limits.max_member_bytes)}"
+                phrase(
+                    "cfb_stream_too_large",
+                    name=entry.name[:30],
+                    size=megabytes(size),
+                    limit=megabytes(limits.max_member_bytes),
+                )
             )
         if size > self.n_sectors * self.sector_size:
-            raise _bad(f"ストリーム「{entry.name[:30]}」の大きさがファイルより大きくなっています")
+            raise _bad(phrase("cfb_stream_past_file", name=entry.name[:30]))
         if size >= MINI_CUTOFF:
             count = (size + self.sector_size - 1) // self.sector_size
             return self._chain(entry.start, count)[:size]
@@ -268,9 +279,9 @@ class Container:
         sid = start
         while len(out) < count:
             if sid >= n_mini or sid >= len(self.mini_fat):
-                raise _bad("小さいストリームがミニストリームの外を指しています")
+                raise _bad(phrase("cfb_mini_outside"))
             if seen[sid]:
-                raise _bad("小さいストリームのつながりがループしています")
+                raise _bad(phrase("cfb_mini_loop"))
             seen[sid] = 1
             out.append(self.mini_stream[sid * MINI_SECTOR : (sid + 1) * MINI_SECTOR])
             sid = self.mini_fat[sid]
@@ -291,7 +302,7 @@ def decrypted(data: bytes, password: str) -> bytes:
     except InvalidKeyError as exc:
         raise UnreadableWorkbook("wrong_password") from exc
     except Exception as exc:  # msoffcrypto raises its own and assorted stdlib errors
-        raise corrupt("パスワード付きファイルを復号できません") from exc
+        raise corrupt(phrase("cfb_cannot_decrypt")) from exc
     return out.getvalue()
 
 
@@ -311,7 +322,7 @@ def rebuilt(name: str, body: bytes) -> bytes:
     while (n_data + 1 + n_fat) > n_fat * (ss // 4):
         n_fat += 1
     if n_fat > 109:
-        raise too_large(f"ブックの本体が {megabytes(len(body))}")
+        raise too_large(phrase("cfb_body_too_large", size=megabytes(len(body))))
     fat = [FREESECT] * (n_fat * (ss // 4))
     for i in range(n_data):
         fat[i] = i + 1 if i + 1 < n_data else ENDOFCHAIN

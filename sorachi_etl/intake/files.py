@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sorachi_etl.model.findings import Skipped
+from sorachi_etl.model.messages import phrase
 
 # The marker file the tool leaves in a folder it writes into (hidden: a dot file,
 # and on Windows the hidden attribute as well).
@@ -38,11 +39,11 @@ MARKER = ".sorachi-etl"
 
 # What each kind of output is called in a 注意.
 OUTPUT_LABELS = {
-    "annotate": "返送用のコピー",
-    "template": "送付用の調査票",
-    "publish": "公表用の資料",
-    "backup": "マスタのバックアップ",
-    "report": "report で書き出した評価指標一覧",
+    "annotate": phrase("output_annotate"),
+    "template": phrase("output_template"),
+    "publish": phrase("output_publish"),
+    "backup": phrase("output_backup"),
+    "report": phrase("output_report"),
 }
 # Folders of the tool's own output, known by name below a named folder (also those
 # written before markers existed). "backup" is book.master_file.BACKUP_DIR.
@@ -230,19 +231,19 @@ def document_kind(path: Path, size: int | None = None) -> str | None:
 
 # What a clerk calls each kind of document (the words of sniff.KIND_LABELS, and mail).
 _DOCUMENT_LABELS = {
-    "pdf": "PDFファイル",
-    "png": "画像",
-    "jpeg": "画像",
-    "gif": "画像",
-    "image": "画像",
-    "doc": "Word文書",
-    "docx": "Word文書",
-    "odf": "文書",
-    "rtf": "文書",
-    "text": "テキストファイル",
-    "csv": "テキストファイル",
-    "html": "HTMLファイル",
-    "mail": "メール",
+    "pdf": phrase("document_pdf"),
+    "png": phrase("document_image"),
+    "jpeg": phrase("document_image"),
+    "gif": phrase("document_image"),
+    "image": phrase("document_image"),
+    "doc": phrase("document_word"),
+    "docx": phrase("document_word"),
+    "odf": phrase("document_other"),
+    "rtf": phrase("document_other"),
+    "text": phrase("document_text"),
+    "csv": phrase("document_text"),
+    "html": phrase("document_html"),
+    "mail": phrase("document_mail"),
 }
 
 
@@ -266,7 +267,7 @@ def named_as_survey(path: Path) -> bool:
 
 def kind_label(kind: str) -> str:
     """A document kind in a clerk's words."""
-    return _DOCUMENT_LABELS.get(kind, "文書")
+    return _DOCUMENT_LABELS.get(kind, phrase("document_other"))
 
 
 # --- the tool's own output ---------------------------------------------------------------
@@ -347,7 +348,7 @@ def mark_output(folder: Path, kind: str, files: Iterable[Path]) -> None:
     text = json.dumps(
         {
             "tool": "sorachi-etl",
-            "note": "このフォルダのファイルは sorachi-etl が作りました。調査票として読み直しません。",
+            "note": phrase("marker_note"),
             "files": entries,
         },
         ensure_ascii=False,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.findings import Finding, finding
+from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import (
     SURVEY_GUIDE,
     SURVEY_INFO,
@@ -127,17 +128,17 @@ class Survey:
 
     def not_survey_reason(self) -> str:
         """Why `is_survey` is False, in Japanese, for the not_survey message."""
-        return f"シート「{SURVEY_INFO}」「{SURVEY_VALUES}」と管理用の非表示シートがありません"
+        return phrase("not_survey_sheets", info=SURVEY_INFO, values=SURVEY_VALUES)
 
     def structure_findings(self, file: str = "") -> list[Finding]:
         """Missing sheets, and missing columns or labels the validator reads, as findings."""
         out = []
         rules = survey_rules()
         for m in self.missing:
-            hint = f"「{m.hint}」のことですか？" if m.hint else ""
+            hint = message("hint_did_you_mean", name=m.hint) if m.hint else ""
             if m.column is None and not m.hint and self.other_sheets:
                 shown = "」「".join(self.other_sheets[:5])
-                hint = f"（このブックにあるほかのシート:「{shown}」。名前を変えていないか確認してください。）"
+                hint = phrase("hint_other_sheets", sheets=shown)
             if m.column is None and m.sheet == SURVEY_META:
                 out.append(finding("missing_meta", file=file))
                 continue

@@ -39,6 +39,7 @@ from sorachi_etl.intake.archive import Limits, corrupt, elements, shown, too_lar
 from sorachi_etl.intake.sheetxml import SheetFacts
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.messages import phrase
 
 # What calamine reads of an .ods: nothing else is given to it.
 CALAMINE_MEMBERS = ("mimetype", "META-INF/manifest.xml", "content.xml")
@@ -62,19 +63,20 @@ class OdsSheet:
 def check_manifest(xml: bytes | None) -> None:
     """Refuse an encrypted .ods, and one without the manifest calamine needs."""
     if xml is None:
-        raise corrupt("OpenDocumentの目録（META-INF/manifest.xml）がありません")
-    for tag, _attrs in elements(xml, "OpenDocumentの目録（manifest.xml）"):
+        raise corrupt(phrase("ods_no_manifest"))
+    for tag, _attrs in elements(xml, phrase("ods_manifest")):
         if tag.split("}")[1 if "}" in tag else 0] == "encryption-data":
             raise UnreadableWorkbook("encrypted")
 
 
 def _count(value: str | None, what: str) -> int:
-    """A repeat or span count as calamine parses it (a plain unsigned integer)."""
+    """A repeat or span count as calamine parses it (a plain unsigned integer); `what` is
+    the phrase code naming the count in a refusal."""
     if value is None:
         return 1
     text = value.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise corrupt(f"content.xmlの{what}「{shown(value)}」が読めません")
+        raise corrupt(phrase("ods_count_unreadable", what=phrase(what), value=shown(value)))
     return int(text)
 
 
@@ -110,13 +112,22 @@ class _Scan:
         facts.last_col = max(facts.last_col, col)
         if row >= limits.max_rows or col >= limits.max_cols:
             raise self.too_big(
-                f"セル{a1(min(row, 10**7), min(col, 10**6))}まで使用、"
-                f"上限 {limits.max_rows:,}行×{limits.max_cols:,}列"
+                phrase(
+                    "sheet_used_past",
+                    cell=a1(min(row, 10**7), min(col, 10**6)),
+                    rows=limits.max_rows,
+                    cols=limits.max_cols,
+                )
             )
         cells = (facts.last_row + 1) * (facts.last_col + 1)
         if cells > limits.max_cells:
             raise self.too_big(
-                f"A1:{a1(facts.last_row, facts.last_col)}で{cells:,}セル、上限 {limits.max_cells:,}セル"
+                phrase(
+                    "sheet_too_many_cells",
+                    corner=a1(facts.last_row, facts.last_col),
+                    cells=cells,
+                    limit=limits.max_cells,
+                )
             )
 
     # --- expat handlers ---------------------------------------------------------------
@@ -124,32 +135,36 @@ class _Scan:
     def start(self, name: str, attrs: dict[str, str]) -> None:
         self.depth += 1
         if self.depth > self.limits.max_xml_depth:
-            raise too_large(f"content.xmlの入れ子が {self.limits.max_xml_depth} 段を超えています")
+            raise too_large(phrase("ods_too_deep", limit=self.limits.max_xml_depth))
         mode = self.mode
         if mode == "cell":
             if name in _CELLS or name in ("table:table-row", "table:table"):
-                raise corrupt("content.xmlのセルの中に表があります")
+                raise corrupt(phrase("ods_table_in_cell"))
             if name == "office:annotation" and not self.note_depth:
                 self.note_depth = self.depth  # a comment: calamine leaves its text out
             elif name == "text:s":
-                self.text("", _count(attrs.get("text:c"), "空白の数"))
+                self.text("", _count(attrs.get("text:c"), "ods_count_spaces"))
             return
         if mode == "row":
             if name not in _CELLS:
-                raise corrupt(f"content.xmlの行の中に「{shown(name)}」があります")
+                raise corrupt(phrase("ods_element_in_row", name=shown(name)))
             self.start_cell(name, attrs)
             return
         if mode == "table":
             if name == "table:table-row":
                 self.mode = "row"
                 self.col = 0
-                self.row_repeats = _count(attrs.get("table:number-rows-repeated"), "行の繰り返し数")
+                self.row_repeats = _count(
+                    attrs.get("table:number-rows-repeated"), "ods_count_row_repeats"
+                )
                 if attrs.get("table:visibility") in ("collapse", "filter"):
                     assert self.sheet is not None
                     last = min(self.row + self.row_repeats, self.limits.max_rows)
                     self.sheet.facts.hidden_rows.update(range(self.row, last))
             elif name == "table:table-column":
-                repeats = _count(attrs.get("table:number-columns-repeated"), "列の繰り返し数")
+                repeats = _count(
+                    attrs.get("table:number-columns-repeated"), "ods_count_column_repeats"
+                )
                 if attrs.get("table:visibility") in ("collapse", "filter"):
                     assert self.sheet is not None
                     last = min(self.column + repeats, self.limits.max_cols)
@@ -172,7 +187,7 @@ class _Scan:
     def start_cell(self, name: str, attrs: dict[str, str]) -> None:
         assert self.sheet is not None
         facts = self.sheet.facts
-        repeats = _count(attrs.get("table:number-columns-repeated"), "列の繰り返し数")
+        repeats = _count(attrs.get("table:number-columns-repeated"), "ods_count_column_repeats")
         valued = any(key in attrs for key in _VALUES)
         formula = attrs.get("table:formula", "")
         kept = valued or bool(formula) or attrs.get("office:value-type") == "string"
@@ -187,8 +202,8 @@ class _Scan:
                 self.error_cell, self.error_text = here, []
         if name == "table:table-cell":
             spans = (
-                _count(attrs.get("table:number-rows-spanned"), "結合の行数"),
-                _count(attrs.get("table:number-columns-spanned"), "結合の列数"),
+                _count(attrs.get("table:number-rows-spanned"), "ods_count_rows_spanned"),
+                _count(attrs.get("table:number-columns-spanned"), "ods_count_columns_spanned"),
             )
             if spans != (1, 1):
                 rows, cols = spans
@@ -207,8 +222,12 @@ class _Scan:
         if self.cell_text > self.limits.max_text_chars:
             assert self.sheet is not None
             raise too_large(
-                f"シート「{shown(self.sheet.name)}」のセルが{self.cell_text:,}文字を超え、"
-                f"上限の{self.limits.max_text_chars:,}文字を超えています"
+                phrase(
+                    "ods_cell_text_too_long",
+                    sheet=shown(self.sheet.name),
+                    chars=self.cell_text,
+                    limit=self.limits.max_text_chars,
+                )
             )
         if self.error_cell is not None and data:
             self.error_text.append(data)
@@ -235,7 +254,7 @@ class _Scan:
         if self.mode == "cell":
             self.text(data)
         elif self.mode == "row" and data:
-            raise corrupt("content.xmlの行の中に文字があります")
+            raise corrupt(phrase("ods_text_in_row"))
 
 
 def scan_content(xml: bytes, limits: Limits) -> list[OdsSheet]:
@@ -250,7 +269,7 @@ def scan_content(xml: bytes, limits: Limits) -> list[OdsSheet]:
     parser.CharacterDataHandler = scan.chars
 
     def refuse(*_: object) -> None:
-        raise unsafe("content.xmlに実体宣言（DTD）が含まれています")
+        raise unsafe(phrase("ods_dtd"))
 
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
@@ -258,8 +277,8 @@ def scan_content(xml: bytes, limits: Limits) -> list[OdsSheet]:
     try:
         parser.Parse(xml, True)
     except (expat.ExpatError, LookupError, ValueError) as exc:
-        raise corrupt("content.xmlが壊れています") from exc
+        raise corrupt(phrase("ods_content_broken")) from exc
     names = [s.name for s in scan.sheets]
     if len(set(names)) != len(names):
-        raise corrupt("同じ名前のシートが2つあります")
+        raise corrupt(phrase("duplicate_sheet_name"))
     return scan.sheets

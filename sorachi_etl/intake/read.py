@@ -65,6 +65,7 @@ from sorachi_etl.intake.sheetxml import SheetFacts, a1, check_shared_strings, co
 from sorachi_etl.intake.sniff import KIND_LABELS, ole_kind, sniff_bytes, sniff_kind
 from sorachi_etl.intake.xls_ods import Scanned, scan_ods, scan_xls
 from sorachi_etl.model.errors import SorachiError, UnreadableWorkbook
+from sorachi_etl.model.messages import phrase
 from sorachi_etl.model.text import clean_text
 
 __all__ = [
@@ -157,7 +158,7 @@ def read_workbook(
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except MemoryError as exc:
-        raise too_large("読み取りに必要なメモリが足りません") from exc
+        raise too_large(phrase("read_out_of_memory")) from exc
     except BaseException as exc:  # pyo3's PanicException derives from BaseException
         raise UnreadableWorkbook("unreadable", detail=_failure(exc)) from exc
 
@@ -260,7 +261,7 @@ def _read_xlsx(
     if not parts.sheets:
         raise UnreadableWorkbook("no_sheets")
     if len(set(book.sheet_names)) != len(book.sheet_names):
-        raise corrupt("同じ名前のシートが2つあります")
+        raise corrupt(phrase("duplicate_sheet_name"))
     read_by_calamine = None
     if wanted_set is not None and wanted_set <= set(book.sheet_names):
         chosen = [s for s in parts.sheets if s.name in wanted_set]
@@ -320,7 +321,7 @@ def _scan(
     for sheet in chosen:
         xml = package.read(sheet.part) if sheet.part else None
         if xml is None:
-            raise corrupt(f"シート「{shown(sheet.name)}」の中身が見つかりません")
+            raise corrupt(phrase("read_sheet_part_missing", sheet=shown(sheet.name)))
         facts[sheet.name] = scan_sheet(xml, sheet.name, limits)
     # Wherever calamine's idea of which member is which sheet may differ from ours
     # (its own reading of the XML, character references, a second workbook part),
@@ -346,7 +347,11 @@ def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, float]:
                 raise IsADirectoryError(str(path))
             if st.st_size > limits.max_file_bytes:
                 raise too_large(
-                    f"ファイルサイズ {megabytes(st.st_size)}、上限 {megabytes(limits.max_file_bytes)}"
+                    phrase(
+                        "read_file_too_large",
+                        size=megabytes(st.st_size),
+                        limit=megabytes(limits.max_file_bytes),
+                    )
                 )
             chunks, left = [], limits.max_file_bytes + 1
             while left > 0:
@@ -358,16 +363,16 @@ def _read_bytes(path: Path, limits: Limits) -> tuple[bytes, float]:
         finally:
             os.close(fd)
     except FileNotFoundError as exc:
-        raise UnreadableWorkbook("unreadable", detail="ファイルが見つかりません") from exc
+        raise UnreadableWorkbook("unreadable", detail=phrase("read_no_such_file")) from exc
     except IsADirectoryError as exc:
-        raise UnreadableWorkbook("unreadable", detail="ファイルではなくフォルダです") from exc
+        raise UnreadableWorkbook("unreadable", detail=phrase("read_is_a_folder")) from exc
     except PermissionError as exc:
-        raise UnreadableWorkbook("unreadable", detail="ファイルを開く権限がありません") from exc
+        raise UnreadableWorkbook("unreadable", detail=phrase("read_no_permission")) from exc
     except OSError as exc:
-        raise UnreadableWorkbook("unreadable", detail="ファイルを読み込めません") from exc
+        raise UnreadableWorkbook("unreadable", detail=phrase("read_os_error")) from exc
     data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > limits.max_file_bytes:
-        raise too_large(f"ファイルサイズの上限 {megabytes(limits.max_file_bytes)} を超えています")
+        raise too_large(phrase("read_file_grew_past_limit", limit=megabytes(limits.max_file_bytes)))
     if not data:
         raise UnreadableWorkbook("empty_file")
     return data, st.st_mtime
@@ -400,7 +405,7 @@ def _refusal(kind: str) -> UnreadableWorkbook:
     if kind in _REFUSALS:
         return UnreadableWorkbook(_REFUSALS[kind])
     if kind == "broken":
-        return corrupt("ファイルの構造が壊れています")
+        return corrupt(phrase("read_container_broken"))
     return UnreadableWorkbook("not_excel", kind=KIND_LABELS.get(kind, KIND_LABELS["unknown"]))
 
 
@@ -415,13 +420,13 @@ def _calamine_values(data: bytes, names: list[str]) -> dict[str, list[list[objec
     except pc.PasswordError as exc:
         raise UnreadableWorkbook("encrypted") from exc
     except pc.ZipError as exc:
-        raise corrupt("ZIPの構造が壊れています") from exc
+        raise corrupt(phrase("read_zip_broken")) from exc
     except pc.XmlError as exc:
-        raise corrupt("ブックのXMLが壊れています") from exc
+        raise corrupt(phrase("read_xml_broken")) from exc
     except pc.WorksheetNotFound as exc:
-        raise corrupt("ブックに書かれたシートが見つかりません") from exc
+        raise corrupt(phrase("read_sheet_not_found")) from exc
     except pc.CalamineError as exc:
-        raise corrupt("ブックの内容を解釈できません") from exc
+        raise corrupt(phrase("read_cannot_interpret")) from exc
 
 
 def _sheet(name: str, state: str, rows: list[list[object]], facts: SheetFacts) -> SheetData:
@@ -458,19 +463,24 @@ def _check_text(sheet: SheetData, limits: Limits) -> None:
         for c, value in enumerate(row):
             if isinstance(value, str) and len(value) > limits.max_text_chars:
                 raise too_large(
-                    f"シート「{shown(sheet.name)}」のセル{a1(r, c)}が{len(value):,}文字で、"
-                    f"上限の{limits.max_text_chars:,}文字を超えています"
+                    phrase(
+                        "read_cell_text_too_long",
+                        sheet=shown(sheet.name),
+                        cell=a1(r, c),
+                        chars=len(value),
+                        limit=limits.max_text_chars,
+                    )
                 )
 
 
 def _failure(exc: BaseException) -> str:
     if type(exc).__name__ == "PanicException":
-        return "読み取りライブラリが内部エラーで止まりました"
+        return phrase("read_library_panic")
     if isinstance(exc, RecursionError):
-        return "ファイルの構造が深すぎます"
+        return phrase("read_too_deep")
     if isinstance(exc, OSError):
-        return "ファイルを読み込めません"
-    return "ファイルの中身が想定外の形をしています"
+        return phrase("read_os_error")
+    return phrase("read_unexpected_shape")
 
 
 def harden_openpyxl() -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from sorachi_etl.intake.archive import Limits, corrupt, shown, too_large
 from sorachi_etl.model.cells import a1, col_letter  # noqa: F401  (re-exported for read.py)
 from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.messages import phrase
 
 _NS = rb"(?:[^\s<>/=\"']*:)?"  # any namespace prefix, as calamine matches local names
 # Whole attributes (name="value"), so that text inside a value is never taken for an attribute.
@@ -169,12 +170,22 @@ class SheetReach:
             facts.last_col = col
         if row >= limits.max_rows or col >= limits.max_cols:
             raise self.too_big(
-                f"セル{a1(row, col)}まで使用、上限 {limits.max_rows:,}行×{limits.max_cols:,}列"
+                phrase(
+                    "sheet_used_past",
+                    cell=a1(row, col),
+                    rows=limits.max_rows,
+                    cols=limits.max_cols,
+                )
             )
         cells = (facts.last_row + 1) * (facts.last_col + 1)
         if cells > limits.max_cells:
             raise self.too_big(
-                f"A1:{a1(facts.last_row, facts.last_col)}で{cells:,}セル、上限 {limits.max_cells:,}セル"
+                phrase(
+                    "sheet_too_many_cells",
+                    corner=a1(facts.last_row, facts.last_col),
+                    cells=cells,
+                    limit=limits.max_cells,
+                )
             )
 
 
@@ -186,18 +197,18 @@ class _Scan(SheetReach):
         self.p = _ANY_NS
 
     def bad(self, what: str) -> UnreadableWorkbook:
-        return corrupt(f"シート「{shown(self.sheet)}」の{what}が読めません")
+        return corrupt(phrase("sheet_part_unreadable", sheet=shown(self.sheet), what=what))
 
     def ref(self, raw: bytes) -> tuple[int, int]:
         m = _CELL_REF.fullmatch(raw)
         if m is None:
-            raise self.bad(f"セル番地「{shown(raw.decode('utf-8', 'replace'))}」")
+            raise self.bad(phrase("sheet_cell_ref", ref=shown(raw.decode("utf-8", "replace"))))
         letters, digits = m.groups()
         if len(letters) > 3 or len(digits) > 7:
-            raise self.too_big(f"セル番地 {shown(raw.decode('ascii'))}")
+            raise self.too_big(phrase("sheet_cell_ref_too_far", ref=shown(raw.decode("ascii"))))
         row = int(digits)
         if row == 0:
-            raise self.bad(f"セル番地「{raw.decode('ascii')}」")
+            raise self.bad(phrase("sheet_cell_ref", ref=raw.decode("ascii")))
         return row - 1, _col_index(letters)
 
     # --- sheetData -----------------------------------------------------------------
@@ -369,7 +380,7 @@ class _Scan(SheetReach):
         r = _attr(_R, attrs)
         if r is not None:
             if not r.isdigit() or len(r) > 7 or int(r) == 0:
-                raise self.bad(f"行番号「{shown(r.decode('utf-8', 'replace'))}」")
+                raise self.bad(phrase("sheet_row_number", ref=shown(r.decode("utf-8", "replace"))))
             row_i = int(r) - 1
         if _is_true(_attr(_HIDDEN, attrs)) and row_i < self.limits.max_rows:
             self.facts.hidden_rows.add(row_i)
@@ -383,7 +394,7 @@ class _Scan(SheetReach):
         if n_cells != len(p.c_open.findall(xml, start, end)) or n_rows != len(
             p.row_open.findall(xml, start, end)
         ):
-            raise self.bad("セルまたは行の書き方")
+            raise self.bad(phrase("sheet_cell_or_row_markup"))
 
     # --- outside sheetData ---------------------------------------------------------
 
@@ -490,7 +501,7 @@ def _plain_markup(xml: bytes, sheet: str) -> bytes:
             j = -1
             skip = 0
         if j < 0:
-            raise corrupt(f"シート「{shown(sheet)}」のXMLが壊れています")
+            raise corrupt(phrase("sheet_xml_broken", sheet=shown(sheet)))
         pos = j + skip
 
 
@@ -503,4 +514,6 @@ def check_shared_strings(xml: bytes | None, limits: Limits) -> None:
     if count and count.strip().isdigit():
         n = int(count.strip()) if len(count.strip()) < 20 else limits.max_shared_strings + 1
         if n > limits.max_shared_strings:
-            raise too_large(f"共有文字列の数 {n:,}、上限 {limits.max_shared_strings:,}")
+            raise too_large(
+                phrase("too_many_shared_strings", count=n, limit=limits.max_shared_strings)
+            )

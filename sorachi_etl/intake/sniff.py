@@ -14,27 +14,28 @@ from sorachi_etl.intake.archive import Package
 from sorachi_etl.intake.cfb import MAGIC as OLE_MAGIC
 from sorachi_etl.intake.cfb import Container
 from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.messages import phrase
 
 # Words for `not_excel`'s {kind}, as a clerk would name the file.
 KIND_LABELS = {
-    "csv": "CSVファイル",
-    "text": "テキストファイル",
-    "html": "HTMLファイル",
-    "xml2003": "Excel 2003 XML形式のファイル",
-    "pdf": "PDFファイル",
-    "png": "PNG画像",
-    "jpeg": "JPEG画像",
-    "gif": "GIF画像",
-    "image": "画像ファイル",
-    "zip": "ZIP圧縮ファイル",
-    "archive": "圧縮ファイル",
-    "docx": "Word文書",
-    "doc": "Word文書",
-    "pptx": "PowerPointファイル",
-    "ppt": "PowerPointファイル",
-    "odf": "OpenDocument文書",
-    "rtf": "リッチテキスト文書",
-    "unknown": "形式が分からないファイル",
+    "csv": phrase("file_kind_csv"),
+    "text": phrase("file_kind_text"),
+    "html": phrase("file_kind_html"),
+    "xml2003": phrase("file_kind_xml2003"),
+    "pdf": phrase("file_kind_pdf"),
+    "png": phrase("file_kind_png"),
+    "jpeg": phrase("file_kind_jpeg"),
+    "gif": phrase("file_kind_gif"),
+    "image": phrase("file_kind_image"),
+    "zip": phrase("file_kind_zip"),
+    "archive": phrase("file_kind_archive"),
+    "docx": phrase("file_kind_word"),
+    "doc": phrase("file_kind_word"),
+    "pptx": phrase("file_kind_powerpoint"),
+    "ppt": phrase("file_kind_powerpoint"),
+    "odf": phrase("file_kind_odf"),
+    "rtf": phrase("file_kind_rtf"),
+    "unknown": phrase("file_kind_unknown"),
 }
 
 

@@ -24,6 +24,7 @@ from sorachi_etl.intake.archive import Limits, Package, corrupt
 from sorachi_etl.intake.cfb import Container, decrypted
 from sorachi_etl.intake.sheetxml import SheetFacts
 from sorachi_etl.model.errors import UnreadableWorkbook
+from sorachi_etl.model.messages import phrase
 
 
 @dataclass
@@ -48,7 +49,7 @@ def scan_xls(container: Container, limits: Limits, password: str | None = None) 
     name = "workbook" if "workbook" in container.top else "book"
     stream = container.stream(name)
     if stream is None:
-        raise corrupt("Excelのブックの本体が見つかりません")
+        raise corrupt(phrase("xls_no_workbook_stream"))
     try:
         book = scan_workbook(stream, limits)
     except UnreadableWorkbook as exc:
@@ -59,7 +60,7 @@ def scan_xls(container: Container, limits: Limits, password: str | None = None) 
         return scanned
     sheets = {s.name: (s.state, s.facts) for s in book.sheets}
     if len(sheets) != len(book.sheets):
-        raise corrupt("同じ名前のシートが2つあります")
+        raise corrupt(phrase("duplicate_sheet_name"))
     return Scanned("xls", rebuilt("Workbook", stream), sheets, book.date1904, len(stream))
 
 
@@ -76,6 +77,6 @@ def scan_ods(package: Package) -> Scanned:
     package.check_members(keys)
     content = package.read("content.xml")
     if content is None:
-        raise corrupt("OpenDocumentの本体（content.xml）がありません")
+        raise corrupt(phrase("ods_no_content"))
     sheets = {s.name: (s.state, s.facts) for s in scan_content(content, package.limits)}
     return Scanned("ods", package.repacked(keys), sheets, False, len(content))

@@ -17,10 +17,11 @@ from sorachi_etl.kpi.analysis import AnalysisLine, with_staff_lines
 from sorachi_etl.kpi.progress import progress_rate, round_half_up, to_decimal
 from sorachi_etl.model.domain import Kpi, Master, MeasureValue
 from sorachi_etl.model.eras import EraError, format_fiscal_year, format_fiscal_year_long
-from sorachi_etl.model.messages import message
+from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import (
     DASH,
     DIRECTION_LOWER,
+    DIRECTION_MAINTAIN,
     KIND_RATIO,
     KIND_VALUE,
     RULE_IMPROVEMENT,
@@ -65,7 +66,7 @@ class KpiRow:
 
     @property
     def label(self) -> str:
-        return f"{self.kpi.name}（再掲）" if self.relisted else self.kpi.name
+        return phrase("relisted", name=self.kpi.name) if self.relisted else self.kpi.name
 
     def value_in(self, year: int) -> YearValue | None:
         return self.values.get(year)
@@ -201,14 +202,14 @@ def _no_rate_reason(kpi: Kpi, actual, target, base) -> str | None:
     """Why a KPI with a confirmed value has no progress rate (it prints —), in a clerk's
     words; None where the rate is — for no fault of the master's."""
     if target is None:
-        return "目標値が空欄の"
+        return phrase("no_rate_target_blank")
     if kpi.progress_rule == RULE_IMPROVEMENT:
         if base is None:
-            return "基準値が空欄の"
-        return "目標値が基準値と同じ" if target == base else None
+            return phrase("no_rate_base_blank")
+        return phrase("no_rate_target_is_base") if target == base else None
     if kpi.direction == DIRECTION_LOWER:
-        return "実績値が0の" if actual == 0 else None
-    return "目標値が0の" if target == 0 else None
+        return phrase("no_rate_actual_zero") if actual == 0 else None
+    return phrase("no_rate_target_zero") if target == 0 else None
 
 
 def latest_year(values: dict[tuple[str, int], YearValue]) -> int | None:
@@ -333,9 +334,9 @@ def drafted_lines(table: KpiTable) -> list[AnalysisLine]:
     lines = _Lines()
     over = sum(1 for r in table.rows if r.rate is not None and r.rate > RATE_FAIR)
     if over:
-        lines.append(f"{n}つの評価指標のうち、{over}つの評価指標が進捗率90%を超えている。")
+        lines.append(phrase("analysis_over_fair", kpis=n, over=over))
     else:
-        lines.append(f"{n}つの評価指標のうち、進捗率90%を超えている評価指標はない。")
+        lines.append(phrase("analysis_none_over_fair", kpis=n))
     for row in table.distinct_rows:
         lines.kpi = row.kpi.id
         _draft_kpi(lines, row, table.actual_year)
@@ -355,17 +356,25 @@ def _draft_kpi(lines: _Lines, row: KpiRow, y: int) -> None:
         _draft_unconfirmed(lines, row, y, fmt)
         return
     value = current.value
-    if row.rate is not None and row.rate >= RATE_GOOD and kpi.direction != "維持":
+    if row.rate is not None and row.rate >= RATE_GOOD and kpi.direction != DIRECTION_MAINTAIN:
         lines.append(
-            f"{name}は、目標値（{fmt(round_half_up(kpi.target_value, d))}、"
-            f"{format_fiscal_year(kpi.target_year)}）を達成している。"
+            phrase(
+                "analysis_target_reached",
+                name=name,
+                target=fmt(round_half_up(kpi.target_value, d)),
+                year=format_fiscal_year(kpi.target_year),
+            )
         )
     if kpi.base_value and value and to_decimal(value) / to_decimal(kpi.base_value) >= 2:
         times = round_half_up(to_decimal(value) / to_decimal(kpi.base_value), 0)
         lines.append(
-            f"{name}は、基準値（{fmt(round_half_up(kpi.base_value, d))}、"
-            f"{format_fiscal_year(kpi.base_year)}）に比べ、{times}倍程度まで"
-            "大幅に伸びている。"
+            phrase(
+                "analysis_doubled",
+                name=name,
+                base=fmt(round_half_up(kpi.base_value, d)),
+                year=format_fiscal_year(kpi.base_year),
+                times=times,
+            )
         )
         return
     previous = row.values.get(y - 1)
@@ -384,14 +393,25 @@ def _draft_unconfirmed(lines: _Lines, row: KpiRow, y: int, fmt: Callable[[Decima
     trend = _trend(series)
     if current is not None and current.pending:
         counted = (
-            f"（{current.reporters_in}/{current.reporters_total}団体が提出済み）"
+            phrase(
+                "analysis_reporters_in",
+                done=current.reporters_in,
+                total=current.reporters_total,
+            )
             if current.reporters_total
             else ""
         )
-        lines.append(f"{kpi.name}の{format_fiscal_year_long(y)}実績は集計中である{counted}。")
+        lines.append(
+            phrase(
+                "analysis_pending",
+                name=kpi.name,
+                year=format_fiscal_year_long(y),
+                counted=counted,
+            )
+        )
     if trend:
         steps = trend_steps(series[-3:], fmt)
-        lines.append(f"{kpi.name}は、{trend}となっている（{steps}）。")
+        lines.append(phrase("analysis_trend", name=kpi.name, trend=trend, steps=steps))
 
 
 def _change_line(
@@ -403,17 +423,21 @@ def _change_line(
     if diff == 0:
         same = [yy for yy, v in _confirmed_series(row, y) if v == value]
         since = format_fiscal_year(min(same)) if same else format_fiscal_year(y - 1)
-        return f"{name}は、現状維持となった（{since}から{format_fiscal_year(y)}まで{fmt(value)}）。"
+        return phrase(
+            "analysis_kept",
+            name=name,
+            since=since,
+            year=format_fiscal_year(y),
+            value=fmt(value),
+        )
     if row.kpi.unit == "%":
-        word = "上昇" if diff > 0 else "低下"
-        points = f"{name}は、前年度に比べて{format_number(abs(diff), d)}ポイント{word}"
-        if diff < 0:
-            return f"{points}しており（{fmt(previous)}→{fmt(value)}）、今後も推移を注視する必要がある。"
-        return f"{points}している（{fmt(previous)}→{fmt(value)}）。"
+        code = "analysis_points_rose" if diff > 0 else "analysis_points_fell"
+        points = format_number(abs(diff), d)
+        return phrase(code, name=name, points=points, before=fmt(previous), after=fmt(value))
     pct = abs(diff) / previous * 100 if previous else None
-    word = "増加" if diff > 0 else "減少"
+    code = "analysis_percent_rose" if diff > 0 else "analysis_percent_fell"
     change = f"{format_number(pct, 1)}%" if pct is not None else ""
-    return f"{name}は、前年度に比べて{change}{word}している（{fmt(previous)}→{fmt(value)}）。"
+    return phrase(code, name=name, change=change, before=fmt(previous), after=fmt(value))
 
 
 class _Lines:
@@ -440,7 +464,7 @@ def trend_steps(series: list[tuple[int, Decimal]], fmt: Callable[[Decimal], str]
 
     def step(year: int, value: Decimal) -> str:
         try:
-            return f"{format_fiscal_year(year)}：{fmt(value)}"
+            return phrase("trend_step", year=format_fiscal_year(year), value=fmt(value))
         except EraError:
             return fmt(value)
 
@@ -452,7 +476,7 @@ def _trend(series: list[tuple[int, Decimal]]) -> str | None:
         return None
     vals = [v for _, v in series[-3:]]
     if all(b > a for a, b in pairwise(vals)):
-        return "増加傾向"
+        return phrase("trend_up")
     if all(b < a for a, b in pairwise(vals)):
-        return "減少傾向"
+        return phrase("trend_down")
     return None

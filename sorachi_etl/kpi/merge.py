@@ -27,7 +27,7 @@ from sorachi_etl.kpi.status import held_back_note, submission_result, unreadable
 from sorachi_etl.model.domain import Initiative, Kpi, LogEntry, Master, MeasureValue, Submission
 from sorachi_etl.model.eras import format_fiscal_year
 from sorachi_etl.model.findings import FileReport
-from sorachi_etl.model.messages import message
+from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import (  # noqa: F401  (the results of 取込履歴, importable from here)
     RESULT_INVALID,
     RESULT_MERGED,
@@ -36,6 +36,8 @@ from sorachi_etl.model.names import (  # noqa: F401  (the results of 取込履�
     RESULT_SUPERSEDED,
     RESULT_UNCHANGED,
     RESULT_UNREADABLE,
+    SHEET_INITIATIVES,
+    SHEET_MEASURE_VALUES,
 )
 
 
@@ -79,7 +81,7 @@ class KpiChange:
         """A value as the KPI list shows it: 54.1%, 集計中（10/12）, or （なし）."""
         from sorachi_etl.kpi.formats import year_value_text
 
-        return year_value_text(value, self.kpi) or "（なし）"
+        return year_value_text(value, self.kpi) or phrase("no_value")
 
     def to_dict(self) -> dict[str, object]:
         from sorachi_etl.model.eras import format_fiscal_year
@@ -281,7 +283,7 @@ def _merge_values(state: _Merge, sub: Submission) -> int:
             was = getattr(old, name) if old is not None else None
             now = getattr(mv, name)
             if was != now and not (was in (None, "") and now in (None, "")):
-                state.result.changes.append(Change("調査実績", key_text, label, was, now))
+                state.result.changes.append(Change(SHEET_MEASURE_VALUES, key_text, label, was, now))
         state.values[mv.key] = MeasureValue(
             mv.measure, mv.reporter, mv.year, mv.value, mv.status, mv.note, sub.file, state.now
         )
@@ -314,7 +316,7 @@ def _replace_initiatives(state: _Merge, sub: Submission) -> tuple[int, str | Non
             continue
         key_text = f"{ini.reporter} / {format_fiscal_year(ini.year)} / {ini.title}"
         state.result.changes.append(
-            Change("取組", key_text, "取組名", was.title if was else None, ini.title)
+            Change(SHEET_INITIATIVES, key_text, "取組名", was.title if was else None, ini.title)
         )
         merged = copy.copy(ini)
         merged.source_file, merged.received_at = sub.file, state.now
@@ -325,15 +327,16 @@ def _replace_initiatives(state: _Merge, sub: Submission) -> tuple[int, str | Non
         changed += 1
     for ini in gone:
         key_text = f"{ini.reporter} / {format_fiscal_year(ini.year)} / {ini.title}"
-        state.result.changes.append(Change("取組", key_text, "取組名", ini.title, None))
+        state.result.changes.append(Change(SHEET_INITIATIVES, key_text, "取組名", ini.title, None))
         changed += 1
     state.initiatives[group] = kept + new_items
     added = [i for i in sub.initiatives if i.title not in by_title]
     titles = [i.title for i in old if i.source_file]
     if not titles or (not gone and not added):  # nothing a return sent before was replaced
         return changed, None
-    shown = "」「".join(titles[:_MOST_TITLES]) + ("」ほか" if len(titles) > _MOST_TITLES else "")
-    was_text = f"（旧: 「{shown}」）" if titles else ""
+    more = phrase("titles_and_more") if len(titles) > _MOST_TITLES else ""
+    shown = "」「".join(titles[:_MOST_TITLES]) + more
+    was_text = phrase("log_old_titles", titles=shown) if titles else ""
     line = message(
         "log_initiatives_replaced", old=len(titles), new=len(sub.initiatives), was=was_text
     )
@@ -379,7 +382,7 @@ def _skipped_files_log(
                     if report.status == "unreadable"
                     else RESULT_INVALID
                 ),
-                note=f"エラー{len(report.errors)}件: {first}"[:500],
+                note=phrase("log_errors", count=len(report.errors), first=first)[:500],
                 sha256=report.sha256,
             )
         )

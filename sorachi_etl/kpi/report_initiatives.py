@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sorachi_etl.model.domain import Initiative
 from sorachi_etl.model.findings import Finding, finding
+from sorachi_etl.model.messages import phrase
 from sorachi_etl.model.names import SHEET_INITIATIVES
 from sorachi_etl.model.text import clean_text
 
@@ -111,13 +112,18 @@ class Cleaner:
         return cleaned
 
 
+def initiative_field(initiative: Initiative, field: str) -> str:
+    """Where a publish warning points: 取組「…」の取組名 (`field`: a column of 取組)."""
+    return phrase("initiative_field", title=initiative.title, field=field)
+
+
 def _implementers(initiative: Initiative, clean: Cleaner) -> str:
-    where = f"取組「{initiative.title}」の実施主体"
+    where = initiative_field(initiative, "実施主体")
     return "・".join(t for t in (clean(i, where) for i in initiative.implementers) if t)
 
 
 def planned_item(initiative: Initiative, clean: Cleaner) -> PlannedItem:
-    title = clean(initiative.title, f"取組「{initiative.title}」の取組名")
+    title = clean(initiative.title, initiative_field(initiative, "取組名"))
     return PlannedItem(title, _implementers(initiative, clean))
 
 
@@ -127,10 +133,12 @@ def _number(value: float) -> str:
 
 
 def _details(initiative: Initiative, clean: Cleaner) -> list[Detail]:
-    where = f"取組「{initiative.title}」の"
-    dates = clean(initiative.dates_text, where + "日程")
-    venue = clean(initiative.venue, where + "場所")
-    summary = clean(initiative.summary, where + "概要")
+    def where(field: str) -> str:
+        return initiative_field(initiative, field)
+
+    dates = clean(initiative.dates_text, where("日程"))
+    venue = clean(initiative.venue, where("場所"))
+    summary = clean(initiative.summary, where("概要"))
     details = []
     if dates and _NAMES_A_DAY.search(dates):
         details.append(Detail("開催日", dates))
@@ -142,19 +150,21 @@ def _details(initiative: Initiative, clean: Cleaner) -> list[Detail]:
     elif dates:
         details.append(Detail("時期", dates))
     if initiative.outcome_value is not None:
-        label = clean(initiative.outcome_label, where + "成果指標") or "成果"
-        unit = clean(initiative.outcome_unit, where + "成果単位")
+        label = clean(initiative.outcome_label, where("成果指標")) or "成果"
+        unit = clean(initiative.outcome_unit, where("成果単位"))
         details.append(Detail(label, f"{_number(initiative.outcome_value)}{unit}"))
     return details
 
 
 def _photo(initiative: Initiative, cell: str | None, clean: Cleaner) -> Photo | None:
-    where = f"取組「{initiative.title}」の"
-    path = clean(initiative.photo, where + "写真ファイル")
+    def where(field: str) -> str:
+        return initiative_field(initiative, field)
+
+    path = clean(initiative.photo, where("写真ファイル"))
     if not path:
         return None
-    caption = clean(initiative.photo_caption, where + "写真の説明")
-    return Photo(path, caption, clean(initiative.title, where + "取組名"), cell)
+    caption = clean(initiative.photo_caption, where("写真の説明"))
+    return Photo(path, caption, clean(initiative.title, where("取組名")), cell)
 
 
 @dataclass
@@ -174,7 +184,7 @@ def initiative_blocks(
     implementers) print under one ■ with a ○ per part, as the report does."""
     items = []
     for initiative, cell in past:
-        title = clean(initiative.title, f"取組「{initiative.title}」の取組名")
+        title = clean(initiative.title, initiative_field(initiative, "取組名"))
         m = _PART_TITLE.match(title)
         items.append(
             _Past(

@@ -32,11 +32,13 @@ from sorachi_etl.kpi.report_initiatives import (
     Photo,
     PlannedItem,
     initiative_blocks,
+    initiative_field,
     planned_item,
 )
 from sorachi_etl.model.domain import Initiative, Master, Project
 from sorachi_etl.model.eras import format_fiscal_year, format_fiscal_year_long
 from sorachi_etl.model.findings import Finding, finding
+from sorachi_etl.model.messages import phrase
 from sorachi_etl.model.names import (
     DASH,
     INITIATIVE_PLANNED,
@@ -182,7 +184,7 @@ def master_to_report(
         line.actual.value is None and line.actual.text == DASH for line in kpi_lines
     ):
         long = format_fiscal_year_long(table.actual_year)
-        warnings.append(finding("publish_no_values", year=f"{long}（実績年）"))
+        warnings.append(finding("publish_no_values", year=phrase("actual_year", year=long)))
     without: dict = {"past": [], "planned": []}  # + "photos": warnings
     projects = [
         _project_page(master, project, table, kpi_lines, photo_cells or [], clean, without)
@@ -191,7 +193,7 @@ def master_to_report(
     warnings += _what_is_missing(without, table) + without.get("photos", [])
     # what `report` tells about the list (no rate, a typed value unlike the computed one)
     warnings += [finding(code, **values) for code, values in table.notices]
-    region = clean(master.settings.region, "設定の地域名")
+    region = clean(master.settings.region, phrase("setting_field", field="地域名"))
     business_heading, businesses = _businesses(master, bureau, table.report_year, clean)
     return Report(
         title=title,
@@ -213,20 +215,22 @@ def master_to_report(
 def _cover(master: Master, clean: Cleaner, warnings: list[Finding]) -> tuple[str, str]:
     """The report's title and the bureau's name, from 設定; a warning for each left blank."""
     settings = master.settings
-    title = clean(settings.report_title or settings.title, "設定の報告書の表題")
+    title = clean(
+        settings.report_title or settings.title, phrase("setting_field", field="報告書の表題")
+    )
     if not title:
         warnings.append(
             finding(
                 "publish_setting_blank",
                 column="報告書の表題",
-                what=f"表紙と見出しには「{FILE_SUFFIX}」とだけ載せました",
+                what=phrase("publish_title_fallback", title=FILE_SUFFIX),
             )
         )
         title = FILE_SUFFIX  # a page needs a title: the report's kind, until one is set
-    bureau = clean(settings.bureau, "設定の振興局名")
+    bureau = clean(settings.bureau, phrase("setting_field", field="振興局名"))
     if not bureau:
         warnings.append(
-            finding("publish_setting_blank", column="振興局名", what="表紙に局名が載りません")
+            finding("publish_setting_blank", column="振興局名", what=phrase("publish_no_bureau"))
         )
     return title, bureau
 
@@ -238,7 +242,9 @@ def _what_is_missing(without: dict[str, list[int]], table: KpiTable) -> list[Fin
     short = format_fiscal_year(table.report_year)
     out = []
     if without["past"]:
-        years = f"{format_fiscal_year(table.actual_year)}・{short}年度"
+        years = phrase(
+            "actual_and_report_years", actual=format_fiscal_year(table.actual_year), year=short
+        )
         projects = "・".join(str(no) for no in without["past"])
         out.append(finding("publish_no_past", project=projects, years=years))
     for column in ("推進エリア", "目的"):
@@ -249,7 +255,12 @@ def _what_is_missing(without: dict[str, list[int]], table: KpiTable) -> list[Fin
         projects = "・".join(str(no) for no in without["planned"])
         heading = PLANNED_HEADING.format(year=short)
         out.append(
-            finding("publish_no_planned", project=projects, year=f"{short}年度", heading=heading)
+            finding(
+                "publish_no_planned",
+                project=projects,
+                year=phrase("fiscal_year_short", year=short),
+                heading=heading,
+            )
         )
     return out
 
@@ -266,15 +277,15 @@ def _project_page(
     """A project's page; its number goes into `without` when it has no past or planned
     initiatives to show."""
     short = format_fiscal_year(table.report_year)
-    name = clean(project.name, f"プロジェクト{project.no}の名前")
+    name = clean(project.name, phrase("project_field", no=project.no, field="名前"))
     past, planned = _initiatives(master, project.no, table, cells, clean, without)
     if not past:
         without["past"].append(project.no)
     heading = PLANNED_HEADING.format(year=short)
     if not planned:
         without["planned"].append(project.no)
-    area = clean(project.area, f"プロジェクト{project.no}の推進エリア")
-    purpose = clean(project.purpose, f"プロジェクト{project.no}の目的")
+    area = clean(project.area, phrase("project_field", no=project.no, field="推進エリア"))
+    purpose = clean(project.purpose, phrase("project_field", no=project.no, field="目的"))
     for column, text in (("推進エリア", area), ("目的", purpose)):
         if not text:  # the page would print the heading over nothing
             without.setdefault(column, []).append(project.no)
@@ -318,9 +329,9 @@ def _initiatives(
                         finding(
                             "photo_on_planned",
                             **where,
-                            item=clean(initiative.title, f"取組「{initiative.title}」の取組名"),
+                            item=clean(initiative.title, initiative_field(initiative, "取組名")),
                             value=clean(
-                                initiative.photo, f"取組「{initiative.title}」の写真ファイル"
+                                initiative.photo, initiative_field(initiative, "写真ファイル")
                             ),
                         )
                     )
@@ -333,13 +344,15 @@ def _businesses(
     master: Master, bureau: str, year: int, clean: Cleaner
 ) -> tuple[str, list[BusinessRow]]:
     """The heading of the bureau's businesses (from 設定, else its name) and their rows."""
-    heading = clean(master.settings.business_heading, "設定の事業一覧の見出し")
+    heading = clean(
+        master.settings.business_heading, phrase("setting_field", field="事業一覧の見出し")
+    )
     if not heading:
         heading = f"{bureau}の主な取組" if bureau else "主な取組"
     businesses = [
         BusinessRow(
-            name=clean(b.name, f"事業「{b.name}」の事業名"),
-            summary=clean(b.summary, f"事業「{b.name}」の概要"),
+            name=clean(b.name, phrase("business_field", name=b.name, field="事業名")),
+            summary=clean(b.summary, phrase("business_field", name=b.name, field="概要")),
             marks="".join(project_mark(int(p)) for p in b.projects if str(p).isdigit()),
         )
         for b in master.businesses
@@ -366,7 +379,7 @@ def _figure(value: Decimal | float | None, decimals: int, unit: str, suffix: str
 def _kpi_line(table: KpiTable, row: KpiRow, clean: Cleaner) -> KpiLine:
     kpi = row.kpi
     d = kpi.decimals or 0
-    unit = clean(kpi.unit, f"評価指標「{kpi.name}」の表示単位")
+    unit = clean(kpi.unit, phrase("kpi_field", name=kpi.name, field="表示単位"))
 
     def fixed(value: float | None) -> Decimal | None:
         return None if value is None else round_half_up(value, d)
@@ -385,8 +398,10 @@ def _kpi_line(table: KpiTable, row: KpiRow, clean: Cleaner) -> KpiLine:
     rate = row.rate
     return KpiLine(
         project_no=row.project_no,
-        project_name=clean(row.project_name, f"プロジェクト{row.project_no}の名前"),
-        label=clean(row.label, f"評価指標「{kpi.name}」の名前"),
+        project_name=clean(
+            row.project_name, phrase("project_field", no=row.project_no, field="名前")
+        ),
+        label=clean(row.label, phrase("kpi_field", name=kpi.name, field="名前")),
         base=_figure(fixed(kpi.base_value), d, unit, base_year),
         values=[year_figure(y, False) for y in table.years],
         actual=year_figure(table.actual_year, True),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sorachi_etl.model.domain import LogEntry, Master, Measure, MeasureValue, Submission
 from sorachi_etl.model.eras import format_fiscal_year_long
-from sorachi_etl.model.messages import message
+from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import (
     PART_INITIATIVES,
     PART_VALUES,
@@ -106,9 +106,9 @@ class ReporterStatus:
         """The state as 提出状況 shows it: 一部受付（取組を要修正）, 要修正（読取不可）."""
         text = self.state
         if self.held_back:
-            text += f"（{'・'.join(self.held_back)}を要修正）"
+            text += phrase("state_held_back", parts="・".join(self.held_back))
         if self.unreadable:
-            text += "（読取不可）"
+            text += phrase("state_unreadable")
         return text
 
     def to_dict(self) -> dict[str, object]:
@@ -144,12 +144,12 @@ class StatusReport:
         to be fixed are counted under 要修正, not among the 受付済.
         """
         partial = self.count(SUBMISSION_PARTIAL)
-        return (
-            f"{SUBMISSION_OK} {self.count(SUBMISSION_OK)}／{len(self.rows)}　"
-            + (f"{SUBMISSION_PARTIAL} {partial}　" if partial else "")
-            + f"{SUBMISSION_INVALID} {self.count(SUBMISSION_INVALID)}"
-            + f"　{SUBMISSION_MISSING} {self.count(SUBMISSION_MISSING)}"
-        )
+        counts = [phrase("status_submitted", done=self.count(SUBMISSION_OK), total=len(self.rows))]
+        if partial:
+            counts.append(f"{SUBMISSION_PARTIAL} {partial}")
+        for state in (SUBMISSION_INVALID, SUBMISSION_MISSING):
+            counts.append(f"{state} {self.count(state)}")
+        return "\u3000".join(counts)
 
     def to_dict(self, today: dt.date | None = None) -> dict[str, object]:
         """What `status --json` prints: numbers and dates as data, years also as text."""
@@ -271,12 +271,12 @@ def reminder_text(status: StatusReport, today: dt.date | None = None) -> str:
     send something is never told it has not.
     """
     d = status.deadline
-    deadline = f"{d.year}年{d.month}月{d.day}日" if d else ""
+    deadline = phrase("date_long", year=d.year, month=d.month, day=d.day) if d else ""
     lines = [message("reminder_title", year=format_fiscal_year_long(status.year)), ""]
     today = today or dt.date.today()
     overdue = d is not None and today > d
     if not status.rows:
-        lines.append("・" + message("reminder_no_reporters"))
+        lines.append(phrase("reminder_item", text=message("reminder_no_reporters")))
     for r in status.to_chase:
         if r.state == SUBMISSION_MISSING:
             # no deadline in 設定: asked plainly, never 「提出期限（（期限未設定））までに」
@@ -289,7 +289,9 @@ def reminder_text(status: StatusReport, today: dt.date | None = None) -> str:
             )
             what = message(code, deadline=deadline)
         elif r.state == SUBMISSION_INVALID and r.unreadable:
-            what = message(f"remind_{r.refusal}", file=f"「{r.file}」" if r.file else "")
+            what = message(
+                f"remind_{r.refusal}", file=phrase("quoted", name=r.file) if r.file else ""
+            )
         elif r.state == SUBMISSION_INVALID:
             what = message("remind_invalid")
         elif r.state == SUBMISSION_PARTIAL:
@@ -303,9 +305,9 @@ def reminder_text(status: StatusReport, today: dt.date | None = None) -> str:
                 what += message("remind_pending", items="、".join(r.pending))
         else:
             what = message("remind_pending", items="、".join(r.pending))
-        lines.append(f"・{r.reporter}　{what}")
+        lines.append(phrase("reminder_line", reporter=r.reporter, what=what))
     if status.rows and len(lines) == 2:
-        lines.append("・" + message("reminder_none"))
+        lines.append(phrase("reminder_item", text=message("reminder_none")))
     if status.contact:
         lines += ["", message("reminder_contact", contact=status.contact)]
     return "\n".join(lines)
