@@ -109,3 +109,37 @@ def test_newest_over_three():
     ]
     winner, reasons = newest(cands)
     assert winner.index == 1 and set(reasons) == {0, 2}
+
+
+def test_a_return_sent_again_is_not_said_to_be_half_taken(tmp_path, survey_templates):
+    # 岩見沢市 sent a figure that cannot be read, was asked to send the survey again, and
+    # did: the first return is taken not at all, so its box must not promise that its
+    # 取組 go in (一部受付) while the note above it says the newer file is used instead.
+    folder = tmp_path / "回収"
+    first = returned(folder, survey_templates, values={"M02": ("-1", "確定")}, name="a.xlsx")
+    again = returned(folder, survey_templates, values={"M02": (95, "確定")}, name="b.xlsx")
+    set_mtime(first, 1_700_000_000)
+    set_mtime(again, 1_700_000_600)
+    v = validate_paths([folder], master=MASTER, workers=1)
+    assert v.superseded == ["a.xlsx"]
+    [old] = [fr for fr in v.report.files if fr.file == "a.xlsx"]
+    said = " ".join(f.message for f in old.findings)
+    assert "取り込みます" not in said, said
+    assert "a.xlsxは取り込みません" in said
+    # its error is still shown: the clerk sees what was wrong with the file left aside
+    assert any(f.code == "negative" for f in old.findings)
+
+
+def test_no_copy_to_mail_back_is_made_of_a_return_sent_again(tmp_path, survey_templates):
+    # the faulty first return of 岩見沢市 is replaced by its fixed one: a 返送用 copy of the
+    # first would have the clerk ask for corrections already made
+    from sorachi_etl import api
+
+    folder = tmp_path / "回収"
+    first = returned(folder, survey_templates, values={"M02": ("-1", "確定")}, name="a.xlsx")
+    again = returned(folder, survey_templates, values={"M02": (95, "確定")}, name="b.xlsx")
+    set_mtime(first, 1_700_000_000)
+    set_mtime(again, 1_700_000_600)
+    v = validate_paths([folder], master=MASTER, workers=1)
+    done = api.annotate_reports(v, tmp_path / "返送用")
+    assert done.written == [] and done.failed == {}

@@ -296,3 +296,40 @@ def test_a_second_copy_of_one_name_is_named_for_what_tells_it_apart(source, expe
 
     taken = set() if expected.endswith("正.xlsx") else {"R6_岩見沢市_調査票_要修正.xlsx"}
     assert distinct_annotated_name(Path(source), taken) == expected
+
+
+def _findings_listed(copy: Path) -> list[str]:
+    ws = load_workbook(copy)[SURVEY_FINDINGS]
+    return [row[6] for row in ws.iter_rows(min_row=4, values_only=True) if row[6]]
+
+
+def test_the_copy_mailed_back_speaks_to_the_sender_not_to_the_clerk(tmp_path, survey_templates):
+    # 芦別市's figures cannot be read, its 取組 went in (一部受付). The screen tells the clerk
+    # to have the survey sent again; the copy mailed to 芦別市 asks 芦別市 itself.
+    path = returned(
+        tmp_path / "回収", survey_templates, "芦別市", values={"M01": ("45万5千", "確定")}
+    )
+    [report] = validate_paths([path], master=MASTER).report.files
+    assert report.status == "partial"
+    listed = _findings_listed(annotate_workbook(path, report, tmp_path / "返送用"))
+    assert not [t for t in listed if "もらってください" in t], listed
+    assert (
+        "実績値に修正が必要な箇所があるため、実績値は受け付けていません（取組は受け付けました）。"
+        "実績値を修正のうえ、調査票全体をもう一度送ってください。"
+    ) in listed
+
+
+def test_the_copy_of_a_survey_of_another_year_says_nothing_of_the_command(
+    tmp_path, survey_templates
+):
+    # checked with --year R5, the R6 survey is refused; the copy mailed back must not tell
+    # the sender to run a command with --year
+    path = returned(tmp_path / "回収", survey_templates)
+    [report] = validate_paths([path], master=MASTER, year=2023).report.files
+    assert report.status == "invalid"
+    listed = _findings_listed(annotate_workbook(path, report, tmp_path / "返送用"))
+    assert not [t for t in listed if "--year" in t], listed
+    assert (
+        "この調査票は令和6年度のものです。今回お送りした調査票の年度を確かめ、その調査票に"
+        "記入して、ファイル名を変えずに送ってください。"
+    ) in listed

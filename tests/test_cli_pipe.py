@@ -92,7 +92,7 @@ def test_piped_status_writes_every_line_whole(merged_master):
     ).output
     for sentence in (line for line in reminder.splitlines() if line.strip()):
         assert sentence in lines
-    assert any(line.startswith("提出済 25／28") for line in lines)
+    assert any(line.startswith("受付済 25／28") for line in lines)
     assert any("R6_新十津川町_調査票.xlsx" in line for line in lines)  # not folded in its cell
     assert_nothing_cut(result.output)
 
@@ -120,7 +120,7 @@ def test_piped_merge_and_validate_summaries_are_whole(sample_master_path, tmp_pa
     )
     lines = result.output.splitlines()
     assert "取り込み: 26ファイル（うち一部受付 1）　取り込まなかった: 1ファイル" in lines
-    assert "  ・R6_沼田町_調査票.xlsx（直して送り直してもらってください）" in lines
+    assert "  ・R6_沼田町_調査票.xlsx（取り込まず: 直して送り直してもらってください）" in lines
     assert any(line.startswith("  ・R6_芦別市_調査票.xlsx（一部受付: ") for line in lines)
     assert "未提出（1）: 歌志内市" in lines
     assert_nothing_cut(result.output)

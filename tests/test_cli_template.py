@@ -135,3 +135,16 @@ def test_a_reporter_pasted_with_spaces_around_it_is_that_reporter(sample_master_
         "R6_岩見沢市_調査票.xlsx",
         "R6_美唄市_調査票.xlsx",
     ]
+
+
+def test_a_year_outside_the_plan_is_refused_with_the_plan_named(sample_master_path, tmp_path):
+    # R10 typed for R1 or R6: 28 surveys of a year no KPI list shows would be mailed out.
+    # The plan period is named, and where to extend it; nothing is written.
+    out = tmp_path / "調査票"
+    result = runner.invoke(
+        app, ["template", "-m", str(sample_master_path), "-y", "R10", "-o", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "令和10年度は計画期間（令和3年度～令和7年度）の外です。" in result.output
+    assert "「設定」" in result.output
+    assert not out.exists()

@@ -284,10 +284,18 @@ def test_a_figure_pasted_from_a_web_page_is_read(tmp_path, survey_templates):
 
 
 def test_faulty_returns_of_one_name_get_a_copy_each(tmp_path, survey_templates):
-    # 回収/1回目 and 回収/2回目 both hold a faulty R6_岩見沢市_調査票.xlsx: each needs its own
-    # 返送用 copy; one written over the other loses a reporter's list of what to fix.
-    for folder, typed in (("1回目", "abc"), ("2回目", "xyz")):
-        returned(tmp_path / folder, survey_templates, values={"M02": (typed, "確定")})
+    # 回収/1回目 and 回収/2回目 both hold a faulty 回答.xlsx, from two reporters: each needs
+    # its own 返送用 copy; one written over the other loses a reporter's list of what to fix.
+    # (Two faulty returns of one reporter get one copy: the older is replaced, see
+    # test_accept.py.)
+    for folder, reporter, typed in (("1回目", "岩見沢市", "abc"), ("2回目", "美唄市", "xyz")):
+        returned(
+            tmp_path / folder,
+            survey_templates,
+            reporter,
+            values={"M02": (typed, "確定")},
+            name="回答.xlsx",
+        )
     out = tmp_path / "返送用"
     result = runner.invoke(
         app, ["validate", str(tmp_path / "1回目"), str(tmp_path / "2回目"), "--annotate", str(out)]

@@ -403,3 +403,61 @@ def test_a_photo_staff_added_stays_when_the_initiative_comes_again(sample_master
     )
     assert forum.kind == "実績" and forum.venue == "岩見沢市"  # the return's content
     assert (forum.photo, forum.photo_caption) == ("写真/フォーラム.jpg", "フォーラムの様子")
+
+
+def test_a_value_staff_confirmed_in_the_master_stays_when_the_folder_is_merged_again(
+    sample_master_path, tmp_path
+):
+    """滝川市 sent 認定こども園数 as 集計中 and phoned the figure in later; staff typed it into
+    調査実績 (3, 確定). Merging 回収 again, as one does when a late return arrives, must
+    not put back the 集計中 of the return already taken: nothing in it is new."""
+    from sorachi_etl.model.resources import samples_dir
+
+    folder = tmp_path / "回収"
+    shutil.copytree(samples_dir() / "returns", folder)
+    api.merge_paths([folder], sample_master_path)
+
+    def takikawa_m03(path: Path) -> tuple:
+        sheet = load_workbook(path)["調査実績"]
+        [row] = [r for r in sheet.iter_rows(values_only=True) if r[:3] == ("M03", "滝川市", "R6")]
+        return row[3:5]
+
+    assert takikawa_m03(sample_master_path) == (None, "集計中")
+    wb = load_workbook(sample_master_path)
+    for row in wb["調査実績"].iter_rows(min_row=2):
+        if tuple(c.value for c in row[:3]) == ("M03", "滝川市", "R6"):
+            row[3].value, row[4].value = 3, "確定"
+    wb.save(sample_master_path)
+
+    again = api.merge_paths([folder], sample_master_path)
+    assert again.result.changes == []
+    assert takikawa_m03(sample_master_path) == (3, "確定")
+    status = api.status_of(sample_master_path, year=R6)
+    [takikawa] = [r for r in status.rows if r.reporter == "滝川市"]
+    assert takikawa.pending == []
+
+
+def test_a_merge_with_the_wrong_year_leaves_the_right_years_state_alone(
+    sample_master_path, tmp_path
+):
+    """The clerk merges 夕張市's R6 return with --year R5 by mistake: it is refused (another
+    year), and 夕張市's R6 return, taken before, must stay 受付済: else the reminder asks
+    夕張市 to fix a survey that has nothing wrong."""
+    from sorachi_etl.model.resources import samples_dir
+
+    folder = tmp_path / "回収"
+    shutil.copytree(samples_dir() / "returns", folder)
+    import datetime as dt
+
+    api.merge_paths([folder], sample_master_path, now=dt.datetime(2025, 6, 2, 10, 0))
+    wrong = api.merge_paths(
+        [folder / "R6_夕張市_調査票.xlsx"],
+        sample_master_path,
+        year=2023,
+        now=dt.datetime(2025, 6, 2, 10, 5),  # 提出状況 tells runs apart by their time
+    )
+    assert wrong.result.merged_files == []
+    assert wrong.unchanged and not wrong.written  # nothing to record: the master is left alone
+    status = api.status_of(sample_master_path, year=R6)
+    [yubari] = [r for r in status.rows if r.reporter == "夕張市"]
+    assert yubari.state == "受付済"

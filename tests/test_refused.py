@@ -86,7 +86,7 @@ def test_a_refused_xls_named_by_its_sender_is_never_reported_as_not_sent(
 
     again = runner.invoke(app, ["merge", str(folder), "-m", str(sample_master_path)])
     assert (
-        "芦別市回答.xls（読み取れません（破損）。芦別市から送り直してもらってください）"
+        "芦別市回答.xls（取り込まず: 読み取れません（破損）。芦別市から送り直してもらってください）"
         in again.output
     )
     assert "未提出（1）: 歌志内市" in again.output

@@ -186,4 +186,15 @@ def make_templates(
     master_path = master_file(master_path)
     out_dir = folder_to_write(out_dir, option="--out", example="R6_調査票")
     master = load_master(master_path)
+    plan = master.settings
+    if plan.plan_start and plan.plan_end and not plan.plan_start <= year <= plan.plan_end:
+        # a year no KPI list shows: most likely mistyped (R10 for R1 or R6)
+        from sorachi_etl.model.eras import format_fiscal_year_long
+
+        raise UsageError(
+            "template_outside_plan",
+            year=format_fiscal_year_long(year),
+            start=format_fiscal_year_long(plan.plan_start),
+            end=format_fiscal_year_long(plan.plan_end),
+        )
     return master_to_templates(master, year, out_dir, reporters=reporters)

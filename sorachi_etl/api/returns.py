@@ -130,8 +130,8 @@ def annotate_reports(validation: Validation, out_dir: Path) -> Annotations:
     done = Annotations([], {})
     taken: set[str] = set()  # copies written by this run: one never replaces another
     for fr in validation.report.files:
-        if fr.status not in ("invalid", "partial"):
-            continue
+        if fr.status not in ("invalid", "partial") or fr.file in validation.superseded:
+            continue  # nothing to fix, or replaced by the reporter's newer return
         if any(f.code == "too_many_rows" for f in fr.findings):
             done.failed[fr.file] = message("annotate_too_many_rows")
             continue

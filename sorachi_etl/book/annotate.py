@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sorachi_etl.model.errors import SorachiError
-from sorachi_etl.model.findings import FileReport, Finding
+from sorachi_etl.model.findings import FileReport, Finding, finding
 from sorachi_etl.model.messages import ERROR
 from sorachi_etl.model.names import SURVEY_FINDINGS
 from sorachi_etl.model.text import xml_safe
@@ -158,8 +158,9 @@ def _annotate_and_save(
     """Mark the cells, add 確認事項, and save the copy into `out_dir` whole (through a
     staged file) as `name` (default `annotated_name`), with the sender's x14 validations
     put back when `keep_x14`."""
-    originals = _mark_cells(wb, report.findings)
-    _findings_sheet(wb, report.findings, originals)
+    findings = for_sender(report)
+    originals = _mark_cells(wb, findings)
+    _findings_sheet(wb, findings, originals)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / (name or annotated_name(source))
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
@@ -169,6 +170,46 @@ def _annotate_and_save(
             _restore_x14_validations(source, staged)
         shutil.move(staged, target)
     return target
+
+
+# Findings worded for the clerk ("…送ってもらってください") that have a sender_ wording.
+_SAID_TO_SENDER = frozenset(
+    {"year_not_asked", "missing_meta", "blank_survey", "file_name_reporter"}
+)
+
+
+def for_sender(report: FileReport) -> list[Finding]:
+    """The findings as the copy mailed back lists them: a line meant for the clerk (which
+    file of two was used; have the survey sent again; the year given with --year) is
+    said to the sender instead, or left out."""
+    from sorachi_etl.check.accept import PART_NAMES
+
+    said: list[Finding] = []
+    for f in report.findings:
+        if f.code == "duplicate_submission":
+            continue  # which of the files in the clerk's folder was used
+        if f.code == "part_held_back" and len(report.held_back) == 1:
+            (held,) = report.held_back
+            (kept,) = (p for p in PART_NAMES if p != held)
+            f = finding(
+                "sender_part_held_back",
+                file=f.file,
+                reporter=f.reporter,
+                part=PART_NAMES[held],
+                other=PART_NAMES[kept],
+            )
+        elif f.code in _SAID_TO_SENDER:
+            f = finding(
+                f"sender_{f.code}",
+                file=f.file,
+                reporter=f.reporter,
+                sheet=f.sheet,
+                cell=f.cell,
+                item=f.item,
+                value=f.value,
+            )
+        said.append(f)
+    return said
 
 
 def _copy_sheet(ws, sheet) -> None:

@@ -42,8 +42,12 @@ def parts_at_fault(report: FileReport) -> set[str] | None:
     return faulty
 
 
-def settle(report: FileReport) -> None:
-    """Set a readable file's status: ok, partial (one part held back) or invalid."""
+def settle(report: FileReport, superseded: bool = False) -> None:
+    """Set a readable file's status: ok, partial (one part held back) or invalid.
+
+    A file `superseded` by a newer return of its reporter is taken not at all: it keeps
+    its verdict, but is not told that its other part goes in (一部受付).
+    """
     if report.status == "unreadable":
         return
     faulty = parts_at_fault(report)
@@ -55,6 +59,8 @@ def settle(report: FileReport) -> None:
         return
     report.status = "partial"
     report.held_back = [p for p in PARTS if p in faulty]
+    if superseded:
+        return
     (held,) = report.held_back
     (kept,) = set(PARTS) - faulty
     report.findings.append(

@@ -152,13 +152,16 @@ def _year_mismatch(
             )
         ]
     if setting.year is not None and year is not None and year != setting.year:
-        detail = phrase(
-            "year_in_file_and_asked",
-            year=format_fiscal_year(year),
-            asked=format_fiscal_year(setting.year),
-        )
-        year_text = format_fiscal_year_long(setting.year)
-        return [finding("year_mismatch", detail=detail, year=year_text, **common)]
+        return [
+            finding(
+                "year_not_asked",
+                value=format_fiscal_year_long(year),
+                found=format_fiscal_year_long(year),
+                found_short=format_fiscal_year(year),
+                year=format_fiscal_year_long(setting.year),
+                **common,
+            )
+        ]
     return []
 
 

@@ -263,7 +263,7 @@ class _Checker:
                 self.reports[index].findings.append(found)
         superseded = self._duplicates()
         for report in self.reports:
-            settle(report)
+            settle(report, superseded=report.file in superseded)
             report.findings = _ordered(report)
         # rows grouped by file once: a scan of all rows per file would be O(N²)
         values: dict[int, list[ValueRow]] = {}
@@ -387,7 +387,7 @@ class _Checker:
 
 # Findings that make a file no answer of its reporter: its reporter or year in doubt, or
 # nothing typed into it.
-_NO_ANSWER = frozenset({"reporter_mismatch", "year_mismatch", "blank_survey"})
+_NO_ANSWER = frozenset({"reporter_mismatch", "year_mismatch", "year_not_asked", "blank_survey"})
 
 
 def _initiative(row: InitiativeRow, reporter: str, year: int) -> Initiative:

@@ -25,7 +25,7 @@ PDF_WAIT = "報告書を作成しています（PDF は LibreOffice で作るた
 ReportYearOption = Annotated[
     str | None,
     year_option(
-        "報告書の年度（例: R6、令和6年度）。載せる実績はその前年度（R5）のものです。"
+        "報告書の年度（R6、令和6年度など）。載せる実績はその前年度（R5）のものです。"
         "既定は、値がある最新の年度の翌年度（report と同じ）。"
     ),
 ]

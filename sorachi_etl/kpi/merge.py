@@ -7,7 +7,11 @@ two); rows staff typed into 取組 themselves (no 出典ファイル) are never 
 away, though one a return sends again under the same title is updated. A
 later workbook from the same reporter thus replaces the earlier one, and
 取込履歴 says what it replaced. Merging the same files again changes nothing:
-a row whose content is unchanged keeps its old 出典ファイル and 取込日時.
+a row whose content is unchanged keeps its old 出典ファイル and 取込日時. The
+return last taken for a reporter and year (the same bytes, by 取込履歴's
+SHA-256) is not applied again, so what staff corrected in the master since (a
+集計中 figure phoned in and typed into 調査実績) is not put back when the 回収
+folder is merged again for a late return.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import (  # noqa: F401  (the results of 取込履歴, importable from here)
     RESULT_INVALID,
     RESULT_MERGED,
+    RESULT_PARTIAL_INITIATIVES,
+    RESULT_PARTIAL_VALUES,
     RESULT_SUPERSEDED,
     RESULT_UNCHANGED,
     RESULT_UNREADABLE,
@@ -156,6 +162,27 @@ class _Merge:
     # looking a submission's earlier files up this way keeps the merge O(N), not O(N²)
     sources: dict[tuple[str, int], dict[tuple[str, str, int], str]]
     initiatives: dict[tuple[str, int], list[Initiative]]  # by (reporter, year), in order
+    # the return last taken for each (reporter, year): its SHA-256 and the parts it took
+    last_taken: dict[tuple[str, int], tuple[str, bool, bool]] = field(default_factory=dict)
+
+
+# The parts of a return (実績値, 取組) each result of 取込履歴 says were taken in.
+_PARTS_TAKEN = {
+    RESULT_MERGED: (True, True),
+    RESULT_UNCHANGED: (True, True),
+    RESULT_PARTIAL_VALUES: (True, False),
+    RESULT_PARTIAL_INITIATIVES: (False, True),
+}
+
+
+def _last_taken(log: list[LogEntry]) -> dict[tuple[str, int], tuple[str, bool, bool]]:
+    """For each (reporter, year), the SHA-256 of the return last taken and the parts taken."""
+    last: dict[tuple[str, int], tuple[str, bool, bool]] = {}
+    for e in log:
+        parts = _PARTS_TAKEN.get(e.result)
+        if parts is not None and e.sha256 and e.reporter and e.year is not None:
+            last[(e.reporter, e.year)] = (e.sha256, *parts)
+    return last
 
 
 def merge_submissions(
@@ -198,7 +225,7 @@ def _start(master: Master, before: KpiTable, now: dt.datetime) -> _Merge:
     for i in new.initiatives:
         initiatives.setdefault((i.reporter, i.year), []).append(i)
     result = MergeResult(master=new, table=before, before=before)
-    return _Merge(new, result, now, values, sources, initiatives)
+    return _Merge(new, result, now, values, sources, initiatives, _last_taken(master.log))
 
 
 def _merge_one(state: _Merge, sub: Submission) -> None:
@@ -206,10 +233,17 @@ def _merge_one(state: _Merge, sub: Submission) -> None:
     earlier = set(state.sources.get((sub.reporter, sub.year), {}).values())
     earlier |= {i.source_file for i in state.initiatives.get((sub.reporter, sub.year), [])}
     earlier -= {"", sub.file}
-    # only the parts of the return that were accepted (一部受付: see Submission)
-    changed_rows = _merge_values(state, sub) if sub.values_accepted else 0
+    # only the parts of the return that were accepted (一部受付: see Submission), and not
+    # again those this very return put in last time (staff may have corrected them since)
+    sha, values_in, initiatives_in = state.last_taken.get(
+        (sub.reporter, sub.year), ("", False, False)
+    )
+    again = bool(sub.sha256) and sha == sub.sha256
+    changed_rows = (
+        _merge_values(state, sub) if sub.values_accepted and not (again and values_in) else 0
+    )
     replaced_titles = None
-    if sub.initiatives_accepted:
+    if sub.initiatives_accepted and not (again and initiatives_in):
         initiative_rows, replaced_titles = _replace_initiatives(state, sub)
         changed_rows += initiative_rows
     notes = []
@@ -312,7 +346,8 @@ def _replace_initiatives(state: _Merge, sub: Submission) -> tuple[int, str | Non
 def _skipped_files_log(
     reports: list[FileReport], superseded: list[str], now: dt.datetime
 ) -> list[LogEntry]:
-    """Lines of 取込履歴 for the files not merged: superseded, faulty or unreadable."""
+    """Lines of 取込履歴 for the files not merged: superseded, faulty or unreadable (but
+    not a return of another year than the one the merge was asked for)."""
     out = []
     for report in reports:
         if report.file in superseded:
@@ -331,6 +366,10 @@ def _skipped_files_log(
             continue
         if report.status in ("ok", "partial"):
             continue  # logged with its submission
+        if any(f.code == "year_not_asked" for f in report.findings):
+            # a return of another year than the one asked (--year) is no answer for that
+            # year, nor a new one for its own: its own year's state (受付済) stays as it was
+            continue
         first = report.errors[0].message if report.errors else ""
         out.append(
             LogEntry(

@@ -138,7 +138,11 @@ class StatusReport:
         return sum(1 for r in self.rows if r.state == state)
 
     def counts_line(self) -> str:
-        """提出済 20／28　一部受付 1　要修正 2　未提出 5 (一部受付 only when there is one)."""
+        """受付済 20／28　一部受付 1　要修正 2　未提出 5 (一部受付 only when there is one).
+
+        Each count names a state as the table and 提出状況 show it: those who sent a return
+        to be fixed are counted under 要修正, not among the 受付済.
+        """
         partial = self.count(SUBMISSION_PARTIAL)
         counts = [phrase("status_submitted", done=self.count(SUBMISSION_OK), total=len(self.rows))]
         if partial:

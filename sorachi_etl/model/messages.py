@@ -183,6 +183,11 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "年度が一致しません（{detail}）。{year}の調査票に記入し、ファイル名を変えずに送ってください。",
     ),
+    # the file is of one year throughout, but not the year given with --year
+    "year_not_asked": (
+        ERROR,
+        "この調査票は{found}のものです（--year の指定は{year}）。指定が違う場合は --year {found_short} で実行し直してください。{year}の調査票が必要な場合は、{year}の調査票に記入して送ってもらってください。",
+    ),
     "unknown_reporter": (ERROR, "報告者「{value}」はマスタの市町一覧にありません。{hint}"),
     "old_template": (
         WARNING,
@@ -331,6 +336,31 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "too_many_rows": (
         ERROR,
         "シート「{sheet}」の表に{count}行あり、上限の{limit}行を超えています（{where}以降）。{what}",
+    ),
+    "template_outside_plan": (
+        ERROR,
+        "{year}は計画期間（{start}～{end}）の外です。--year の年度を確認してください（例: R6）。計画期間を延ばすときは、マスタのシート「設定」の計画開始年度・計画終了年度を直してから実行してください。",
+    ),
+    # what the copy mailed back (validate --annotate) says instead of a line for the clerk
+    "sender_part_held_back": (
+        WARNING,
+        "{part}に修正が必要な箇所があるため、{part}は受け付けていません（{other}は受け付けました）。{part}を修正のうえ、調査票全体をもう一度送ってください。",
+    ),
+    "sender_missing_meta": (
+        ERROR,
+        "調査票の管理用の非表示シートがありません（シートを新しいブックにコピーすると失われます）。お送りした調査票のファイルに直接記入して送ってください。",
+    ),
+    "sender_blank_survey": (
+        ERROR,
+        "調査票に何も入力されていません（実績値も取組も空欄です）。記入した調査票を送ってください。",
+    ),
+    "sender_file_name_reporter": (
+        WARNING,
+        "ファイル名の市町名「{value}」が報告者名と違いますが、{reporter}の調査票として受け付けました。次回はファイル名を変えずに送ってください。",
+    ),
+    "sender_year_not_asked": (
+        ERROR,
+        "この調査票は{value}のものです。今回お送りした調査票の年度を確かめ、その調査票に記入して、ファイル名を変えずに送ってください。",
     ),
     "part_held_back": (
         WARNING,
@@ -1019,7 +1049,6 @@ PHRASES: dict[str, str] = {
     "named_in_info": "基本情報",
     "named_in_file_name": "ファイル名",
     "named_as": "{place}：{value}",
-    "year_in_file_and_asked": "調査票：{year}、指定：{asked}",
     # --- check/one_file.py: what a workbook is when it is not a survey to check
     "master_workbook": "マスタブック",
     "format_xls": "Excel 97-2003形式（.xls）",
@@ -1061,7 +1090,7 @@ PHRASES: dict[str, str] = {
     # what 提出状況 adds to a state: 一部受付（取組を要修正）, 要修正（読取不可）
     "state_held_back": "（{parts}を要修正）",
     "state_unreadable": "（読取不可）",
-    "status_submitted": "提出済 {done}／{total}",
+    "status_submitted": "受付済 {done}／{total}",  # as the table names the state
     "date_long": "{year}年{month}月{day}日",
     # the reminder's lines: 「・岩見沢市　…」
     "reminder_item": "・{text}",

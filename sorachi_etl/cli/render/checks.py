@@ -180,18 +180,20 @@ def partial_text(fr) -> str:
     return f"一部受付: {held}を直して送り直してもらってください。{kept}は取り込みました"
 
 
-def skipped_text(fr) -> str:
-    """Why a file was not merged, in a few words: to fix, or could not be read (and why)."""
+def skipped_text(fr, superseded: bool = False) -> str:
+    """Why a file was not merged, in a few words: replaced by its reporter's newer return,
+    to fix, or could not be read (and why). Starts with 取り込まず, so that it is not read
+    as one of the 一部受付 files listed beside it."""
     from sorachi_etl.model.names import REFUSAL_LABELS
 
+    if superseded or fr.status in ("ok", "partial"):
+        return "取り込まず: 同じ報告者の新しい調査票を使いました"
     if fr.status == "unreadable":
         label = REFUSAL_LABELS.get(fr.refusal or "", "")
         reason = f"読み取れません（{label}）" if label else "読み取れません"
         who = f"。{fr.reporter}から" if fr.reporter else "。"
-        return f"{reason}{who}送り直してもらってください"
-    if fr.status in ("ok", "partial"):
-        return "同じ報告者の新しい調査票を使いました"
-    return "直して送り直してもらってください"
+        return f"取り込まず: {reason}{who}送り直してもらってください"
+    return "取り込まず: 直して送り直してもらってください"
 
 
 def taken_and_not(report, merged_files) -> tuple[set[str], list, list]:

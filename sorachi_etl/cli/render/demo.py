@@ -117,6 +117,11 @@ def _print_files(result, console: OutputConsole) -> None:
     console.print(
         "  報告書/ … 推進管理報告書（印刷用のExcel・PDF・ホームページ用のHTML）　写真/ … 取組の写真（見本）"
     )
+    folder = str(result.folder.resolve())
+    if " " in folder or "　" in folder:
+        folder = f'"{folder}"'
     console.print(
-        "次は、同じフォルダで [bold]sorachi-etl status --master master.xlsx[/] などを試してください。"
+        f"次は、[bold]cd {escape(folder)}[/] で作業フォルダに移ってから、"
+        "[bold]sorachi-etl status --master master.xlsx[/] などを試してください。",
+        soft_wrap=True,
     )

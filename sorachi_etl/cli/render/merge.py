@@ -29,7 +29,7 @@ def print_merge(
     report, result = outcome.validation.report, outcome.result
     print_checks(report, console, flagged_only=True)
     print_traces(report, debug)
-    _print_taken(report, result, console)
+    _print_taken(report, result, console, outcome.validation.superseded)
     if dry_run:
         if result.changes:
             console.print(cell_changes(result.changes))
@@ -42,8 +42,9 @@ def print_merge(
     _print_master(outcome, console, master)
 
 
-def _print_taken(report, result, console: OutputConsole) -> None:
-    """How many files were taken (一部受付 among them) and not, and what to ask of each."""
+def _print_taken(report, result, console: OutputConsole, superseded: list[str]) -> None:
+    """How many files were taken (一部受付 among them) and not, and what to ask of each
+    (nothing of a file `superseded` by its reporter's newer return)."""
     merged, partial, skipped = taken_and_not(report, result.merged_files)
     console.print(
         f"取り込み: {len(merged)}ファイル"
@@ -54,7 +55,8 @@ def _print_taken(report, result, console: OutputConsole) -> None:
     for f in partial:
         console.print(f"  ・{f.file}（{partial_text(f)}）", markup=False, soft_wrap=True)
     for f in skipped:
-        console.print(f"  ・{f.file}（{skipped_text(f)}）", markup=False, soft_wrap=True)
+        why = skipped_text(f, superseded=f.file in superseded)
+        console.print(f"  ・{f.file}（{why}）", markup=False, soft_wrap=True)
 
 
 def _print_master(outcome, console: OutputConsole, master: Path) -> None:
