@@ -480,4 +480,4 @@ def test_a_date_format_put_on_a_figure_is_named_with_the_format(edited_base, tmp
     (problem,) = caught.value.findings
     assert problem.cell == "C2" and "表示形式が日付" in problem.message
     assert "-" not in (problem.value or "")  # shown as Excel shows it (2210/10/1), not ISO
-    assert isinstance(shown, (int, float))
+    assert isinstance(shown, int | float)
