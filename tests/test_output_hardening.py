@@ -17,6 +17,14 @@ from sorachi_etl.cli import app
 runner = CliRunner()
 
 
+def run(command: str, master):
+    """`command` on the master, as staff run it (publish: the web page only, no PDF)."""
+    args = [command, "-m", str(master)]
+    if command == "publish":
+        args += ["--format", "html"]
+    return runner.invoke(app, args)
+
+
 def edit(path, cells: dict[tuple[str, str], object]) -> None:
     wb = load_workbook(path)
     for (sheet, cell), value in cells.items():
@@ -41,10 +49,7 @@ def test_a_direction_typed_in_other_words_is_named_not_computed_as_rising(
     """report and publish skip the merge's full check: a 方向 typed 「下降」 printed
     138.8% for a KPI where lower is better, without a word; merge refused the same master."""
     edit(sample_master_path, {("評価指標", cell): typed})
-    args = [command, "-m", str(sample_master_path)]
-    if command == "publish":
-        args += ["--format", "html"]
-    result = runner.invoke(app, args)
+    result = run(command, sample_master_path)
     assert result.exit_code == 2, result.output
     assert f"評価指標!{cell}「{typed}」は{column}に使えません" in result.output
     assert "138.8%" not in result.output
@@ -63,10 +68,7 @@ def test_a_negative_target_or_base_is_named_not_printed_as_a_rate(
 ):
     """A target typed -5 (a minus slipped in) printed a progress rate of -402400.0%."""
     edit(sample_master_path, {("評価指標", cell): typed})
-    args = [command, "-m", str(sample_master_path)]
-    if command == "publish":
-        args += ["--format", "html"]
-    result = runner.invoke(app, args)
+    result = run(command, sample_master_path)
     assert result.exit_code == 2, result.output
     assert f"評価指標!{cell}「{typed}」は{column}として範囲外です（0以上）" in result.output
     assert "-402400" not in result.output
@@ -339,10 +341,7 @@ def test_large_figures_in_the_kpi_list_sheet_never_print_as_hashes(sample_master
 def test_a_project_that_does_not_exist_is_named(sample_master_path, command, cell, typed, shown):
     sheet, ref = cell.split("!")
     edit(sample_master_path, {(sheet, ref): typed})
-    args = [command, "-m", str(sample_master_path)]
-    if command == "publish":
-        args += ["--format", "html"]
-    result = runner.invoke(app, args)
+    result = run(command, sample_master_path)
     assert result.exit_code == 2, result.output
     assert f"{cell}の{shown}がシート「プロジェクト」にありません" in result.output
 
@@ -390,10 +389,7 @@ def test_a_plan_period_typed_the_wrong_way_round_is_named(sample_master_path, co
     """計画開始年度 R7 and 計画終了年度 R3: the KPI list came out with no year column at
     all (no R3…R7 values anywhere), and nothing said why."""
     edit(sample_master_path, {("設定", "B2"): "R7", ("設定", "B3"): "R3"})
-    args = [command, "-m", str(sample_master_path)]
-    if command == "publish":
-        args += ["--format", "html"]
-    result = runner.invoke(app, args)
+    result = run(command, sample_master_path)
     assert result.exit_code == 2, result.output
     assert "設定!B2の計画開始年度（R7）が計画終了年度（R3）より後になっています" in result.output
 
