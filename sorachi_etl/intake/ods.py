@@ -36,8 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sorachi_etl.intake.archive import Limits, corrupt, elements, shown, too_large, unsafe
-from sorachi_etl.intake.sheetxml import SheetFacts
-from sorachi_etl.model.cells import a1
+from sorachi_etl.intake.sheetxml import SheetFacts, SheetReach
 from sorachi_etl.model.errors import UnreadableWorkbook
 from sorachi_etl.model.messages import phrase
 
@@ -87,6 +86,7 @@ class _Scan:
         self.styles: dict[str, str] = {}
         self.style: str | None = None
         self.sheet: OdsSheet | None = None
+        self.extent: SheetReach | None = None  # the current sheet's furthest cell
         self.depth = 0
         # where calamine is: "top", "table", "row", or inside a cell
         self.mode = "top"
@@ -101,36 +101,9 @@ class _Scan:
         self.error_cell: tuple[int, int] | None = None
         self.error_text: list[str] = []
 
-    def too_big(self, detail: str) -> UnreadableWorkbook:
-        name = self.sheet.name if self.sheet else ""
-        return UnreadableWorkbook("sheet_too_big", sheet=name, detail=detail)
-
     def reach(self, row: int, col: int) -> None:
-        assert self.sheet is not None
-        facts, limits = self.sheet.facts, self.limits
-        facts.last_row = max(facts.last_row, row)
-        facts.last_col = max(facts.last_col, col)
-        if row >= limits.max_rows or col >= limits.max_cols:
-            raise self.too_big(
-                phrase(
-                    "sheet_used_past",
-                    cell=a1(min(row, 10**7), min(col, 10**6)),
-                    rows=limits.max_rows,
-                    cols=limits.max_cols,
-                )
-            )
-        cells = (facts.last_row + 1) * (facts.last_col + 1)
-        if cells > limits.max_cells:
-            raise self.too_big(
-                phrase(
-                    "sheet_too_many_cells",
-                    corner=a1(facts.last_row, facts.last_col),
-                    cells=cells,
-                    limit=limits.max_cells,
-                )
-            )
-
-    # --- expat handlers ---------------------------------------------------------------
+        assert self.sheet is not None and self.extent is not None
+        self.extent.reach(row, col)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         self.depth += 1
@@ -181,6 +154,7 @@ class _Scan:
             style = attrs.get("table:style-name")
             state = self.styles.get(style, "visible") if style is not None else "visible"
             self.sheet = OdsSheet(attrs["table:name"], state)
+            self.extent = SheetReach(self.sheet.name, self.sheet.facts, self.limits)
             self.sheets.append(self.sheet)
             self.mode, self.row, self.column = "table", 0, 0
 

@@ -152,8 +152,8 @@ def _entity(m: re.Match[str]) -> str:
 
 
 class SheetReach:
-    """The furthest cell of a sheet being scanned (.xlsx here, .xls in biff.py), refused as
-    soon as it lies beyond the limits calamine's allocations need."""
+    """The furthest cell of a sheet being scanned (.xlsx here, .xls in biff.py, .ods in
+    ods.py), refused as soon as it lies beyond the limits calamine's allocations need."""
 
     def __init__(self, sheet: str, facts: SheetFacts, limits: Limits) -> None:
         self.sheet, self.facts, self.limits = sheet, facts, limits
@@ -172,7 +172,8 @@ class SheetReach:
             raise self.too_big(
                 phrase(
                     "sheet_used_past",
-                    cell=a1(row, col),
+                    # a repeat count can put the cell past any real sheet: shown bounded
+                    cell=a1(min(row, 10**7), min(col, 10**6)),
                     rows=limits.max_rows,
                     cols=limits.max_cols,
                 )
