@@ -28,14 +28,13 @@ from sorachi_etl.model.domain import Initiative, Kpi, LogEntry, Master, MeasureV
 from sorachi_etl.model.eras import format_fiscal_year
 from sorachi_etl.model.findings import FileReport
 from sorachi_etl.model.messages import message, phrase
-from sorachi_etl.model.names import (  # noqa: F401  (the results of 取込履歴, importable from here)
+from sorachi_etl.model.names import (
     RESULT_INVALID,
     RESULT_MERGED,
     RESULT_PARTIAL_INITIATIVES,
     RESULT_PARTIAL_VALUES,
     RESULT_SUPERSEDED,
     RESULT_UNCHANGED,
-    RESULT_UNREADABLE,
     SHEET_INITIATIVES,
     SHEET_MEASURE_VALUES,
 )
