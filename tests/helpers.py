@@ -1,8 +1,24 @@
-"""Helpers shared by tests: a workbook as text, for comparing generated files by meaning."""
+"""Helpers shared by tests: a workbook as text, for comparing generated files by meaning;
+the hostile-file generator of tests/data/hostile."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from types import ModuleType
+
+
+@cache
+def make_hostile() -> ModuleType:
+    """tests/data/hostile/make_hostile.py as a module (it is a script, not a package)."""
+    import importlib.util
+
+    path = Path(__file__).parent / "data" / "hostile" / "make_hostile.py"
+    spec = importlib.util.spec_from_file_location("make_hostile", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def workbook_dump(path: Path) -> str:

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import selectors
@@ -33,19 +32,11 @@ from sorachi_etl.model.messages import message
 from sorachi_etl.model.resources import samples_dir
 from sorachi_etl.model.sample import sample_master
 from tests.conftest import REPO
+from tests.helpers import make_hostile
 
 runner = CliRunner()
 MASTER = sample_master()
 VICTIM = "R6_岩見沢市_調査票.xlsx"
-
-
-def hostile():
-    spec = importlib.util.spec_from_file_location(
-        "make_hostile", REPO / "tests" / "data" / "hostile" / "make_hostile.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -140,7 +131,7 @@ def test_the_reproduced_crashes_cost_nothing(tmp_path, sample_master_path):
     """Each of these once stopped the whole run with 「予期しない問題が起きました」."""
     folder = tmp_path / "回収"
     folder.mkdir()
-    for name, (data, _) in hostile().crash_reproducers().items():
+    for name, (data, _) in make_hostile().crash_reproducers().items():
         (folder / name).write_bytes(data)
     result = runner.invoke(
         app, ["merge", str(folder), "-m", str(sample_master_path), "--json"], env={"COLUMNS": "200"}
@@ -198,7 +189,7 @@ for name in sys.stdin.read().splitlines():
 def test_every_hostile_file_is_read_or_refused_in_bounded_time(tmp_path):
     """One process reads the files one after another; the harness times each file."""
     folder = tmp_path / "hostile"
-    expected = hostile().write_all(folder)
+    expected = make_hostile().write_all(folder)
     names = sorted(expected)
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(folder)],

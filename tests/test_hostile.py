@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import shutil
 import zipfile
@@ -20,26 +19,17 @@ from sorachi_etl.cli import app
 from sorachi_etl.model.resources import samples_dir
 from sorachi_etl.model.sample import sample_master
 from sorachi_etl.model.text import xml_safe
-from tests.conftest import REPO
+from tests.helpers import make_hostile
 
 runner = CliRunner()
 R6 = 2024
 FORBIDDEN = ("Traceback", "Error(", "Exception", "KeyError", "BadZipFile", "pandera")
 
 
-def _make_hostile():
-    spec = importlib.util.spec_from_file_location(
-        "make_hostile", REPO / "tests" / "data" / "hostile" / "make_hostile.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     folder = tmp_path_factory.mktemp("hostile")
-    expected = _make_hostile().write_all(folder)
+    expected = make_hostile().write_all(folder)
     return folder, expected
 
 
@@ -51,7 +41,7 @@ def blanks(tmp_path_factory) -> dict[str, Path]:
 
 def test_validate_over_the_hostile_corpus(corpus, sample_master_path):
     folder, expected = corpus
-    reproducers = set(_make_hostile().crash_reproducers())
+    reproducers = set(make_hostile().crash_reproducers())
     result = runner.invoke(app, ["validate", str(folder), "-m", str(sample_master_path), "--json"])
     assert result.exit_code == 1
     data = json.loads(result.output)
@@ -78,7 +68,7 @@ def test_merge_of_corpus_and_samples_merges_only_the_valid(corpus, sample_master
     folder, _ = corpus
     mixed = tmp_path / "mixed"
     shutil.copytree(folder, mixed)
-    for name in _make_hostile().crash_reproducers():  # real returns: they would supersede
+    for name in make_hostile().crash_reproducers():  # real returns: they would supersede
         (mixed / name).unlink()
     for p in (samples_dir() / "returns").iterdir():
         shutil.copy(p, mixed / p.name)
@@ -219,7 +209,7 @@ def test_hostile_input_never_changes_the_master(corpus, sample_master_path):
     before = hashlib.sha256(sample_master_path.read_bytes()).hexdigest()
     outcome = api.merge_paths([folder], sample_master_path, dry_run=True)
     # only the real returns among them (the crash reproducers) would be merged
-    reproducers = {xml_safe(n)[0] for n in _make_hostile().crash_reproducers()}
+    reproducers = {xml_safe(n)[0] for n in make_hostile().crash_reproducers()}
     assert set(outcome.result.merged_files) == reproducers
     assert hashlib.sha256(sample_master_path.read_bytes()).hexdigest() == before
 

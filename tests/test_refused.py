@@ -7,7 +7,6 @@ Through real files in a 回収 folder, merged into a real master, then `status -
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import shutil
 import zipfile
 from pathlib import Path
@@ -23,21 +22,13 @@ from sorachi_etl.model.messages import CATALOGUE, message
 from sorachi_etl.model.names import REFUSAL_LABELS
 from sorachi_etl.model.resources import samples_dir
 from tests.conftest import REPO
+from tests.helpers import make_hostile
 from tests.surveys import returned
 
 runner = CliRunner()
 
 
-def hostile():
-    spec = importlib.util.spec_from_file_location(
-        "make_hostile", REPO / "tests" / "data" / "hostile" / "make_hostile.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-MH = hostile()
+MH = make_hostile()
 FILES = MH.hostile_files()
 
 

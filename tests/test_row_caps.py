@@ -7,33 +7,22 @@ message naming the first row past the cap; its part is held back, the other part
 
 from __future__ import annotations
 
-import importlib.util
-
 from typer.testing import CliRunner
 
 from sorachi_etl import api
 from sorachi_etl.book.master_read import load_master
 from sorachi_etl.cli import app
 from sorachi_etl.intake.locate import MAX_INITIATIVE_ROWS, MEASURE_ROW_MARGIN
-from tests.conftest import REPO
+from tests.helpers import make_hostile
 
 runner = CliRunner()
-
-
-def hostile():
-    spec = importlib.util.spec_from_file_location(
-        "make_hostile", REPO / "tests" / "data" / "hostile" / "make_hostile.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_38000_initiative_rows_are_refused_before_the_per_row_work(tmp_path, sample_master_path):
     folder = tmp_path / "回収"
     folder.mkdir()
     path = folder / "R6_芦別市_調査票.xlsx"
-    path.write_bytes(hostile().survey_xlsx(initiative_rows=38_000))
+    path.write_bytes(make_hostile().survey_xlsx(initiative_rows=38_000))
     assert path.stat().st_size < 2_000_000
     outcome = api.merge_paths([folder], sample_master_path)
     [fr] = outcome.validation.report.files
@@ -67,7 +56,7 @@ def test_38000_initiative_rows_are_refused_before_the_per_row_work(tmp_path, sam
 def test_rows_added_to_調査実績_past_the_margin_are_refused(tmp_path, sample_master_path):
     measures = len(load_master(sample_master_path).measures)
     path = tmp_path / "R6_芦別市_調査票.xlsx"
-    path.write_bytes(hostile().survey_xlsx(extra_value_rows=measures + MEASURE_ROW_MARGIN))
+    path.write_bytes(make_hostile().survey_xlsx(extra_value_rows=measures + MEASURE_ROW_MARGIN))
     [fr] = api.validate_paths_with_master([path], sample_master_path).report.files
     assert fr.status == "partial" and fr.held_back == ["values"]
     [error] = fr.errors
@@ -77,7 +66,7 @@ def test_rows_added_to_調査実績_past_the_margin_are_refused(tmp_path, sample
 
 def test_a_table_at_the_cap_is_read_as_ever(tmp_path, sample_master_path):
     path = tmp_path / "R6_芦別市_調査票.xlsx"
-    path.write_bytes(hostile().survey_xlsx(initiative_rows=MAX_INITIATIVE_ROWS))
+    path.write_bytes(make_hostile().survey_xlsx(initiative_rows=MAX_INITIATIVE_ROWS))
     v = api.validate_paths_with_master([path], sample_master_path)
     assert v.report.files[0].status == "ok"
     assert len(v.submissions[0].initiatives) == MAX_INITIATIVE_ROWS

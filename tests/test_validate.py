@@ -24,6 +24,7 @@ from sorachi_etl.model.domain import Measure, MeasureValue
 from sorachi_etl.model.messages import CATALOGUE
 from sorachi_etl.model.names import SURVEY_INFO, SURVEY_META, SURVEY_VALUES
 from sorachi_etl.model.sample import sample_master
+from tests.helpers import make_hostile
 from tests.surveys import (
     CONTACT,
     INITIATIVE,
@@ -562,7 +563,6 @@ def test_year_named_on_the_command_line(tmp_path, survey_templates):
     ],
 )
 def test_name_parts(name, parts):
-    from pathlib import Path
 
     assert name_parts(Path(name)) == parts
 
@@ -784,7 +784,6 @@ def test_checking_in_worker_processes_gives_what_checking_here_gives(tmp_path, m
     """The path large runs take (files read and checked in worker processes, the master
     given to each once) against the one small runs take, on returns good, faulty,
     messy, duplicated and hostile."""
-    import importlib.util
     import shutil
 
     from sorachi_etl.check import validate
@@ -793,12 +792,7 @@ def test_checking_in_worker_processes_gives_what_checking_here_gives(tmp_path, m
     folder = tmp_path / "回収"
     shutil.copytree(samples_dir() / "returns", folder)
     shutil.copy(folder / "R6_岩見沢市_調査票.xlsx", folder / "R6_岩見沢市_調査票(2).xlsx")
-    spec = importlib.util.spec_from_file_location(
-        "make_hostile", Path(__file__).parent / "data" / "hostile" / "make_hostile.py"
-    )
-    hostile = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hostile)
-    hostile.write_all(folder / "hostile")
+    make_hostile().write_all(folder / "hostile")
 
     def run(workers: int) -> Validation:
         return validate_paths([folder], master=MASTER, workers=workers)
