@@ -21,6 +21,14 @@ from tests.surveys import returned
 runner = CliRunner()
 
 
+def run(command: str, master, tmp_path, survey_templates, *options: str):
+    """`report` (with `options`) on the master, or `merge` of one good return into it."""
+    if command == "merge":
+        folder = returned(tmp_path / "in", survey_templates).parent
+        return runner.invoke(app, ["merge", str(folder), "-m", str(master)])
+    return runner.invoke(app, [command, "-m", str(master), *options])
+
+
 def merge(folder: Path, master: Path):
     return runner.invoke(app, ["merge", str(folder), "-m", str(master)])
 
@@ -258,16 +266,7 @@ def test_a_published_value_turned_into_an_error_is_named_not_read_as_pending(
     ws.cell(r, 3).value = "=#REF!*1.03"
     wb.save(sample_master_path)
     libreoffice_saves(sample_master_path)  # as Excel or LibreOffice saves it: showing #REF!
-    args = {
-        "report": ["report", "-m", str(sample_master_path), "--format", "csv"],
-        "merge": [
-            "merge",
-            str(returned(tmp_path / "in", survey_templates).parent),
-            "-m",
-            str(sample_master_path),
-        ],
-    }[command]
-    result = runner.invoke(app, args)
+    result = run(command, sample_master_path, tmp_path, survey_templates, "--format", "csv")
     assert result.exit_code == 2, result.output
     line = " ".join(result.output.split())
     assert f"指標実績!C{r}" in line and "#REF!" in line, line
@@ -432,16 +431,7 @@ def test_the_analysis_notes_sheet_renamed_is_named_not_dropped(
     wb["分析メモ"].title = "分析メモ（R6）"
     wb.save(sample_master_path)
     before = sample_master_path.read_bytes()
-    args = {
-        "report": ["report", "-m", str(sample_master_path)],
-        "merge": [
-            "merge",
-            str(returned(tmp_path / "in", survey_templates).parent),
-            "-m",
-            str(sample_master_path),
-        ],
-    }[command]
-    result = runner.invoke(app, args)
+    result = run(command, sample_master_path, tmp_path, survey_templates)
     assert result.exit_code == 2, result.output
     line = " ".join(result.output.split())
     assert "「分析メモ」" in line and "「分析メモ（R6）」" in line, line
