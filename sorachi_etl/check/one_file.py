@@ -159,9 +159,10 @@ def check_file(
     if not survey.is_survey:
         return _not_a_survey(check, survey, wb, setting)
     ctx = _identified(check, survey, setting, bool(wb.date1904))
-    check.report.findings.extend(_workbook_findings(ctx, survey, wb))
+    blank = _nothing_typed(survey)
+    check.report.findings.extend(_workbook_findings(ctx, survey, wb, blank))
     check.contacts = {k: raw_text(v.value) for k, v in survey.info.items()}
-    if not _nothing_typed(survey):  # a blank is refused whole, by one finding, not one per row
+    if not blank:  # a blank is refused whole, by one finding, not one per row
         _survey_to_rows(check, ctx, survey, wb)
     # the master stays where it is: a worker process sends back only this file's results
     check.context = dataclasses.replace(ctx, master=None)
@@ -224,7 +225,9 @@ def _identified(check: FileCheck, survey: Survey, setting: Setting, date1904: bo
     return FileContext(check.context.index, report.file, reporter, year, setting.master, date1904)
 
 
-def _workbook_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> list[Finding]:
+def _workbook_findings(
+    ctx: FileContext, survey: Survey, wb: WorkbookData, blank: bool
+) -> list[Finding]:
     """What about the workbook itself changes or hides what its sender sees or meant."""
     out = []
     if wb.format != "xlsx":
@@ -236,7 +239,7 @@ def _workbook_findings(ctx: FileContext, survey: Survey, wb: WorkbookData) -> li
         sheet = wb.sheets.get(sheet_name)
         if sheet is not None and sheet.state != "visible":
             out.append(ctx.finding("hidden_content", sheet=sheet_name))
-    if _nothing_typed(survey):
+    if blank:
         out.append(ctx.finding("blank_survey"))
     return out + _table_layout_findings(ctx, survey, wb) + _overflow_findings(ctx, survey)
 
