@@ -563,7 +563,6 @@ def test_year_named_on_the_command_line(tmp_path, survey_templates):
     ],
 )
 def test_name_parts(name, parts):
-
     assert name_parts(Path(name)) == parts
 
 
