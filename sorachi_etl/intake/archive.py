@@ -19,6 +19,7 @@ Every refusal is an `UnreadableWorkbook` with a catalogue code.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -152,6 +153,7 @@ class Package:
                 )
 
     @staticmethod
+    @functools.lru_cache(maxsize=4096)  # the same few part names in every return
     def key(name: str) -> str:
         """The lookup key of a part name: slashes, ASCII letters in lower case.
 
