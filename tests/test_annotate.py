@@ -307,7 +307,7 @@ def test_the_copy_mailed_back_speaks_to_the_sender_not_to_the_clerk(tmp_path, su
     # 芦別市's figures cannot be read, its 取組 went in (一部受付). The screen tells the clerk
     # to have the survey sent again; the copy mailed to 芦別市 asks 芦別市 itself.
     path = returned(
-        tmp_path / "回収", survey_templates, "芦別市", values={"M01": ("45万5千", "確定")}
+        tmp_path / "回収", survey_templates, "芦別市", values={"M01": ("455,OOO", "確定")}
     )
     [report] = validate_paths([path], master=MASTER).report.files
     assert report.status == "partial"

@@ -105,11 +105,12 @@ def test_piped_merge_and_validate_summaries_are_whole(sample_master_path, tmp_pa
     result = runner.invoke(app, ["validate", str(returns)], env=NO_WIDTH)
     lines = result.output.splitlines()
     assert (
-        "27ファイルを点検: 問題なし 25、一部受付 1、要修正 1、読み取れない 0（エラー 4件、注意 6件）"
+        "27ファイルを点検: 問題なし 25、一部受付 1、要修正 1、読み取れない 0（エラー 3件、注意 8件）"
         in lines
     )
     assert (
-        "    「45万5千」は数値として読めません。半角数字で入力してください（例:12345）。" in lines
+        "    「45万5千」を455,000人として読み取りました。違う場合は、半角数字だけで入力し直してください。"
+        in lines
     )
     assert not any(line.startswith("╭") for line in lines)  # no boxes to paste
     assert any(line.startswith("注意: 調査票ではないファイルを読み飛ばしました") for line in lines)

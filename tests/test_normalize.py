@@ -19,6 +19,19 @@ CASES = [
     ("3万人", "人", "number", 30000, None),
     ("1.2万", "人", "number", 12000, None),
     ("約46万回", "回", "number", 460000, None),
+    # figures written in parts, as in newspapers and on the phone
+    ("2万4530", "人", "number", 24530, None),
+    ("２万４５３０人", "人", "number", 24530, None),
+    ("2万4,530人", "人", "number", 24530, None),
+    ("3万5千", "人", "number", 35000, None),
+    ("3万5千200人", "人", "number", 35200, None),
+    ("1億2,000万円", "円", "number", 120_000_000, None),
+    ("△2万4530", "人", "number", -24530, None),
+    ("2万14530", "人", "invalid", None, "not_a_number"),  # a part as large as the one above
+    ("1億10000万", "円", "invalid", None, "not_a_number"),
+    ("2.5万4530", "人", "invalid", None, "not_a_number"),
+    ("万4530", "人", "invalid", None, "not_a_number"),
+    ("2万4530ha", "人", "invalid", None, "unit_mismatch"),
     (1234, "人", "number", 1234, None),
     (12.5, "ha", "number", 12.5, None),
     ("-5", "人", "number", -5, None),
@@ -141,3 +154,9 @@ def test_convert_cell(value, type_, expected, code):
     assert got == code
     if expected is not None:
         assert str(converted) == str(expected)
+
+
+def test_a_figure_in_parts_is_marked_so_the_clerk_is_shown_how_it_was_read():
+    assert parse_number("2万4530人", "人").spelled_out
+    assert not parse_number("3万人", "人").spelled_out  # one part: nothing to misread
+    assert not parse_number("24,530", "人").spelled_out

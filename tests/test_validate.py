@@ -113,6 +113,17 @@ TYPED = [
 ]
 
 
+def test_a_figure_written_in_parts_is_taken_and_the_clerk_is_shown_how(tmp_path, survey_templates):
+    path = returned(tmp_path, survey_templates, values={"M01": ("2万4530人", "確定")})
+    v = check(path)
+    fr = v.report.files[0]
+    assert fr.errors == []
+    assert value_of(v, "M01") == (24530, "確定")
+    [note] = [f for f in fr.findings if f.code == "spelled_out_value"]
+    assert (note.severity, note.sheet, note.cell) == ("warning", SURVEY_VALUES, "E5")
+    assert "「2万4530人」を24,530人として読み取りました" in note.message
+
+
 @pytest.mark.parametrize(("typed", "status", "accepted", "code"), TYPED)
 def test_typed_value(tmp_path, survey_templates, typed, status, accepted, code):
     path = returned(tmp_path, survey_templates, values={"M01": (typed, status)})
@@ -757,8 +768,9 @@ def test_the_bundled_sample_returns(tmp_path):
             ("date_outside_year", "取組", "D5"),
         ],
         "R6_芦別市_調査票.xlsx": [
-            ("not_a_number", SURVEY_VALUES, "E5"),
             ("negative", SURVEY_VALUES, "E7"),
+            ("spelled_out_value", SURVEY_VALUES, "E5"),  # 「45万5千」, read as 455,000
+            ("status_missing", SURVEY_VALUES, "F5"),
         ],
     }
     # 沼田町 has faults in both parts; 芦別市 in its numbers only, so its 取組 go in

@@ -63,6 +63,11 @@ _MULTIPLIERS = {"万": 10_000, "千": 1_000, "億": 100_000_000}
 _APPROX = re.compile(r"^(?:約|概ね|おおよそ|およそ|ca\.?)")
 _APPROX_TAIL = re.compile(r"(?:程度|前後|超|以上|余り)$")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$", re.ASCII)
+_FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+# 「2万4530」「1億2,000万」「3万5千」: whole parts only, each named by its unit but the last.
+_SPELLED_OUT = re.compile(
+    rf"^(?:({_FIGURE})億)?(?:({_FIGURE})万)?(?:([1-9])千)?({_FIGURE})?$", re.ASCII
+)
 # Japanese accounting marks for a negative number.
 _NEGATIVE_MARKS = ("△", "▲")
 _FORMULA_START = ("=", "+", "@")
@@ -77,6 +82,7 @@ class CellValue:
     raw: str = ""
     code: str | None = None  # a catalogue code when kind == "invalid"
     approximate: bool = False  # typed with 約, 程度, 以上…: a number, but not an exact one
+    spelled_out: bool = False  # written in parts, 「2万4530」: read, and shown how
 
     @property
     def ok(self) -> bool:
@@ -92,7 +98,7 @@ def parse_number(value: object, unit: str | None = None) -> CellValue:
     """Read a cell as a number in `unit`.
 
     Accepts numbers, full-width digits, thousands separators, a unit suffix
-    matching `unit`, 万/千 multipliers, 約 (approximately), △ for minus, and
+    matching `unit`, 万/千 multipliers and figures written in parts (2万4530), 約 (approximately), △ for minus, and
     the pending / not-applicable markers. Gives kind "invalid" with a code
     (not_a_number, excel_error, formula_text, unit_mismatch) for anything else.
     """
@@ -144,21 +150,44 @@ def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
     if without_unit is None:
         return CellValue("invalid", raw=raw, code="unit_mismatch")
     text = without_unit
-    multiplier = 1
-    if text and text[-1] in _MULTIPLIERS and len(text) > 1:
-        multiplier = _MULTIPLIERS[text[-1]]
-        text = text[:-1]
     if text.startswith("-") and not negative:
         negative, text = True, text[1:]
-    if not text or not _NUMBER.match(text) or text in {".", "+", "-"}:
-        # "--5" and "△-5" are slips, never a plus
-        return CellValue("invalid", raw=raw, code="not_a_number")
-    number = float(text.replace(",", "")) * multiplier
+    number = _spelled_out(text)
+    spelled_out = number is not None
+    if number is None:
+        multiplier = 1
+        if text and text[-1] in _MULTIPLIERS and len(text) > 1:
+            multiplier = _MULTIPLIERS[text[-1]]
+            text = text[:-1]
+        if not text or not _NUMBER.match(text) or text in {".", "+", "-"}:
+            # "--5" and "△-5" are slips, never a plus
+            return CellValue("invalid", raw=raw, code="not_a_number")
+        number = float(text.replace(",", "")) * multiplier
     if math.isinf(number):
         return CellValue("invalid", raw=raw, code="not_a_number")
     if negative:
         number = -number
-    return CellValue("number", number, raw, approximate=approximate)
+    return CellValue("number", number, raw, approximate=approximate, spelled_out=spelled_out)
+
+
+def _spelled_out(text: str) -> float | None:
+    """A figure written the Japanese way with more than one part, 「2万4530」 or
+    「1億2,000万」 or 「3万5千」; None for anything else (「3万」 alone is read by the caller).
+
+    Each part must be smaller than the one above it: 「2万14530」 is a slip, not 34,530.
+    """
+    found = _SPELLED_OUT.match(text)
+    if found is None or sum(part is not None for part in found.groups()) < 2:
+        return None
+    oku, man, sen, rest = (
+        None if part is None else int(part.replace(",", "")) for part in found.groups()
+    )
+    if (oku is not None and man is not None and man >= 10_000) or (
+        rest is not None
+        and rest >= (1_000 if sen is not None else 10_000 if man is not None else 10**8)
+    ):
+        return None
+    return float((oku or 0) * 100_000_000 + (man or 0) * 10_000 + (sen or 0) * 1_000 + (rest or 0))
 
 
 def _without_unit(text: str, unit: str | None) -> str | None:

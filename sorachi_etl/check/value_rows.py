@@ -219,6 +219,9 @@ def _read_value(
     if cell.approximate:
         said.add("approximate_value", said.value_cell, value=cell.raw)
         return None
+    if cell.spelled_out:  # 「1万5」 may mean 15,000 to whoever typed it: shown how it was read
+        shown = f"{cell.number:,.0f}{unit or ''}"
+        said.add("spelled_out_value", said.value_cell, value=cell.raw, number=shown)
     return cell
 
 

@@ -46,6 +46,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "「{value}」はおおよその値です。確定した数値を半角数字で入力してください（まだ確定していない場合は、実績値を空欄にして状態を「集計中」にしてください）。",
     ),
+    "spelled_out_value": (
+        WARNING,
+        "{where}「{value}」を{number}として読み取りました。違う場合は、半角数字だけで入力し直してください。",
+    ),
     "other_year": (
         WARNING,
         "この調査票は{year}の調査票です（いま集めているのは{current}）。{year}の値として取り込みます。年度を確認してください。",
