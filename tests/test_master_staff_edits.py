@@ -325,6 +325,19 @@ def test_an_id_typed_in_full_width_is_told_as_full_width(sample_master_path):
     assert "指標実績!A2" in line and "全角" in line and "「K01」" in line, line
 
 
+def test_an_id_typed_in_lower_case_is_told_with_the_id_to_type(sample_master_path):
+    """「k01」 and 「ｋ０１」 for K01: the ID named as it must be typed, not only as unknown."""
+    wb = load_workbook(sample_master_path)
+    wb["指標実績"]["A2"] = "k01"
+    wb["指標実績"]["A3"] = "ｋ０１"
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert "指標実績!A2" in line and "小文字" in line and "「K01」" in line, line
+    assert "指標実績!A3" in line, line
+
+
 def test_a_year_typed_as_a_bare_number_is_quoted_as_typed(sample_master_path):
     """「6」 typed in 年度 was quoted back as 「6.0」, a figure the clerk never typed."""
     wb = load_workbook(sample_master_path)

@@ -686,6 +686,8 @@ class _References:
             known = self.measure_ids | self.reporter_names | self.kpi_ids | self.groups
             if half != value and half in known:  # typed with the Japanese input on
                 hint = message("hint_full_width_id", value=half)
+            elif half not in known and half.upper() in known:  # 「m02」 for M02
+                hint = message("hint_lower_case_id", value=half.upper())
         self.found.append(
             finding(
                 "master_unknown_ref",

@@ -797,6 +797,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "hint_bad_date": (ERROR, "2024/9/16 の形で入力してください。"),
     "hint_unknown_status": (ERROR, "「確定」「集計中」「該当なし」のどれかにしてください。"),
     "hint_full_width_id": (ERROR, "全角で入力されています。半角の「{value}」に直してください。"),
+    "hint_lower_case_id": (
+        ERROR,
+        "小文字で入力されています。半角大文字の「{value}」に直してください。",
+    ),
     "hint_excel_error": (ERROR, "数値を直接入力してください。"),
     "hint_no_cached_value": (
         ERROR,
