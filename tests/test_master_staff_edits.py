@@ -7,6 +7,7 @@ notice: the exit code, the Japanese line, and what is in the master afterwards.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sorachi_etl.cli import app
+from sorachi_etl.model.resources import samples_dir
 from tests.conftest import libreoffice_convert
 from tests.surveys import returned
 
@@ -462,3 +464,39 @@ def test_a_line_of_the_analysis_notes_merged_across_for_width_still_reads(sample
     result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
     assert result.exit_code == 0, result.output
     assert "幅を広げて表示する文である。" in result.output
+
+
+# --- 取込履歴 deleted or renamed --------------------------------------------------------------
+
+
+def test_a_deleted_log_is_said_before_anyone_is_told_they_have_not_sent(sample_master_path):
+    """Without 取込履歴 nothing records a return refused or taken in part: 提出状況 and the
+    reminder called those reporters 未提出, with not a word that the record was gone."""
+    wb = load_workbook(sample_master_path)
+    del wb["取込履歴"]
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["status", "-m", str(sample_master_path), "--reminder"])
+    assert result.exit_code == 0, result.output
+    line = " ".join(result.output.split())
+    assert "注意: マスタにシート「取込履歴」がありません" in line, line
+    assert "「未提出」と表示されることがあります" in line and "backup" in line, line
+
+
+def test_a_renamed_log_is_named_with_what_to_rename_it_to(sample_master_path, tmp_path):
+    wb = load_workbook(sample_master_path)
+    wb["取込履歴"].title = "取込履歴 (旧)"
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["status", "-m", str(sample_master_path), "--json"])
+    assert result.exit_code == 0, result.output
+    [notice] = json.loads(result.stdout)["notices"]
+    assert notice["code"] == "master_log_renamed"
+    assert "「取込履歴 (旧)」のことですか" in notice["message"]
+    assert "シート名を「取込履歴」に戻してください" in notice["message"]
+    # the merge says it too, before it starts a new log
+    result = merge(samples_dir() / "returns", sample_master_path)
+    assert "マスタにシート「取込履歴」がありません" in " ".join(result.output.split())
+
+
+def test_a_master_with_its_log_gets_no_such_word(sample_master_path):
+    result = runner.invoke(app, ["status", "-m", str(sample_master_path), "--json"])
+    assert json.loads(result.stdout)["notices"] == []

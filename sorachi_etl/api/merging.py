@@ -128,6 +128,7 @@ def _merge_locked(job: _Job, notices: Notices) -> MergeOutcome:
     # file on disk just before the new master replaces it.
     original = read_master_file(job.master_path)
     book = open_master(job.master_path, original.data)  # every cell read, no pandas yet: fast
+    notices.add(book.notices)  # a log sheet gone, characters removed from staff's cells
     writable_master(job.master_path, original.data)  # a dry run says so too, not the real one only
     found = returned_files(job.paths)
     validation, before, opened = _check_returns(job, book, original, found.files)

@@ -32,10 +32,14 @@ def status_of(master_path: Path, *, year: int | None = None) -> StatusReport:
     >>> report = status_of(Path("master.xlsx"))  # doctest: +SKIP
     >>> report.count("未提出"), report.to_dict()["reminder"]  # doctest: +SKIP
     """
-    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.master_read import check_references_of, open_master
     from sorachi_etl.kpi.status import master_to_status
 
-    return master_to_status(load_master(master_file(master_path), check=False), year)
+    book = open_master(master_file(master_path))
+    check_references_of(book)
+    status = master_to_status(book.master, year)
+    status.notices = book.notices  # e.g. 取込履歴 gone: then 未提出 may not be so
+    return status
 
 
 def report_output(path: Path) -> Path:

@@ -786,11 +786,12 @@ class MasterBook:
     path: Path
     master: domain.Master
     sheets: dict[str, SheetRows]
+    warnings: list[Finding] = dataclasses.field(default_factory=list)  # of the whole book
 
     @property
     def notices(self) -> list[Finding]:
-        """Warnings of reading: cells whose control characters were removed."""
-        return [n for rows in self.sheets.values() for n in rows.notices]
+        """Warnings of reading: a log sheet gone, cells whose control characters were removed."""
+        return [*self.warnings, *(n for rows in self.sheets.values() for n in rows.notices)]
 
 
 def open_master(path: Path, data: bytes | None = None) -> MasterBook:
@@ -849,7 +850,24 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
         # Rows the pandera pass would refuse can be past building: say what that pass says.
         _check_rows(path, sheets)
         raise
-    return MasterBook(path, master, sheets)
+    return MasterBook(path, master, sheets, _without_log(master, sheets, order))
+
+
+def _without_log(
+    master: domain.Master, sheets: dict[str, SheetRows], order: list[str]
+) -> list[Finding]:
+    """A warning when 取込履歴 is gone from a master that has taken returns in.
+
+    Nothing else records a return that was refused or taken in part: without the
+    log, 提出状況 and the reminder would call those reporters 未提出 — and tell a
+    municipality that did answer that it had not.
+    """
+    if SHEET_IMPORT_LOG in sheets or not (master.measure_values or master.initiatives):
+        return []
+    renamed = did_you_mean(SHEET_IMPORT_LOG, order)
+    if renamed:
+        return [finding("master_log_renamed", sheet=SHEET_IMPORT_LOG, found=renamed)]
+    return [finding("master_log_missing", sheet=SHEET_IMPORT_LOG)]
 
 
 def _merged_in_table(sheet: SheetRows, merges: Merges, findings: list[Finding]) -> None:
@@ -921,10 +939,10 @@ def check_master(book: MasterBook, *, rows: bool = True) -> None:
     """
     if rows:
         _check_rows(book.path, book.sheets)
-    _check_references(book)
+    check_references_of(book)
 
 
-def _check_references(book: MasterBook) -> None:
+def check_references_of(book: MasterBook) -> None:
     findings = check_references(book.master, book.sheets)
     if findings:
         raise MasterError("master_invalid", name=book.path.name, findings=findings)
@@ -950,5 +968,5 @@ def load_master(path: Path, *, check: bool = True) -> domain.Master:
     if check:
         check_master(book)
     else:
-        _check_references(book)
+        check_references_of(book)
     return book.master

@@ -13,6 +13,7 @@ from sorachi_etl.cli.common import (
     YearOption,
     console,
     parse_year,
+    print_notice,
     run,
 )
 
@@ -49,6 +50,8 @@ def status(
     from sorachi_etl.cli.render.status import print_status
 
     report = run(lambda: status_of(master, year=parse_year(year)), debug)
+    for notice in report.notices:  # on stderr: the reminder pasted into a mail stays clean
+        print_notice(notice)
     print_status(report, console, as_json=as_json, reminder_only=reminder)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sorachi_etl.model.domain import LogEntry, Master, Measure, MeasureValue, Submission
 from sorachi_etl.model.eras import format_fiscal_year_long
+from sorachi_etl.model.findings import Finding
 from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import (
     PART_INITIATIVES,
@@ -133,6 +134,7 @@ class StatusReport:
     deadline: dt.date | None
     rows: list[ReporterStatus]
     contact: str = ""  # the bureau's contact line for the reminder
+    notices: list[Finding] = field(default_factory=list)  # 注意 of reading the master
 
     def count(self, state: str) -> int:
         return sum(1 for r in self.rows if r.state == state)
@@ -170,6 +172,7 @@ class StatusReport:
             },
             "rows": [r.to_dict() for r in self.rows],
             "reminder": reminder_text(self, today),
+            "notices": [n.to_dict() for n in self.notices],
         }
 
     @property
