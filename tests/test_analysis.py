@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sorachi_etl import api
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.kpi.aggregate import master_to_kpi_table
 from sorachi_etl.kpi.analysis import AnalysisLine, with_staff_lines
 from sorachi_etl.model.domain import AnalysisNote

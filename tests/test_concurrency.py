@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sorachi_etl import api
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.model.resources import samples_dir
 
 ROUNDS = 10

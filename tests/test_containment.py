@@ -24,7 +24,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sorachi_etl import api
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.check import one_file, validate
 from sorachi_etl.check.validate import validate_paths
 from sorachi_etl.cli import app

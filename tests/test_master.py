@@ -3,7 +3,7 @@
 import pytest
 from openpyxl import load_workbook
 
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.model.errors import MasterError
 
 

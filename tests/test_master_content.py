@@ -14,7 +14,7 @@ from openpyxl.comments import Comment
 
 from sorachi_etl import api
 from sorachi_etl.book import sheet_edit, sheetdata
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.book.preserve import content_at_risk
 from sorachi_etl.check.validate import validate_paths
 from sorachi_etl.model.errors import MasterError

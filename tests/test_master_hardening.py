@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sorachi_etl import api
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.cli import app
 from tests.conftest import libreoffice_convert
 from tests.surveys import returned

@@ -21,7 +21,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sorachi_etl import api
-from sorachi_etl.book.master_read import find_header_row, load_master
+from sorachi_etl.book.master_check import load_master
+from sorachi_etl.book.master_read import find_header_row
 from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.names import MASTER_OUTPUT_SHEETS
 from sorachi_etl.model.rules import master_rules

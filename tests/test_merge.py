@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from sorachi_etl import api
 from sorachi_etl.book.fill import fill_survey
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.book.template import master_to_templates
 from sorachi_etl.kpi.status import master_to_status
 from sorachi_etl.model.errors import MasterError

@@ -211,7 +211,7 @@ def test_the_kpi_list_sheet_shows_long_names_and_notes_whole(sample_master_path,
     from openpyxl import Workbook
 
     from sorachi_etl.book.kpi_list import write_kpi_list
-    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.master_check import load_master
     from sorachi_etl.book.text_fit import column_px, text_lines
     from sorachi_etl.kpi.aggregate import master_to_kpi_table
 
@@ -298,7 +298,7 @@ def test_large_figures_in_the_kpi_list_sheet_never_print_as_hashes(sample_master
     from openpyxl import Workbook
 
     from sorachi_etl.book.kpi_list import write_kpi_list
-    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.master_check import load_master
     from sorachi_etl.kpi.aggregate import master_to_kpi_table
     from tests.conftest import libreoffice_convert
 
@@ -474,7 +474,7 @@ def test_a_long_kpi_name_leaves_its_chart_room_to_plot(sample_master_path, tmp_p
     from xml.etree import ElementTree
 
     from sorachi_etl.api import render_master
-    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.master_check import load_master
     from sorachi_etl.kpi.aggregate import master_to_kpi_table
 
     long = "炭鉄港推進協議会構成市町（小樽市・室蘭市・安平町を含む）の観光入込客数（日帰り・宿泊の合計、延べ人数）"

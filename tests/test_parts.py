@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from sorachi_etl import api
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.cli import app
 from sorachi_etl.kpi.status import master_to_status, reminder_text
 from sorachi_etl.model.messages import message

@@ -570,7 +570,7 @@ def test_a_project_without_initiatives(sample, tmp_path):
 
 
 def test_odd_characters_never_reach_the_files(sample, tmp_path):
-    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.master_check import load_master
     from sorachi_etl.book.publish import report_to_workbook
     from sorachi_etl.book.publish_html import report_to_html
     from sorachi_etl.kpi.aggregate import master_to_kpi_table

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from sorachi_etl import api
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.cli import app
 from sorachi_etl.intake.locate import MAX_INITIATIVE_ROWS, MEASURE_ROW_MARGIN
 from tests.helpers import make_hostile

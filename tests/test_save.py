@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from sorachi_etl import api
 from sorachi_etl.book import master_file, master_write
 from sorachi_etl.book.fill import fill_survey
-from sorachi_etl.book.master_read import load_master
+from sorachi_etl.book.master_check import load_master
 from sorachi_etl.cli import app
 from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.resources import samples_dir

@@ -180,7 +180,7 @@ def make_templates(
     missing or broken master, UsageError for an unknown reporter or for a file in
     `out_dir` that a blank would replace and that is not an untouched blank of ours.
     """
-    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.master_check import load_master
     from sorachi_etl.book.template import master_to_templates
 
     master_path = master_file(master_path)

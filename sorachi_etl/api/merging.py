@@ -161,7 +161,7 @@ def _check_returns(
     Worker processes read and check the returns while this one checks the master
     with pandera, looks at what saving it would meet and opens it for writing.
     """
-    from sorachi_etl.book.master_read import check_master
+    from sorachi_etl.book.master_check import check_master
     from sorachi_etl.book.master_update import open_for_update
     from sorachi_etl.book.preserve import content_at_risk
     from sorachi_etl.check.validate import Reading, validate_reading

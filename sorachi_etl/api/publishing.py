@@ -83,7 +83,8 @@ def publish(
 
 def master_to_publication(master_path: Path, year: int | None) -> Report:
     """The report's content from the master (checked between its sheets, not by pandera)."""
-    from sorachi_etl.book.master_read import check_master, open_master
+    from sorachi_etl.book.master_check import check_master
+    from sorachi_etl.book.master_read import open_master
     from sorachi_etl.kpi.aggregate import master_to_kpi_table
     from sorachi_etl.kpi.report_model import master_to_report
     from sorachi_etl.model.cells import a1

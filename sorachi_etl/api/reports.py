@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 def kpi_report(master_path: Path, *, year: int | None = None) -> KpiTable:
     """The KPI list computed from a master, for the actual year `year` (default: latest)."""
-    from sorachi_etl.book.master_read import check_master, open_master
+    from sorachi_etl.book.master_check import check_master
+    from sorachi_etl.book.master_read import open_master
 
     book = open_master(master_file(master_path))
     check_master(book, rows=False)
@@ -32,7 +33,8 @@ def status_of(master_path: Path, *, year: int | None = None) -> StatusReport:
     >>> report = status_of(Path("master.xlsx"))  # doctest: +SKIP
     >>> report.count("未提出"), report.to_dict()["reminder"]  # doctest: +SKIP
     """
-    from sorachi_etl.book.master_read import check_references_of, open_master
+    from sorachi_etl.book.master_check import check_references_of
+    from sorachi_etl.book.master_read import open_master
     from sorachi_etl.kpi.status import master_to_status
 
     book = open_master(master_file(master_path))

@@ -72,7 +72,7 @@ def validate_paths_with_master(
 
     `progress(done, total)` is called as files are checked.
     """
-    from sorachi_etl.book.master_read import load_master
+    from sorachi_etl.book.master_check import load_master
     from sorachi_etl.check.validate import validate_paths
 
     master = load_master(master_file(master_path), check=False) if master_path else None

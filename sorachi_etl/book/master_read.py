@@ -1,16 +1,17 @@
-"""Read the master workbook's data sheets into a `Master`, checking them on the way.
+"""Read the master workbook's data sheets into a `Master`, normalising every cell.
 
 A master is edited by hand in Excel, so reading it is checking it: each cell is
-normalised by its column rule (schemas/master.toml), the sheet is validated
-with pandera (`check=True`), references between sheets are checked, and every
-problem becomes a Japanese message naming the sheet and cell. Any error stops
-the run with a `MasterError` listing them; the master is never half read.
+normalised by its column rule (schemas/master.toml), what cannot be read (a
+missing sheet or column, a merged range over the table, a key typed twice, a
+cell that is not what its column holds) becomes a Japanese message naming the
+sheet and cell, and any error stops the run with a `MasterError` listing them;
+the master is never half read. `check_rows` validates a sheet's rows with
+pandera; `master_check` runs it and checks the references between sheets.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -590,17 +591,6 @@ def _failures_to_findings(cases: Any, sheet: SheetRows, schema: Any) -> list[Fin
     return out
 
 
-def _key_text(rule: SheetRule, row: dict[str, Any]) -> str:
-    """A row's key as the clerk typed it: 「K01・R2」 (fiscal years in the Reiwa form)."""
-    parts = []
-    for k in rule.key:
-        value = row.get(k)
-        if rule.column(k).type == "fiscal_year" and isinstance(value, int):
-            value = eras.format_fiscal_year(value)
-        parts.append("" if value is None else str(value))
-    return "・".join(parts)
-
-
 def _failure_finding(
     rule: SheetRule, col: Any, check: str, cell: str | None, value: Any
 ) -> Finding:
@@ -625,6 +615,15 @@ def _failure_finding(
         names = "・".join(rule.column(k).header for k in rule.key) or col.header
         return finding("master_duplicate", **where, value=value, column=names)
     return finding("master_bad_value", **where, value=value, column=col.header, hint="")
+
+
+def check_rows(path: Path, sheets: dict[str, SheetRows]) -> None:
+    findings: list[Finding] = []
+    for rows in sheets.values():
+        if not rows.rule.log:
+            validate_rows(rows, findings)
+    if findings:
+        raise MasterError("master_invalid", name=path.name, findings=findings)
 
 
 def rows_to_master(sheets: dict[str, SheetRows]) -> domain.Master:
@@ -652,131 +651,6 @@ def rows_to_master(sheets: dict[str, SheetRows]) -> domain.Master:
             items.append(cls(**values))
         setattr(master, MASTER_FIELD[sheet], items)
     return master
-
-
-def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> list[Finding]:
-    """References between sheets: a KPI naming an unknown measure, a value of an unknown reporter…"""
-    refs = _References(master, sheets)
-    refs.kpis()
-    refs.measures()
-    refs.values()
-    refs.notes()
-    refs.projects()
-    refs.plan()
-    return refs.found
-
-
-class _References:
-    """What each sheet names that another sheet must hold, checked one sheet at a time."""
-
-    def __init__(self, master: domain.Master, sheets: dict[str, SheetRows]) -> None:
-        self.master, self.sheets = master, sheets
-        self.found: list[Finding] = []
-        self.measure_ids = {m.id for m in master.measures}
-        self.reporter_names = {r.name for r in master.reporters}
-        self.kpi_ids = {k.id for k in master.kpis}
-        self.project_nos = {p.no for p in master.projects}
-        self.groups = {g for r in master.reporters for g in r.groups}
-
-    def ref(self, sheet: str, index: int, key: str, value: object, target: str, hint: str = ""):
-        rows = self.sheets[sheet]
-        r, c = rows.row_numbers[index], rows.columns.get(key)
-        if isinstance(value, str):
-            half = unicodedata.normalize("NFKC", value).strip()
-            known = self.measure_ids | self.reporter_names | self.kpi_ids | self.groups
-            if half != value and half in known:  # typed with the Japanese input on
-                hint = message("hint_full_width_id", value=half)
-            elif half not in known and half.upper() in known:  # 「m02」 for M02
-                hint = message("hint_lower_case_id", value=half.upper())
-        self.found.append(
-            finding(
-                "master_unknown_ref",
-                sheet=sheet,
-                cell=a1(r, c) if c is not None else None,
-                value=value,
-                column=rows.rule.column(key).header,
-                target=target,
-                hint=hint,
-            )
-        )
-
-    def kpis(self) -> None:
-        measures_sheet = "シート「調査項目」"
-        for i, k in enumerate(self.master.kpis):
-            for key in ("measure", "denominator"):
-                mid = getattr(k, key)
-                if mid and mid not in self.measure_ids:
-                    self.ref(SHEET_KPIS, i, key, mid, measures_sheet, message("hint_measure_id"))
-            if k.kind == "ratio" and not k.denominator:
-                hint = message("hint_ratio_denominator")
-                self.ref(SHEET_KPIS, i, "denominator", "", measures_sheet, hint)
-            if k.group not in self.groups:
-                self.ref(SHEET_KPIS, i, "group", k.group, "シート「市町」のグループ")
-            for p in k.projects:
-                if self.project_nos and p not in self.project_nos:
-                    self.ref(SHEET_KPIS, i, "project", p, "シート「プロジェクト」")
-
-    def measures(self) -> None:
-        for i, m in enumerate(self.master.measures):
-            for g in m.groups:
-                if g not in self.groups:
-                    self.ref(SHEET_MEASURES, i, "groups", g, "シート「市町」のグループ")
-
-    def values(self) -> None:
-        for i, v in enumerate(self.master.measure_values):
-            if v.measure not in self.measure_ids:
-                self.ref(SHEET_MEASURE_VALUES, i, "measure", v.measure, "シート「調査項目」")
-            if v.reporter not in self.reporter_names:
-                self.ref(SHEET_MEASURE_VALUES, i, "reporter", v.reporter, "シート「市町」")
-        for i, kv in enumerate(self.master.kpi_values):
-            if kv.kpi not in self.kpi_ids:
-                self.ref(SHEET_KPI_VALUES, i, "kpi", kv.kpi, "シート「評価指標」")
-
-    def plan(self) -> None:
-        """計画開始年度 after 計画終了年度 (the two swapped): the KPI list had no year
-        columns at all, and said nothing."""
-        from sorachi_etl.model.eras import format_fiscal_year
-
-        settings = self.master.settings
-        if settings.plan_start and settings.plan_end and settings.plan_start > settings.plan_end:
-            rows = self.sheets.get(SHEET_SETTINGS)
-            r = rows.key_rows.get("plan_start") if rows is not None else None
-            self.found.append(
-                finding(
-                    "master_plan_reversed",
-                    sheet=SHEET_SETTINGS,
-                    cell=a1(r, 1) if r is not None else None,
-                    start=format_fiscal_year(settings.plan_start),
-                    end=format_fiscal_year(settings.plan_end),
-                )
-            )
-
-    def projects(self) -> None:
-        """The projects businesses and initiatives name: a 関連プロジェクト typed
-        「プロジェクト1」 printed no mark at all, and 「5」 a ⑤ that no project has."""
-        if not self.project_nos:
-            return
-        known = {str(no) for no in self.project_nos}
-        hint = message("hint_project_no")
-        for i, b in enumerate(self.master.businesses):
-            for p in b.projects:
-                if str(p) not in known:
-                    self.ref(SHEET_BUSINESSES, i, "projects", p, "シート「プロジェクト」", hint)
-        for i, initiative in enumerate(self.master.initiatives):
-            if initiative.project not in self.project_nos:
-                self.ref(
-                    SHEET_INITIATIVES, i, "project", initiative.project, "シート「プロジェクト」"
-                )
-
-    def notes(self) -> None:
-        # named as the report matches it (kpi.analysis.note_kpi): an ID typed full-width
-        # 「Ｋ０６」 stopped every command though the report would read it as K06
-        from sorachi_etl.kpi.analysis import note_kpi
-
-        for i, note in enumerate(self.master.analysis_notes):
-            if note.kpi and note_kpi(note, self.master.kpis) is None:
-                hint = message("hint_note_kpi")
-                self.ref(SHEET_ANALYSIS_NOTES, i, "kpi", note.kpi, "シート「評価指標」", hint)
 
 
 @dataclasses.dataclass
@@ -848,7 +722,7 @@ def open_master(path: Path, data: bytes | None = None) -> MasterBook:
         master = rows_to_master(sheets)
     except Exception:
         # Rows the pandera pass would refuse can be past building: say what that pass says.
-        _check_rows(path, sheets)
+        check_rows(path, sheets)
         raise
     return MasterBook(path, master, sheets, _without_log(master, sheets, order))
 
@@ -926,47 +800,17 @@ def _duplicate_keys(sheet: SheetRows, findings: list[Finding]) -> None:
         )
 
 
+def _key_text(rule: SheetRule, row: dict[str, Any]) -> str:
+    """A row's key as the clerk typed it: 「K01・R2」 (fiscal years in the Reiwa form)."""
+    parts = []
+    for k in rule.key:
+        value = row.get(k)
+        if rule.column(k).type == "fiscal_year" and isinstance(value, int):
+            value = eras.format_fiscal_year(value)
+        parts.append("" if value is None else str(value))
+    return "・".join(parts)
+
+
 def _units(sheet: SheetRows) -> dict[str, str]:
     """Id -> unit of the rows of 調査項目 or 評価指標 (their columns `id` and `unit`)."""
     return {str(row["id"]): str(row.get("unit") or "") for row in sheet.rows if row.get("id")}
-
-
-def check_master(book: MasterBook, *, rows: bool = True) -> None:
-    """The checks over whole sheets (pandera, from schemas/master.toml) and between sheets.
-
-    `rows=False` checks the references between sheets only (no pandas: for
-    quick read-only commands). Raises MasterError listing every problem found.
-    """
-    if rows:
-        _check_rows(book.path, book.sheets)
-    check_references_of(book)
-
-
-def check_references_of(book: MasterBook) -> None:
-    findings = check_references(book.master, book.sheets)
-    if findings:
-        raise MasterError("master_invalid", name=book.path.name, findings=findings)
-
-
-def _check_rows(path: Path, sheets: dict[str, SheetRows]) -> None:
-    findings: list[Finding] = []
-    for rows in sheets.values():
-        if not rows.rule.log:
-            validate_rows(rows, findings)
-    if findings:
-        raise MasterError("master_invalid", name=path.name, findings=findings)
-
-
-def load_master(path: Path, *, check: bool = True) -> domain.Master:
-    """Read and check a master workbook.
-
-    `check=False` skips the pandera pass (for quick read-only commands such as
-    `status`); cell-level normalising and reference checks always run.
-    Raises MasterError with every problem found, in Japanese.
-    """
-    book = open_master(path)
-    if check:
-        check_master(book)
-    else:
-        check_references_of(book)
-    return book.master
