@@ -85,6 +85,19 @@ def test_two_file_times_of_one_minute_are_told_to_the_second(tmp_path, survey_te
     assert re.search(r"新しい方です（[^、]*:13:40、もう一方は[^）]*:13:25）", note), note
 
 
+def test_times_within_one_second_leave_it_to_the_download_number(tmp_path, survey_templates):
+    """Two copies saved from one mail a few milliseconds apart: the reason read 「ファイルの
+    日時が新しい方です（21:46:00、もう一方は21:46:00）」, a time no clerk can tell apart."""
+    folder = tmp_path / "回収"
+    second = returned(folder, survey_templates, name="R6_岩見沢市_調査票(1).xlsx")
+    plain = returned(folder, survey_templates)
+    set_mtime(second, 1_700_000_000.1)
+    set_mtime(plain, 1_700_000_000.9)  # copied after the (1), within the same second
+    won, superseded, note = winner_and_reason(folder)
+    assert won == second.name and superseded == [plain.name]
+    assert "ファイル名の「(1)」" in note and "ファイルの日時が新しい方" not in note, note
+
+
 @pytest.mark.parametrize(
     ("name", "number"),
     [

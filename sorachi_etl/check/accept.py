@@ -108,13 +108,19 @@ def _time(t: dt.datetime, seconds: bool = False) -> str:
     return f"{shown}:{t.second:02d}" if seconds else shown
 
 
+def _second(t: dt.datetime) -> dt.datetime:
+    return t.replace(microsecond=0)
+
+
 def _decide(a: Candidate, b: Candidate) -> tuple[int, str]:
     """(1 if `a` is newer than `b`, else -1) and why, as the finding says it."""
     if a.filled_on and b.filled_on and a.filled_on != b.filled_on:
         newer, older = (a, b) if a.filled_on > b.filled_on else (b, a)
         assert newer.filled_on and older.filled_on
         why = phrase("newer_by_filled_on", newer=_day(newer.filled_on), older=_day(older.filled_on))
-    elif a.modified and b.modified and a.modified != b.modified:
+    elif a.modified and b.modified and _second(a.modified) != _second(b.modified):
+        # to the second: what a clerk can see; within one (two copies saved from one mail)
+        # the order is the copying program's, not the sender's
         newer, older = (a, b) if a.modified > b.modified else (b, a)
         assert newer.modified and older.modified
         # to the second when the minutes are the same (「20:01、もう一方は20:01」 tells nothing)
