@@ -156,3 +156,37 @@ def test_no_copy_to_mail_back_is_made_of_a_return_sent_again(tmp_path, survey_te
     v = validate_paths([folder], master=MASTER, workers=1)
     done = api.annotate_reports(v, tmp_path / "返送用")
     assert done.written == [] and done.failed == {}
+
+
+def test_the_older_return_is_counted_as_not_taken_wherever_files_are_counted(
+    tmp_path, survey_templates, sample_master_path
+):
+    """The older of two returns is fine in itself: it was counted 問題なし in the line of
+    counts and left out of 「取り込まなかった: 0ファイル」, though it never went in."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from sorachi_etl.cli import app
+
+    folder = tmp_path / "回収"
+    older = returned(folder, survey_templates, info={**CONTACT, "filled_on": "2025/5/10"})
+    returned(
+        folder,
+        survey_templates,
+        info={**CONTACT, "filled_on": "2025/5/20"},
+        name="R6_岩見沢市_調査票(1).xlsx",
+    )
+    runner = CliRunner()
+    result = runner.invoke(app, ["validate", str(folder)])
+    out = result.output.splitlines()
+    assert "うち1件は、同じ報告者の新しい調査票があるため取り込みません。" in out, result.output
+    assert any(older.name in line and "古い方のため取り込みません" in line for line in out)
+    files = json.loads(runner.invoke(app, ["validate", str(folder), "--json"]).stdout)["files"]
+    assert {f["file"]: f["superseded"] for f in files} == {
+        older.name: True,
+        "R6_岩見沢市_調査票(1).xlsx": False,
+    }
+    result = runner.invoke(app, ["merge", str(folder), "-m", str(sample_master_path)])
+    assert "取り込まなかった: 1ファイル" in result.output, result.output
+    assert f"・{older.name}（取り込まず: 同じ報告者の新しい調査票を使いました）" in result.output

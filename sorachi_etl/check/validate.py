@@ -263,7 +263,8 @@ class _Checker:
                 self.reports[index].findings.append(found)
         superseded = self._duplicates()
         for report in self.reports:
-            settle(report, superseded=report.file in superseded)
+            report.superseded = report.file in superseded
+            settle(report, superseded=report.superseded)
             report.findings = _ordered(report)
         # rows grouped by file once: a scan of all rows per file would be O(N²)
         values: dict[int, list[ValueRow]] = {}

@@ -90,6 +90,7 @@ class FileReport:
     year: int | None = None
     sha256: str = ""
     held_back: list[str] = field(default_factory=list)  # parts (PARTS) not merged
+    superseded: bool = False  # its reporter sent a newer return: not merged at all
     trace: str | None = None  # the traceback of an unexpected failure, for --debug
 
     @property
@@ -113,6 +114,7 @@ class FileReport:
             "reporter": self.reporter,
             "status": self.status,
             "held_back": list(self.held_back),
+            "superseded": self.superseded,
             "findings": [f.to_dict() for f in self.findings],
         }
 

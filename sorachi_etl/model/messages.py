@@ -893,6 +893,10 @@ class _Blank(dict):
 # the words of those fragments live here too, so that every word a clerk reads is in this
 # one module. Code -> Japanese template; {named} slots are filled by `phrase()`.
 PHRASES: dict[str, str] = {
+    # --- cli/render/checks.py: a file whose reporter sent a newer one, on its title and in
+    # the line of counts
+    "file_superseded": "（古い方のため取り込みません）",
+    "summary_superseded": "うち{count}件は、同じ報告者の新しい調査票があるため取り込みません。",
     # --- intake/cfb.py: what is wrong in an OLE/CFB container (the {detail} of corrupt / too_large)
     "cfb_part": "OLE形式の{what}",
     "cfb_header_cut": "見出しが途中で切れています",

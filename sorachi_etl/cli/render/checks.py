@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sorachi_etl.cli.common import OutputConsole, err_console
+from sorachi_etl.model.messages import phrase
 
 STATUS_LABELS = {
     "ok": ("問題なし", "green"),
@@ -60,6 +61,8 @@ def _file_title(fr, color: str, label: str) -> Text:
     title.append(label, style=color)
     if fr.reporter and fr.reporter not in fr.file:
         title.append(f"  （{fr.reporter}）")
+    if fr.superseded:
+        title.append(f"  {phrase('file_superseded')}", style="yellow")
     return title
 
 
@@ -168,6 +171,9 @@ def report_summary(report) -> Text:
     text.append("、")
     text.append(f"読み取れない {counts['unreadable']}", style="red" if counts["unreadable"] else "")
     text.append(f"（エラー {errors}件、注意 {warnings}件）")
+    superseded = sum(1 for f in report.files if f.superseded)
+    if superseded:  # counted above by their own verdict, yet none of them goes in
+        text.append("\n" + phrase("summary_superseded", count=superseded))
     return text
 
 
@@ -200,7 +206,9 @@ def taken_and_not(report, merged_files) -> tuple[set[str], list, list]:
     """The files merged, the 一部受付 ones among them, and the faulty ones left out."""
     merged = set(merged_files)
     partial = [f for f in report.files if f.status == "partial" and f.file in merged]
-    skipped = [f for f in report.files if f.status != "ok" and f.file not in merged]
+    skipped = [
+        f for f in report.files if (f.status != "ok" or f.superseded) and f.file not in merged
+    ]
     return merged, partial, skipped
 
 
