@@ -463,6 +463,30 @@ def test_a_photo_typed_for_a_planned_initiative_is_not_lost_without_a_word(
     ]
 
 
+def test_an_initiative_done_in_a_year_after_the_report_is_named_not_dropped(
+    sample_master_path, tmp_path
+):
+    """An 実績 row whose year was typed R9 (for R5) vanished from the report without a word:
+    the page showed one initiative fewer and nobody knew why."""
+    from sorachi_etl import api
+
+    wb = load_workbook(sample_master_path)
+    ws = wb["取組"]
+    col = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["区分"]).value == "実績")
+    ws.cell(row, col["年度"]).value = "R9"
+    title = ws.cell(row, col["取組名"]).value
+    wb.save(sample_master_path)
+    result = api.publish(sample_master_path, out_dir=tmp_path / "out", formats=["html"])
+    said = [f for f in result.findings if f.code == "initiative_after_report_year"]
+    assert [(f.sheet, f.cell) for f in said] == [
+        ("取組", f"{ws.cell(row, col['年度']).column_letter}{row}")
+    ]
+    assert f"（取組名「{title}」）はR9の実績ですが" in said[0].message
+    html = next((tmp_path / "out").glob("*.html")).read_text(encoding="utf-8")
+    assert title not in html
+
+
 # --- 推移グラフ -------------------------------------------------------------------------------
 
 

@@ -97,14 +97,17 @@ def master_to_publication(master_path: Path, year: int | None) -> Report:
     if not master.projects:
         raise SorachiError("publish_no_projects", master=master_path.name)
     table = master_to_kpi_table(master, year=None if year is None else year - 1)
-    # where each initiative's photo path is, so a warning about a photo can name the cell
+    # where each initiative's photo and year are, so that a warning can name the cell
     sheet = book.sheets.get(SHEET_INITIATIVES)
-    photo_col = sheet.columns.get("photo") if sheet is not None else None
-    cells = [
-        a1(r, photo_col) if photo_col is not None else None
-        for r in (sheet.row_numbers if sheet is not None else [])
-    ]
-    report = master_to_report(master, table, photo_cells=cells)
+
+    def cells_of(key: str) -> list[str | None]:
+        col = sheet.columns.get(key) if sheet is not None else None
+        rows = sheet.row_numbers if sheet is not None else []
+        return [a1(r, col) if col is not None else None for r in rows]
+
+    report = master_to_report(
+        master, table, photo_cells=cells_of("photo"), year_cells=cells_of("year")
+    )
     report.warnings[:0] = book.notices  # characters removed on reading, where they were
     return report
 

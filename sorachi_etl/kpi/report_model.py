@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import zip_longest
 
 from sorachi_etl.kpi.aggregate import (
     KpiRow,
@@ -165,12 +166,17 @@ class Report:
 
 
 def master_to_report(
-    master: Master, table: KpiTable, *, photo_cells: list[str | None] | None = None
+    master: Master,
+    table: KpiTable,
+    *,
+    photo_cells: list[str | None] | None = None,
+    year_cells: list[str | None] | None = None,
 ) -> Report:
     """The report of `table.report_year` (actual year `table.actual_year`) from a master.
 
-    `photo_cells` are the cells of 取組 where each of master.initiatives has its
-    photo path ("T12"), so a warning about a photo can name it. Warnings (a
+    `photo_cells` and `year_cells` are the cells of 取組 where each of
+    master.initiatives has its photo path ("T12") and its year, so that a warning
+    about one can name it. Warnings (a
     project without this year's initiatives, an empty setting, removed
     characters) are findings in the result.
     """
@@ -185,12 +191,14 @@ def master_to_report(
     ):
         long = format_fiscal_year_long(table.actual_year)
         warnings.append(finding("publish_no_values", year=phrase("actual_year", year=long)))
-    without: dict = {"past": [], "planned": []}  # + "photos": warnings
+    without: dict = {"past": [], "planned": []}  # + "photos", "later": warnings
+    cells = list(zip_longest(photo_cells or [], year_cells or []))
     projects = [
-        _project_page(master, project, table, kpi_lines, photo_cells or [], clean, without)
+        _project_page(master, project, table, kpi_lines, cells, clean, without)
         for project in sorted(master.projects, key=lambda p: p.no)
     ]
     warnings += _what_is_missing(without, table) + without.get("photos", [])
+    warnings += without.get("later", [])
     # what `report` tells about the list (no rate, a typed value unlike the computed one)
     warnings += [finding(code, **values) for code, values in table.notices]
     region = clean(master.settings.region, phrase("setting_field", field="地域名"))
@@ -270,7 +278,7 @@ def _project_page(
     project: Project,
     table: KpiTable,
     kpi_lines: list[KpiLine],
-    cells: list[str | None],
+    cells: list[tuple[str | None, str | None]],
     clean: Cleaner,
     without: dict[str, list[int]],
 ) -> ProjectPage:
@@ -305,25 +313,27 @@ def _initiatives(
     master: Master,
     project: int,
     table: KpiTable,
-    cells: list[str | None],
+    cells: list[tuple[str | None, str | None]],
     clean: Cleaner,
     without: dict,
 ) -> tuple[list[tuple[Initiative, str | None]], list[PlannedItem]]:
     """A project's initiatives of the actual and report years (each with its photo's cell),
     and those planned for the report year (a line each: a photo typed for one is not
-    shown, and `without["photos"]` gets the warning saying so)."""
+    shown, and `without["photos"]` gets the warning saying so). An 実績 of a year after
+    the report's is not shown either: `without["later"]` gets a warning naming it."""
     year, actual = table.report_year, table.actual_year
     past, planned = [], []
     for i, initiative in enumerate(master.initiatives):
         if initiative.project != project:
             continue
+        photo_cell, year_cell = cells[i] if i < len(cells) else (None, None)
         if initiative.kind == INITIATIVE_PLANNED:
             if initiative.year == year:
                 planned.append(planned_item(initiative, clean))
                 if initiative.photo and initiative.photo.strip():
                     where = {
                         "sheet": SHEET_INITIATIVES,
-                        "cell": cells[i] if i < len(cells) else None,
+                        "cell": photo_cell,
                     }
                     without.setdefault("photos", []).append(
                         finding(
@@ -336,7 +346,18 @@ def _initiatives(
                         )
                     )
         elif initiative.year in (actual, year):
-            past.append((initiative, cells[i] if i < len(cells) else None))
+            past.append((initiative, photo_cell))
+        elif initiative.year > year:  # a year typed wrong, most likely: said, not shown
+            without.setdefault("later", []).append(
+                finding(
+                    "initiative_after_report_year",
+                    sheet=SHEET_INITIATIVES,
+                    cell=year_cell,
+                    item=clean(initiative.title, initiative_field(initiative, "取組名")),
+                    year=format_fiscal_year(initiative.year),
+                    report=format_fiscal_year(year),
+                )
+            )
     return past, planned
 
 

@@ -774,6 +774,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         WARNING,
         "{where}（取組名「{item}」）の写真「{value}」が見つかりません。マスタのあるフォルダから見た場所（例: 写真/看板.jpg）を確認してください。写真なしで作成しました。",
     ),
+    "initiative_after_report_year": (
+        WARNING,
+        "{where}（取組名「{item}」）は{year}の実績ですが、この報告書は{report}までの分のため載せていません。年度の入力違いなら直してください。",
+    ),
     "photo_on_planned": (
         WARNING,
         "{where}（取組名「{item}」）の写真「{value}」は載せていません。区分「予定」の取組は1行で載せ、写真は区分「実績」の取組の横に載せます。実施した後、区分を「実績」にしてください。",
