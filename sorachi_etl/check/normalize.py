@@ -172,13 +172,16 @@ def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
 
 def _spelled_out(text: str) -> float | None:
     """A figure written the Japanese way with more than one part, 「2万4530」 or
-    「1億2,000万」 or 「3万5千」; None for anything else (「3万」 alone is read by the caller).
+    「1億2,000万」 or 「3万5千」; None for anything else (「3万」 alone is read by the caller),
+    math.inf for one with more digits than any figure (the caller says it is not a number).
 
     Each part must be smaller than the one above it: 「2万14530」 is a slip, not 34,530.
     """
     found = _SPELLED_OUT.match(text)
     if found is None or sum(part is not None for part in found.groups()) < 2:
         return None
+    if len(text) > 40:  # more digits than any figure has: int() and float() would fail
+        return math.inf
     oku, man, sen, rest = (
         None if part is None else int(part.replace(",", "")) for part in found.groups()
     )
