@@ -60,6 +60,8 @@ UNIT_ALIASES: dict[str, tuple[str, ...]] = {
 }
 _ALL_SUFFIXES = sorted({s for v in UNIT_ALIASES.values() for s in v}, key=len, reverse=True)
 _MULTIPLIERS = {"万": 10_000, "千": 1_000, "億": 100_000_000}
+# Units that are themselves a multiple: a 万 or 千 typed in their number scales it twice.
+_SCALED_UNITS = ("千人", "万人")
 _APPROX = re.compile(r"^(?:約|概ね|おおよそ|およそ|ca\.?)")
 _APPROX_TAIL = re.compile(r"(?:程度|前後|超|以上|余り)$")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$", re.ASCII)
@@ -150,6 +152,10 @@ def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
     if without_unit is None:
         return CellValue("invalid", raw=raw, code="unit_mismatch")
     text = without_unit
+    if unit in _SCALED_UNITS and any(m in text for m in _MULTIPLIERS):
+        # 「746万8千人」 in a measure counted in 千人 is 7,468, not 7,460,008 nor 7,468,000:
+        # which one was meant is not for the tool to guess
+        return CellValue("invalid", raw=raw, code="unit_mismatch")
     if text.startswith("-") and not negative:
         negative, text = True, text[1:]
     number = _spelled_out(text)
