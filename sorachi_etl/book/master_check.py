@@ -55,17 +55,30 @@ class _References:
         self.kpi_ids = {k.id for k in master.kpis}
         self.project_nos = {p.no for p in master.projects}
         self.groups = {g for r in master.reporters for g in r.groups}
+        # what each target holds: a hint names only an ID the target has (「m01」 in 指標ID
+        # is not told to be M01, a measure)
+        self.known = {
+            "シート「調査項目」": self.measure_ids,
+            "シート「市町」": self.reporter_names,
+            "シート「評価指標」": self.kpi_ids,
+            "シート「市町」のグループ": self.groups,
+        }
 
     def ref(self, sheet: str, index: int, key: str, value: object, target: str, hint: str = ""):
         rows = self.sheets[sheet]
         r, c = rows.row_numbers[index], rows.columns.get(key)
         if isinstance(value, str):
             half = unicodedata.normalize("NFKC", value).strip()
-            known = self.measure_ids | self.reporter_names | self.kpi_ids | self.groups
+            known = self.known.get(target, set())
+            # the target's own IDs as they ought to be typed: 「m01」 typed in 調査項目 itself
+            defined = {unicodedata.normalize("NFKC", k).strip().upper(): k for k in known}
             if half != value and half in known:  # typed with the Japanese input on
                 hint = message("hint_full_width_id", value=half)
             elif half not in known and half.upper() in known:  # 「m02」 for M02
                 hint = message("hint_lower_case_id", value=half.upper())
+            elif half == half.upper() and defined.get(half, half) != half:
+                typed = defined[half]
+                hint = message("hint_id_typed_otherwise", target=target, typed=typed, value=half)
         self.found.append(
             finding(
                 "master_unknown_ref",

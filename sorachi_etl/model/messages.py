@@ -809,6 +809,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "小文字で入力されています。半角大文字の「{value}」に直してください。",
     ),
+    "hint_id_typed_otherwise": (
+        ERROR,
+        "{target}では「{typed}」と入力されています。そちらを半角大文字の「{value}」に直してください。",
+    ),
     "hint_excel_error": (ERROR, "数値を直接入力してください。"),
     "hint_no_cached_value": (
         ERROR,
