@@ -11,7 +11,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from sorachi_etl.check.validate import validate_paths
 from sorachi_etl.cli import app
+from sorachi_etl.model.names import SURVEY_VALUES
+from sorachi_etl.model.sample import sample_master
+from tests.surveys import patch_cell, returned
 
 runner = CliRunner()
 
@@ -52,3 +56,18 @@ def test_a_measure_id_defined_in_lower_case_or_full_width_is_pointed_at_where_it
     line = _report_after(sample_master_path, "調査項目", "A2", typed)
     assert f"シート「調査項目」では「{typed}」と入力されています" in line, line
     assert "そちらを半角大文字の「M01」に直してください" in line, line
+
+
+@pytest.mark.parametrize("typed", ["m01", "Ｍ０１", "ｍ０１"])
+def test_a_return_whose_id_was_retyped_in_lower_case_is_read_as_that_measure(
+    tmp_path, survey_templates, typed
+):
+    # the row of 観光入込客数 with 「m01」 in its ID cell was said to be 「この報告者の調査項目
+    # ではありません」 and, in the same breath, missing: the file was 一部受付 for nothing
+    path = returned(tmp_path, survey_templates, values={"M01": (24530, "確定")})
+    patch_cell(path, SURVEY_VALUES, "A5", f"<is><t>{typed}</t></is>", t="inlineStr")
+    validation = validate_paths([path], master=sample_master())
+    [report] = validation.report.files
+    assert (report.status, report.findings) == ("ok", [])
+    [submission] = validation.submissions
+    assert ("M01", 24530) in {(v.measure, v.value) for v in submission.values}
