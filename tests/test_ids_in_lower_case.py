@@ -71,3 +71,21 @@ def test_a_return_whose_id_was_retyped_in_lower_case_is_read_as_that_measure(
     assert (report.status, report.findings) == ("ok", [])
     [submission] = validation.submissions
     assert ("M01", 24530) in {(v.measure, v.value) for v in submission.values}
+
+
+@pytest.mark.parametrize(("sheet", "typed"), [("評価指標", "k01"), ("調査項目", "ｍ０１")])
+def test_an_id_defined_twice_differing_in_case_only_is_told_as_a_duplicate(
+    sample_master_path, sheet, typed
+):
+    # a row copied and its ID retyped 「k01」: taken for a second KPI, the list printed
+    # 炭鉄港…観光入込客数 twice, the second with no figures
+    wb = load_workbook(sample_master_path)
+    ws = wb[sheet]
+    copied = [c.value for c in ws[2]]
+    ws.append([typed, *copied[1:]])
+    at = f"{sheet}!A{ws.max_row}"
+    wb.save(sample_master_path)
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path)])
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.output.split())
+    assert f"{at}の" in line and f"「{typed}」が重複しています" in line, line

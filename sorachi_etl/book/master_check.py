@@ -35,6 +35,7 @@ from sorachi_etl.model.names import (
 def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> list[Finding]:
     """References between sheets: a KPI naming an unknown measure, a value of an unknown reporter…"""
     refs = _References(master, sheets)
+    refs.ids()
     refs.kpis()
     refs.measures()
     refs.values()
@@ -90,6 +91,36 @@ class _References:
                 hint=hint,
             )
         )
+
+    def ids(self) -> None:
+        """Two rows whose IDs differ in case or width only (K01 and k01): the pandera pass
+        took them for two, and the KPI list printed K01 twice, once with no figures."""
+        for sheet, items in (
+            (SHEET_MEASURES, self.master.measures),
+            (SHEET_KPIS, self.master.kpis),
+        ):
+            rows = self.sheets.get(sheet)
+            if rows is None:
+                continue
+            by_folded: dict[str, list[int]] = {}
+            for i, item in enumerate(items):
+                folded = unicodedata.normalize("NFKC", item.id).strip().upper()
+                by_folded.setdefault(folded, []).append(i)
+            c = rows.columns.get("id")
+            for folded, indexes in by_folded.items():
+                if len({items[i].id for i in indexes}) < 2:
+                    continue
+                for i in indexes:
+                    if items[i].id != folded:
+                        self.found.append(
+                            finding(
+                                "master_duplicate",
+                                sheet=sheet,
+                                cell=a1(rows.row_numbers[i], c) if c is not None else None,
+                                value=items[i].id,
+                                column=rows.rule.column("id").header,
+                            )
+                        )
 
     def kpis(self) -> None:
         measures_sheet = "シート「調査項目」"
