@@ -87,3 +87,9 @@ def test_a_figure_with_man_or_sen_in_a_measure_counted_in_thousands_is_not_guess
 def test_figures_in_a_scaled_unit_are_read_as_before(typed, unit, number):
     cell = parse_number(typed, unit)
     assert (cell.kind, cell.number) == ("number", number)
+
+
+@pytest.mark.parametrize("typed", ["2万00001", "3万5千0200", "1億09999万", "1億099999999"])
+def test_a_part_with_more_figures_than_its_place_holds_is_a_slip_even_with_leading_zeros(typed):
+    # 「2万14530」 was an error, 「2万00001」 was read as 20,001: both have five figures under 万
+    assert parse_number(typed, "円").code == "not_a_number"

@@ -188,12 +188,12 @@ def _spelled_out(text: str) -> float | None:
         return None
     if len(text) > 40:  # more digits than any figure has: int() and float() would fail
         return math.inf
-    oku, man, sen, rest = (
-        None if part is None else int(part.replace(",", "")) for part in found.groups()
-    )
-    if (oku is not None and man is not None and man >= 10_000) or (
-        rest is not None
-        and rest >= (1_000 if sen is not None else 10_000 if man is not None else 10**8)
+    digits = [None if part is None else part.replace(",", "") for part in found.groups()]
+    oku, man, sen, rest = (None if part is None else int(part) for part in digits)
+    # by its digits too: 「2万00001」 has a part of five figures under 万, as 「2万14530」 has
+    width = 3 if sen is not None else 4 if man is not None else 8
+    if (oku is not None and man is not None and len(digits[1]) > 4) or (
+        rest is not None and len(digits[3]) > width
     ):
         return None
     return float((oku or 0) * 100_000_000 + (man or 0) * 10_000 + (sen or 0) * 1_000 + (rest or 0))
