@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -78,3 +79,15 @@ def test_a_hidden_log_is_read_and_gets_no_word(sample_master_path):
     assert status["notices"] == []
     row = next(r for r in status["rows"] if r["reporter"] == ANSWERED)
     assert row["state"] != "未提出"
+
+
+@pytest.mark.parametrize("options", [["-f", "csv"], ["-f", "md"], ["-o", "一覧.csv"]])
+def test_a_deleted_log_is_said_by_report_whatever_it_writes(sample_master_path, options):
+    # only the terminal table said it: a list piped as CSV or written to a file said nothing
+    _merge([RETURNS], sample_master_path)
+    _edit_log(sample_master_path, lambda wb: wb.remove(wb["取込履歴"]))
+    options = [str(sample_master_path.parent / o) if "." in o else o for o in options]
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path), *options])
+    assert result.exit_code == 0, result.output
+    assert "注意: マスタにシート「取込履歴」がありません" in " ".join(result.stderr.split())
+    assert "取込履歴" not in result.stdout  # the list itself stays clean
