@@ -35,6 +35,7 @@ from sorachi_etl.model.names import (
 def check_references(master: domain.Master, sheets: dict[str, SheetRows]) -> list[Finding]:
     """References between sheets: a KPI naming an unknown measure, a value of an unknown reporter…"""
     refs = _References(master, sheets)
+    refs.ids()
     refs.kpis()
     refs.measures()
     refs.values()
@@ -55,17 +56,30 @@ class _References:
         self.kpi_ids = {k.id for k in master.kpis}
         self.project_nos = {p.no for p in master.projects}
         self.groups = {g for r in master.reporters for g in r.groups}
+        # what each target holds: a hint names only an ID the target has (「m01」 in 指標ID
+        # is not told to be M01, a measure)
+        self.known = {
+            "シート「調査項目」": self.measure_ids,
+            "シート「市町」": self.reporter_names,
+            "シート「評価指標」": self.kpi_ids,
+            "シート「市町」のグループ": self.groups,
+        }
 
     def ref(self, sheet: str, index: int, key: str, value: object, target: str, hint: str = ""):
         rows = self.sheets[sheet]
         r, c = rows.row_numbers[index], rows.columns.get(key)
         if isinstance(value, str):
             half = unicodedata.normalize("NFKC", value).strip()
-            known = self.measure_ids | self.reporter_names | self.kpi_ids | self.groups
+            known = self.known.get(target, set())
+            # the target's own IDs as they ought to be typed: 「m01」 typed in 調査項目 itself
+            defined = {unicodedata.normalize("NFKC", k).strip().upper(): k for k in known}
             if half != value and half in known:  # typed with the Japanese input on
                 hint = message("hint_full_width_id", value=half)
             elif half not in known and half.upper() in known:  # 「m02」 for M02
                 hint = message("hint_lower_case_id", value=half.upper())
+            elif half == half.upper() and defined.get(half, half) != half:
+                typed = defined[half]
+                hint = message("hint_id_typed_otherwise", target=target, typed=typed, value=half)
         self.found.append(
             finding(
                 "master_unknown_ref",
@@ -77,6 +91,36 @@ class _References:
                 hint=hint,
             )
         )
+
+    def ids(self) -> None:
+        """Two rows whose IDs differ in case or width only (K01 and k01): the pandera pass
+        took them for two, and the KPI list printed K01 twice, once with no figures."""
+        for sheet, items in (
+            (SHEET_MEASURES, self.master.measures),
+            (SHEET_KPIS, self.master.kpis),
+        ):
+            rows = self.sheets.get(sheet)
+            if rows is None:
+                continue
+            by_folded: dict[str, list[int]] = {}
+            for i, item in enumerate(items):
+                folded = unicodedata.normalize("NFKC", item.id).strip().upper()
+                by_folded.setdefault(folded, []).append(i)
+            c = rows.columns.get("id")
+            for folded, indexes in by_folded.items():
+                if len({items[i].id for i in indexes}) < 2:
+                    continue
+                for i in indexes:
+                    if items[i].id != folded:
+                        self.found.append(
+                            finding(
+                                "master_duplicate",
+                                sheet=sheet,
+                                cell=a1(rows.row_numbers[i], c) if c is not None else None,
+                                value=items[i].id,
+                                column=rows.rule.column("id").header,
+                            )
+                        )
 
     def kpis(self) -> None:
         measures_sheet = "シート「調査項目」"

@@ -736,12 +736,29 @@ def _without_log(
     log, 提出状況 and the reminder would call those reporters 未提出 — and tell a
     municipality that did answer that it had not.
     """
-    if SHEET_IMPORT_LOG in sheets or not (master.measure_values or master.initiatives):
+    if SHEET_IMPORT_LOG in sheets:
+        return _log_short_of(master)
+    if not (master.measure_values or master.initiatives):
         return []
     renamed = did_you_mean(SHEET_IMPORT_LOG, order)
     if renamed:
         return [finding("master_log_renamed", sheet=SHEET_IMPORT_LOG, found=renamed)]
     return [finding("master_log_missing", sheet=SHEET_IMPORT_LOG)]
+
+
+def _log_short_of(master: domain.Master) -> list[Finding]:
+    """A warning when 取込履歴 is there but lacks files the master's rows came from: its rows
+    deleted, or the sheet deleted and made anew by the next merge (which warned once, and
+    every command after it was silent while the reporters refused before were 未提出)."""
+    logged = {entry.file for entry in master.log}
+    sources = {v.source_file for v in master.measure_values}
+    sources |= {i.source_file for i in master.initiatives}
+    unlogged = sorted(f for f in sources - logged if f)
+    if not unlogged:
+        return []
+    return [
+        finding("master_log_short", sheet=SHEET_IMPORT_LOG, value=unlogged[0], count=len(unlogged))
+    ]
 
 
 def _merged_in_table(sheet: SheetRows, merges: Merges, findings: list[Finding]) -> None:

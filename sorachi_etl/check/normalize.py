@@ -60,6 +60,8 @@ UNIT_ALIASES: dict[str, tuple[str, ...]] = {
 }
 _ALL_SUFFIXES = sorted({s for v in UNIT_ALIASES.values() for s in v}, key=len, reverse=True)
 _MULTIPLIERS = {"万": 10_000, "千": 1_000, "億": 100_000_000}
+# Units that are themselves a multiple: a 万 or 千 typed in their number scales it twice.
+_SCALED_UNITS = ("千人", "万人")
 _APPROX = re.compile(r"^(?:約|概ね|おおよそ|およそ|ca\.?)")
 _APPROX_TAIL = re.compile(r"(?:程度|前後|超|以上|余り)$")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$", re.ASCII)
@@ -150,6 +152,10 @@ def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
     if without_unit is None:
         return CellValue("invalid", raw=raw, code="unit_mismatch")
     text = without_unit
+    if unit in _SCALED_UNITS and any(m in text for m in _MULTIPLIERS):
+        # 「746万8千人」 in a measure counted in 千人 is 7,468, not 7,460,008 nor 7,468,000:
+        # which one was meant is not for the tool to guess
+        return CellValue("invalid", raw=raw, code="unit_mismatch")
     if text.startswith("-") and not negative:
         negative, text = True, text[1:]
     number = _spelled_out(text)
@@ -172,19 +178,22 @@ def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
 
 def _spelled_out(text: str) -> float | None:
     """A figure written the Japanese way with more than one part, 「2万4530」 or
-    「1億2,000万」 or 「3万5千」; None for anything else (「3万」 alone is read by the caller).
+    「1億2,000万」 or 「3万5千」; None for anything else (「3万」 alone is read by the caller),
+    math.inf for one with more digits than any figure (the caller says it is not a number).
 
     Each part must be smaller than the one above it: 「2万14530」 is a slip, not 34,530.
     """
     found = _SPELLED_OUT.match(text)
     if found is None or sum(part is not None for part in found.groups()) < 2:
         return None
-    oku, man, sen, rest = (
-        None if part is None else int(part.replace(",", "")) for part in found.groups()
-    )
-    if (oku is not None and man is not None and man >= 10_000) or (
-        rest is not None
-        and rest >= (1_000 if sen is not None else 10_000 if man is not None else 10**8)
+    if len(text) > 40:  # more digits than any figure has: int() and float() would fail
+        return math.inf
+    digits = [None if part is None else part.replace(",", "") for part in found.groups()]
+    oku, man, sen, rest = (None if part is None else int(part) for part in digits)
+    # by its digits too: 「2万00001」 has a part of five figures under 万, as 「2万14530」 has
+    width = 3 if sen is not None else 4 if man is not None else 8
+    if (oku is not None and man is not None and len(digits[1]) > 4) or (
+        rest is not None and len(digits[3]) > width
     ):
         return None
     return float((oku or 0) * 100_000_000 + (man or 0) * 10_000 + (sen or 0) * 1_000 + (rest or 0))

@@ -16,7 +16,7 @@ from sorachi_etl.model import eras
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.findings import Finding
 from sorachi_etl.model.names import STATUS_CONFIRMED, STATUS_NA, STATUS_PENDING, SURVEY_VALUES
-from sorachi_etl.model.text import clean_text, raw_text, split_list
+from sorachi_etl.model.text import clean_text, fold, raw_text, split_list
 
 if TYPE_CHECKING:
     from sorachi_etl.intake.locate import RawCell, Survey
@@ -90,6 +90,9 @@ def _row_measure(
         if value_cell is not None and not value_cell.blank:
             findings.append(ctx.finding("empty_row", sheet=SURVEY_VALUES, cell=value_cell.cell))
         return None
+    if mid not in known and fold(mid).upper() in known:
+        # 「m01」「Ｍ０１」 retyped in the ID column: that row is M01's, not a stranger's
+        mid = fold(mid).upper()
     measure = known.get(mid)
     if ctx.master is not None and (measure is None or (expected and mid not in expected)):
         value = typed_name or mid

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import typer
 
-from sorachi_etl.cli.common import OutputConsole, json_text, notice_text
+from sorachi_etl.cli.common import OutputConsole, err_console, json_text, notice_text
 from sorachi_etl.cli.render.kpis import analysis, kpi_table
 
 
 def print_report(table, console: OutputConsole, *, format: str, output: Path | None) -> None:
     """The list for the terminal (format "table"), else its text on stdout, or, once it is
-    written to `output`, a line saying so."""
+    written to `output`, a line saying so; the warnings of a list not shown as a table on
+    stderr (but for JSON on stdout, which holds them)."""
     if format == "table":
         console.print(kpi_table(table, width=console.width))
         console.print(analysis(table))
@@ -25,6 +26,11 @@ def print_report(table, console: OutputConsole, *, format: str, output: Path | N
         console.print(
             f"評価指標一覧を書き出しました: {output}{excel}", markup=False, soft_wrap=True
         )
+    if format != "table" and (output is not None or format != "json"):
+        # a list written to a file or piped as CSV/Markdown has no room for them (JSON
+        # carries them): on stderr, or 取込履歴 gone went unsaid
+        for warning in table.warnings:
+            err_console.print(notice_text(warning), soft_wrap=True)
 
 
 def report_text(table, format: str) -> str:
