@@ -65,7 +65,7 @@ def test_a_log_emptied_of_its_rows_is_said_like_a_deleted_one(sample_master_path
     assert row["state"] == "未提出"  # what the notice is for
     [notice] = status["notices"]
     assert notice["code"] == "master_log_short" and notice["sheet"] == "取込履歴"
-    assert "など25ファイルの記録がありません" in notice["message"], notice["message"]
+    assert "」ほか24ファイルの記録がありません" in notice["message"], notice["message"]
 
 
 def test_a_hidden_log_is_read_and_gets_no_word(sample_master_path):
@@ -91,3 +91,32 @@ def test_a_deleted_log_is_said_by_report_whatever_it_writes(sample_master_path, 
     assert result.exit_code == 0, result.output
     assert "注意: マスタにシート「取込履歴」がありません" in " ".join(result.stderr.split())
     assert "取込履歴" not in result.stdout  # the list itself stays clean
+
+
+def test_a_row_staff_typed_with_a_note_for_its_source_is_no_missing_file(sample_master_path):
+    """A row of 調査実績 typed by hand with 「手入力」 in 出典ファイル was never in 取込履歴,
+    and must not make the log look short."""
+    _merge([RETURNS], sample_master_path)
+    wb = load_workbook(sample_master_path)
+    ws = wb["調査実績"]
+    col = {c.value: c.column for c in ws[1]}
+    ws.cell(2, col["出典ファイル"]).value = "手入力"
+    wb.save(sample_master_path)
+    assert _status_json(sample_master_path)["notices"] == []
+
+
+def test_one_file_missing_from_the_log_is_named_alone(sample_master_path):
+    _merge([RETURNS], sample_master_path)
+    wb = load_workbook(sample_master_path)
+    ws = wb["取込履歴"]
+    col = {c.value: c.column for c in ws[1]}
+    file_col = next(c for name, c in col.items() if "ファイル" in str(name))
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, file_col).value)
+    name = ws.cell(row, file_col).value
+    # every line of that file's name gone: its rows are the ones the log no longer covers
+    for r in range(ws.max_row, 1, -1):
+        if ws.cell(r, file_col).value == name:
+            ws.delete_rows(r)
+    wb.save(sample_master_path)
+    [notice] = _status_json(sample_master_path)["notices"]
+    assert f"取り込んだ調査票「{name}」の記録がありません" in notice["message"], notice["message"]

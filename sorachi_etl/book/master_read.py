@@ -19,7 +19,7 @@ from sorachi_etl.model import domain, eras
 from sorachi_etl.model.cells import a1
 from sorachi_etl.model.errors import MasterError
 from sorachi_etl.model.findings import Finding, finding
-from sorachi_etl.model.messages import message
+from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import (
     KIND_BY_LABEL,
     SHEET_ANALYSIS_NOTES,
@@ -753,12 +753,17 @@ def _log_short_of(master: domain.Master) -> list[Finding]:
     logged = {entry.file for entry in master.log}
     sources = {v.source_file for v in master.measure_values}
     sources |= {i.source_file for i in master.initiatives}
-    unlogged = sorted(f for f in sources - logged if f)
+    # a file the merge took (a workbook's name), not a note staff typed for a row of
+    # their own (「手入力」「R5報告書より」)
+    unlogged = sorted(
+        f for f in sources - logged if f and f.lower().endswith((".xlsx", ".xls", ".ods"))
+    )
     if not unlogged:
         return []
-    return [
-        finding("master_log_short", sheet=SHEET_IMPORT_LOG, value=unlogged[0], count=len(unlogged))
-    ]
+    files = phrase("log_short_files", file=unlogged[0], more=len(unlogged) - 1)
+    if len(unlogged) == 1:
+        files = phrase("log_short_file", file=unlogged[0])
+    return [finding("master_log_short", sheet=SHEET_IMPORT_LOG, files=files)]
 
 
 def _merged_in_table(sheet: SheetRows, merges: Merges, findings: list[Finding]) -> None:

@@ -181,7 +181,8 @@ def _spelled_out(text: str) -> float | None:
     「1億2,000万」 or 「3万5千」; None for anything else (「3万」 alone is read by the caller),
     math.inf for one with more digits than any figure (the caller says it is not a number).
 
-    Each part must be smaller than the one above it: 「2万14530」 is a slip, not 34,530.
+    Each part must be smaller than the one above it: 「2万14530」 is a slip, not 34,530;
+    and a last part of one figure (「1万5」: 10,005 or 15,000?) is no figure at all.
     """
     found = _SPELLED_OUT.match(text)
     if found is None or sum(part is not None for part in found.groups()) < 2:
@@ -195,6 +196,9 @@ def _spelled_out(text: str) -> float | None:
     if (oku is not None and man is not None and len(digits[1]) > 4) or (
         rest is not None and len(digits[3]) > width
     ):
+        return None
+    if rest is not None and len(digits[3]) == 1:
+        # 「1万5」 is 10,005 as written, 15,000 as said aloud: not for the tool to choose
         return None
     return float((oku or 0) * 100_000_000 + (man or 0) * 10_000 + (sen or 0) * 1_000 + (rest or 0))
 

@@ -224,7 +224,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "master_log_short": (
         WARNING,
-        "マスタのシート「{sheet}」に、取り込んだ調査票「{value}」など{count}ファイルの記録がありません（行やシートを消したあとに取り込んだ場合など）。提出状況は取り込まれた実績値からわかる範囲で表示します（要修正・一部受付だった市町が「未提出」と表示されることがあります）。backup フォルダにある前のマスタのシート「{sheet}」から、消えた行をコピーして戻してください。",
+        "マスタのシート「{sheet}」に、取り込んだ調査票{files}の記録がありません（行やシートを消したあとに取り込んだ場合など）。提出状況は取り込まれた実績値からわかる範囲で表示します（要修正・一部受付だった市町が「未提出」と表示されることがあります）。backup フォルダにある前のマスタのシート「{sheet}」から、消えた行をコピーして戻してください。",
     ),
     "master_log_renamed": (
         WARNING,
@@ -905,6 +905,9 @@ class _Blank(dict):
 # the words of those fragments live here too, so that every word a clerk reads is in this
 # one module. Code -> Japanese template; {named} slots are filled by `phrase()`.
 PHRASES: dict[str, str] = {
+    # --- book/master_read.py: the files 取込履歴 lacks, in master_log_short's {files}
+    "log_short_file": "「{file}」",
+    "log_short_files": "「{file}」ほか{more}ファイル",
     # --- cli/render/checks.py: a file whose reporter sent a newer one, on its title and in
     # the line of counts
     "file_superseded": "（古い方のため取り込みません）",
