@@ -108,3 +108,17 @@ def test_a_figure_whose_last_part_may_be_short_for_sen_is_not_taken_without_the_
 )
 def test_a_last_part_of_two_figures_or_more_is_read_as_written(typed, number):
     assert parse_number(typed, "人").number == number
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("3千万円", 30_000_000), ("1億2千万円", 120_000_000), ("2千500万円", 25_000_000)],
+)
+def test_thousands_of_man_are_read(typed, number):
+    """「3千万円」 and 「1億2千万円」, as budgets are written, were not numbers at all."""
+    assert parse_number(typed, "円").number == number
+
+
+@pytest.mark.parametrize("typed", ["2千5万円", "13千万円", "1億2千5百万円"])
+def test_thousands_of_man_that_may_be_read_two_ways_are_refused(typed):
+    assert parse_number(typed, "円").code == "not_a_number"

@@ -70,6 +70,9 @@ _FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
 _SPELLED_OUT = re.compile(
     rf"^(?:({_FIGURE})億)?(?:({_FIGURE})万)?(?:([1-9])千)?({_FIGURE})?$", re.ASCII
 )
+# 千 inside the part of 万, with nothing or three figures after it (「2千5万」 may be 2,500万
+# said aloud: left alone, and refused as 「1万5」 is)
+_THOUSANDS_OF_MAN = re.compile(r"(?<![0-9,])([1-9])千([0-9]{3})?万", re.ASCII)
 # Japanese accounting marks for a negative number.
 _NEGATIVE_MARKS = ("△", "▲")
 _FORMULA_START = ("=", "+", "@")
@@ -158,6 +161,8 @@ def _text_to_number(value: str, raw: str, unit: str | None) -> CellValue:
         return CellValue("invalid", raw=raw, code="unit_mismatch")
     if text.startswith("-") and not negative:
         negative, text = True, text[1:]
+    # 「3千万」「1億2千万」「2千500万」: the thousands of 万 as one figure (3000万, 1億2000万)
+    text = _THOUSANDS_OF_MAN.sub(lambda m: f"{int(m[1]) * 1000 + int(m[2] or 0)}万", text)
     number = _spelled_out(text)
     spelled_out = number is not None
     if number is None:
