@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sorachi_etl.cli.common import OutputConsole, err_console
+from sorachi_etl.cli.wrapping import JapaneseText
 from sorachi_etl.model.messages import phrase
 
 STATUS_LABELS = {
@@ -78,7 +79,7 @@ def _panel(fr, findings: list, title: Text, color: str):
     t.add_column("内容", overflow="fold")
     for f in findings:
         where = _where(f)
-        message = Text(_without_place(f.message, where))
+        message = JapaneseText(_without_place(f.message, where))
         if placed:
             t.add_row(_severity(f), Text(where), message)
         else:
@@ -95,7 +96,7 @@ def _lines(findings: list) -> list:
         if where:
             head.append(f"  {where}")
         blocks.append(_Indented(head, 2))
-        blocks.append(_Indented(Text(_without_place(f.message, where)), 4))
+        blocks.append(_Indented(JapaneseText(_without_place(f.message, where)), 4))
     return blocks
 
 
