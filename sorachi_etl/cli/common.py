@@ -170,9 +170,16 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
-    except Exception:
+    except Exception as exc:
         if debug:
             raise
+        from sorachi_etl.model.paths import os_error_to_usage
+
+        # a name too long for the drive, a full disk: said in a clerk's words
+        known = os_error_to_usage(exc) if isinstance(exc, OSError) else None
+        if known is not None:
+            err_console.print(Text.assemble(("エラー:", "bold red"), f" {known}"), soft_wrap=True)
+            raise typer.Exit(known.exit_code) from None
         err_console.print(
             "[bold red]エラー:[/] 予期しない問題が起きました。"
             "マスタは変更していません。--debug を付けて実行すると詳細が表示されます。",

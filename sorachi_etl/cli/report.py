@@ -111,7 +111,12 @@ def _write(path: Path, text: str, format: Format) -> None:
     except PermissionError:
         raise UsageError("file_in_use", name=path) from None
     except OSError as exc:
-        raise UsageError("file_write_failed", path=path, reason=exc.strerror) from None
+        from sorachi_etl.model.paths import os_error_reason, os_error_to_usage
+
+        known = os_error_to_usage(exc)
+        if known is not None:
+            raise known from None
+        raise UsageError("file_write_failed", path=path, reason=os_error_reason(exc)) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -113,8 +113,31 @@ def check_writable(folder: Path) -> None:
         elif exc.errno == errno.ENOSPC:
             reason = "ディスクの空き容量が足りません"
         else:
-            reason = exc.strerror or type(exc).__name__
+            reason = os_error_reason(exc)
         raise UsageError("folder_not_writable", path=folder, reason=reason) from None
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
+
+
+def os_error_to_usage(exc: OSError) -> UsageError | None:
+    """The UsageError a clerk can act on for an OSError the system gave about a path
+    (a name too long for the drive, a full disk), or None for one we cannot name."""
+    where = exc.filename if exc.filename is not None else ""
+    if exc.errno == errno.ENAMETOOLONG:
+        return UsageError("path_too_long", path=where)
+    if exc.errno == errno.ENOSPC:
+        return UsageError("disk_full", path=where)
+    return None
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why the system refused, in a clerk's words where we know them (never its English text)."""
+    reasons = {
+        errno.EACCES: "書き込みの権限がありません",
+        errno.EPERM: "書き込みの権限がありません",
+        errno.EROFS: "読み取り専用の場所です",
+        errno.ENOSPC: "ディスクの空き容量が足りません",
+        errno.ENAMETOOLONG: "名前が長すぎます",
+    }
+    return reasons.get(exc.errno, f"システムのエラー番号 {exc.errno}")
