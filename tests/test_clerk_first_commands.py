@@ -8,6 +8,7 @@ folder as it was (no half-written file, no temp file).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -84,3 +85,98 @@ def test_a_report_that_cannot_be_written_says_why_in_japanese(sample_master_path
     assert result.exit_code == 2, result.output
     assert_one_japanese_line(result, "空き容量が足りない")
     assert "No space" not in result.stderr
+
+
+# --- template into a folder that holds blanks already ----------------------------------
+
+BLANKS = ["-y", "R6", "-o", "送付", "-r", "夕張市", "-r", "美唄市"]
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    """When each file under `folder` was last written (a blank rewritten with the same
+    bytes changes this, where a snapshot of contents would not)."""
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("owner", ["~$R6_美唄市_調査票.xlsx", ".~lock.R6_美唄市_調査票.xlsx#"])
+def test_a_blank_open_in_excel_is_named_and_no_blank_is_rewritten(
+    sample_master_path, monkeypatch, owner
+):
+    """Last run's blank for 美唄市 is open in Excel (its owner file beside it). On Windows
+    Excel's lock would stop the run at that file, after the blanks before it were
+    written again: the open file is named before anything is written."""
+    monkeypatch.chdir(sample_master_path.parent)
+    assert runner.invoke(app, ["template", *M, *BLANKS]).exit_code == 0
+    out = sample_master_path.parent / "送付"
+    (out / owner).write_bytes(b"\x06tanaka" + b" " * 48)
+    before, written = snapshot(out), stamps(out)
+
+    result = runner.invoke(app, ["template", *M, *BLANKS])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, "R6_美唄市_調査票.xlsx")
+    assert "開かれています" in result.stderr and owner in result.stderr
+    assert snapshot(out) == before
+    assert stamps(out) == written
+
+
+def test_a_template_run_that_fails_part_way_leaves_no_half_written_blank(
+    sample_master_path, monkeypatch
+):
+    """The disk fills while the second blank is written: it is not left half written
+    (Excel would call it broken), no temp file stays, and the clerk reads why."""
+    import errno
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    monkeypatch.chdir(sample_master_path.parent)
+    out = sample_master_path.parent / "送付"
+    real_save = ExcelWriter.save
+    calls = []
+
+    def fills_up(self):
+        calls.append(1)
+        if len(calls) == 2:
+            self._archive.writestr("xl/half.xml", b"x" * 1000)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_save(self)
+
+    monkeypatch.setattr(ExcelWriter, "save", fills_up)
+    result = runner.invoke(app, ["template", *M, *BLANKS])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, "空き容量が足りない")
+    # the first blank is whole and recorded; the second is not there at all
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".sorachi-etl", "R6_夕張市_調査票.xlsx"], names
+    monkeypatch.setattr(ExcelWriter, "save", real_save)
+    # so the clerk, with room made, simply runs it again
+    result = runner.invoke(app, ["template", *M, *BLANKS])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_blank_marked_read_only_is_named_and_no_blank_is_rewritten(sample_master_path):
+    """Last run's blank for 美唄市 marked read-only: named before anything is written,
+    with what to do (not 「別のファイル名を指定」: template names its own files).
+    Root may write anywhere, so as root the command runs without that capability."""
+    import shutil
+    import subprocess
+    import sys
+
+    folder = sample_master_path.parent
+    out = folder / "送付"
+    command = [sys.executable, "-c", "from sorachi_etl.cli import main; main()"]
+    args = ["template", *M, *BLANKS]
+    assert subprocess.run([*command, *args], cwd=folder, capture_output=True).returncode == 0
+    (out / "R6_美唄市_調査票.xlsx").chmod(0o444)
+    before, written = snapshot(out), stamps(out)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test a read-only file as root"
+        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+    run = subprocess.run([*command, *args], cwd=folder, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stderr
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("エラー: "), run.stderr
+    assert "R6_美唄市_調査票.xlsx" in lines[0] and "読み取り専用" in lines[0]
+    assert "--out" in lines[0] and "別のファイル名" not in lines[0]
+    assert snapshot(out) == before
+    assert stamps(out) == written

@@ -14,7 +14,10 @@ is protected without a password.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,18 +95,26 @@ def master_to_templates(
     names = _choose_reporters(master, reporters)
     out_dir = Path(out_dir)
     _refuse_to_replace(out_dir, [survey_file_name(year, name) for name in names])
+    made = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    for name in names:
-        wb, previous = master_to_workbook(master, year, name, base)
-        path = out_dir / survey_file_name(year, name)
-        save_workbook(wb, path)
-        results.append(
-            TemplateResult(name, path, [m.id for m in master.measures_for(name)], previous)
-        )
-    # recorded, so that a later run may write an untouched blank again, and so that
-    # validate/merge of the folder never read a blank as a return
-    mark_output(out_dir, "template", [r.path for r in results])
+    try:
+        for name in names:
+            wb, previous = master_to_workbook(master, year, name, base)
+            path = out_dir / survey_file_name(year, name)
+            save_workbook(wb, path)
+            results.append(
+                TemplateResult(name, path, [m.id for m in master.measures_for(name)], previous)
+            )
+    finally:
+        # recorded, so that a later run may write an untouched blank again, and so that
+        # validate/merge of the folder never read a blank as a return: also the blanks
+        # written before a run stopped (a full disk), or the next run would refuse them
+        if results:
+            mark_output(out_dir, "template", [r.path for r in results])
+        elif made:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # a folder this run made and left empty
     return results
 
 
@@ -111,10 +122,24 @@ def _refuse_to_replace(out_dir: Path, names: list[str]) -> None:
     """UsageError, before anything is written, when a file of that name is in `out_dir` and is
     not a blank this command wrote and nobody touched: a return saved there, say."""
 
+    from sorachi_etl.book.office_locks import office_locks
+
     for name in names:
         path = out_dir / name
         if path.exists() and not written_unchanged(path, "template"):
             raise UsageError("template_would_replace", name=name, path=out_dir)
+        # a blank open in Excel: on Windows writing it fails after the ones before it
+        for lock in office_locks(path):
+            raise UsageError(
+                "template_file_open",
+                path=out_dir,
+                name=name,
+                program=lock.program,
+                who=lock.who(),
+                lock=lock.path.name,
+            )
+        if path.exists() and not os.access(path, os.W_OK):
+            raise UsageError("template_blank_read_only", path=out_dir, name=name)
 
 
 def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> list[str]:
@@ -147,11 +172,29 @@ def save_workbook(wb: Workbook, path: Path) -> None:
 
     from openpyxl.writer.excel import ExcelWriter
 
+    # written beside it and renamed into place: a run stopped part way (a full disk)
+    # never leaves a half-written blank that Excel calls broken, nor its temp file
+    fd, name = tempfile.mkstemp(prefix=".sorachi-", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
-        with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        with (
+            os.fdopen(fd, "wb") as fh,
+            ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True) as archive,
+        ):
             ExcelWriter(wb, archive).save()
+        os.chmod(tmp, 0o666 & ~_umask())  # readable by colleagues, as a new file would be
+        os.replace(tmp, path)
     except PermissionError as exc:
         raise SorachiError("file_in_use", name=path.name) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def master_to_workbook(
