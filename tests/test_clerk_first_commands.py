@@ -180,3 +180,25 @@ def test_a_blank_marked_read_only_is_named_and_no_blank_is_rewritten(sample_mast
     assert "--out" in lines[0] and "別のファイル名" not in lines[0]
     assert snapshot(out) == before
     assert stamps(out) == written
+
+
+# --- init beside what a shared drive already holds -------------------------------------
+
+
+def test_init_beside_a_file_named_like_the_photo_folder_makes_the_master_and_says_so(
+    tmp_path, monkeypatch
+):
+    """A file called 写真 where init puts the sample pictures: the master is made, and
+    the clerk reads why the pictures are not there, not 「予期しない問題…マスタは変更して
+    いません」 with the master in fact written (and a second init refused as existing)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "写真").write_text("メモ", encoding="utf-8")
+    result = runner.invoke(app, ["init", "master.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "master.xlsx").is_file()
+    assert (tmp_path / "写真").read_text(encoding="utf-8") == "メモ"
+    assert "予期しない" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("注意: "), result.stderr
+    assert "写真" in lines[0] and "同じ名前のファイル" in lines[0]
+    assert "マスタを作成しました" in result.stdout

@@ -167,7 +167,19 @@ def init_master(
             expected=expected,
             keep_backups=master.settings.backups_kept,
         )
-    copy_sample_photos(master, path.parent)
+    try:
+        copy_sample_photos(master, path.parent)
+    except OSError as exc:
+        # the master is made: pictures that cannot be put beside it (a file named 写真,
+        # a read-only folder) are said, not reported as a failure of the whole init
+        from sorachi_etl.model.findings import finding
+        from sorachi_etl.model.paths import os_error_reason
+
+        photo = next(i.photo for i in master.initiatives if i.photo)
+        folder = (path.parent / photo).parent
+        notices.add(
+            [finding("sample_photos_not_copied", folder=folder, reason=os_error_reason(exc))]
+        )
     return InitResult(path, master, table, saved, list(notices))
 
 

@@ -519,6 +519,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "マスタ「{name}」の LibreOffice のロックファイル「{lock}」{who}が残っていますが、この端末（{host}）では LibreOffice が動いていないため、異常終了したあとに残ったものです。--force-unlock を付けて実行すると、このロックファイルだけを削除して続けます。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
     ),
+    "sample_photos_not_copied": (
+        WARNING,
+        "見本の写真をフォルダ「{folder}」に置けませんでした（{reason}）。マスタは作成しました。報告書（publish）に見本の写真を載せるには、同じ名前のファイルを移すか書き込めるようにしてから、マスタを --force で作り直してください。",
+    ),
     "office_lock_removed": (
         WARNING,
         "--force-unlock の指定により、{program} のロックファイル「{lock}」{who}を削除しました。",

@@ -139,5 +139,7 @@ def os_error_reason(exc: OSError) -> str:
         errno.EROFS: "読み取り専用の場所です",
         errno.ENOSPC: "ディスクの空き容量が足りません",
         errno.ENAMETOOLONG: "名前が長すぎます",
+        errno.EEXIST: "同じ名前のファイルがあります",
+        errno.ENOTDIR: "フォルダと同じ名前のファイルがあります",
     }
     return reasons.get(exc.errno, f"システムのエラー番号 {exc.errno}")
