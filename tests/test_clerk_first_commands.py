@@ -202,3 +202,17 @@ def test_init_beside_a_file_named_like_the_photo_folder_makes_the_master_and_say
     assert len(lines) == 1 and lines[0].startswith("注意: "), result.stderr
     assert "写真" in lines[0] and "同じ名前のファイル" in lines[0]
     assert "マスタを作成しました" in result.stdout
+
+
+@pytest.mark.parametrize("left_by_the_system", ["Thumbs.db", "desktop.ini", ".DS_Store"])
+def test_demo_into_a_new_folder_explorer_left_a_hidden_file_in(
+    tmp_path, monkeypatch, left_by_the_system
+):
+    """The clerk makes a folder デモ for the demo; Explorer has put a hidden Thumbs.db
+    (or desktop.ini) in it. The clerk sees an empty folder: it is one."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "デモ").mkdir()
+    (tmp_path / "デモ" / left_by_the_system).write_bytes(b"\x00")
+    result = runner.invoke(app, ["demo", "--out", "デモ"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "デモ" / "master.xlsx").is_file()

@@ -21,6 +21,10 @@ from pathlib import Path
 
 from sorachi_etl.model.errors import UsageError
 
+# What Windows Explorer and the Mac Finder leave in a folder by themselves (lower case):
+# hidden from the clerk, so a folder holding only these is one the clerk sees as empty.
+SYSTEM_FILE_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", "icon\r"})
+
 
 def expand(path: Path | str) -> Path:
     """`path` with a leading ~ as the home folder (Windows shells do not expand it)."""
@@ -37,7 +41,7 @@ def folder_to_write(path: Path | str, *, option: str, example: str, empty: bool 
     if path.exists():
         if not path.is_dir():
             raise UsageError("file_given_for_folder", path=path, option=option, example=example)
-        if empty and any(path.iterdir()):
+        if empty and any(p.name.lower() not in SYSTEM_FILE_NAMES for p in path.iterdir()):
             raise UsageError("folder_not_empty", path=path)
         check_writable(path)
     else:
