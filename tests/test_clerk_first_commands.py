@@ -216,3 +216,71 @@ def test_demo_into_a_new_folder_explorer_left_a_hidden_file_in(
     result = runner.invoke(app, ["demo", "--out", "デモ"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "デモ" / "master.xlsx").is_file()
+
+
+# --- validate --annotate into last run's 返送用 -----------------------------------------
+
+
+def numata_checked_once(tmp_path: Path) -> Path:
+    """回収 holding 沼田町's faulty return, checked once: 返送用 holds its copy."""
+    import shutil
+
+    from sorachi_etl.model.resources import samples_dir
+
+    (tmp_path / "回収").mkdir()
+    shutil.copy(samples_dir() / "returns" / "R6_沼田町_調査票.xlsx", tmp_path / "回収")
+    result = runner.invoke(app, ["validate", "回収", "--annotate", "返送用"])
+    assert result.exit_code == 1, result.output
+    copy = tmp_path / "返送用" / "R6_沼田町_調査票_要修正.xlsx"
+    assert copy.is_file()
+    return copy
+
+
+@pytest.mark.parametrize(
+    "owner", ["~$R6_沼田町_調査票_要修正.xlsx", ".~lock.R6_沼田町_調査票_要修正.xlsx#"]
+)
+def test_last_runs_copy_open_in_excel_is_not_replaced_and_the_clerk_is_told(
+    tmp_path, monkeypatch, owner
+):
+    """The clerk has last run's 返送用 copy open (to mail it) and checks again: the open
+    copy is not pulled from under Excel, and the clerk reads which file and why."""
+    monkeypatch.chdir(tmp_path)
+    copy = numata_checked_once(tmp_path)
+    (copy.parent / owner).write_bytes(b"\x06tanaka" + b" " * 48)
+    before, written = snapshot(copy.parent), stamps(copy.parent)
+    result = runner.invoke(app, ["validate", "回収", "--annotate", "返送用"])
+    assert result.exit_code == 1, result.output
+    assert "返送用のコピーを作れませんでした" in result.stdout
+    assert "開かれています" in result.stdout and owner in result.stdout
+    assert snapshot(copy.parent) == before
+    assert stamps(copy.parent) == written
+
+
+def test_last_runs_copy_marked_read_only_is_not_replaced(tmp_path, monkeypatch):
+    """A copy the clerk marked read-only (sent, kept as it was mailed) is not replaced
+    behind that mark. Run without root's capability to write anywhere."""
+    import shutil
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    copy = numata_checked_once(tmp_path)
+    copy.chmod(0o444)
+    before, written = snapshot(copy.parent), stamps(copy.parent)
+    command = [sys.executable, "-c", "from sorachi_etl.cli import main; main()"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test a read-only file as root"
+        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+    run = subprocess.run(
+        [*command, "validate", "回収", "--annotate", "返送用"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "返送用のコピーを作れませんでした" in run.stdout and "読み取り専用" in run.stdout
+    assert snapshot(copy.parent) == before
+    assert stamps(copy.parent) == written
+    assert copy.stat().st_mode & 0o222 == 0

@@ -714,6 +714,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "書き出し先のファイルが開かれているか、書き込みの権限がありません",
     ),
+    "annotate_copy_open": (
+        ERROR,
+        "前に作った「{name}」が {program} で開かれています{who}。閉じてから、もう一度実行してください（だれも開いていないのにロックファイル「{lock}」が残っている場合は、それを削除してください）",
+    ),
+    "annotate_copy_read_only": (
+        ERROR,
+        "前に作った「{name}」が読み取り専用です。読み取り専用を解除するか、別のフォルダを --annotate で指定してください",
+    ),
     "annotate_cannot_open": (ERROR, "このファイルは注記を付けたコピーを作れない形式です"),
     "annotate_unsupported": (
         ERROR,
