@@ -284,3 +284,35 @@ def test_last_runs_copy_marked_read_only_is_not_replaced(tmp_path, monkeypatch):
     assert snapshot(copy.parent) == before
     assert stamps(copy.parent) == written
     assert copy.stat().st_mode & 0o222 == 0
+
+
+# --- report --output named for another kind of file ------------------------------------
+
+NAMED_WRONG = {
+    "CSV under an Excel name": (["--output", "一覧.xlsx", "--format", "csv"], "一覧.csv"),
+    "an Excel name, no format": (["--output", "一覧.xlsx"], "一覧.csv"),
+    "an old Excel name": (["--output", "一覧.XLS", "-f", "md"], "一覧.csv"),
+    "JSON under a CSV name": (["--output", "一覧.csv", "--format", "json"], "一覧.json"),
+    "CSV under a JSON name": (["--output", "一覧.json", "--format", "csv"], "一覧.csv"),
+}
+
+
+@pytest.mark.parametrize("args, suggested", NAMED_WRONG.values(), ids=NAMED_WRONG.keys())
+def test_a_report_named_for_another_kind_of_file_is_refused_with_the_right_name(
+    sample_master_path, monkeypatch, args, suggested
+):
+    """`--output 一覧.xlsx --format csv` (what the old message even suggested) wrote CSV
+    text under an Excel name: Excel then refuses to open it, and validate meets an .xlsx
+    that is no workbook. Refused, with the name to use instead; nothing written."""
+    folder = sample_master_path.parent
+    monkeypatch.chdir(folder)
+    before = snapshot(folder)
+    result = runner.invoke(app, ["report", *M, *args])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, suggested)
+    assert snapshot(folder) == before
+
+
+def test_an_unknown_name_is_not_told_to_add_format_to_an_excel_name(sample_master_path):
+    result = runner.invoke(app, ["report", "-m", str(sample_master_path), "-o", "x.xlsx"])
+    assert "--format csv、md、json のどれかを付ける" not in result.stderr

@@ -29,6 +29,8 @@ class Format(StrEnum):
 
 # The format an --output file gets from its extension when --format is not given.
 BY_SUFFIX = {".csv": Format.csv, ".md": Format.md, ".json": Format.json}
+# Names Excel or LibreOffice opens as a workbook: never given to a text file.
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 # CSV with a BOM: Japanese Excel then reads it as UTF-8 instead of Shift_JIS (no mojibake).
 ENCODINGS = {Format.csv: "utf-8-sig", Format.md: "utf-8", Format.json: "utf-8"}
 
@@ -93,12 +95,21 @@ def _format(format: Format | None, output: Path | None) -> Format:
     """--format, else the --output file's extension, else the terminal table."""
     if output is None:
         return format or Format.table
-    if format is None:
-        format = BY_SUFFIX.get(output.suffix.lower())
-        if format is None:
-            raise UsageError("report_unknown_suffix", name=output.name)
     if format is Format.table:
         raise UsageError("report_table_to_file")
+    suffix = output.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:  # text under a workbook's name: Excel refuses to open it
+        example = output.with_suffix(".csv").name
+        raise UsageError("report_output_named_as_workbook", name=output.name, example=example)
+    if format is None:
+        format = BY_SUFFIX.get(suffix)
+        if format is None:
+            raise UsageError("report_unknown_suffix", name=output.name)
+    elif suffix in BY_SUFFIX and BY_SUFFIX[suffix] is not format:  # JSON in 一覧.csv
+        example = output.with_suffix(f".{format.value}").name
+        raise UsageError(
+            "report_suffix_not_format", name=output.name, format=format.value, example=example
+        )
     return format
 
 

@@ -733,6 +733,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "「{name}」の拡張子から形式が分かりません。--format csv、md、json のどれかを付けるか、拡張子を .csv などにしてください。",
     ),
+    "report_output_named_as_workbook": (
+        ERROR,
+        "「{name}」は Excel ブックの名前ですが、report が書き出すのは CSV・Markdown・JSON の文字のファイルです（Excel ブックの名前にすると、Excel が「形式と拡張子が一致しない」と開けません）。--output は {example} のように .csv で終わる名前にしてください（CSV は Excel で開けます）。",
+    ),
+    "report_suffix_not_format": (
+        ERROR,
+        "「{name}」は拡張子が --format {format} と合いません。--output を {example} にするか、--format を付けずに実行してください（拡張子から形式を決めます）。",
+    ),
     "report_table_to_file": (
         ERROR,
         "--format table は画面表示用のため、ファイルには書き出せません。--format csv、md、json のどれかを指定してください。",
