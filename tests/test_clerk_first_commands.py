@@ -70,21 +70,48 @@ def test_a_name_too_long_for_the_drive_is_named_not_an_unexpected_problem(
     assert snapshot(folder) == before
 
 
-def test_a_report_that_cannot_be_written_says_why_in_japanese(sample_master_path, monkeypatch):
+def test_a_report_that_fails_while_written_keeps_last_times_file_and_says_why(
+    sample_master_path, monkeypatch
+):
     """A write refused by the system (here a full disk) names the file and the reason in
     Japanese; the system's own English text never reaches the clerk."""
     import errno
 
     monkeypatch.chdir(sample_master_path.parent)
 
-    def full(self, *args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+    assert runner.invoke(app, ["report", *M, "--output", "一覧.csv"]).exit_code == 0
+    before = snapshot(sample_master_path.parent)
 
-    monkeypatch.setattr(Path, "write_text", full)
+    real_fdopen = os.fdopen
+
+    class FillsUp:
+        """A file on a disk that fills after 100 characters."""
+
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, text):
+            self.fh.write(text[:100])
+            self.fh.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(fd, mode="r", *args, **kwargs):
+        fh = real_fdopen(fd, mode, *args, **kwargs)
+        return FillsUp(fh) if kwargs.get("encoding") == "utf-8-sig" else fh
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
     result = runner.invoke(app, ["report", *M, "--output", "一覧.csv"])
     assert result.exit_code == 2, result.output
     assert_one_japanese_line(result, "空き容量が足りない")
     assert "No space" not in result.stderr
+    # last time's list is whole, and no temp file is left beside it
+    assert snapshot(sample_master_path.parent) == before
 
 
 # --- template into a folder that holds blanks already ----------------------------------
