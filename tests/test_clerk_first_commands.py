@@ -343,3 +343,62 @@ def test_a_report_named_for_another_kind_of_file_is_refused_with_the_right_name(
 def test_an_unknown_name_is_not_told_to_add_format_to_an_excel_name(sample_master_path):
     result = runner.invoke(app, ["report", "-m", str(sample_master_path), "-o", "x.xlsx"])
     assert "--format csv、md、json のどれかを付ける" not in result.stderr
+
+
+# --- names beginning with ~ -------------------------------------------------------------
+
+TILDE = {
+    "report --output ~一覧.csv": (["report", *M, "--output", "~一覧.csv"], "~一覧.csv"),
+    "template --out ~送付": (["template", *M, "-y", "R6", "-o", "~送付", "-r", "夕張市"], "~送付"),
+    "demo --out ~デモ": (["demo", "--out", "~デモ"], "~デモ"),
+}
+
+
+@pytest.mark.parametrize("args, made", TILDE.values(), ids=TILDE.keys())
+def test_a_name_beginning_with_a_tilde_is_a_name_not_another_users_home(
+    sample_master_path, monkeypatch, args, made
+):
+    """`~一覧.csv` was read as the home folder of a user called 「一覧.csv」: 「予期しない
+    問題」 here, and on Windows a path into a colleague's profile."""
+    folder = sample_master_path.parent
+    monkeypatch.chdir(folder)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (folder / made).exists()
+
+
+OWNER_AS_MASTER = {
+    "status": ["status"],
+    "report": ["report"],
+    "template": ["template", "-y", "R6", "-o", "送付"],
+    "merge": ["merge", "回収"],
+    "publish": ["publish", "-f", "html"],
+}
+
+
+@pytest.mark.parametrize("owner", ["~$master.xlsx", ".~lock.master.xlsx#"])
+@pytest.mark.parametrize("args", OWNER_AS_MASTER.values(), ids=OWNER_AS_MASTER.keys())
+def test_excels_lock_file_given_as_the_master_names_the_master_to_give(
+    sample_master_path, monkeypatch, owner, args
+):
+    """With hidden files shown, the clerk picks `~$master.xlsx` beside the master (it
+    sorts first). It was 「予期しない問題」; now: that is Excel's lock file, give master.xlsx."""
+    folder = sample_master_path.parent
+    (folder / "回収").mkdir()
+    (folder / owner).write_bytes(b"\x06tanaka" + b" " * 48)
+    monkeypatch.chdir(folder)
+    before = snapshot(folder)
+    result = runner.invoke(app, [*args, "--master", owner])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, "ロックファイル")
+    assert "「master.xlsx」を指定" in result.stderr
+    assert snapshot(folder) == before
+
+
+def test_init_refuses_a_master_named_like_excels_lock_file(tmp_path, monkeypatch):
+    """A master called ~$新.xlsx would be skipped by every command as a lock file."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", "~$新.xlsx"])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, "ロックファイルと同じ形の名前")
+    assert list(tmp_path.iterdir()) == []

@@ -19,7 +19,15 @@ if TYPE_CHECKING:
 
 def master_file(path: Path) -> Path:
     """The master a command reads, as given (~ expanded); `open_master` says what is wrong with it."""
+    from sorachi_etl.book.office_locks import owner_file_of
+
     path = expand(path)
+    owner = owner_file_of(path)
+    if owner is not None:  # picked beside the master in Explorer with hidden files shown
+        program, master = owner
+        raise UsageError(
+            "master_is_owner_file", name=path.name, program=program, master=master.name
+        )
     if not path.exists():
         check_drive(path)
     return path
@@ -133,7 +141,7 @@ def init_master(
     """
     from sorachi_etl.book.lock import master_lock
     from sorachi_etl.book.master_write import append_log, save_atomic
-    from sorachi_etl.book.office_locks import ensure_not_open
+    from sorachi_etl.book.office_locks import ensure_not_open, owner_file_of
     from sorachi_etl.model.sample import copy_sample_photos, sample_master
 
     path = expand(path)
@@ -146,6 +154,8 @@ def init_master(
         )
     if path.suffix.lower() != ".xlsx":
         raise UsageError("master_name_not_xlsx", name=path.name)
+    if owner_file_of(path) is not None:
+        raise UsageError("master_named_like_owner_file", name=path.name)
     if path.exists() and not overwrite:
         raise UsageError("master_exists", path=path)
     file_to_write(path, option="sorachi-etl init", example="master.xlsx")

@@ -607,6 +607,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "マスタ「{name}」は{kind}で保存されています。sorachi-etl が書き込めるのは Excel ブック（.xlsx）だけです。Excel か LibreOffice で開き、「Excel ブック（*.xlsx）」の形式で「{xlsx}」として保存し直して、それを --master に指定してください。",
     ),
+    "master_is_owner_file": (
+        ERROR,
+        "「{name}」は、{program} がマスタ「{master}」を開いている間だけ作るロックファイルで、マスタではありません。--master には「{master}」を指定してください。",
+    ),
+    "master_named_like_owner_file": (
+        ERROR,
+        "「{name}」は Excel・LibreOffice のロックファイルと同じ形の名前のため、マスタには使えません（ほかのコマンドがロックファイルとして読み飛ばします）。「~$」や「.~lock.」で始まらない名前（例: master.xlsx）にしてください。",
+    ),
     "master_exists": (
         ERROR,
         "「{path}」はすでにあります。上書きする場合は --force を付けてください。",

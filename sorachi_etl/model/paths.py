@@ -27,8 +27,17 @@ SYSTEM_FILE_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_s
 
 
 def expand(path: Path | str) -> Path:
-    """`path` with a leading ~ as the home folder (Windows shells do not expand it)."""
-    return Path(path).expanduser()
+    """`path` with a leading ~ as the home folder (Windows shells do not expand it).
+
+    Only "~" alone or followed by a slash: "~$master.xlsx" (Excel's owner file) or
+    "~一覧.csv" is a name, not another user's home folder (which failed, or on
+    Windows quietly pointed to a colleague's profile).
+    """
+    text = str(path)
+    home = ("~/", "~\\") if os.name == "nt" else ("~/",)
+    if text == "~" or text.startswith(home):
+        return Path(path).expanduser()
+    return Path(path)
 
 
 def folder_to_write(path: Path | str, *, option: str, example: str, empty: bool = False) -> Path:
