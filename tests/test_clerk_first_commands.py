@@ -402,3 +402,30 @@ def test_init_refuses_a_master_named_like_excels_lock_file(tmp_path, monkeypatch
     assert result.exit_code == 2, result.output
     assert_one_japanese_line(result, "ロックファイルと同じ形の名前")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- a reporter's name that no file name can hold --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, shown", [("夕張市/ゆうばり", "「/」"), ("夕張市:本庁", "「:」"), ("夕張市?", "「?」")]
+)
+def test_a_reporter_named_with_a_character_no_file_name_holds_is_named(
+    sample_master_path, monkeypatch, typed, shown
+):
+    """Staff typed 「夕張市/ゆうばり」 in 市町: its blank's name made a folder that is not
+    there (「予期しない問題」 after other blanks were written; ":" and "?" fail so on
+    Windows). Named, with where to fix it, before any blank is written."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(sample_master_path)
+    wb["市町"]["A2"] = typed  # 夕張市's row
+    wb.save(sample_master_path)
+    folder = sample_master_path.parent
+    monkeypatch.chdir(folder)
+    before = snapshot(folder)
+    result = runner.invoke(app, ["template", *M, "-y", "R6", "-o", "送付"])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, shown)
+    assert typed in result.stderr and "シート「市町」" in result.stderr
+    assert snapshot(folder) == before

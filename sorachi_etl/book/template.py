@@ -93,6 +93,8 @@ def master_to_templates(
     unknown name raises UsageError with a "did you mean" hint.
     """
     names = _choose_reporters(master, reporters)
+    for name in names:
+        _refuse_unusable_name(name, survey_file_name(year, name))
     out_dir = Path(out_dir)
     _refuse_to_replace(out_dir, [survey_file_name(year, name) for name in names])
     made = not out_dir.exists()
@@ -116,6 +118,24 @@ def master_to_templates(
             with contextlib.suppress(OSError):
                 out_dir.rmdir()  # a folder this run made and left empty
     return results
+
+
+# What Windows refuses in a file name (and "/" everywhere): a reporter named so in the
+# master cannot have a blank of its own name.
+_NOT_IN_FILE_NAMES = frozenset('<>:"/\\|?*')
+
+
+def _refuse_unusable_name(name: str, file: str) -> None:
+    """UsageError, before anything is written, for a reporter whose blank's file name no
+    system can hold (「夕張市/ゆうばり」 typed in 市町 became a folder that is not there)."""
+    bad = [f"「{ch}」" for ch in dict.fromkeys(name) if ch in _NOT_IN_FILE_NAMES]
+    if any(ord(ch) < 32 for ch in name):
+        bad.append("制御文字")
+    if name != name.rstrip(". "):
+        bad.append("末尾の「.」や空白")  # Windows drops them: the file would be another name
+    if bad:
+        chars = "、".join(bad)
+        raise UsageError("reporter_name_not_a_file_name", name=name, chars=chars, file=file)
 
 
 def _refuse_to_replace(out_dir: Path, names: list[str]) -> None:
