@@ -429,3 +429,17 @@ def test_a_reporter_named_with_a_character_no_file_name_holds_is_named(
     assert_one_japanese_line(result, shown)
     assert typed in result.stderr and "シート「市町」" in result.stderr
     assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize("owner", ["~$一覧.csv", ".~lock.一覧.csv#"])
+def test_last_times_list_open_in_excel_is_named_and_kept(sample_master_path, monkeypatch, owner):
+    monkeypatch.chdir(sample_master_path.parent)
+    assert runner.invoke(app, ["report", *M, "--output", "一覧.csv"]).exit_code == 0
+    (sample_master_path.parent / owner).write_bytes(b"\x06tanaka" + b" " * 48)
+    before = snapshot(sample_master_path.parent)
+    stamp = (sample_master_path.parent / "一覧.csv").stat().st_mtime_ns
+    result = runner.invoke(app, ["report", *M, "--output", "一覧.csv"])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, "開かれている")
+    assert snapshot(sample_master_path.parent) == before
+    assert (sample_master_path.parent / "一覧.csv").stat().st_mtime_ns == stamp
