@@ -443,3 +443,25 @@ def test_last_times_list_open_in_excel_is_named_and_kept(sample_master_path, mon
     assert_one_japanese_line(result, "開かれている")
     assert snapshot(sample_master_path.parent) == before
     assert (sample_master_path.parent / "一覧.csv").stat().st_mtime_ns == stamp
+
+
+BLANK_NAMES = {
+    "template --out": ["template", *M, "-y", "R6", "-r", "夕張市", "-o"],
+    "publish --out": ["publish", *M, "-f", "html", "--out"],
+    "demo --out": ["demo", "--out"],
+    "validate --annotate": ["validate", "回収", "--annotate"],
+}
+
+
+@pytest.mark.parametrize("blank", [" ", "\u3000"], ids=["space", "full-width space"])
+@pytest.mark.parametrize("args", BLANK_NAMES.values(), ids=BLANK_NAMES.keys())
+def test_a_folder_named_with_spaces_only_is_refused(sample_master_path, monkeypatch, args, blank):
+    """`-o " "` made a folder called " " and printed 「作成しました:  」."""
+    folder = sample_master_path.parent
+    (folder / "回収").mkdir()
+    monkeypatch.chdir(folder)
+    before = snapshot(folder)
+    result = runner.invoke(app, [*args, blank])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, "空白だけです")
+    assert snapshot(folder) == before

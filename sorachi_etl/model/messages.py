@@ -662,6 +662,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "「{name}」を書き込めません。Excel などで開いている場合は閉じてから、もう一度実行してください。",
     ),
     "file_write_failed": (ERROR, "「{path}」に書き込めません（{reason}）。"),
+    "name_only_spaces": (
+        ERROR,
+        "{option} に指定した名前「{name}」は空白だけです（Windows では作れない名前です）。名前を入れて指定してください（例: {example}）。",
+    ),
     "path_too_long": (
         ERROR,
         "「{path}」は名前が長すぎます（ファイル名・フォルダ名を合わせた長さの上限を超えています）。ファイル名やフォルダ名を短くするか、浅いフォルダで実行してください。",

@@ -47,6 +47,7 @@ def folder_to_write(path: Path | str, *, option: str, example: str, empty: bool 
     With `empty`, an existing folder must hold nothing. Creates nothing.
     """
     path = expand(path)
+    _refuse_blank_name(path, option, example)
     if path.exists():
         if not path.is_dir():
             raise UsageError("file_given_for_folder", path=path, option=option, example=example)
@@ -65,6 +66,7 @@ def file_to_write(path: Path | str, *, option: str, example: str) -> Path:
     read-only may not. Creates nothing.
     """
     path = expand(path)
+    _refuse_blank_name(path, option, example)
     if path.is_dir():
         raise UsageError("folder_given_for_file", path=path, option=option, example=example)
     folder = existing_parent(path)
@@ -72,6 +74,13 @@ def file_to_write(path: Path | str, *, option: str, example: str) -> Path:
         raise UsageError("file_read_only", path=path)
     check_writable(folder)
     return path
+
+
+def _refuse_blank_name(path: Path, option: str, example: str) -> None:
+    """UsageError for a name of spaces only (`-o " "`): made silently here, it is a folder
+    the clerk cannot see the name of, and one Windows cannot make."""
+    if path.name and not path.name.strip():
+        raise UsageError("name_only_spaces", option=option, name=path.name, example=example)
 
 
 def file_to_read(path: Path | str, *, what: str, option: str, example: str) -> Path:
