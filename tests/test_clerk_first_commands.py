@@ -465,3 +465,13 @@ def test_a_folder_named_with_spaces_only_is_refused(sample_master_path, monkeypa
     assert result.exit_code == 2, result.output
     assert_one_japanese_line(result, "空白だけです")
     assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize("typed", ["ｍａｓｔｅｒ．ｘｌｓｘ", "マスタ．xlsx", "master.ＸＬＳＸ"])
+def test_init_with_the_extension_typed_in_full_width_says_so(tmp_path, monkeypatch, typed):
+    """With the IME on, 「．ｘｌｓｘ」 looks like .xlsx: the message says what differs."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", typed])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, "全角")
+    assert list(tmp_path.iterdir()) == []

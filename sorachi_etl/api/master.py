@@ -153,6 +153,11 @@ def init_master(
             example=path / "master.xlsx",
         )
     if path.suffix.lower() != ".xlsx":
+        import unicodedata
+
+        typed = unicodedata.normalize("NFKC", path.name)
+        if typed.lower().endswith(".xlsx"):  # ｍａｓｔｅｒ．ｘｌｓｘ, typed with the IME on
+            raise UsageError("master_name_full_width_xlsx", name=path.name, example=typed)
         raise UsageError("master_name_not_xlsx", name=path.name)
     if owner_file_of(path) is not None:
         raise UsageError("master_named_like_owner_file", name=path.name)

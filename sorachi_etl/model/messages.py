@@ -599,6 +599,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "「{name}」はマスタブックではありません（{detail}）。--master にはマスタブック（sorachi-etl init で作ったもの、例: master.xlsx）を指定してください。",
     ),
+    "master_name_full_width_xlsx": (
+        ERROR,
+        "マスタのファイル名「{name}」は拡張子が全角で書かれています。半角の .xlsx で終わる名前（例: {example}）にしてください。",
+    ),
     "master_name_not_xlsx": (
         ERROR,
         "マスタのファイル名は .xlsx で終わる名前にしてください（指定: {name}）。",
