@@ -475,3 +475,15 @@ def test_init_with_the_extension_typed_in_full_width_says_so(tmp_path, monkeypat
     assert result.exit_code == 2, result.output
     assert_one_japanese_line(result, "全角")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("typed", ["夕張市,美唄市", "夕張市、美唄市", "夕張市， 美唄市"])
+def test_reporters_listed_in_one_reporter_option_are_each_made(
+    sample_master_path, monkeypatch, typed
+):
+    """`-r 夕張市,美唄市` was answered 「美唄市のことですか？」 (and nothing made)."""
+    monkeypatch.chdir(sample_master_path.parent)
+    result = runner.invoke(app, ["template", *M, "-y", "R6", "-o", "送付", "-r", typed])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (sample_master_path.parent / "送付").glob("*.xlsx"))
+    assert names == ["R6_夕張市_調査票.xlsx", "R6_美唄市_調査票.xlsx"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +172,8 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
     known = [r.name for r in master.reporters]
     # a name copied out of a cell or a mail comes with spaces around it
     reporters = [name.strip() for name in reporters]
+    # 「夕張市,美唄市」 or 「夕張市、美唄市」 in one -r: the reporters of that list
+    reporters = [part for name in reporters for part in _listed(name, known)]
     for name in reporters:
         if name not in known:
             hint = did_you_mean(name, known)
@@ -184,6 +187,14 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
         if not master.measures_for(name):
             raise UsageError("reporter_without_measures", name=name)
     return list(dict.fromkeys(reporters))
+
+
+def _listed(name: str, known: list[str]) -> list[str]:
+    """`name` split at its commas when it is not a reporter but each part is one."""
+    if name in known:
+        return [name]
+    parts = [p.strip() for p in re.split(r"[,、，]", name)]
+    return parts if len(parts) > 1 and all(p in known for p in parts) else [name]
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
