@@ -487,3 +487,14 @@ def test_reporters_listed_in_one_reporter_option_are_each_made(
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (sample_master_path.parent / "送付").glob("*.xlsx"))
     assert names == ["R6_夕張市_調査票.xlsx", "R6_美唄市_調査票.xlsx"]
+
+
+def test_a_folder_named_like_a_blank_is_called_a_folder(sample_master_path, monkeypatch):
+    """Not 「…から変わっています（返ってきた調査票かもしれません）」: it is a folder."""
+    monkeypatch.chdir(sample_master_path.parent)
+    (sample_master_path.parent / "送付" / "R6_夕張市_調査票.xlsx").mkdir(parents=True)
+    before = snapshot(sample_master_path.parent)
+    result = runner.invoke(app, ["template", *M, "-y", "R6", "-o", "送付", "-r", "夕張市"])
+    assert result.exit_code == 2, result.output
+    assert_one_japanese_line(result, "同じ名前のフォルダ「R6_夕張市_調査票.xlsx」")
+    assert snapshot(sample_master_path.parent) == before

@@ -147,6 +147,8 @@ def _refuse_to_replace(out_dir: Path, names: list[str]) -> None:
 
     for name in names:
         path = out_dir / name
+        if path.is_dir():
+            raise UsageError("template_folder_in_the_way", path=out_dir, name=name)
         if path.exists() and not written_unchanged(path, "template"):
             raise UsageError("template_would_replace", name=name, path=out_dir)
         # a blank open in Excel: on Windows writing it fails after the ones before it
