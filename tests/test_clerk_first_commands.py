@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,7 +187,6 @@ def test_a_blank_marked_read_only_is_named_and_no_blank_is_rewritten(sample_mast
     Root may write anywhere, so as root the command runs without that capability."""
     import shutil
     import subprocess
-    import sys
 
     folder = sample_master_path.parent
     out = folder / "送付"
@@ -288,7 +288,6 @@ def test_last_runs_copy_marked_read_only_is_not_replaced(tmp_path, monkeypatch):
     behind that mark. Run without root's capability to write anywhere."""
     import shutil
     import subprocess
-    import sys
 
     monkeypatch.chdir(tmp_path)
     copy = numata_checked_once(tmp_path)
@@ -498,3 +497,30 @@ def test_a_folder_named_like_a_blank_is_called_a_folder(sample_master_path, monk
     assert result.exit_code == 2, result.output
     assert_one_japanese_line(result, "同じ名前のフォルダ「R6_夕張市_調査票.xlsx」")
     assert snapshot(sample_master_path.parent) == before
+
+
+# --- a file name that is not UTF-8 --------------------------------------------------------
+
+
+def test_a_return_named_in_shift_jis_gets_its_copy_and_no_temp_file_is_left(tmp_path, monkeypatch):
+    """A return unpacked from a Windows zip keeps its Shift_JIS name bytes. Its 返送用
+    copy was written, then 「予期しない問題」 and a `.sorachi-etl.NNN.tmp` left beside it;
+    the next validate read the copy back as a return. (Such names exist on Linux file
+    systems, where CI runs; Windows and macOS hold every name as Unicode.)"""
+    import shutil
+
+    from sorachi_etl.model.resources import samples_dir
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "回収").mkdir()
+    name = os.fsdecode("R6_沼田町_調査票.xlsx".encode("cp932"))
+    shutil.copy(samples_dir() / "returns" / "R6_沼田町_調査票.xlsx", tmp_path / "回収" / name)
+    result = runner.invoke(app, ["validate", "回収", "--annotate", "返送用"])
+    assert result.exit_code == 1, result.output
+    assert "予期しない" not in result.stderr
+    copies = sorted(p.name for p in (tmp_path / "返送用").iterdir())
+    assert len(copies) == 2 and copies[0] == ".sorachi-etl", copies
+    # the copy is known as the tool's own: a check of 返送用 reads no return in it
+    result = runner.invoke(app, ["validate", "返送用"])
+    assert result.exit_code == 2, result.output
+    assert "調査票がありません" in result.stderr

@@ -357,7 +357,9 @@ def mark_output(folder: Path, kind: str, files: Iterable[Path]) -> None:
     )
     staged = folder / f"{MARKER}.{os.getpid()}.tmp"
     try:
-        staged.write_text(text, encoding="utf-8")
+        # a file name that is not UTF-8 (Shift_JIS from a Windows zip or share) is held
+        # as lone surrogates: written as JSON's \udcXX escapes, read back as the same name
+        staged.write_bytes(text.encode("utf-8", "backslashreplace"))
         if marker.exists():
             _set_hidden(marker, False)  # Windows refuses to replace a hidden file
         os.replace(staged, marker)  # whole or not at all: two runs at once tear nothing
