@@ -532,3 +532,22 @@ def test_a_return_named_in_shift_jis_gets_its_copy_and_no_temp_file_is_left(tmp_
     result = runner.invoke(app, ["validate", "返送用"])
     assert result.exit_code == 2, result.output
     assert "調査票がありません" in result.stderr
+
+
+def test_a_strict_utf8_terminal_prints_a_shift_jis_file_name(monkeypatch):
+    """On a ja_JP.UTF-8 Linux desktop Python's stdout is strict: printing 「返送用のコピーを
+    作りました: R6_<Shift_JIS bytes>…」 would stop validate with a traceback."""
+    import io
+
+    from sorachi_etl.cli.common import make_output_safe
+
+    streams = [io.TextIOWrapper(io.BytesIO(), encoding="utf-8") for _ in range(2)]
+    assert all(s.errors == "strict" for s in streams)
+    monkeypatch.setattr(sys, "stdout", streams[0])
+    monkeypatch.setattr(sys, "stderr", streams[1])
+    make_output_safe()
+    name = os.fsdecode("R6_沼田町.xlsx".encode("cp932"))
+    for stream in streams:
+        stream.write(f"返送用のコピーを作りました: {name}\n")
+        stream.flush()
+        assert stream.buffer.getvalue().endswith("R6_沼田町.xlsx\n".encode("cp932"))

@@ -271,7 +271,8 @@ def make_output_safe() -> None:
 
     On Japanese Windows, output redirected to a file is cp932, which has no "—" or
     "✔": such a character is written as a look-alike (or "?") instead of stopping the
-    command with a UnicodeEncodeError. UTF-8 streams are left as they are.
+    command with a UnicodeEncodeError. A strict UTF-8 stream writes a file name that
+    is not UTF-8 as its own bytes; otherwise UTF-8 streams are left as they are.
     """
     codecs.register_error(_ERRORS, _lookalike)
     for stream in (sys.stdout, sys.stderr):
@@ -280,8 +281,14 @@ def make_output_safe() -> None:
             utf8 = codecs.lookup(encoding).name.startswith("utf")
         except LookupError:
             utf8 = False
-        if not utf8 and hasattr(stream, "reconfigure"):
+        if not hasattr(stream, "reconfigure"):
+            continue
+        if not utf8:
             stream.reconfigure(errors=_ERRORS)
+        elif getattr(stream, "errors", None) == "strict":
+            # a file name that is not UTF-8 (Shift_JIS from a Windows zip) is held as lone
+            # surrogates: printed as its own bytes, as `ls` does (Python's C-locale default)
+            stream.reconfigure(errors="surrogateescape")
 
 
 @contextmanager
