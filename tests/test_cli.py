@@ -304,7 +304,8 @@ def test_report_output_csv_opens_in_excel(sample_master_path, tmp_path):
 @pytest.mark.parametrize(
     ("name", "args", "words"),
     [
-        ("一覧.xlsx", [], "拡張子から形式が分かりません"),
+        ("一覧.txt", [], "拡張子から形式が分かりません"),
+        ("一覧.xlsx", [], "Excel ブックの名前"),
         ("一覧.csv", ["--format", "table"], "ファイルには書き出せません"),
         ("ないフォルダ/一覧.csv", [], "がありません"),
     ],

@@ -19,7 +19,15 @@ if TYPE_CHECKING:
 
 def master_file(path: Path) -> Path:
     """The master a command reads, as given (~ expanded); `open_master` says what is wrong with it."""
+    from sorachi_etl.book.office_locks import owner_file_of
+
     path = expand(path)
+    owner = owner_file_of(path)
+    if owner is not None:  # picked beside the master in Explorer with hidden files shown
+        program, master = owner
+        raise UsageError(
+            "master_is_owner_file", name=path.name, program=program, master=master.name
+        )
     if not path.exists():
         check_drive(path)
     return path
@@ -133,7 +141,7 @@ def init_master(
     """
     from sorachi_etl.book.lock import master_lock
     from sorachi_etl.book.master_write import append_log, save_atomic
-    from sorachi_etl.book.office_locks import ensure_not_open
+    from sorachi_etl.book.office_locks import ensure_not_open, owner_file_of
     from sorachi_etl.model.sample import copy_sample_photos, sample_master
 
     path = expand(path)
@@ -145,7 +153,14 @@ def init_master(
             example=path / "master.xlsx",
         )
     if path.suffix.lower() != ".xlsx":
+        import unicodedata
+
+        typed = unicodedata.normalize("NFKC", path.name)
+        if typed.lower().endswith(".xlsx"):  # ｍａｓｔｅｒ．ｘｌｓｘ, typed with the IME on
+            raise UsageError("master_name_full_width_xlsx", name=path.name, example=typed)
         raise UsageError("master_name_not_xlsx", name=path.name)
+    if owner_file_of(path) is not None:
+        raise UsageError("master_named_like_owner_file", name=path.name)
     if path.exists() and not overwrite:
         raise UsageError("master_exists", path=path)
     file_to_write(path, option="sorachi-etl init", example="master.xlsx")
@@ -167,7 +182,19 @@ def init_master(
             expected=expected,
             keep_backups=master.settings.backups_kept,
         )
-    copy_sample_photos(master, path.parent)
+    try:
+        copy_sample_photos(master, path.parent)
+    except OSError as exc:
+        # the master is made: pictures that cannot be put beside it (a file named 写真,
+        # a read-only folder) are said, not reported as a failure of the whole init
+        from sorachi_etl.model.findings import finding
+        from sorachi_etl.model.paths import os_error_reason
+
+        photo = next(i.photo for i in master.initiatives if i.photo)
+        folder = (path.parent / photo).parent
+        notices.add(
+            [finding("sample_photos_not_copied", folder=folder, reason=os_error_reason(exc))]
+        )
     return InitResult(path, master, table, saved, list(notices))
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sorachi_etl.api.master import master_file
 from sorachi_etl.model.errors import UsageError
 from sorachi_etl.model.findings import Finding
-from sorachi_etl.model.paths import folder_to_write
+from sorachi_etl.model.paths import folder_to_write, os_error_reason
 
 if TYPE_CHECKING:
     from sorachi_etl.kpi.report_model import Report
@@ -65,7 +65,7 @@ def publish(
     try:
         out.mkdir(exist_ok=True)
     except OSError as exc:
-        raise UsageError("publish_cannot_write", path=out, detail=exc.strerror or exc) from None
+        raise UsageError("publish_cannot_write", path=out, detail=os_error_reason(exc)) from None
     for kind in wanted:  # refused before anything is written, never half a report
         target = out / f"{report.file_stem}.{kind}"
         if target.is_dir():

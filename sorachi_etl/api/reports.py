@@ -62,4 +62,8 @@ def report_output(path: Path) -> Path:
             kind = ""
         if kind in SPREADSHEET_KINDS or kind == "encrypted":
             raise UsageError("output_is_workbook", path=path, example=example)
+    from sorachi_etl.book.office_locks import office_locks
+
+    if office_locks(path):  # last time's list open in Excel: not pulled from under it
+        raise UsageError("publish_file_open", name=path.name)
     return path

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
-import shutil
 import tempfile
 import unicodedata
 import warnings
@@ -163,13 +163,32 @@ def _annotate_and_save(
     _findings_sheet(wb, findings, originals)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / (name or annotated_name(source))
+    _refuse_open_copy(target)
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         staged = Path(tmp) / "annotated.xlsx"
         wb.save(staged)
         if keep_x14:
             _restore_x14_validations(source, staged)
-        shutil.move(staged, target)
+        os.replace(staged, target)  # whole or not at all, on Windows too (shutil.move is not)
     return target
+
+
+def _refuse_open_copy(target: Path) -> None:
+    """SorachiError when last run's copy of this name is open in Excel or LibreOffice (its
+    owner file beside it) or marked read-only: replacing it would pull it from under the
+    clerk, or undo the read-only mark."""
+    from sorachi_etl.book.office_locks import office_locks
+
+    for lock in office_locks(target):
+        raise SorachiError(
+            "annotate_copy_open",
+            name=target.name,
+            program=lock.program,
+            who=lock.who(),
+            lock=lock.path.name,
+        )
+    if target.exists() and not os.access(target, os.W_OK):
+        raise SorachiError("annotate_copy_read_only", name=target.name)
 
 
 # Findings worded for the clerk ("…送ってもらってください") that have a sender_ wording.

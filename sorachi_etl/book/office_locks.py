@@ -81,6 +81,17 @@ def owner_file_paths(master: Path) -> list[tuple[Path, str]]:
     return out
 
 
+def owner_file_of(path: Path) -> tuple[str, Path] | None:
+    """(program, workbook) when `path` is named as the owner file Excel or LibreOffice
+    keeps beside `workbook` while it is open ("~$master.xlsx", ".~lock.master.xlsx#")."""
+    name = Path(path).name
+    if name.startswith("~$") and len(name) > 2:
+        return EXCEL, Path(path).with_name(name[2:])
+    if name.startswith(".~lock.") and name.endswith("#") and len(name) > 8:
+        return LIBREOFFICE, Path(path).with_name(name[7:-1])
+    return None
+
+
 def parse_libreoffice_lock(raw: bytes) -> tuple[str, str, dt.datetime | None]:
     """(user, host, opened) from a LibreOffice lock file; blanks where it does not say."""
     fields: list[str] = []

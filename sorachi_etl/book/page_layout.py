@@ -33,6 +33,7 @@ from sorachi_etl.book.text_fit import (
 from sorachi_etl.book.xlsx import FONT_NAME, put
 from sorachi_etl.kpi.report_model import Figure, Report
 from sorachi_etl.model.errors import UsageError
+from sorachi_etl.model.paths import os_error_reason
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -353,7 +354,7 @@ def write_file(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     except PermissionError:
         raise UsageError("publish_file_open", name=path.name) from None
     except OSError as exc:
-        raise UsageError("publish_cannot_write", path=path, detail=exc.strerror or exc) from None
+        raise UsageError("publish_cannot_write", path=path, detail=os_error_reason(exc)) from None
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()

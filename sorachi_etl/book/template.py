@@ -14,7 +14,11 @@ is protected without a password.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,31 +94,75 @@ def master_to_templates(
     unknown name raises UsageError with a "did you mean" hint.
     """
     names = _choose_reporters(master, reporters)
+    for name in names:
+        _refuse_unusable_name(name, survey_file_name(year, name))
     out_dir = Path(out_dir)
     _refuse_to_replace(out_dir, [survey_file_name(year, name) for name in names])
+    made = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
-    for name in names:
-        wb, previous = master_to_workbook(master, year, name, base)
-        path = out_dir / survey_file_name(year, name)
-        save_workbook(wb, path)
-        results.append(
-            TemplateResult(name, path, [m.id for m in master.measures_for(name)], previous)
-        )
-    # recorded, so that a later run may write an untouched blank again, and so that
-    # validate/merge of the folder never read a blank as a return
-    mark_output(out_dir, "template", [r.path for r in results])
+    try:
+        for name in names:
+            wb, previous = master_to_workbook(master, year, name, base)
+            path = out_dir / survey_file_name(year, name)
+            save_workbook(wb, path)
+            results.append(
+                TemplateResult(name, path, [m.id for m in master.measures_for(name)], previous)
+            )
+    finally:
+        # recorded, so that a later run may write an untouched blank again, and so that
+        # validate/merge of the folder never read a blank as a return: also the blanks
+        # written before a run stopped (a full disk), or the next run would refuse them
+        if results:
+            mark_output(out_dir, "template", [r.path for r in results])
+        elif made:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # a folder this run made and left empty
     return results
+
+
+# What Windows refuses in a file name (and "/" everywhere): a reporter named so in the
+# master cannot have a blank of its own name.
+_NOT_IN_FILE_NAMES = frozenset('<>:"/\\|?*')
+
+
+def _refuse_unusable_name(name: str, file: str) -> None:
+    """UsageError, before anything is written, for a reporter whose blank's file name no
+    system can hold (「夕張市/ゆうばり」 typed in 市町 became a folder that is not there)."""
+    bad = [f"「{ch}」" for ch in dict.fromkeys(name) if ch in _NOT_IN_FILE_NAMES]
+    if any(ord(ch) < 32 for ch in name):
+        bad.append("制御文字")
+    if name != name.rstrip(". "):
+        bad.append("末尾の「.」や空白")  # Windows drops them: the file would be another name
+    if bad:
+        chars = "、".join(bad)
+        raise UsageError("reporter_name_not_a_file_name", name=name, chars=chars, file=file)
 
 
 def _refuse_to_replace(out_dir: Path, names: list[str]) -> None:
     """UsageError, before anything is written, when a file of that name is in `out_dir` and is
     not a blank this command wrote and nobody touched: a return saved there, say."""
 
+    from sorachi_etl.book.office_locks import office_locks
+
     for name in names:
         path = out_dir / name
+        if path.is_dir():
+            raise UsageError("template_folder_in_the_way", path=out_dir, name=name)
         if path.exists() and not written_unchanged(path, "template"):
             raise UsageError("template_would_replace", name=name, path=out_dir)
+        # a blank open in Excel: on Windows writing it fails after the ones before it
+        for lock in office_locks(path):
+            raise UsageError(
+                "template_file_open",
+                path=out_dir,
+                name=name,
+                program=lock.program,
+                who=lock.who(),
+                lock=lock.path.name,
+            )
+        if path.exists() and not os.access(path, os.W_OK):
+            raise UsageError("template_blank_read_only", path=out_dir, name=name)
 
 
 def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> list[str]:
@@ -126,6 +174,8 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
     known = [r.name for r in master.reporters]
     # a name copied out of a cell or a mail comes with spaces around it
     reporters = [name.strip() for name in reporters]
+    # 「夕張市,美唄市」 or 「夕張市、美唄市」 in one -r: the reporters of that list
+    reporters = [part for name in reporters for part in _listed(name, known)]
     for name in reporters:
         if name not in known:
             hint = did_you_mean(name, known)
@@ -141,17 +191,43 @@ def _choose_reporters(master: domain.Master, reporters: list[str] | None) -> lis
     return list(dict.fromkeys(reporters))
 
 
+def _listed(name: str, known: list[str]) -> list[str]:
+    """`name` split at its commas when it is not a reporter but each part is one."""
+    if name in known:
+        return [name]
+    parts = [p.strip() for p in re.split(r"[,、，]", name)]
+    return parts if len(parts) > 1 and all(p in known for p in parts) else [name]
+
+
 def save_workbook(wb: Workbook, path: Path) -> None:
     """Save without openpyxl stamping the current time, so regenerating changes nothing."""
     from zipfile import ZIP_DEFLATED, ZipFile
 
     from openpyxl.writer.excel import ExcelWriter
 
+    # written beside it and renamed into place: a run stopped part way (a full disk)
+    # never leaves a half-written blank that Excel calls broken, nor its temp file
+    fd, name = tempfile.mkstemp(prefix=".sorachi-", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
-        with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        with (
+            os.fdopen(fd, "wb") as fh,
+            ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True) as archive,
+        ):
             ExcelWriter(wb, archive).save()
+        os.chmod(tmp, 0o666 & ~_umask())  # readable by colleagues, as a new file would be
+        os.replace(tmp, path)
     except PermissionError as exc:
         raise SorachiError("file_in_use", name=path.name) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def master_to_workbook(

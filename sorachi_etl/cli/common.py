@@ -170,9 +170,16 @@ def handle_errors(debug: bool = False) -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
-    except Exception:
+    except Exception as exc:
         if debug:
             raise
+        from sorachi_etl.model.paths import os_error_to_usage
+
+        # a name too long for the drive, a full disk: said in a clerk's words
+        known = os_error_to_usage(exc) if isinstance(exc, OSError) else None
+        if known is not None:
+            err_console.print(Text.assemble(("エラー:", "bold red"), f" {known}"), soft_wrap=True)
+            raise typer.Exit(known.exit_code) from None
         err_console.print(
             "[bold red]エラー:[/] 予期しない問題が起きました。"
             "マスタは変更していません。--debug を付けて実行すると詳細が表示されます。",
@@ -264,7 +271,8 @@ def make_output_safe() -> None:
 
     On Japanese Windows, output redirected to a file is cp932, which has no "—" or
     "✔": such a character is written as a look-alike (or "?") instead of stopping the
-    command with a UnicodeEncodeError. UTF-8 streams are left as they are.
+    command with a UnicodeEncodeError. A strict UTF-8 stream writes a file name that
+    is not UTF-8 as its own bytes; otherwise UTF-8 streams are left as they are.
     """
     codecs.register_error(_ERRORS, _lookalike)
     for stream in (sys.stdout, sys.stderr):
@@ -273,8 +281,14 @@ def make_output_safe() -> None:
             utf8 = codecs.lookup(encoding).name.startswith("utf")
         except LookupError:
             utf8 = False
-        if not utf8 and hasattr(stream, "reconfigure"):
+        if not hasattr(stream, "reconfigure"):
+            continue
+        if not utf8:
             stream.reconfigure(errors=_ERRORS)
+        elif getattr(stream, "errors", None) == "strict":
+            # a file name that is not UTF-8 (Shift_JIS from a Windows zip) is held as lone
+            # surrogates: printed as its own bytes, as `ls` does (Python's C-locale default)
+            stream.reconfigure(errors="surrogateescape")
 
 
 @contextmanager

@@ -29,6 +29,8 @@ class Format(StrEnum):
 
 # The format an --output file gets from its extension when --format is not given.
 BY_SUFFIX = {".csv": Format.csv, ".md": Format.md, ".json": Format.json}
+# Names Excel or LibreOffice opens as a workbook: never given to a text file.
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 # CSV with a BOM: Japanese Excel then reads it as UTF-8 instead of Shift_JIS (no mojibake).
 ENCODINGS = {Format.csv: "utf-8-sig", Format.md: "utf-8", Format.json: "utf-8"}
 
@@ -93,25 +95,60 @@ def _format(format: Format | None, output: Path | None) -> Format:
     """--format, else the --output file's extension, else the terminal table."""
     if output is None:
         return format or Format.table
-    if format is None:
-        format = BY_SUFFIX.get(output.suffix.lower())
-        if format is None:
-            raise UsageError("report_unknown_suffix", name=output.name)
     if format is Format.table:
         raise UsageError("report_table_to_file")
+    suffix = output.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:  # text under a workbook's name: Excel refuses to open it
+        example = output.with_suffix(".csv").name
+        raise UsageError("report_output_named_as_workbook", name=output.name, example=example)
+    if format is None:
+        format = BY_SUFFIX.get(suffix)
+        if format is None:
+            raise UsageError("report_unknown_suffix", name=output.name)
+    elif suffix in BY_SUFFIX and BY_SUFFIX[suffix] is not format:  # JSON in 一覧.csv
+        example = output.with_suffix(f".{format.value}").name
+        raise UsageError(
+            "report_suffix_not_format", name=output.name, format=format.value, example=example
+        )
     return format
 
 
 def _write(path: Path, text: str, format: Format) -> None:
     try:
-        # newline="": the text already has the line ends it needs (CRLF in CSV, for Excel).
-        path.write_text(text, encoding=ENCODINGS[format], newline="")
+        _write_whole(path, text, ENCODINGS[format])
     except FileNotFoundError:
         raise UsageError("folder_missing", path=path.parent) from None
     except PermissionError:
         raise UsageError("file_in_use", name=path) from None
     except OSError as exc:
-        raise UsageError("file_write_failed", path=path, reason=exc.strerror) from None
+        from sorachi_etl.model.paths import os_error_reason, os_error_to_usage
+
+        known = os_error_to_usage(exc)
+        if known is not None:
+            raise known from None
+        raise UsageError("file_write_failed", path=path, reason=os_error_reason(exc)) from None
+
+
+def _write_whole(path: Path, text: str, encoding: str) -> None:
+    """Write `text` beside `path` and rename it into place: a write that fails part way
+    (a full disk) leaves last time's file as it was, and no temp file."""
+    import contextlib
+    import os
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=".sorachi-", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        # newline="": the text already has the line ends it needs (CRLF in CSV, for Excel).
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # readable by colleagues, as a new file would be
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def register(app: typer.Typer) -> None:

@@ -28,7 +28,7 @@ ReporterOption = Annotated[
         "-r",
         metavar="市町名",
         show_default=False,
-        help="この報告者の分だけ作ります（くり返し指定可）。",
+        help="この報告者の分だけ作ります（くり返し指定か、「夕張市,美唄市」のようにカンマ区切りで複数指定可）。",
     ),
 ]
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from sorachi_etl.model.findings import Skipped
 from sorachi_etl.model.messages import phrase
+from sorachi_etl.model.paths import SYSTEM_FILE_NAMES
 
 # The marker file the tool leaves in a folder it writes into (hidden: a dot file,
 # and on Windows the hidden attribute as well).
@@ -50,7 +51,7 @@ OUTPUT_LABELS = {
 OWN_FOLDERS = {"backup": "backup", "返送用": "annotate"}
 
 # Left out silently: what systems and programs leave in a folder.
-_SYSTEM_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", "icon\r"})
+_SYSTEM_NAMES = SYSTEM_FILE_NAMES
 _SYSTEM_PREFIXES = ("~$", ".~lock.", ".", "~wrl")  # lock, hidden and Excel's save temp files
 _SYSTEM_SUFFIXES = (".lnk", ".url", ".tmp", ":zone.identifier", "#")
 _SYSTEM_FOLDERS = frozenset(
@@ -356,7 +357,9 @@ def mark_output(folder: Path, kind: str, files: Iterable[Path]) -> None:
     )
     staged = folder / f"{MARKER}.{os.getpid()}.tmp"
     try:
-        staged.write_text(text, encoding="utf-8")
+        # a file name that is not UTF-8 (Shift_JIS from a Windows zip or share) is held
+        # as lone surrogates: written as JSON's \udcXX escapes, read back as the same name
+        staged.write_bytes(text.encode("utf-8", "backslashreplace"))
         if marker.exists():
             _set_hidden(marker, False)  # Windows refuses to replace a hidden file
         os.replace(staged, marker)  # whole or not at all: two runs at once tear nothing

@@ -519,6 +519,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "マスタ「{name}」の LibreOffice のロックファイル「{lock}」{who}が残っていますが、この端末（{host}）では LibreOffice が動いていないため、異常終了したあとに残ったものです。--force-unlock を付けて実行すると、このロックファイルだけを削除して続けます。手で削除する場合のファイル: {path}（Windows では隠しファイルです）",
     ),
+    "sample_photos_not_copied": (
+        WARNING,
+        "見本の写真をフォルダ「{folder}」に置けませんでした（{reason}）。マスタは作成しました。報告書（publish）に見本の写真を載せるには、同じ名前のファイルを移すか書き込めるようにしてから、マスタを --force で作り直してください。",
+    ),
     "office_lock_removed": (
         WARNING,
         "--force-unlock の指定により、{program} のロックファイル「{lock}」{who}を削除しました。",
@@ -595,6 +599,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "「{name}」はマスタブックではありません（{detail}）。--master にはマスタブック（sorachi-etl init で作ったもの、例: master.xlsx）を指定してください。",
     ),
+    "master_name_full_width_xlsx": (
+        ERROR,
+        "マスタのファイル名「{name}」は拡張子が全角で書かれています。半角の .xlsx で終わる名前（例: {example}）にしてください。",
+    ),
     "master_name_not_xlsx": (
         ERROR,
         "マスタのファイル名は .xlsx で終わる名前にしてください（指定: {name}）。",
@@ -602,6 +610,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "master_saved_as_other": (
         ERROR,
         "マスタ「{name}」は{kind}で保存されています。sorachi-etl が書き込めるのは Excel ブック（.xlsx）だけです。Excel か LibreOffice で開き、「Excel ブック（*.xlsx）」の形式で「{xlsx}」として保存し直して、それを --master に指定してください。",
+    ),
+    "master_is_owner_file": (
+        ERROR,
+        "「{name}」は、{program} がマスタ「{master}」を開いている間だけ作るロックファイルで、マスタではありません。--master には「{master}」を指定してください。",
+    ),
+    "master_named_like_owner_file": (
+        ERROR,
+        "「{name}」は Excel・LibreOffice のロックファイルと同じ形の名前のため、マスタには使えません（ほかのコマンドがロックファイルとして読み飛ばします）。「~$」や「.~lock.」で始まらない名前（例: master.xlsx）にしてください。",
     ),
     "master_exists": (
         ERROR,
@@ -611,6 +627,22 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "template_would_replace": (
         ERROR,
         "「{path}」にはすでに「{name}」があり、送付用に作ったときから変わっています（返ってきた調査票かもしれません）。上書きしないよう、調査票は1件も作りませんでした。別のフォルダを --out で指定するか、そのファイルを別のフォルダに移してから実行してください。",
+    ),
+    "template_file_open": (
+        ERROR,
+        "「{path}」の「{name}」は {program} で開かれています{who}（ロックファイル「{lock}」があります）。調査票は1件も作りませんでした。ファイルを閉じてから、もう一度実行してください。だれも開いていないのにロックファイルが残っている場合は、それを削除してから実行してください（Windows では隠しファイルです）。",
+    ),
+    "template_folder_in_the_way": (
+        ERROR,
+        "「{path}」には、調査票と同じ名前のフォルダ「{name}」があります。調査票は1件も作りませんでした。そのフォルダの名前を変えるか、別のフォルダを --out で指定してから実行してください。",
+    ),
+    "template_blank_read_only": (
+        ERROR,
+        "「{path}」の「{name}」は読み取り専用のため、作り直せません。調査票は1件も作りませんでした。読み取り専用を解除するか、別のフォルダを --out で指定してから実行してください。",
+    ),
+    "reporter_name_not_a_file_name": (
+        ERROR,
+        "市町「{name}」の名前には、ファイル名に使えない文字（{chars}）があるため、調査票（{file}）を作れません。調査票は1件も作りませんでした。マスタのシート「市町」の市町名を直してから実行してください。",
     ),
     "no_survey_reporters": (
         ERROR,
@@ -638,6 +670,18 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "「{name}」を書き込めません。Excel などで開いている場合は閉じてから、もう一度実行してください。",
     ),
     "file_write_failed": (ERROR, "「{path}」に書き込めません（{reason}）。"),
+    "name_only_spaces": (
+        ERROR,
+        "{option} に指定した名前「{name}」は空白だけです（Windows では作れない名前です）。名前を入れて指定してください（例: {example}）。",
+    ),
+    "path_too_long": (
+        ERROR,
+        "「{path}」は名前が長すぎます（ファイル名・フォルダ名を合わせた長さの上限を超えています）。ファイル名やフォルダ名を短くするか、浅いフォルダで実行してください。",
+    ),
+    "disk_full": (
+        ERROR,
+        "ディスクの空き容量が足りないため、書き込めませんでした（{path}）。不要なファイルを削除するか、別のドライブを指定してから、もう一度実行してください。",
+    ),
     "folder_missing": (
         ERROR,
         "フォルダ「{path}」がありません。先にフォルダを作るか、パスを確認してください。",
@@ -694,6 +738,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         ERROR,
         "書き出し先のファイルが開かれているか、書き込みの権限がありません",
     ),
+    "annotate_copy_open": (
+        ERROR,
+        "前に作った「{name}」が {program} で開かれています{who}。閉じてから、もう一度実行してください（だれも開いていないのにロックファイル「{lock}」が残っている場合は、それを削除してください）",
+    ),
+    "annotate_copy_read_only": (
+        ERROR,
+        "前に作った「{name}」が読み取り専用です。読み取り専用を解除するか、別のフォルダを --annotate で指定してください",
+    ),
     "annotate_cannot_open": (ERROR, "このファイルは注記を付けたコピーを作れない形式です"),
     "annotate_unsupported": (
         ERROR,
@@ -704,6 +756,14 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "report_unknown_suffix": (
         ERROR,
         "「{name}」の拡張子から形式が分かりません。--format csv、md、json のどれかを付けるか、拡張子を .csv などにしてください。",
+    ),
+    "report_output_named_as_workbook": (
+        ERROR,
+        "「{name}」は Excel ブックの名前ですが、report が書き出すのは CSV・Markdown・JSON の文字のファイルです（Excel ブックの名前にすると、Excel が「形式と拡張子が一致しない」と開けません）。--output は {example} のように .csv で終わる名前にしてください（CSV は Excel で開けます）。",
+    ),
+    "report_suffix_not_format": (
+        ERROR,
+        "「{name}」は拡張子が --format {format} と合いません。--output を {example} にするか、--format を付けずに実行してください（拡張子から形式を決めます）。",
     ),
     "report_table_to_file": (
         ERROR,

@@ -21,10 +21,23 @@ from pathlib import Path
 
 from sorachi_etl.model.errors import UsageError
 
+# What Windows Explorer and the Mac Finder leave in a folder by themselves (lower case):
+# hidden from the clerk, so a folder holding only these is one the clerk sees as empty.
+SYSTEM_FILE_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", "icon\r"})
+
 
 def expand(path: Path | str) -> Path:
-    """`path` with a leading ~ as the home folder (Windows shells do not expand it)."""
-    return Path(path).expanduser()
+    """`path` with a leading ~ as the home folder (Windows shells do not expand it).
+
+    Only "~" alone or followed by a slash: "~$master.xlsx" (Excel's owner file) or
+    "~一覧.csv" is a name, not another user's home folder (which failed, or on
+    Windows quietly pointed to a colleague's profile).
+    """
+    text = str(path)
+    home = ("~/", "~\\") if os.name == "nt" else ("~/",)
+    if text == "~" or text.startswith(home):
+        return Path(path).expanduser()
+    return Path(path)
 
 
 def folder_to_write(path: Path | str, *, option: str, example: str, empty: bool = False) -> Path:
@@ -34,10 +47,11 @@ def folder_to_write(path: Path | str, *, option: str, example: str, empty: bool 
     With `empty`, an existing folder must hold nothing. Creates nothing.
     """
     path = expand(path)
+    _refuse_blank_name(path, option, example)
     if path.exists():
         if not path.is_dir():
             raise UsageError("file_given_for_folder", path=path, option=option, example=example)
-        if empty and any(path.iterdir()):
+        if empty and any(p.name.lower() not in SYSTEM_FILE_NAMES for p in path.iterdir()):
             raise UsageError("folder_not_empty", path=path)
         check_writable(path)
     else:
@@ -52,6 +66,7 @@ def file_to_write(path: Path | str, *, option: str, example: str) -> Path:
     read-only may not. Creates nothing.
     """
     path = expand(path)
+    _refuse_blank_name(path, option, example)
     if path.is_dir():
         raise UsageError("folder_given_for_file", path=path, option=option, example=example)
     folder = existing_parent(path)
@@ -59,6 +74,13 @@ def file_to_write(path: Path | str, *, option: str, example: str) -> Path:
         raise UsageError("file_read_only", path=path)
     check_writable(folder)
     return path
+
+
+def _refuse_blank_name(path: Path, option: str, example: str) -> None:
+    """UsageError for a name of spaces only (`-o " "`): made silently here, it is a folder
+    the clerk cannot see the name of, and one Windows cannot make."""
+    if path.name and not path.name.strip():
+        raise UsageError("name_only_spaces", option=option, name=path.name, example=example)
 
 
 def file_to_read(path: Path | str, *, what: str, option: str, example: str) -> Path:
@@ -113,8 +135,33 @@ def check_writable(folder: Path) -> None:
         elif exc.errno == errno.ENOSPC:
             reason = "ディスクの空き容量が足りません"
         else:
-            reason = exc.strerror or type(exc).__name__
+            reason = os_error_reason(exc)
         raise UsageError("folder_not_writable", path=folder, reason=reason) from None
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
+
+
+def os_error_to_usage(exc: OSError) -> UsageError | None:
+    """The UsageError a clerk can act on for an OSError the system gave about a path
+    (a name too long for the drive, a full disk), or None for one we cannot name."""
+    where = exc.filename if exc.filename is not None else ""
+    if exc.errno == errno.ENAMETOOLONG:
+        return UsageError("path_too_long", path=where)
+    if exc.errno == errno.ENOSPC:
+        return UsageError("disk_full", path=where)
+    return None
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why the system refused, in a clerk's words where we know them (never its English text)."""
+    reasons = {
+        errno.EACCES: "書き込みの権限がありません",
+        errno.EPERM: "書き込みの権限がありません",
+        errno.EROFS: "読み取り専用の場所です",
+        errno.ENOSPC: "ディスクの空き容量が足りません",
+        errno.ENAMETOOLONG: "名前が長すぎます",
+        errno.EEXIST: "同じ名前のファイルがあります",
+        errno.ENOTDIR: "フォルダと同じ名前のファイルがあります",
+    }
+    return reasons.get(exc.errno, f"システムのエラー番号 {exc.errno}")
