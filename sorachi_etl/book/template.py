@@ -41,7 +41,7 @@ from sorachi_etl.model.eras import (
     format_fiscal_year_long,
 )
 from sorachi_etl.model.errors import SorachiError, UsageError
-from sorachi_etl.model.messages import message
+from sorachi_etl.model.messages import message, phrase
 from sorachi_etl.model.names import (
     KIND_VALUE,
     STATUS_CONFIRMED,
@@ -131,9 +131,9 @@ def _refuse_unusable_name(name: str, file: str) -> None:
     system can hold (「夕張市/ゆうばり」 typed in 市町 became a folder that is not there)."""
     bad = [f"「{ch}」" for ch in dict.fromkeys(name) if ch in _NOT_IN_FILE_NAMES]
     if any(ord(ch) < 32 for ch in name):
-        bad.append("制御文字")
-    if name != name.rstrip(". "):
-        bad.append("末尾の「.」や空白")  # Windows drops them: the file would be another name
+        bad.append(phrase("name_control_chars"))
+    if name != name.rstrip(". "):  # Windows drops them: the file would be another name
+        bad.append(phrase("name_trailing_dot_or_space"))
     if bad:
         chars = "、".join(bad)
         raise UsageError("reporter_name_not_a_file_name", name=name, chars=chars, file=file)

@@ -965,6 +965,17 @@ class _Blank(dict):
 # the words of those fragments live here too, so that every word a clerk reads is in this
 # one module. Code -> Japanese template; {named} slots are filled by `phrase()`.
 PHRASES: dict[str, str] = {
+    # --- model/paths.py: why the system refused a file or folder ({reason})
+    "os_no_permission": "書き込みの権限がありません",
+    "os_read_only": "読み取り専用の場所です",
+    "os_disk_full": "ディスクの空き容量が足りません",
+    "os_name_too_long": "名前が長すぎます",
+    "os_exists": "同じ名前のファイルがあります",
+    "os_file_for_folder": "フォルダと同じ名前のファイルがあります",
+    "os_error_number": "システムのエラー番号 {number}",
+    # --- book/template.py: what a reporter's name holds that no file name can ({chars})
+    "name_control_chars": "制御文字",
+    "name_trailing_dot_or_space": "末尾の「.」や空白",
     # --- book/master_read.py: the files 取込履歴 lacks, in master_log_short's {files}
     "log_short_file": "「{file}」",
     "log_short_files": "「{file}」ほか{more}ファイル",

@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 
 from sorachi_etl.model.errors import UsageError
+from sorachi_etl.model.messages import phrase
 
 # What Windows Explorer and the Mac Finder leave in a folder by themselves (lower case):
 # hidden from the clerk, so a folder holding only these is one the clerk sees as empty.
@@ -127,16 +128,10 @@ def check_writable(folder: Path) -> None:
         fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except PermissionError:
         raise UsageError(
-            "folder_not_writable", path=folder, reason="書き込みの権限がありません"
+            "folder_not_writable", path=folder, reason=phrase("os_no_permission")
         ) from None
     except OSError as exc:
-        if exc.errno == errno.EROFS:
-            reason = "読み取り専用の場所です"
-        elif exc.errno == errno.ENOSPC:
-            reason = "ディスクの空き容量が足りません"
-        else:
-            reason = os_error_reason(exc)
-        raise UsageError("folder_not_writable", path=folder, reason=reason) from None
+        raise UsageError("folder_not_writable", path=folder, reason=os_error_reason(exc)) from None
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(probe)
@@ -156,12 +151,13 @@ def os_error_to_usage(exc: OSError) -> UsageError | None:
 def os_error_reason(exc: OSError) -> str:
     """Why the system refused, in a clerk's words where we know them (never its English text)."""
     reasons = {
-        errno.EACCES: "書き込みの権限がありません",
-        errno.EPERM: "書き込みの権限がありません",
-        errno.EROFS: "読み取り専用の場所です",
-        errno.ENOSPC: "ディスクの空き容量が足りません",
-        errno.ENAMETOOLONG: "名前が長すぎます",
-        errno.EEXIST: "同じ名前のファイルがあります",
-        errno.ENOTDIR: "フォルダと同じ名前のファイルがあります",
+        errno.EACCES: "os_no_permission",
+        errno.EPERM: "os_no_permission",
+        errno.EROFS: "os_read_only",
+        errno.ENOSPC: "os_disk_full",
+        errno.ENAMETOOLONG: "os_name_too_long",
+        errno.EEXIST: "os_exists",
+        errno.ENOTDIR: "os_file_for_folder",
     }
-    return reasons.get(exc.errno, f"システムのエラー番号 {exc.errno}")
+    code = reasons.get(exc.errno)
+    return phrase(code) if code else phrase("os_error_number", number=exc.errno)
