@@ -76,3 +76,25 @@ def workbook_dump(path: Path) -> str:
                 if parts:
                     out.append(f"{cell.coordinate} " + " ".join(parts))
     return "\n".join(out) + "\n"
+
+
+class DiskFillsUp:
+    """A file being written on a disk that fills up: the first part of what is written
+    gets through (`keep` characters or bytes, else half), then ENOSPC, as a full disk or
+    a share over quota answers."""
+
+    def __init__(self, fh, keep: int | None = None) -> None:
+        self.fh, self.keep = fh, keep
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.fh.close()
+
+    def write(self, data):
+        import errno
+
+        self.fh.write(data[: len(data) // 2 if self.keep is None else self.keep])
+        self.fh.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")

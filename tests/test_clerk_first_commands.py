@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sorachi_etl.cli import app
+from tests.helpers import DiskFillsUp
 
 runner = CliRunner()
 CLI = "from sorachi_etl.cli import main; main()"
@@ -77,7 +78,6 @@ def test_a_report_that_fails_while_written_keeps_last_times_file_and_says_why(
 ):
     """A write refused by the system (here a full disk) names the file and the reason in
     Japanese; the system's own English text never reaches the clerk."""
-    import errno
 
     monkeypatch.chdir(sample_master_path.parent)
 
@@ -86,26 +86,9 @@ def test_a_report_that_fails_while_written_keeps_last_times_file_and_says_why(
 
     real_fdopen = os.fdopen
 
-    class FillsUp:
-        """A file on a disk that fills after 100 characters."""
-
-        def __init__(self, fh):
-            self.fh = fh
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-        def write(self, text):
-            self.fh.write(text[:100])
-            self.fh.flush()
-            raise OSError(errno.ENOSPC, "No space left on device")
-
     def fdopen(fd, mode="r", *args, **kwargs):
         fh = real_fdopen(fd, mode, *args, **kwargs)
-        return FillsUp(fh) if kwargs.get("encoding") == "utf-8-sig" else fh
+        return DiskFillsUp(fh, keep=100) if kwargs.get("encoding") == "utf-8-sig" else fh
 
     monkeypatch.setattr(os, "fdopen", fdopen)
     result = runner.invoke(app, ["report", *M, "--output", "一覧.csv"])

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from sorachi_etl.cli import app
 from sorachi_etl.model.resources import samples_dir
 from tests.conftest import libreoffice_convert
+from tests.helpers import DiskFillsUp
 from tests.surveys import returned
 
 runner = CliRunner()
@@ -221,27 +222,12 @@ def test_a_disk_full_while_the_backup_is_written_leaves_no_half_backup(
     backup did not: the run said 「ディスクの空き容量が足りません…マスタは変更していません」
     but left backup/master_….xlsx cut off half way, a backup no one can open, which the
     next runs counted among the backups kept."""
-    import errno
 
     from sorachi_etl.book import master_file
 
-    class HalfWritten:
-        def __init__(self, fh):
-            self.fh = fh
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-        def write(self, data):
-            self.fh.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
     def full_disk_open(path, mode="r", *args, **kwargs):
-        fh = open(path, mode, *args, **kwargs)  # noqa: SIM115 - closed by HalfWritten or the caller
-        return HalfWritten(fh) if "x" in mode else fh
+        fh = open(path, mode, *args, **kwargs)  # noqa: SIM115 - closed by DiskFillsUp or the caller
+        return DiskFillsUp(fh) if "x" in mode else fh
 
     monkeypatch.setattr(master_file, "open", full_disk_open, raising=False)
     before = sample_master_path.read_bytes()
