@@ -60,7 +60,8 @@ MESSY = {
     "滝川市": {"M01": "1,052,000人", "M02": ("58", None), "M03": ("集計中", None)},
     "小樽市": {"M01": (" 7,051,000 ", None, "速報値から更新")},
 }
-# Reporters whose workbook has errors: what they typed.
+# Reporters whose workbook has errors: what they typed. (芦別市's 「45万5千」 is read as
+# 455,000 with a 注意 saying so; its -1 is the error that holds its figures back.)
 FAULTY = {
     "芦別市": {"M01": "45万5千", "M03": ("-1", "確定")},
     "沼田町": {"M02": (22, "集計中")},
