@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +31,7 @@ from sorachi_etl.book.text_fit import (
 from sorachi_etl.book.xlsx import FONT_NAME, put
 from sorachi_etl.kpi.report_model import Figure, Report
 from sorachi_etl.model.errors import UsageError
-from sorachi_etl.model.paths import os_error_reason
+from sorachi_etl.model.paths import os_error_reason, write_whole
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -343,30 +341,15 @@ def write_file(path: Path, write: Callable[[BinaryIO], object]) -> Path:
     for lock in _locks(path):
         if lock.exists():
             raise UsageError("publish_file_open", name=path.name)
-    tmp = None
     try:
-        fd, name = tempfile.mkstemp(prefix=".sorachi-", suffix=".tmp", dir=path.parent)
-        tmp = Path(name)
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        write_whole(path, write)
     except PermissionError:
         raise UsageError("publish_file_open", name=path.name) from None
     except OSError as exc:
         raise UsageError("publish_cannot_write", path=path, detail=os_error_reason(exc)) from None
-    finally:
-        if tmp is not None and tmp.exists():
-            tmp.unlink()
     return path
 
 
 def _locks(path: Path) -> Iterable[Path]:
     yield path.with_name("~$" + path.name)
     yield path.with_name(f".~lock.{path.name}#")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

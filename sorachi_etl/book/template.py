@@ -18,10 +18,9 @@ import contextlib
 import datetime as dt
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sorachi_etl.book.template_sheets import (
     expand_blocks,
@@ -51,6 +50,7 @@ from sorachi_etl.model.names import (
     SURVEY_META,
     SURVEY_VALUES,
 )
+from sorachi_etl.model.paths import write_whole
 from sorachi_etl.model.resources import base_template
 from sorachi_etl.model.rules import (
     REQUIRED_MARK,
@@ -207,27 +207,14 @@ def save_workbook(wb: Workbook, path: Path) -> None:
 
     # written beside it and renamed into place: a run stopped part way (a full disk)
     # never leaves a half-written blank that Excel calls broken, nor its temp file
-    fd, name = tempfile.mkstemp(prefix=".sorachi-", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    try:
-        with (
-            os.fdopen(fd, "wb") as fh,
-            ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True) as archive,
-        ):
+    def write(fh: BinaryIO) -> None:
+        with ZipFile(fh, "w", ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).save()
-        os.chmod(tmp, 0o666 & ~_umask())  # readable by colleagues, as a new file would be
-        os.replace(tmp, path)
+
+    try:
+        write_whole(path, write)
     except PermissionError as exc:
         raise SorachiError("file_in_use", name=path.name) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def master_to_workbook(

@@ -115,7 +115,11 @@ def _format(format: Format | None, output: Path | None) -> Format:
 
 def _write(path: Path, text: str, format: Format) -> None:
     try:
-        _write_whole(path, text, ENCODINGS[format])
+        from sorachi_etl.model.paths import write_whole
+
+        # the text already has the line ends it needs (CRLF in CSV, for Excel)
+        data = text.encode(ENCODINGS[format])
+        write_whole(path, lambda fh: fh.write(data))
     except FileNotFoundError:
         raise UsageError("folder_missing", path=path.parent) from None
     except PermissionError:
@@ -127,28 +131,6 @@ def _write(path: Path, text: str, format: Format) -> None:
         if known is not None:
             raise known from None
         raise UsageError("file_write_failed", path=path, reason=os_error_reason(exc)) from None
-
-
-def _write_whole(path: Path, text: str, encoding: str) -> None:
-    """Write `text` beside `path` and rename it into place: a write that fails part way
-    (a full disk) leaves last time's file as it was, and no temp file."""
-    import contextlib
-    import os
-    import tempfile
-
-    fd, name = tempfile.mkstemp(prefix=".sorachi-", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    try:
-        # newline="": the text already has the line ends it needs (CRLF in CSV, for Excel).
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # readable by colleagues, as a new file would be
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def register(app: typer.Typer) -> None:

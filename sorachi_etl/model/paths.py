@@ -16,8 +16,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from sorachi_etl.model.errors import UsageError
 from sorachi_etl.model.messages import phrase
@@ -161,3 +164,25 @@ def os_error_reason(exc: OSError) -> str:
     }
     code = reasons.get(exc.errno)
     return phrase(code) if code else phrase("os_error_number", number=exc.errno)
+
+
+def write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write `path` through a temporary file beside it, renamed into place when whole.
+
+    `write` is given the open temporary file. A write that fails part way (a full
+    disk, Ctrl-C) leaves the file as it was and no temporary file; errors are the
+    caller's to put in a clerk's words. The new file is readable by colleagues, as a
+    file made in the usual way would be (mkstemp makes it the owner's alone).
+    """
+    fd, name = tempfile.mkstemp(prefix=".sorachi-", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
