@@ -124,16 +124,21 @@ def test_newest_over_three():
     assert winner.index == 1 and set(reasons) == {0, 2}
 
 
-def test_a_return_sent_again_is_not_said_to_be_half_taken(tmp_path, survey_templates):
-    # 岩見沢市 sent a figure that cannot be read, was asked to send the survey again, and
-    # did: the first return is taken not at all, so its box must not promise that its
-    # 取組 go in (一部受付) while the note above it says the newer file is used instead.
+def sent_again(tmp_path, survey_templates):
+    """岩見沢市's faulty return a.xlsx, then the fixed one b.xlsx ten minutes later, checked."""
     folder = tmp_path / "回収"
     first = returned(folder, survey_templates, values={"M02": ("-1", "確定")}, name="a.xlsx")
     again = returned(folder, survey_templates, values={"M02": (95, "確定")}, name="b.xlsx")
     set_mtime(first, 1_700_000_000)
     set_mtime(again, 1_700_000_600)
-    v = validate_paths([folder], master=MASTER, workers=1)
+    return validate_paths([folder], master=MASTER, workers=1)
+
+
+def test_a_return_sent_again_is_not_said_to_be_half_taken(tmp_path, survey_templates):
+    # 岩見沢市 sent a figure that cannot be read, was asked to send the survey again, and
+    # did: the first return is taken not at all, so its box must not promise that its
+    # 取組 go in (一部受付) while the note above it says the newer file is used instead.
+    v = sent_again(tmp_path, survey_templates)
     assert v.superseded == ["a.xlsx"]
     [old] = [fr for fr in v.report.files if fr.file == "a.xlsx"]
     said = " ".join(f.message for f in old.findings)
@@ -148,12 +153,7 @@ def test_no_copy_to_mail_back_is_made_of_a_return_sent_again(tmp_path, survey_te
     # first would have the clerk ask for corrections already made
     from sorachi_etl import api
 
-    folder = tmp_path / "回収"
-    first = returned(folder, survey_templates, values={"M02": ("-1", "確定")}, name="a.xlsx")
-    again = returned(folder, survey_templates, values={"M02": (95, "確定")}, name="b.xlsx")
-    set_mtime(first, 1_700_000_000)
-    set_mtime(again, 1_700_000_600)
-    v = validate_paths([folder], master=MASTER, workers=1)
+    v = sent_again(tmp_path, survey_templates)
     done = api.annotate_reports(v, tmp_path / "返送用")
     assert done.written == [] and done.failed == {}
 
