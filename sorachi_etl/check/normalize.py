@@ -225,7 +225,7 @@ def _without_unit(text: str, unit: str | None) -> str | None:
 
 def _is_scaled_unit(suffix: str, unit: str) -> bool:
     # "3万人" for a measure in 人: the multiplier is read separately.
-    return suffix in ("千人", "万人") and unit in (None, "人")
+    return suffix in _SCALED_UNITS and unit in (None, "人")
 
 
 _STATUS_ALIASES = {
